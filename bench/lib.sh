@@ -1,0 +1,31 @@
+# bench/lib.sh — helpers shared by the benchmark scripts bench/bench_*.sh.
+#
+#   bench_sql SQL            run SQL in the bench database, quietly
+#   bench_ms SQL [RUNS]      best wall time in ms of SQL over RUNS runs (default 3)
+#   bench_line NAME OURS BASELINE
+#                            print "BENCH NAME ours=<ms> baseline=<ms> ratio=<baseline/ours>"
+#   bench_note TEXT          print an informational line ("NOTE ...")
+
+BENCH_DB=${BENCH_DB:-integrity_bench}
+
+bench_sql() {
+    psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -c "$1" >/dev/null
+}
+
+bench_ms() {
+    local sql=$1 runs=${2:-3} best= i t
+    for ((i = 0; i < runs; i++)); do
+        t=$(psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -c '\timing on' -c "$sql" 2>&1 \
+            | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
+        [ -n "$t" ] || { echo "bench query failed: $sql" >&2; return 1; }
+        if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
+    done
+    echo "$best"
+}
+
+bench_line() {
+    awk -v n="$1" -v o="$2" -v b="$3" \
+        'BEGIN { printf "BENCH %s ours=%.1f baseline=%.1f ratio=%.2f\n", n, o, b, (o > 0 ? b / o : 0) }'
+}
+
+bench_note() { echo "NOTE $*"; }
