@@ -1,0 +1,749 @@
+/*
+ * iscore.c — `iscore`, an exact integrity score (清廉积分).
+ *
+ * A score is three numbers: basic points (基础项), bonus points (加分项) and
+ * the number of red-line hits (红线项).  Points are fixed-point hundredths in
+ * an int64, so sums are exact and give the same digits in any order, under
+ * any parallel plan and on any shard layout.  A red-line hit is not a
+ * deduction: it vetoes the score (total() is zero).
+ *
+ * Text form:  <base><+|-><bonus>[!<redlines>]
+ *     80.50+3.00      base 80.50, bonus 3.00, no red line
+ *     80.50+3.00!2    the same with two red-line hits (vetoed)
+ *     -5.00-1.50      negative base and bonus are allowed
+ * Output always writes two decimals and omits "!0"; input accepts up to two
+ * decimals (further digits must be zeros) and surrounding white space.
+ *
+ * Order (btree, never dependent on session settings): more red-line hits sort
+ * lower (any vetoed score is below every clean one), then base + bonus
+ * (uncapped), then base.  Two scores are equal only when all fields are.
+ *
+ * SQL objects backed here: type iscore and its I/O (iscore_in, iscore_out,
+ * iscore_recv, iscore_send), iscore(numeric, numeric, integer), base(),
+ * bonus(), redlines(), total(iscore, numeric), operators + and *, the
+ * comparison operators with btree and hash opclasses (iscore_cmp,
+ * iscore_hash, iscore_hash_extended), and the aggregates sum(iscore) and
+ * avg(iscore).
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/int.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+
+#include "iscore.h"
+
+PG_MODULE_MAGIC;
+
+/* ---------------------------------------------------------------------
+ * Fixed-point helpers shared with the other concepts
+ * --------------------------------------------------------------------- */
+
+void
+cents_check(int64 v, const char *what)
+{
+	if (v > ISCORE_MAX_CENTS || v < -ISCORE_MAX_CENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s out of range", what),
+				 errdetail("Points must lie within +/-9999999999999999.99.")));
+}
+
+int64
+cents_add(int64 a, int64 b, const char *what)
+{
+	int64		r = a + b;		/* both within range: cannot wrap */
+
+	cents_check(r, what);
+	return r;
+}
+
+int32
+redlines_add(int32 a, int32 b)
+{
+	int32		r;
+
+	if (pg_add_s32_overflow(a, b, &r))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("red-line count out of range"),
+				 errdetail("A score counts at most 2147483647 red-line hits.")));
+	return r;
+}
+
+void
+iscore_accumulate(IScore *acc, const IScore *add)
+{
+	acc->base = cents_add(acc->base, add->base, "basic points");
+	acc->bonus = cents_add(acc->bonus, add->bonus, "bonus points");
+	acc->redlines = redlines_add(acc->redlines, add->redlines);
+}
+
+void
+iscore_validate(const IScore *s)
+{
+	cents_check(s->base, "basic points");
+	cents_check(s->bonus, "bonus points");
+	if (s->redlines < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid iscore: negative red-line count %d", s->redlines)));
+	if (s->flags != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid iscore: unknown flags %d", s->flags)));
+}
+
+int64
+iscore_total_cents(const IScore *s, int64 cap)
+{
+	if (s->redlines > 0)
+		return 0;
+	return cents_add(s->base, Min(s->bonus, cap), "total points");
+}
+
+static Numeric
+cents_bound(bool negative)
+{
+	return int64_to_numeric(negative ? -ISCORE_MAX_CENTS : ISCORE_MAX_CENTS);
+}
+
+int64
+numeric_to_cents(Numeric n, const char *what)
+{
+	Numeric		scaled;
+	Numeric		whole;
+
+	if (numeric_is_nan(n) || numeric_is_inf(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number", what)));
+	scaled = DatumGetNumeric(DirectFunctionCall2(numeric_mul,
+												 NumericGetDatum(n),
+												 NumericGetDatum(int64_to_numeric(100))));
+	whole = DatumGetNumeric(DirectFunctionCall2(numeric_trunc,
+												NumericGetDatum(scaled),
+												Int32GetDatum(0)));
+	if (!DatumGetBool(DirectFunctionCall2(numeric_eq,
+										  NumericGetDatum(scaled),
+										  NumericGetDatum(whole))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("%s are finer than 0.01", what),
+				 errdetail("Value: %s.",
+						   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)))),
+				 errhint("Points are exact to a hundredth; round the value first.")));
+	if (DatumGetBool(DirectFunctionCall2(numeric_gt, NumericGetDatum(whole),
+										 NumericGetDatum(cents_bound(false)))) ||
+		DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(whole),
+										 NumericGetDatum(cents_bound(true)))))
+		cents_check(ISCORE_MAX_CENTS + 1, what);	/* raises */
+	return DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(whole)));
+}
+
+Numeric
+cents_to_numeric(int64 v)
+{
+	return int64_div_fast_to_numeric(v, 2);
+}
+
+int64
+div_half_even(int128 num, int128 den)
+{
+	int128		q = num / den;
+	int128		r = num % den;
+	int128		twice;
+
+	Assert(den > 0);
+	if (r < 0)
+	{
+		/* make the remainder non-negative: floor division */
+		q -= 1;
+		r += den;
+	}
+	twice = 2 * r;
+	if (twice > den || (twice == den && (q & 1) != 0))
+		q += 1;
+	if (q > ISCORE_MAX_CENTS || q < -ISCORE_MAX_CENTS)
+		cents_check(ISCORE_MAX_CENTS + 1, "points");	/* raises */
+	return (int64) q;
+}
+
+int64
+cents_scale(int64 cents, Numeric weight, const char *what)
+{
+	Numeric		prod;
+	Numeric		fl;
+	Numeric		frac;
+	Numeric		half = int64_div_fast_to_numeric(5, 1);
+	int			c;
+	int64		r;
+
+	prod = DatumGetNumeric(DirectFunctionCall2(numeric_mul,
+											   NumericGetDatum(int64_to_numeric(cents)),
+											   NumericGetDatum(weight)));
+	fl = DatumGetNumeric(DirectFunctionCall1(numeric_floor, NumericGetDatum(prod)));
+	frac = DatumGetNumeric(DirectFunctionCall2(numeric_sub, NumericGetDatum(prod),
+											   NumericGetDatum(fl)));
+	if (DatumGetBool(DirectFunctionCall2(numeric_gt, NumericGetDatum(fl),
+										 NumericGetDatum(cents_bound(false)))) ||
+		DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(fl),
+										 NumericGetDatum(cents_bound(true)))))
+		cents_check(ISCORE_MAX_CENTS + 1, what);	/* raises */
+	r = DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(fl)));
+	c = DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(frac),
+										  NumericGetDatum(half)));
+	if (c > 0 || (c == 0 && (r & 1) != 0))
+		r += 1;
+	cents_check(r, what);
+	return r;
+}
+
+/* ---------------------------------------------------------------------
+ * Text form: a pure parser that reports, and a thin SQL wrapper that raises
+ * --------------------------------------------------------------------- */
+
+typedef enum IScoreParseError
+{
+	ISP_OK = 0,
+	ISP_EMPTY,
+	ISP_BASE_DIGITS,
+	ISP_DECIMALS,
+	ISP_BONUS_SIGN,
+	ISP_BONUS_DIGITS,
+	ISP_REDLINE_DIGITS,
+	ISP_TRAILING,
+	ISP_RANGE,
+	ISP_REDLINE_RANGE
+} IScoreParseError;
+
+static const char *const isp_detail[] = {
+	"",
+	"The value is empty.",
+	"Basic points must start with digits, optionally preceded by \"-\".",
+	"Points have at most two decimal places (further digits must be zeros).",
+	"Bonus points must follow the basic points with \"+\" or \"-\".",
+	"Bonus points must be digits after the sign.",
+	"The red-line count after \"!\" must be digits.",
+	"Unexpected characters after the score.",
+	"Points must lie within +/-9999999999999999.99.",
+	"The red-line count must be at most 2147483647."
+};
+
+/* parse [-]digits[.digits] into hundredths; *p advanced */
+static IScoreParseError
+parse_points(const char **p, bool allow_minus, int64 *out)
+{
+	const char *s = *p;
+	bool		neg = false;
+	int64		v = 0;
+	int			ndigits = 0;
+
+	if (allow_minus && *s == '-')
+	{
+		neg = true;
+		s++;
+	}
+	while (*s >= '0' && *s <= '9')
+	{
+		if (v > ISCORE_MAX_CENTS / 10)
+			return ISP_RANGE;
+		v = v * 10 + (*s - '0');
+		if (v > ISCORE_MAX_CENTS / 100)
+			return ISP_RANGE;
+		s++;
+		ndigits++;
+	}
+	if (ndigits == 0)
+		return ISP_BASE_DIGITS;
+	v *= 100;
+	if (*s == '.')
+	{
+		int			place = 0;
+
+		s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return ISP_DECIMALS;
+		while (*s >= '0' && *s <= '9')
+		{
+			if (place == 0)
+				v += 10 * (*s - '0');
+			else if (place == 1)
+				v += (*s - '0');
+			else if (*s != '0')
+				return ISP_DECIMALS;
+			place++;
+			s++;
+		}
+	}
+	*out = neg ? -v : v;
+	*p = s;
+	return ISP_OK;
+}
+
+int
+iscore_parse(const char *str, IScore *out)
+{
+	const char *p = str;
+	IScoreParseError e;
+	bool		bonus_neg;
+
+	memset(out, 0, sizeof(IScore));
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p == '\0')
+		return ISP_EMPTY;
+	if ((e = parse_points(&p, true, &out->base)) != ISP_OK)
+		return e;
+	if (*p != '+' && *p != '-')
+		return ISP_BONUS_SIGN;
+	bonus_neg = (*p == '-');
+	p++;
+	if ((e = parse_points(&p, false, &out->bonus)) != ISP_OK)
+		return e == ISP_BASE_DIGITS ? ISP_BONUS_DIGITS : e;
+	if (bonus_neg)
+		out->bonus = -out->bonus;
+	if (*p == '!')
+	{
+		int64		r = 0;
+		int			n = 0;
+
+		p++;
+		while (*p >= '0' && *p <= '9')
+		{
+			r = r * 10 + (*p - '0');
+			if (r > PG_INT32_MAX)
+				return ISP_REDLINE_RANGE;
+			p++;
+			n++;
+		}
+		if (n == 0)
+			return ISP_REDLINE_DIGITS;
+		out->redlines = (int32) r;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p != '\0')
+		return ISP_TRAILING;
+	return ISP_OK;
+}
+
+PG_FUNCTION_INFO_V1(iscore_in);
+Datum
+iscore_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	IScore	   *s = palloc(sizeof(IScore));
+	IScoreParseError e = (IScoreParseError) iscore_parse(str, s);
+
+	if (e == ISP_RANGE || e == ISP_REDLINE_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value out of range for type iscore: \"%s\"", str),
+				 errdetail("%s", isp_detail[e])));
+	if (e != ISP_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type iscore: \"%s\"", str),
+				 errdetail("%s", isp_detail[e]),
+				 errhint("Write basic+bonus points with up to two decimals and an optional \"!\" and red-line count, e.g. \"80.50+3.00\" or \"80.50+3.00!1\".")));
+	PG_RETURN_ISCORE_P(s);
+}
+
+static void
+append_cents(StringInfo buf, int64 v, bool with_sign)
+{
+	uint64		a = v < 0 ? (uint64) (-v) : (uint64) v;
+
+	if (with_sign)
+		appendStringInfoChar(buf, v < 0 ? '-' : '+');
+	else if (v < 0)
+		appendStringInfoChar(buf, '-');
+	appendStringInfo(buf, UINT64_FORMAT ".%02d", a / 100, (int) (a % 100));
+}
+
+void
+iscore_append(StringInfo buf, const IScore *s)
+{
+	append_cents(buf, s->base, false);
+	append_cents(buf, s->bonus, true);
+	if (s->redlines != 0)
+		appendStringInfo(buf, "!%d", s->redlines);
+}
+
+PG_FUNCTION_INFO_V1(iscore_out);
+Datum
+iscore_out(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	iscore_append(&buf, PG_GETARG_ISCORE_P(0));
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * Binary form: a format byte (1), then base and bonus as int8 and the
+ * red-line count as int4, network byte order.
+ */
+#define ISCORE_BINARY_FORMAT 1
+
+PG_FUNCTION_INFO_V1(iscore_recv);
+Datum
+iscore_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	IScore	   *s = palloc0(sizeof(IScore));
+	int			fmt = pq_getmsgbyte(buf);
+
+	if (fmt != ISCORE_BINARY_FORMAT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary iscore: unknown format %d", fmt),
+				 errdetail("This version reads format %d.", ISCORE_BINARY_FORMAT)));
+	s->base = pq_getmsgint64(buf);
+	s->bonus = pq_getmsgint64(buf);
+	s->redlines = (int32) pq_getmsgint(buf, 4);
+	iscore_validate(s);
+	PG_RETURN_ISCORE_P(s);
+}
+
+PG_FUNCTION_INFO_V1(iscore_send);
+Datum
+iscore_send(PG_FUNCTION_ARGS)
+{
+	IScore	   *s = PG_GETARG_ISCORE_P(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, ISCORE_BINARY_FORMAT);
+	pq_sendint64(&buf, s->base);
+	pq_sendint64(&buf, s->bonus);
+	pq_sendint32(&buf, s->redlines);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------------
+ * Constructor and accessors
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(iscore_make);
+Datum
+iscore_make(PG_FUNCTION_ARGS)
+{
+	IScore	   *s = palloc0(sizeof(IScore));
+	int32		r = PG_GETARG_INT32(2);
+
+	s->base = numeric_to_cents(PG_GETARG_NUMERIC(0), "basic points");
+	s->bonus = numeric_to_cents(PG_GETARG_NUMERIC(1), "bonus points");
+	if (r < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("red-line count must not be negative"),
+				 errdetail("Got %d.", r)));
+	s->redlines = r;
+	PG_RETURN_ISCORE_P(s);
+}
+
+PG_FUNCTION_INFO_V1(iscore_base);
+Datum
+iscore_base(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_NUMERIC(cents_to_numeric(PG_GETARG_ISCORE_P(0)->base));
+}
+
+PG_FUNCTION_INFO_V1(iscore_bonus);
+Datum
+iscore_bonus(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_NUMERIC(cents_to_numeric(PG_GETARG_ISCORE_P(0)->bonus));
+}
+
+PG_FUNCTION_INFO_V1(iscore_redlines);
+Datum
+iscore_redlines(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(PG_GETARG_ISCORE_P(0)->redlines);
+}
+
+PG_FUNCTION_INFO_V1(iscore_total);
+Datum
+iscore_total(PG_FUNCTION_ARGS)
+{
+	IScore	   *s = PG_GETARG_ISCORE_P(0);
+	int64		cap = numeric_to_cents(PG_GETARG_NUMERIC(1), "bonus cap");
+
+	if (cap < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bonus cap must not be negative")));
+	PG_RETURN_NUMERIC(cents_to_numeric(iscore_total_cents(s, cap)));
+}
+
+/* ---------------------------------------------------------------------
+ * Arithmetic
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(iscore_plus);
+Datum
+iscore_plus(PG_FUNCTION_ARGS)
+{
+	IScore	   *r = palloc(sizeof(IScore));
+
+	*r = *PG_GETARG_ISCORE_P(0);
+	iscore_accumulate(r, PG_GETARG_ISCORE_P(1));
+	PG_RETURN_ISCORE_P(r);
+}
+
+static IScore *
+iscore_scale(const IScore *s, Numeric w)
+{
+	IScore	   *r = palloc0(sizeof(IScore));
+
+	if (numeric_is_nan(w) || numeric_is_inf(w))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must be a finite number")));
+	if (DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(w),
+										 NumericGetDatum(int64_to_numeric(0)))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must not be negative"),
+				 errhint("A red-line hit survives any weight; a negative weight would turn points into deductions.")));
+	r->base = cents_scale(s->base, w, "basic points");
+	r->bonus = cents_scale(s->bonus, w, "bonus points");
+	r->redlines = s->redlines;
+	return r;
+}
+
+PG_FUNCTION_INFO_V1(iscore_mul);
+Datum
+iscore_mul(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ISCORE_P(iscore_scale(PG_GETARG_ISCORE_P(0), PG_GETARG_NUMERIC(1)));
+}
+
+PG_FUNCTION_INFO_V1(iscore_mul_commuted);
+Datum
+iscore_mul_commuted(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_ISCORE_P(iscore_scale(PG_GETARG_ISCORE_P(1), PG_GETARG_NUMERIC(0)));
+}
+
+/* ---------------------------------------------------------------------
+ * Comparison and hashing
+ * --------------------------------------------------------------------- */
+
+static int
+iscore_compare(const IScore *a, const IScore *b)
+{
+	int64		sa,
+				sb;
+
+	if (a->redlines != b->redlines)
+		return a->redlines > b->redlines ? -1 : 1;
+	sa = a->base + a->bonus;	/* within range: cannot wrap */
+	sb = b->base + b->bonus;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	if (a->base != b->base)
+		return a->base < b->base ? -1 : 1;
+	return 0;
+}
+
+PG_FUNCTION_INFO_V1(iscore_cmp);
+Datum
+iscore_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(iscore_compare(PG_GETARG_ISCORE_P(0), PG_GETARG_ISCORE_P(1)));
+}
+
+#define ISCORE_CMP_FN(name, op) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(iscore_compare(PG_GETARG_ISCORE_P(0), PG_GETARG_ISCORE_P(1)) op 0); \
+}
+
+ISCORE_CMP_FN(iscore_eq, ==)
+ISCORE_CMP_FN(iscore_ne, !=)
+ISCORE_CMP_FN(iscore_lt, <)
+ISCORE_CMP_FN(iscore_le, <=)
+ISCORE_CMP_FN(iscore_gt, >)
+ISCORE_CMP_FN(iscore_ge, >=)
+
+/*
+ * Hash over a fixed little-endian encoding of the three fields, so the value
+ * is the same on every platform and release (hash partitions depend on it).
+ */
+static void
+iscore_hash_bytes(const IScore *s, unsigned char *out)
+{
+	uint64		b = (uint64) s->base;
+	uint64		o = (uint64) s->bonus;
+	uint32		r = (uint32) s->redlines;
+	int			i;
+
+	for (i = 0; i < 8; i++)
+	{
+		out[i] = (unsigned char) (b >> (8 * i));
+		out[8 + i] = (unsigned char) (o >> (8 * i));
+	}
+	for (i = 0; i < 4; i++)
+		out[16 + i] = (unsigned char) (r >> (8 * i));
+}
+
+PG_FUNCTION_INFO_V1(iscore_hash);
+Datum
+iscore_hash(PG_FUNCTION_ARGS)
+{
+	unsigned char bytes[20];
+
+	iscore_hash_bytes(PG_GETARG_ISCORE_P(0), bytes);
+	PG_RETURN_UINT32(hash_bytes(bytes, sizeof(bytes)));
+}
+
+PG_FUNCTION_INFO_V1(iscore_hash_extended);
+Datum
+iscore_hash_extended(PG_FUNCTION_ARGS)
+{
+	unsigned char bytes[20];
+
+	iscore_hash_bytes(PG_GETARG_ISCORE_P(0), bytes);
+	PG_RETURN_UINT64(hash_bytes_extended(bytes, sizeof(bytes), PG_GETARG_INT64(1)));
+}
+
+/* ---------------------------------------------------------------------
+ * sum(iscore): the state is an iscore, summed in place
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(iscore_sum_accum);
+Datum
+iscore_sum_accum(PG_FUNCTION_ARGS)
+{
+	IScore	   *state;
+
+	/* strict with a NULL initial value: the first input was copied in */
+	if (AggCheckCallContext(fcinfo, NULL))
+		state = PG_GETARG_ISCORE_P(0);
+	else
+	{
+		state = palloc(sizeof(IScore));
+		*state = *PG_GETARG_ISCORE_P(0);
+	}
+	iscore_accumulate(state, PG_GETARG_ISCORE_P(1));
+	PG_RETURN_ISCORE_P(state);
+}
+
+/* ---------------------------------------------------------------------
+ * avg(iscore): the state is int8[4] {rows, base, bonus, redlines}
+ * --------------------------------------------------------------------- */
+
+#define AVG_STATE_LEN 4
+
+static int64 *
+avg_state_values(ArrayType *a)
+{
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != AVG_STATE_LEN ||
+		ARR_HASNULL(a) || ARR_ELEMTYPE(a) != INT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid avg(iscore) state"),
+				 errdetail("Expected a bigint array of %d non-null elements.", AVG_STATE_LEN)));
+	return (int64 *) ARR_DATA_PTR(a);
+}
+
+static void
+avg_state_check(const int64 *v)
+{
+	IScore		s = {v[1], v[2], 0, 0};
+
+	if (v[0] < 0 || v[3] < 0 || v[3] > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid avg(iscore) state"),
+				 errdetail("Row and red-line counts must be non-negative.")));
+	iscore_validate(&s);
+}
+
+static ArrayType *
+avg_state_writable(FunctionCallInfo fcinfo, int argno)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		a = PG_GETARG_ARRAYTYPE_P_COPY(argno);
+	return a;
+}
+
+PG_FUNCTION_INFO_V1(iscore_avg_accum);
+Datum
+iscore_avg_accum(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = avg_state_writable(fcinfo, 0);
+	int64	   *v = avg_state_values(a);
+	IScore		acc;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_ARRAYTYPE_P(a);
+	acc.base = v[1];
+	acc.bonus = v[2];
+	acc.redlines = (int32) v[3];
+	iscore_accumulate(&acc, PG_GETARG_ISCORE_P(1));
+	v[0] += 1;
+	v[1] = acc.base;
+	v[2] = acc.bonus;
+	v[3] = acc.redlines;
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(iscore_avg_combine);
+Datum
+iscore_avg_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = avg_state_writable(fcinfo, 0);
+	int64	   *v = avg_state_values(a);
+	int64	   *w = avg_state_values(PG_GETARG_ARRAYTYPE_P(1));
+	IScore		acc,
+				add;
+
+	avg_state_check(v);
+	avg_state_check(w);
+	acc.base = v[1];
+	acc.bonus = v[2];
+	acc.redlines = (int32) v[3];
+	add.base = w[1];
+	add.bonus = w[2];
+	add.redlines = (int32) w[3];
+	iscore_accumulate(&acc, &add);
+	if (pg_add_s64_overflow(v[0], w[0], &v[0]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("row count out of range")));
+	v[1] = acc.base;
+	v[2] = acc.bonus;
+	v[3] = acc.redlines;
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+PG_FUNCTION_INFO_V1(iscore_avg_final);
+Datum
+iscore_avg_final(PG_FUNCTION_ARGS)
+{
+	int64	   *v = avg_state_values(PG_GETARG_ARRAYTYPE_P(0));
+	IScore	   *r;
+
+	avg_state_check(v);
+	if (v[0] == 0)
+		PG_RETURN_NULL();
+	r = palloc0(sizeof(IScore));
+	r->base = div_half_even(v[1], v[0]);
+	r->bonus = div_half_even(v[2], v[0]);
+	r->redlines = (int32) v[3];
+	PG_RETURN_ISCORE_P(r);
+}
