@@ -133,7 +133,7 @@ numeric_to_cents(Numeric n, const char *what)
 										  NumericGetDatum(whole))))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("%s are finer than 0.01", what),
+				 errmsg("%s must be exact to 0.01", what),
 				 errdetail("Value: %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)))),
 				 errhint("Points are exact to a hundredth; round the value first.")));
