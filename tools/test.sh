@@ -37,7 +37,7 @@ fi
 
 if ls test/*.sql >/dev/null 2>&1; then
     log "pgTAP"
-    psql -q -X -d postgres -c 'DROP DATABASE IF EXISTS integrity_tap' -c 'CREATE DATABASE integrity_tap' >/dev/null
+    psql -q -X -d postgres -c 'CREATE DATABASE integrity_tap' >/dev/null
     psql -q -X -d integrity_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION integrity' >/dev/null
     pg_prove --verbose -d integrity_tap test/*.sql >"$logdir/tap.out" 2>&1
     rc=$?
