@@ -8,7 +8,7 @@ EXTENSION  = integrity
 EXTVERSION = 1.0
 MODULE_big = integrity
 
-CONCEPTS  = iscore scheme redline assessment cnid uscc listed index portrait
+CONCEPTS  = iscore scheme redline assessment index cnid uscc listed portrait
 SQL_PARTS = $(wildcard $(foreach c,$(CONCEPTS),src/$(c).sql))
 OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 

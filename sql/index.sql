@@ -1,0 +1,70 @@
+-- The clean-finance index: the worked example of README.md ("The index"),
+-- checked to the digit, then the rules around it and bad input.
+
+SELECT round_half_even(2.345) AS a, round_half_even(2.355) AS b, round_half_even(-2.345) AS c,
+       round_half_even(2.3451) AS d, round_half_even(2.5, 0) AS e, round_half_even(3.5, 0) AS f;
+
+CREATE TABLE index_example (inst text, sector text, assets numeric, assessor text, score iscore);
+INSERT INTO index_example VALUES
+  ('A', 'bank',      300, 'self', '90+5'), ('A', 'bank', 300, 'inspection', '88+4'),
+  ('A', 'bank',      300, 'third_party', '86+3'),
+  ('B', 'insurance', 100, 'self', '80+0'), ('B', 'insurance', 100, 'inspection', '70+0'),
+  ('C', 'lending',   100, 'self', '95+2'), ('C', 'lending', 100, 'third_party', '90+0!1');
+
+-- step 1 and 2: compose each institution, its total, grade, points on the
+-- 0..100 scale and its standard error from the assessors' disagreement
+CREATE VIEW index_example_inst AS
+SELECT inst, sector, assets, assess(assessor, score, scheme()) AS a
+FROM index_example GROUP BY inst, sector, assets;
+SELECT inst, score(a), total(score(a), scheme()) AS total, grade(score(a), scheme()) AS grade,
+       round_half_even(index_points(score(a), scheme()), 4) AS points_0_100,
+       score_variance(a, scheme())::numeric(12, 4) AS variance, score_stderr(a, scheme()) AS stderr,
+       assessors(a) AS assessors
+FROM index_example_inst ORDER BY inst;
+
+-- step 3: the asset-weighted index, its standard error and 90% interval
+SELECT (integrity_index(a, assets, scheme())).* FROM index_example_inst;
+-- unweighted, and with red-line institutions excluded instead of counted as 0
+SELECT (integrity_index(a, scheme())).* FROM index_example_inst;
+SELECT (integrity_index(a, assets, scheme(redline => 'exclude'))).* FROM index_example_inst;
+-- from plain scores there is no spread to measure: no standard error
+SELECT (integrity_index(score(a), assets, scheme())).* FROM index_example_inst;
+-- breakdowns are ordinary GROUP BY
+SELECT sector, (integrity_index(a, assets, scheme())).value FROM index_example_inst
+GROUP BY sector ORDER BY sector;
+SELECT grade(score(a), scheme()) AS grade, count(*) FROM index_example_inst GROUP BY 1 ORDER BY 1;
+
+-- empty input, zero weights, bad input
+SELECT integrity_index(a, scheme()) IS NULL AS empty FROM index_example_inst WHERE false;
+SELECT (integrity_index(a, 0, scheme())).* FROM index_example_inst;
+SELECT integrity_index(a, -1, scheme()) FROM index_example_inst;
+SELECT integrity_index(s, r) FROM (VALUES ('80+0'::iscore, scheme()),
+                                          ('70+0', scheme(bonus_cap => 5))) t(s, r);
+SELECT index_combine('{1,2,3}', '{0,0,0,0,0,0,-1,-1,-1}');
+SELECT index_final('{1,2,3,4,5,6,7,8,NULL}');
+
+-- serial = parallel on a table of many pages
+CREATE TABLE index_many AS
+SELECT g AS inst, (g % 7) AS district, 1 + g % 13 AS staff,
+       assess(who, iscore(60 + (hashint4(g * 3 + k) & 4095) % 4000 / 100.0,
+                          (hashint4(g * 5 + k) & 511) % 500 / 100.0,
+                          (hashint4(g * 7 + k) % 97 = 0)::int), scheme()) AS a
+FROM generate_series(1, 20000) g,
+     LATERAL (SELECT k, (ARRAY['self','inspection','third_party'])[k] AS who
+              FROM generate_series(1, 1 + g % 3) k) w
+GROUP BY g;
+ANALYZE index_many;
+CREATE TABLE index_serial AS
+SELECT district, integrity_index(a, staff, scheme())::text AS r FROM index_many GROUP BY district;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
+SET enable_hashagg = off;
+EXPLAIN (COSTS OFF)
+SELECT district, integrity_index(a, staff, scheme())::text FROM index_many GROUP BY district;
+SELECT count(*) AS districts, count(*) FILTER (WHERE p.r = s.r) AS equal
+FROM (SELECT district, integrity_index(a, staff, scheme())::text AS r FROM index_many GROUP BY district) p
+JOIN index_serial s USING (district);
+RESET ALL;
+DROP TABLE index_serial, index_many;
+DROP VIEW index_example_inst;
+DROP TABLE index_example;
