@@ -112,6 +112,82 @@ cents_bound(bool negative)
 	return int64_to_numeric(negative ? -ISCORE_MAX_CENTS : ISCORE_MAX_CENTS);
 }
 
+/*
+ * Fast path: read a numeric's stored digits directly.  A numeric in its
+ * short on-disk form (every value below 10^128 with at most 63 decimals; the
+ * format is part of PostgreSQL's on-disk compatibility since 9.1) is a 16-bit
+ * header (sign, display scale, weight) followed by base-10000 digits with
+ * trailing zeros stripped.  Anything else — the long form, NaN, infinities,
+ * values out of range, digits finer than 0.01 — returns false, and the exact
+ * numeric-arithmetic path below decides and reports.
+ */
+#define NUMERIC_FORM_MASK	0xC000
+#define NUMERIC_FORM_SHORT	0x8000
+#define NUMERIC_SHORT_NEG	0x2000
+#define NUMERIC_SHORT_WSIGN	0x0040
+#define NUMERIC_SHORT_WMASK	0x003F
+
+static bool
+cents_from_short_numeric(struct varlena *v, int64 *out)
+{
+	static const int64 pow10000[] = {
+		INT64CONST(1), INT64CONST(10000), INT64CONST(100000000),
+		INT64CONST(1000000000000), INT64CONST(10000000000000000)
+	};
+	const char *p = VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+	uint16		h;
+	int			weight;
+	int			ndigits;
+	int			i;
+	int128		acc = 0;
+
+	if (len < 2)
+		return false;
+	memcpy(&h, p, sizeof(h));
+	if ((h & NUMERIC_FORM_MASK) != NUMERIC_FORM_SHORT)
+		return false;
+	weight = (h & NUMERIC_SHORT_WSIGN) ? (int) (~NUMERIC_SHORT_WMASK | (h & NUMERIC_SHORT_WMASK))
+		: (int) (h & NUMERIC_SHORT_WMASK);
+	ndigits = (len - 2) / (int) sizeof(int16);
+	for (i = 0; i < ndigits; i++)
+	{
+		int16		d;
+		int			e = weight - i;
+
+		memcpy(&d, p + 2 + i * sizeof(int16), sizeof(d));
+		if (d < 0 || d >= 10000)
+			return false;
+		if (e > 4)
+			return false;
+		if (e >= 0)
+			acc += (int128) d * pow10000[e] * 100;
+		else if (e == -1)
+		{
+			if (d % 100 != 0)
+				return false;
+			acc += d / 100;
+		}
+		else if (d != 0)
+			return false;
+	}
+	if (acc > ISCORE_MAX_CENTS)
+		return false;
+	*out = (h & NUMERIC_SHORT_NEG) ? -(int64) acc : (int64) acc;
+	return true;
+}
+
+int64
+cents_from_datum(Datum d, const char *what)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+	int64		cents;
+
+	if (cents_from_short_numeric(v, &cents))
+		return cents;
+	return numeric_to_cents(DatumGetNumeric(d), what);
+}
+
 int64
 numeric_to_cents(Numeric n, const char *what)
 {
@@ -438,8 +514,8 @@ iscore_make(PG_FUNCTION_ARGS)
 	IScore	   *s = palloc0(sizeof(IScore));
 	int32		r = PG_GETARG_INT32(2);
 
-	s->base = numeric_to_cents(PG_GETARG_NUMERIC(0), "basic points");
-	s->bonus = numeric_to_cents(PG_GETARG_NUMERIC(1), "bonus points");
+	s->base = cents_from_datum(PG_GETARG_DATUM(0), "basic points");
+	s->bonus = cents_from_datum(PG_GETARG_DATUM(1), "bonus points");
 	if (r < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

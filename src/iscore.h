@@ -37,6 +37,8 @@ extern void cents_check(int64 v, const char *what);
 /* exact numeric <-> hundredths; finer than 0.01 is an error (22P02) */
 extern int64 numeric_to_cents(Numeric n, const char *what);
 extern Numeric cents_to_numeric(int64 v);
+/* the same from a numeric Datum, reading short numerics without arithmetic */
+extern int64 cents_from_datum(Datum d, const char *what);
 
 /* numeric weight * hundredths, rounded half-even to a hundredth */
 extern int64 cents_scale(int64 cents, Numeric weight, const char *what);

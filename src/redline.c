@@ -81,7 +81,7 @@ iscore_item_accum(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	state = state_for_update(fcinfo);
-	cents = numeric_to_cents(PG_GETARG_NUMERIC(2), "indicator points");
+	cents = cents_from_datum(PG_GETARG_DATUM(2), "indicator points");
 	switch (item_class(PG_GETARG_TEXT_PP(1)))
 	{
 		case ITEM_BASIC:
@@ -123,7 +123,7 @@ redline_sum_accum(PG_FUNCTION_ARGS)
 				 errmsg("red-line flag must not be NULL"),
 				 errhint("An unknown flag cannot be counted as clean; use coalesce() if NULL means no red line.")));
 	state = state_for_update(fcinfo);
-	state->base = cents_add(state->base, numeric_to_cents(PG_GETARG_NUMERIC(1), "points"),
+	state->base = cents_add(state->base, cents_from_datum(PG_GETARG_DATUM(1), "points"),
 							"points");
 	if (PG_GETARG_BOOL(2))
 		state->redlines = redlines_add(state->redlines, 1);

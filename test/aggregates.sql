@@ -1,6 +1,6 @@
 -- pgTAP: the score aggregates are exact, and equal serial and in parallel.
 BEGIN;
-SELECT plan(26);
+SELECT plan(28);
 
 -- the objects exist with the fixed signatures
 SELECT has_type('iscore');
@@ -39,6 +39,16 @@ SELECT is((SELECT avg(iscore(b, o, r))::text FROM million),
           (SELECT iscore(pg_temp.half_even(sum(b) * 100, count(*)),
                          pg_temp.half_even(sum(o) * 100, count(*)), sum(r)::int)::text FROM million),
           'avg(iscore) equals the numeric averages rounded half-even');
+
+-- the digit-reading fast path for numeric input agrees with numeric itself
+SELECT is((SELECT count(*) FROM (
+             SELECT round(((random() - 0.5) * 10 ^ (random() * 16))::numeric, (random() * 2)::int) AS x
+             FROM generate_series(1, 200000)) t
+           WHERE base(iscore(x)) <> x OR bonus(iscore(0, x)) <> x),
+          0::bigint, 'iscore(numeric) is exact for 200k random values of every magnitude');
+SELECT is((SELECT count(*) FROM million
+           WHERE base(iscore(b, o, r)) <> b OR bonus(iscore(b, o, r)) <> o),
+          0::bigint, 'iscore(numeric) reads stored (packed) numerics exactly');
 
 -- serial against a forced parallel plan
 CREATE TABLE tap_items AS
