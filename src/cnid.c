@@ -234,6 +234,16 @@ cnid_parse(const char *str, size_t len, int32 today, int64 *result, CnidError *e
 	}
 	else
 	{
+		/* a non-ASCII character makes any length count misleading */
+		for (i = 0; i < (int) len; i++)
+		{
+			if (IS_HIGHBIT_SET(str[i]))
+			{
+				err->reason = CNID_BAD_CHAR;
+				err->pos = i;
+				return false;
+			}
+		}
 		err->reason = CNID_BAD_LENGTH;
 		return false;
 	}
@@ -329,8 +339,12 @@ cnid_reason_text(const char *s, const CnidError *e)
 		case CNID_OK:
 			return NULL;
 		case CNID_BAD_LENGTH:
-			return psprintf("wrong length (%d characters, expected 18 or 15)",
-							pg_mbstrlen_with_len(s, e->len));
+			{
+				int			n = pg_mbstrlen_with_len(s, e->len);
+
+				return psprintf("wrong length (%d character%s, expected 18 or 15)",
+								n, n == 1 ? "" : "s");
+			}
 		case CNID_BAD_CHAR:
 			return psprintf("%s at position %d is not a digit",
 							cnid_char_text(s, e->pos),
@@ -377,8 +391,8 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail(e->len == 18 ? "Positions 1 to 17 of a resident identity number are digits."
-							   : "All 15 characters of an old-form resident identity number are digits."),
+					 errdetail(e->len == 15 ? "All 15 characters of an old-form resident identity number are digits."
+							   : "Positions 1 to 17 of a resident identity number are ASCII digits."),
 					 errhint("Check the value for typing errors or a shifted column.")));
 			break;
 		case CNID_BAD_CHECK_CHAR:
@@ -677,6 +691,26 @@ CNID_CMP_FUNC(cnid_lt, <)
 CNID_CMP_FUNC(cnid_le, <=)
 CNID_CMP_FUNC(cnid_gt, >)
 CNID_CMP_FUNC(cnid_ge, >=)
+
+PG_FUNCTION_INFO_V1(cnid_smaller);
+Datum
+cnid_smaller(PG_FUNCTION_ARGS)
+{
+	int64		a = PG_GETARG_INT64(0);
+	int64		b = PG_GETARG_INT64(1);
+
+	PG_RETURN_INT64(a < b ? a : b);
+}
+
+PG_FUNCTION_INFO_V1(cnid_larger);
+Datum
+cnid_larger(PG_FUNCTION_ARGS)
+{
+	int64		a = PG_GETARG_INT64(0);
+	int64		b = PG_GETARG_INT64(1);
+
+	PG_RETURN_INT64(a > b ? a : b);
+}
 
 PG_FUNCTION_INFO_V1(cnid_cmp);
 Datum

@@ -128,6 +128,19 @@ CREATE OPERATOR >= (
     RESTRICT = scalargesel, JOIN = scalargejoinsel
 );
 
+CREATE FUNCTION cnid_smaller(cnid, cnid) RETURNS cnid
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cnid_larger(cnid, cnid) RETURNS cnid
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE min(cnid) (
+    SFUNC = cnid_smaller, STYPE = cnid, COMBINEFUNC = cnid_smaller,
+    SORTOP = <, PARALLEL = SAFE
+);
+CREATE AGGREGATE max(cnid) (
+    SFUNC = cnid_larger, STYPE = cnid, COMBINEFUNC = cnid_larger,
+    SORTOP = >, PARALLEL = SAFE
+);
+
 CREATE OPERATOR CLASS cnid_ops
     DEFAULT FOR TYPE cnid USING btree AS
         OPERATOR 1 <,

@@ -239,6 +239,18 @@ uscc_parse(const char *str, size_t len, Uscc *out, UsccError *err)
 	err->len = (int) len;
 	if (len != 18)
 	{
+		int			i;
+
+		/* a non-ASCII character makes any length count misleading */
+		for (i = 0; i < (int) len; i++)
+		{
+			if (IS_HIGHBIT_SET(str[i]))
+			{
+				err->reason = USCC_BAD_CHAR;
+				err->pos = i;
+				return false;
+			}
+		}
 		err->reason = USCC_BAD_LENGTH;
 		return false;
 	}
@@ -322,8 +334,12 @@ uscc_reason_text(const char *s, const UsccError *e)
 		case USCC_OK:
 			return NULL;
 		case USCC_BAD_LENGTH:
-			return psprintf("wrong length (%d characters, expected 18)",
-							pg_mbstrlen_with_len(s, e->len));
+			{
+				int			n = pg_mbstrlen_with_len(s, e->len);
+
+				return psprintf("wrong length (%d character%s, expected 18)",
+								n, n == 1 ? "" : "s");
+			}
 		case USCC_FORBIDDEN_LETTER:
 			return psprintf("letter %s at position %d is not used in unified social credit codes",
 							uscc_char_text(s, e->pos), e->pos + 1);
@@ -622,6 +638,26 @@ USCC_CMP_FUNC(uscc_lt, <)
 USCC_CMP_FUNC(uscc_le, <=)
 USCC_CMP_FUNC(uscc_gt, >)
 USCC_CMP_FUNC(uscc_ge, >=)
+
+PG_FUNCTION_INFO_V1(uscc_smaller);
+Datum
+uscc_smaller(PG_FUNCTION_ARGS)
+{
+	const Uscc *a = PG_GETARG_USCC(0);
+	const Uscc *b = PG_GETARG_USCC(1);
+
+	PG_RETURN_POINTER(uscc_cmp_internal(a, b) <= 0 ? a : b);
+}
+
+PG_FUNCTION_INFO_V1(uscc_larger);
+Datum
+uscc_larger(PG_FUNCTION_ARGS)
+{
+	const Uscc *a = PG_GETARG_USCC(0);
+	const Uscc *b = PG_GETARG_USCC(1);
+
+	PG_RETURN_POINTER(uscc_cmp_internal(a, b) >= 0 ? a : b);
+}
 
 PG_FUNCTION_INFO_V1(uscc_cmp);
 Datum

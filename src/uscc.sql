@@ -125,6 +125,19 @@ CREATE OPERATOR >= (
     RESTRICT = scalargesel, JOIN = scalargejoinsel
 );
 
+CREATE FUNCTION uscc_smaller(uscc, uscc) RETURNS uscc
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION uscc_larger(uscc, uscc) RETURNS uscc
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE min(uscc) (
+    SFUNC = uscc_smaller, STYPE = uscc, COMBINEFUNC = uscc_smaller,
+    SORTOP = <, PARALLEL = SAFE
+);
+CREATE AGGREGATE max(uscc) (
+    SFUNC = uscc_larger, STYPE = uscc, COMBINEFUNC = uscc_larger,
+    SORTOP = >, PARALLEL = SAFE
+);
+
 CREATE OPERATOR CLASS uscc_ops
     DEFAULT FOR TYPE uscc USING btree AS
         OPERATOR 1 <,
