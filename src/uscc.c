@@ -74,39 +74,24 @@ typedef struct UsccError
 	char		expected;
 } UsccError;
 
-/* alphabet index of a character (lower case accepted), -1 if none */
-static int
+/* alphabet index + 1 of each byte (lower case accepted), 0 if none */
+static const uint8 uscc_index_table[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10, ['A'] = 11, ['a'] = 11,
+	['B'] = 12, ['b'] = 12, ['C'] = 13, ['c'] = 13, ['D'] = 14, ['d'] = 14,
+	['E'] = 15, ['e'] = 15, ['F'] = 16, ['f'] = 16, ['G'] = 17, ['g'] = 17,
+	['H'] = 18, ['h'] = 18, ['J'] = 19, ['j'] = 19, ['K'] = 20, ['k'] = 20,
+	['L'] = 21, ['l'] = 21, ['M'] = 22, ['m'] = 22, ['N'] = 23, ['n'] = 23,
+	['P'] = 24, ['p'] = 24, ['Q'] = 25, ['q'] = 25, ['R'] = 26, ['r'] = 26,
+	['T'] = 27, ['t'] = 27, ['U'] = 28, ['u'] = 28, ['W'] = 29, ['w'] = 29,
+	['X'] = 30, ['x'] = 30, ['Y'] = 31, ['y'] = 31
+};
+
+/* alphabet index of a character, -1 if none */
+static inline int
 uscc_index(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'z')
-		c = c - 'a' + 'A';
-	switch (c)
-	{
-		case 'A': return 10;
-		case 'B': return 11;
-		case 'C': return 12;
-		case 'D': return 13;
-		case 'E': return 14;
-		case 'F': return 15;
-		case 'G': return 16;
-		case 'H': return 17;
-		case 'J': return 18;
-		case 'K': return 19;
-		case 'L': return 20;
-		case 'M': return 21;
-		case 'N': return 22;
-		case 'P': return 23;
-		case 'Q': return 24;
-		case 'R': return 25;
-		case 'T': return 26;
-		case 'U': return 27;
-		case 'W': return 28;
-		case 'X': return 29;
-		case 'Y': return 30;
-		default: return -1;
-	}
+	return (int) uscc_index_table[(unsigned char) c] - 1;
 }
 
 static bool
