@@ -14,12 +14,14 @@ USCC_FILE=/tmp/integrity_bench_uscc.txt
 
 bench_sql "SET client_min_messages = warning; DROP TABLE IF EXISTS ib_cnid, ib_cnid_text, ib_cnid_vc, ib_uscc, ib_uscc_text, ib_uscc_vc"
 
-# valid, spread-out identifiers built with the constructors
+# valid, distinct, spread-out identifiers built with the constructors
+# (cnid: (birth, seq) runs through a permutation of 25M pairs)
 bench_sql "COPY (SELECT cnid_from_parts(
                    (ARRAY[11,12,13,14,15,21,22,23,31,32,33,34,35,36,37,41,42,43,44,45,46,
                           50,51,52,53,54,61,62,63,64,65,71,81,82,83])[(1 + i % 35)::int] * 10000 + ((i * 7919) % 10000)::int,
-                   date '1940-01-01' + ((i * 104729) % 25000)::int, ((i / 35) % 1000)::int)
-                 FROM generate_series(1::bigint, $IDENT_N) i) TO '$CNID_FILE'"
+                   date '1940-01-01' + (j % 25000)::int, (j / 25000)::int)
+                 FROM generate_series(1::bigint, $IDENT_N) i,
+                      LATERAL (SELECT (i * 1000003) % 25000000 AS j) k) TO '$CNID_FILE'"
 A="'0123456789ABCDEFGHJKLMNPQRTUWXY'"
 bench_sql "COPY (SELECT uscc_from_parts(
                    substr($A, (1 + i % 31)::int, 1) || substr($A, (1 + (i / 31) % 31)::int, 1) ||

@@ -27,7 +27,9 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "fmgr.h"
+#include "pgtime.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -272,23 +274,32 @@ cnid_format(int64 body, char *buf)
  * The SQL skin
  * --------------------------------------------------------------------- */
 
-/* The current date (session time zone, transaction start) as YYYYMMDD. */
+/*
+ * The current date (CURRENT_DATE: transaction start, session time zone) as
+ * YYYYMMDD, cached per transaction start and time zone so that COPY pays for
+ * it once.
+ */
 static int32
 cnid_today(void)
 {
-	static DateADT cached_date = DATEVAL_NOBEGIN;
+	static bool cached = false;
+	static TimestampTz cached_ts = 0;
+	static pg_tz *cached_tz = NULL;
 	static int32 cached_ymd = 0;
-	DateADT		today = GetSQLCurrentDate();
+	TimestampTz ts = GetCurrentTransactionStartTimestamp();
 
-	if (today != cached_date)
+	if (!cached || ts != cached_ts || session_timezone != cached_tz)
 	{
+		DateADT		today = GetSQLCurrentDate();
 		int			y,
 					m,
 					d;
 
 		j2date(today + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 		cached_ymd = y * 10000 + m * 100 + d;
-		cached_date = today;
+		cached_ts = ts;
+		cached_tz = session_timezone;
+		cached = true;
 	}
 	return cached_ymd;
 }
