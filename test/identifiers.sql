@@ -1,7 +1,7 @@
 -- pgTAP: properties of cnid and uscc on random data, against independent
 -- re-implementations of the rules in SQL, plus a one-character mutation fuzz.
 BEGIN;
-SELECT plan(44);
+SELECT plan(45);
 SELECT setseed(0.1143);
 
 CREATE SCHEMA ident_tap;
@@ -98,6 +98,9 @@ SELECT function_returns('uscc_from_parts', ARRAY['text'], 'uscc');
 -- input depends on the current date: STABLE, honestly; uscc does not
 SELECT volatility_is('is_valid_cnid', ARRAY['text'], 'stable');
 SELECT volatility_is('is_valid_uscc', ARRAY['text'], 'immutable');
+SELECT is((SELECT count(*) FROM pg_opclass c
+           WHERE c.opcintype IN ('cnid'::regtype, 'uscc'::regtype) AND amvalidate(c.oid)), 6::bigint,
+          'btree, hash and GiST opclasses of both types pass amvalidate');
 
 -- ---------------------------------------------------------------------------
 -- cnid: 10 000 random valid numbers built in SQL
