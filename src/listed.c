@@ -859,6 +859,7 @@ typedef struct BuildState
 	Size		used;			/* bytes so far (estimate) */
 	Size		keybytes;		/* bytes of key copies (arena, datums) */
 	bool		overflow;
+	uint64		est_rows;		/* first capacity of the arrays */
 	AttrNumber	keyatt;			/* where the two columns are in the slot */
 	AttrNumber	rangeatt;
 	uint64		n;
@@ -1013,7 +1014,7 @@ build_receive(TupleTableSlot *slot, DestReceiver *self)
 
 	if (bs->n == bs->cap)
 	{
-		uint64		ncap = bs->cap ? bs->cap * 2 : 1024;
+		uint64		ncap = bs->cap ? bs->cap * 2 : Max(bs->est_rows, 1024);
 
 		per = (p->kind == KEY_INT8 ? sizeof(int64) : sizeof(Datum) + sizeof(uint64)) +
 			(p->dated ? 2 * sizeof(int32) : 0);
@@ -1180,6 +1181,8 @@ build_index(ListPlans *p, MemoryContext cxt, bool direct, Snapshot snap)
 
 		bs.keyatt = p->keyattno;
 		bs.rangeatt = p->rangeattno;
+		if (heap->rd_rel->reltuples > 0)
+			bs.est_rows = (uint64) Min(heap->rd_rel->reltuples * 1.05 + 1024, 2e9);
 		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 		{
 			CHECK_FOR_INTERRUPTS();
@@ -1200,6 +1203,12 @@ build_index(ListPlans *p, MemoryContext cxt, bool direct, Snapshot snap)
 
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
+		{
+			double		est = plan_rows(p->build);
+
+			if (est > 0)
+				bs.est_rows = (uint64) Min(est * 1.05 + 1024, 2e9);
+		}
 		rc = SPI_execute_plan_extended(p->build, &opts);
 		if (rc < 0)
 			elog(ERROR, "reading the list failed: %s", SPI_result_code_string(rc));
