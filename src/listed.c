@@ -16,13 +16,15 @@
  *
  * Contract: the answer is exactly what
  *     EXISTS (SELECT 1 FROM list l WHERE l.first = subject [AND l.second @> at])
- * says in the calling statement.  All reads of the list go through SPI, run as
- * the current user under the statement's active snapshot, so privileges
- * (42501) and row-level security apply exactly as they would to the EXISTS.
+ * says in the calling statement.  The list is read under the statement's
+ * active snapshot, through SPI as the current user, so privileges (42501) and
+ * row-level security apply exactly as they would to the EXISTS.  Only where
+ * that makes no difference — a plain permanent table without inheritance
+ * children, no row-level security for this user, SELECT granted — are its
+ * btree index and heap read directly, which is what the executor would do.
  *
- * How it is fast.  The first calls of a statement probe the list through a
- * prepared generic plan "... WHERE first = $1 LIMIT 1" (an index probe when the
- * list has an index).  Once the calls made so far cost more than building an
+ * How it is fast.  The first calls of a statement probe the list: its btree
+ * index directly, or a prepared generic plan "... WHERE first = $1 LIMIT 1".  Once the calls made so far cost more than building an
  * in-memory index would (estimated from the two plans' costs, see
  * build_threshold()), the whole list is read once, under the same snapshot,
  * into a compact in-memory index, and every further call of the statement is
@@ -783,7 +785,9 @@ direct_allowed(ListPlans *p)
 {
 	Oid			user = GetUserId();
 
-	if (!p->is_table || has_subclass(p->relid))
+	/* temp tables live in local buffers: leave them to the executor */
+	if (!p->is_table || has_subclass(p->relid) ||
+		get_rel_persistence(p->relid) == RELPERSISTENCE_TEMP)
 		return false;
 	if (check_enable_rls(p->relid, InvalidOid, true) == RLS_ENABLED)
 		return false;
