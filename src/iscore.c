@@ -37,7 +37,6 @@
 
 #include "iscore.h"
 
-PG_MODULE_MAGIC;
 
 /* ---------------------------------------------------------------------
  * Fixed-point helpers shared with the other concepts

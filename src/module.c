@@ -1,7 +1,10 @@
 /*
- * module.c — TEMPORARY (branch `listed` only): the module magic block and
- * _PG_init, which belong to src/iscore.c on main.  At merge, drop this file
- * and call listed_init() from iscore.c's _PG_init.
+ * module.c — the library's entry point: the module magic block and
+ * _PG_init, which registers the settings of every concept that has any
+ * (integrity.listed_build_threshold and integrity.listed_max_memory, see
+ * listed.c).  The prefix "integrity." is not reserved: the scheme default
+ * integrity.scheme is read with current_setting(..., true), so it stays a
+ * free-form placeholder setting and is not registered here.
  */
 #include "postgres.h"
 #include "fmgr.h"
