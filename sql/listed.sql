@@ -175,7 +175,7 @@ DROP TABLE listed_t_temp;
 
 -- catalog: volatility, strictness, parallel safety
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
-  FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build') ORDER BY 1::text;
+  FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build') ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 RESET integrity.listed_build_threshold;
 DROP TABLE listed_t_secret;
