@@ -67,17 +67,16 @@ typedef struct PortraitDim
 	int64		pos;			/* sum of positive points, hundredths, >= 0 */
 	int64		neg;			/* sum of negative points, hundredths, <= 0 */
 	int64		events;			/* events in this dimension, >= 1 */
-	int64		redlines;		/* red-line hits among them */
-	uint32		name_off;		/* offset of the name in the names area */
-	uint32		name_len;		/* bytes */
+	int32		redlines;		/* red-line hits among them */
+	uint16		name_off;		/* offset of the name in the names area */
+	uint16		name_len;		/* bytes */
 } PortraitDim;
 
 typedef struct PortraitMonth
 {
 	int32		month;			/* months since 2000-01 (UTC), may be < 0 */
-	int32		pad;
+	int32		events;			/* >= 1 */
 	int64		points;			/* net points, hundredths */
-	int64		events;			/* >= 1 */
 } PortraitMonth;
 
 typedef struct PortraitData
@@ -85,15 +84,13 @@ typedef struct PortraitData
 	int32		vl_len_;
 	uint8		version;
 	uint8		flags;			/* 0 */
-	uint16		ndims;
-	uint16		dimcap;
-	uint16		pad;
+	uint8		ndims;
+	uint8		dimcap;
+	uint16		namelen;
+	uint16		namecap;
 	int32		nmonths;
 	int32		monthcap;
-	int32		namelen;
-	int32		namecap;
 	int32		mhint;			/* last month slot hit (aggregate only) */
-	int32		pad2;
 	TimestampTz first;
 	TimestampTz last;
 } PortraitData;
@@ -426,7 +423,7 @@ portrait_check_layout(Portrait p)
 	if (p->version != PORTRAIT_VERSION ||
 		p->ndims < 1 || p->ndims > p->dimcap || p->ndims > PORTRAIT_MAX_DIMS ||
 		p->nmonths < 1 || p->nmonths > p->monthcap ||
-		p->namelen < 0 || p->namelen > p->namecap ||
+		p->namelen > p->namecap ||
 		VARSIZE(p) != P_SIZE(p->dimcap, p->monthcap, p->namecap))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -449,8 +446,8 @@ typedef struct BuildDim
 typedef struct BuildMonth
 {
 	int32		month;
-	int64		points,
-				events;
+	int64		points;
+	int64		events;
 } BuildMonth;
 
 typedef struct Builder
@@ -551,8 +548,9 @@ builder_finish(Builder *b)
 			BAD("Negative points of \"%s\" are positive.", d->name);
 		if (d->events < 1)
 			BAD("Dimension \"%s\" has no events.", d->name);
-		if (d->redlines < 0 || d->redlines > d->events)
-			BAD("Red-line hits of \"%s\" must be between 0 and its event count.", d->name);
+		if (d->redlines < 0 || d->redlines > d->events || d->redlines > PG_INT32_MAX)
+			BAD("Red-line hits of \"%s\" must be between 0 and its event count (and at most %d).",
+				d->name, PG_INT32_MAX);
 		if (pg_add_s64_overflow(dim_events, d->events, &dim_events) ||
 			pg_add_s64_overflow(dim_points, d->pos, &dim_points) ||
 			pg_add_s64_overflow(dim_points, d->neg, &dim_points))
@@ -567,8 +565,8 @@ builder_finish(Builder *b)
 			BAD("Month bucket out of range.");
 		if (i > 0 && b->months[i - 1].month >= m->month)
 			BAD("Month buckets must be sorted without duplicates.");
-		if (m->events < 1)
-			BAD("A month bucket has no events.");
+		if (m->events < 1 || m->events > PG_INT32_MAX)
+			BAD("A month bucket has 1 to %d events.", PG_INT32_MAX);
 		if (pg_add_s64_overflow(month_events, m->events, &month_events) ||
 			pg_add_s64_overflow(month_points, m->points, &month_points))
 			BAD("Totals overflow.");
@@ -889,7 +887,7 @@ portrait_out(PG_FUNCTION_ARGS)
 		append_cents(&s, pd[i].pos);
 		appendStringInfoChar(&s, '/');
 		append_cents(&s, pd[i].neg);
-		appendStringInfo(&s, "/" INT64_FORMAT "/" INT64_FORMAT, pd[i].events, pd[i].redlines);
+		appendStringInfo(&s, "/" INT64_FORMAT "/%d", pd[i].events, pd[i].redlines);
 	}
 	appendStringInfoChar(&s, '|');
 	for (i = 0; i < p->nmonths; i++)
@@ -903,7 +901,7 @@ portrait_out(PG_FUNCTION_ARGS)
 		month_ym(m->month, &y, &mo);
 		appendStringInfo(&s, "%04d-%02d=", y, mo);
 		append_cents(&s, m->points);
-		appendStringInfo(&s, "/" INT64_FORMAT, m->events);
+		appendStringInfo(&s, "/%d", m->events);
 	}
 	PG_RETURN_CSTRING(s.data);
 }
@@ -1003,7 +1001,7 @@ portrait_send(PG_FUNCTION_ARGS)
 		pq_sendint64(&buf, pd[i].pos);
 		pq_sendint64(&buf, pd[i].neg);
 		pq_sendint64(&buf, pd[i].events);
-		pq_sendint64(&buf, pd[i].redlines);
+		pq_sendint64(&buf, (int64) pd[i].redlines);
 	}
 	pq_sendint32(&buf, p->nmonths);
 	for (i = 0; i < p->nmonths; i++)
@@ -1012,7 +1010,7 @@ portrait_send(PG_FUNCTION_ARGS)
 
 		pq_sendint32(&buf, m->month);
 		pq_sendint64(&buf, m->points);
-		pq_sendint64(&buf, m->events);
+		pq_sendint64(&buf, (int64) m->events);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -1097,14 +1095,36 @@ find_month(Portrait p, int32 month, bool *found)
 	return lo;
 }
 
-static inline int
-grow_cap(int cap, int need)
+/*
+ * A larger copy with room for one more dimension (name of newlen bytes,
+ * when newlen > 0) and/or one more month.  Memory chunks come in powers of
+ * two, so the copy is sized to fill one: spare dimension slots and name
+ * bytes first, the rest as month slots.
+ */
+static Portrait
+portrait_grow(Portrait p, int newlen, bool newmonth)
 {
-	int			c = Max(cap, 4);
+	int			dc = p->dimcap,
+				nc = p->namecap,
+				mc = p->monthcap;
+	Size		need,
+				chunk;
 
-	while (c < need)
-		c *= 2;
-	return c;
+	if (newlen > 0)
+	{
+		if (p->ndims == dc)
+			dc = Min(PORTRAIT_MAX_DIMS, dc + 4);
+		if (p->namelen + newlen > nc)
+			nc = p->namelen + newlen + 4 * 12;
+	}
+	if (newmonth && p->nmonths == mc)
+		mc = mc + 4;
+	need = P_SIZE(dc, mc, nc);
+	for (chunk = 256; chunk < need; chunk *= 2)
+		;
+	if (chunk <= 8192)
+		mc += (chunk - need) / sizeof(PortraitMonth);
+	return portrait_copy(p, dc, mc, nc);
 }
 
 static Datum
@@ -1164,7 +1184,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 
 	if (PG_ARGISNULL(0))
 	{
-		p = portrait_alloc(4, 4, Max(32, len));
+		p = portrait_alloc(4, 4, Max(24, len));
 		p->first = p->last = at;
 	}
 	else
@@ -1210,7 +1230,9 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 	{
 		m = &P_MONTHS(p)[mi];
 		mpoints = add64(m->points, cents, "points");
-		mev = add64(m->events, 1, "event count");
+		if (unlikely(m->events == PG_INT32_MAX))
+			overflow_error("monthly event count");
+		mev = m->events + 1;
 	}
 	else
 	{
@@ -1221,13 +1243,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 	/* grow if needed: a new copy in the per-row context, moved by the executor */
 	if ((!dfound && (p->ndims == p->dimcap || p->namelen + len > p->namecap)) ||
 		(!mfound && p->nmonths == p->monthcap))
-	{
-		int			dc = dfound ? p->dimcap : grow_cap(p->dimcap, p->ndims + 1);
-		int			mc = mfound ? p->monthcap : grow_cap(p->monthcap, p->nmonths + 1);
-		int			nc = dfound ? p->namecap : grow_cap(Max(p->namecap, 32), p->namelen + len);
-
-		p = portrait_copy(p, Min(dc, PORTRAIT_MAX_DIMS), mc, nc);
-	}
+		p = portrait_grow(p, dfound ? 0 : len, !mfound);
 
 	if (!dfound)
 	{
@@ -1246,7 +1262,11 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 	d->neg = newneg;
 	d->events = dev;
 	if (redline)
-		d->redlines++;			/* <= events, cannot overflow */
+	{
+		if (unlikely(d->redlines == PG_INT32_MAX))
+			overflow_error("red-line count");
+		d->redlines++;
+	}
 
 	if (!mfound)
 	{
@@ -1254,7 +1274,6 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 
 		memmove(&pm[mi + 1], &pm[mi], (Size) (p->nmonths - mi) * sizeof(PortraitMonth));
 		pm[mi].month = month;
-		pm[mi].pad = 0;
 		p->nmonths++;
 	}
 	m = &P_MONTHS(p)[mi];
@@ -1391,7 +1410,8 @@ portrait_combine(PG_FUNCTION_ARGS)
 			rd[k].pos = add64(ad[i].pos, bd[j].pos, "points");
 			rd[k].neg = add64(ad[i].neg, bd[j].neg, "points");
 			rd[k].events = add64(ad[i].events, bd[j].events, "event count");
-			rd[k].redlines = add64(ad[i].redlines, bd[j].redlines, "red-line count");
+			if (pg_add_s32_overflow(ad[i].redlines, bd[j].redlines, &rd[k].redlines))
+				overflow_error("red-line count");
 			src = an + ad[i].name_off;
 			slen = ad[i].name_len;
 			i++;
@@ -1413,9 +1433,9 @@ portrait_combine(PG_FUNCTION_ARGS)
 		else
 		{
 			rm[k].month = am[i].month;
-			rm[k].pad = 0;
 			rm[k].points = add64(am[i].points, bm[j].points, "points");
-			rm[k].events = add64(am[i].events, bm[j].events, "event count");
+			if (pg_add_s32_overflow(am[i].events, bm[j].events, &rm[k].events))
+				overflow_error("monthly event count");
 			i++;
 			j++;
 		}
@@ -1614,7 +1634,7 @@ portrait_dimensions(PG_FUNCTION_ARGS)
 		values[2] = NumericGetDatum(cents_numeric(pd[i].pos));
 		values[3] = NumericGetDatum(cents_numeric(pd[i].neg));
 		values[4] = Int64GetDatum(pd[i].events);
-		values[5] = Int64GetDatum(pd[i].redlines);
+		values[5] = Int64GetDatum((int64) pd[i].redlines);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -1641,7 +1661,7 @@ portrait_months(PG_FUNCTION_ARGS)
 		month_ym(m->month, &y, &mo);
 		values[0] = DateADTGetDatum(date2j(y, mo, 1) - POSTGRES_EPOCH_JDATE);
 		values[1] = NumericGetDatum(cents_numeric(m->points));
-		values[2] = Int64GetDatum(m->events);
+		values[2] = Int64GetDatum((int64) m->events);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -1752,7 +1772,7 @@ portrait_jsonb(PG_FUNCTION_ARGS)
 		append_cents(&s, pd[i].pos);
 		appendStringInfoString(&s, ", \"negative\": ");
 		append_cents(&s, pd[i].neg);
-		appendStringInfo(&s, ", \"events\": " INT64_FORMAT ", \"redlines\": " INT64_FORMAT "}",
+		appendStringInfo(&s, ", \"events\": " INT64_FORMAT ", \"redlines\": %d}",
 						 pd[i].events, pd[i].redlines);
 	}
 	appendStringInfoString(&s, "}, \"months\": {");
@@ -1765,7 +1785,7 @@ portrait_jsonb(PG_FUNCTION_ARGS)
 		month_ym(m->month, &y, &mo);
 		appendStringInfo(&s, "%s\"%04d-%02d\": {\"points\": ", i > 0 ? ", " : "", y, mo);
 		append_cents(&s, m->points);
-		appendStringInfo(&s, ", \"events\": " INT64_FORMAT "}", m->events);
+		appendStringInfo(&s, ", \"events\": %d}", m->events);
 	}
 	appendStringInfoString(&s, "}}");
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
