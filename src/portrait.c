@@ -1043,9 +1043,30 @@ init_redline_name(void)
 	{
 		/* U+7EA2 U+7EBF */
 		static const char utf8[] = "\xe7\xba\xa2\xe7\xba\xbf";
-		char	   *conv = pg_any_to_server(utf8, sizeof(utf8) - 1, PG_UTF8);
-		char	   *keep = MemoryContextStrdup(TopMemoryContext, conv);
+		int			enc = GetDatabaseEncoding();
+		char	   *keep = NULL;
 
+		if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
+			keep = MemoryContextStrdup(TopMemoryContext, utf8);
+		else
+		{
+			/* an encoding without these characters: no row matches */
+			MemoryContext oldcxt = CurrentMemoryContext;
+
+			PG_TRY();
+			{
+				char	   *conv = pg_any_to_server(utf8, sizeof(utf8) - 1, PG_UTF8);
+
+				keep = MemoryContextStrdup(TopMemoryContext, conv);
+			}
+			PG_CATCH();
+			{
+				MemoryContextSwitchTo(oldcxt);
+				FlushErrorState();
+				keep = MemoryContextStrdup(TopMemoryContext, "");
+			}
+			PG_END_TRY();
+		}
 		redline_len = strlen(keep);
 		redline_name = keep;
 	}
@@ -1247,7 +1268,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 	else
 	{
 		init_redline_name();
-		redline = (len == redline_len && memcmp(name, redline_name, len) == 0);
+		redline = (len == redline_len && len > 0 && memcmp(name, redline_name, len) == 0);
 	}
 
 	if (PG_ARGISNULL(0))
