@@ -12,10 +12,11 @@
  * never truncation).
  *
  * SQL objects backed here (declared in src/portrait.sql):
- *   type portrait (portrait_in, portrait_out, portrait_recv, portrait_send)
+ *   type portrait (portrait_in, portrait_out, portrait_recv, portrait_send;
+ *     portrait_from_bytea runs the receive function on a bytea)
  *   aggregate portrait(text, numeric, timestamptz [, boolean])
- *     transition portrait_trans, combine portrait_combine,
- *     final portrait_final (compaction)
+ *     transition portrait_trans / portrait_trans_flag, combine
+ *     portrait_combine, final portrait_final (compaction)
  *   readers: portrait_jsonb, portrait_dimensions, portrait_months,
  *     portrait_trend, portrait_total, portrait_positive, portrait_negative,
  *     portrait_events, portrait_redlines, portrait_first, portrait_last,
