@@ -60,4 +60,14 @@ for round in 1 2 3; do
 done
 bench_line portrait_vs_count "$portrait_ms" "$count_ms"
 bench_line portrait_vs_pivot "$portrait_ms" "$pivot_ms"
+
+# the same two without parallel workers (on 2 cores, with 1M groups and the
+# default work_mem, the serial hash plans are often the faster ones)
+SERIAL="SET max_parallel_workers_per_gather = 0;"
+count_s= portrait_s=
+for round in 1 2 3; do
+    count_s=$(best "$(bench_ms "$SERIAL $COUNT_Q" 1)" "$count_s")
+    portrait_s=$(best "$(bench_ms "$SERIAL $PORTRAIT_Q" 1)" "$portrait_s")
+done
+bench_line portrait_vs_count_serial "$portrait_s" "$count_s"
 bench_sql "DROP TABLE portrait_bench_events"

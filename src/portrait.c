@@ -1177,34 +1177,23 @@ find_month(Portrait p, int32 month, bool *found)
 }
 
 /*
- * Memory chunks come in powers of two (up to 8 kB), so a state is sized to
- * fill its chunk: the bytes left over become spare month slots (months are
- * what grows most often).
- */
-static void
-fill_chunk(int dc, int *mc, int nc)
-{
-	Size		need = P_SIZE(dc, *mc, nc),
-				chunk;
-
-	for (chunk = 256; chunk < need; chunk *= 2)
-		;
-	if (chunk <= 8192)
-		*mc += (chunk - need) / sizeof(PortraitMonth);
-}
-
-/*
  * A larger copy with room for one more dimension (name of newlen bytes,
  * when newlen > 0) and/or one more month, in the current (per-row) memory
  * context: the executor copies it into the aggregate context and frees the
  * old state.
+ *
+ * Spare room is kept small (two dimension slots, names for two more of the
+ * same length, one month slot): the state is also what a parallel worker's
+ * Partial Aggregate hands on — sorted, sent through the tuple queue,
+ * combined — so every spare byte is paid for again there.  Measured on the
+ * benchmark, the extra copies cost less than bigger states.
  */
 static Portrait
 portrait_grow(Portrait p, int newlen, bool newmonth)
 {
 	int			dc = p->dimcap,
 				nc = p->namecap,
-				mc = p->nmonths + (newmonth ? 1 : 0);	/* spare months: recomputed */
+				mc = p->nmonths + (newmonth ? 1 : 0) + 1;
 
 	if (newlen > 0)
 	{
@@ -1213,7 +1202,6 @@ portrait_grow(Portrait p, int newlen, bool newmonth)
 		if (p->namelen + newlen > nc)
 			nc = Min(PORTRAIT_MAX_DIMS * PORTRAIT_MAX_NAME, p->namelen + 3 * newlen);
 	}
-	fill_chunk(dc, &mc, nc);
 	return portrait_copy(p, dc, mc, nc);
 }
 
@@ -1274,10 +1262,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 
 	if (PG_ARGISNULL(0))
 	{
-		int			mc = 1;
-
-		fill_chunk(2, &mc, 2 * len);
-		p = portrait_alloc(2, mc, 2 * len);
+		p = portrait_alloc(2, 2, 2 * len);
 		p->first = p->last = at;
 	}
 	else
