@@ -102,6 +102,11 @@ SELECT pt_err($$SELECT ROW(1, -20, 0, -1, 20, 3, 10)::portrait_rules$$);
 SELECT subject, portrait(dimension, points, at, dimension IN ('黑名单', '纪检监察'))
   FROM pt_events WHERE subject = 3 GROUP BY subject;
 SELECT portrait_redlines(portrait(dimension, points, at, points < 0)) FROM pt_events;
+-- as a window aggregate: the running portrait after each event
+SELECT subject, at, portrait_total(q), portrait_events(q), portrait_dimension_count(q)
+  FROM (SELECT subject, at, portrait(dimension, points, at) OVER (PARTITION BY subject ORDER BY at) AS q
+          FROM pt_events WHERE subject IN (1, 2)) w
+ ORDER BY subject, at;
 -- no rows, or only NULL rows: NULL
 SELECT portrait(dimension, points, at) IS NULL FROM pt_events WHERE subject = 99;
 
