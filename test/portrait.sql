@@ -1,6 +1,6 @@
 -- pgTAP: the portrait aggregate's behaviour as properties on random data.
 BEGIN;
-SELECT plan(35);
+SELECT plan(37);
 
 -- the objects exist with their signatures
 SELECT has_type('portrait');
@@ -210,6 +210,51 @@ SELECT throws_ok($$SELECT 'v1|junk'::portrait$$, '22P02', NULL, 'malformed text:
 SELECT throws_ok($$SELECT portrait_from_bytea(set_byte(portrait_send(p), 0, 9)) FROM tap_p LIMIT 1$$,
                  '22P03', NULL, 'bad version byte in binary input: 22P03');
 SELECT throws_ok($$SELECT make_portrait_rules(watch_below => -50)$$, '23514', NULL, 'inconsistent rules: 23514');
+
+-- fuzzing: random mutations of valid text and binary values are either
+-- rejected with an input error or accepted as values that round-trip
+CREATE FUNCTION pg_temp.fuzz(n int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    src text; bin bytea; m text; mb bytea; pos int; ok int := 0; bad int := 0; v portrait;
+    other text := '';
+BEGIN
+    FOR i IN 1..n LOOP
+        SELECT p::text, portrait_send(p) INTO src, bin FROM tap_p ORDER BY random() LIMIT 1;
+        -- text: replace, delete or duplicate one to three characters
+        m := src;
+        FOR k IN 1..1 + (random() * 2)::int LOOP
+            pos := 1 + (random() * (length(m) - 1))::int;
+            m := CASE (random() * 2)::int
+                   WHEN 0 THEN overlay(m PLACING substr('0123456789|;=/".-:+ v\x', 1 + (random() * 24)::int, 1) FROM pos FOR 1)
+                   WHEN 1 THEN overlay(m PLACING '' FROM pos FOR 1)
+                   ELSE overlay(m PLACING substr(m, pos, 2) FROM pos FOR 1) END;
+        END LOOP;
+        BEGIN
+            v := m::portrait;
+            IF v::text::portrait::text <> v::text THEN other := other || ' text-rt:' || m; END IF;
+            ok := ok + 1;
+        EXCEPTION WHEN invalid_text_representation OR program_limit_exceeded THEN bad := bad + 1;
+        END;
+        -- binary: flip one to three bytes
+        mb := bin;
+        FOR k IN 1..1 + (random() * 2)::int LOOP
+            pos := (random() * (length(mb) - 1))::int;
+            mb := set_byte(mb, pos, (random() * 255)::int);
+        END LOOP;
+        BEGIN
+            v := portrait_from_bytea(mb);
+            IF portrait_from_bytea(portrait_send(v))::text <> v::text THEN other := other || ' bin-rt'; END IF;
+            ok := ok + 1;
+        EXCEPTION WHEN invalid_binary_representation OR protocol_violation OR program_limit_exceeded
+                       OR character_not_in_repertoire THEN bad := bad + 1;
+        END;
+    END LOOP;
+    RETURN CASE WHEN other = '' THEN 'clean' ELSE other END;
+END $$;
+SELECT is(pg_temp.fuzz(1500), 'clean', 'mutated text and binary inputs: rejected with input errors or round-trip');
+SELECT lives_ok($$SELECT portrait_combine(p, q) FROM (SELECT p FROM tap_p LIMIT 20) a,
+                  (SELECT portrait_from_bytea(portrait_send(p)) AS q FROM tap_p LIMIT 20) b$$,
+                'combine of every pair of received values');
 
 SELECT * FROM finish();
 ROLLBACK;
