@@ -31,11 +31,12 @@
  *   PortraitMonth months[monthcap] sorted by month; nmonths used
  *   char names[namecap]          name bytes, namelen used
  *
- * The aggregate keeps spare capacity so that most rows update the state in
- * place; when it must grow, a larger copy is made in the per-row context and
- * returned, and the executor moves it into the aggregate context (it frees
- * the old state itself, so the old state must not be repalloc'd or freed
- * here).  portrait_final, portrait_in, portrait_recv and portrait_combine
+ * Rows that hit an existing dimension and month update the state in place
+ * (it lives in the aggregate context, AggCheckCallContext); when it must
+ * grow, a larger copy with a little spare room is made in the per-row
+ * context and returned, and the executor copies it into the aggregate
+ * context and frees the old state itself — so the old state is never
+ * repalloc'd or freed here (that would be a double free).  portrait_final, portrait_in, portrait_recv and portrait_combine
  * produce the compact canonical form (capacities equal to counts, names in
  * dimension order).
  */
