@@ -1,0 +1,215 @@
+
+-- =====================================================================
+-- portrait: the integrity portrait (清廉画像) of a subject (src/portrait.c)
+-- =====================================================================
+
+CREATE TYPE portrait;
+
+CREATE FUNCTION portrait_in(cstring) RETURNS portrait
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portrait_out(portrait) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portrait_recv(internal) RETURNS portrait
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portrait_send(portrait) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE portrait (
+    INTERNALLENGTH = VARIABLE,
+    INPUT = portrait_in,
+    OUTPUT = portrait_out,
+    RECEIVE = portrait_recv,
+    SEND = portrait_send,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+COMMENT ON TYPE portrait IS 'integrity portrait: points (hundredths) and events per dimension, red-line hits, first/last event, monthly buckets';
+
+CREATE FUNCTION portrait_from_bytea(bytea) RETURNS portrait
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_from_bytea(bytea) IS 'portrait from its binary form (as portrait_send gives it), fully validated';
+
+-- the aggregate ------------------------------------------------------
+
+CREATE FUNCTION portrait_trans(portrait, text, numeric, timestamptz) RETURNS portrait
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION portrait_trans(portrait, text, numeric, timestamptz, boolean) RETURNS portrait
+    AS 'MODULE_PATHNAME', 'portrait_trans_flag' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION portrait_combine(portrait, portrait) RETURNS portrait
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portrait_final(portrait) RETURNS portrait
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE portrait(dimension text, points numeric, at timestamptz) (
+    SFUNC = portrait_trans,
+    STYPE = portrait,
+    SSPACE = 600,
+    FINALFUNC = portrait_final,
+    COMBINEFUNC = portrait_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE portrait(text, numeric, timestamptz) IS 'integrity portrait of the event rows; events in dimension 红线 are red-line hits';
+
+CREATE AGGREGATE portrait(dimension text, points numeric, at timestamptz, is_redline boolean) (
+    SFUNC = portrait_trans,
+    STYPE = portrait,
+    SSPACE = 600,
+    FINALFUNC = portrait_final,
+    COMBINEFUNC = portrait_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE portrait(text, numeric, timestamptz, boolean) IS 'integrity portrait of the event rows; is_redline marks red-line hits';
+
+-- readers ------------------------------------------------------------
+
+CREATE FUNCTION portrait_total(portrait) RETURNS numeric
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_total(portrait) IS 'net points over all dimensions';
+CREATE FUNCTION portrait_positive(portrait) RETURNS numeric
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_positive(portrait) IS 'sum of the positive points';
+CREATE FUNCTION portrait_negative(portrait) RETURNS numeric
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_negative(portrait) IS 'sum of the negative points (zero or less)';
+CREATE FUNCTION portrait_events(portrait) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_events(portrait) IS 'number of events';
+CREATE FUNCTION portrait_redlines(portrait) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_redlines(portrait) IS 'number of red-line hits';
+CREATE FUNCTION portrait_first(portrait) RETURNS timestamptz
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_first(portrait) IS 'time of the first event';
+CREATE FUNCTION portrait_last(portrait) RETURNS timestamptz
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_last(portrait) IS 'time of the last event';
+CREATE FUNCTION portrait_dimension_count(portrait) RETURNS integer
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_dimension_count(portrait) IS 'number of distinct dimensions';
+CREATE FUNCTION portrait_points(portrait, dimension text) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'portrait_dimension_points' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_points(portrait, text) IS 'net points of one dimension (0.00 when absent)';
+CREATE FUNCTION portrait_events(portrait, dimension text) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'portrait_dimension_events' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_events(portrait, text) IS 'events of one dimension (0 when absent)';
+
+CREATE FUNCTION portrait_jsonb(portrait) RETURNS jsonb
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_jsonb(portrait) IS 'the portrait as jsonb (times in UTC, points as exact numbers)';
+CREATE CAST (portrait AS jsonb) WITH FUNCTION portrait_jsonb(portrait);
+
+CREATE FUNCTION portrait_dimensions(p portrait,
+        OUT dimension text, OUT points numeric, OUT positive numeric,
+        OUT negative numeric, OUT events bigint, OUT redlines bigint)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+COMMENT ON FUNCTION portrait_dimensions(portrait) IS 'one row per dimension, sorted by name (bytewise)';
+
+CREATE FUNCTION portrait_months(p portrait,
+        OUT month date, OUT points numeric, OUT events bigint)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 36;
+COMMENT ON FUNCTION portrait_months(portrait) IS 'one row per month with events (UTC months), ascending';
+
+CREATE FUNCTION portrait_trend(p portrait, as_of timestamptz, months integer DEFAULT 3,
+        OUT recent numeric, OUT previous numeric, OUT change numeric,
+        OUT recent_events bigint, OUT previous_events bigint)
+    RETURNS record
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_trend(portrait, timestamptz, integer) IS 'points of the N months ending with the month of as_of (UTC) against the N months before';
+
+CREATE FUNCTION portrait_default_dimensions() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['清廉建设', '清廉宣传', '员工管理', '合规建设',
+                       '纪检监察', '重点工作', '红线', '黑名单']::text[] $$;
+COMMENT ON FUNCTION portrait_default_dimensions() IS 'the eight modules of employee clean points, in their usual order';
+
+CREATE FUNCTION portrait_radar(p portrait,
+        dimensions text[] DEFAULT @extschema@.portrait_default_dimensions(),
+        OUT dimension text, OUT points numeric, OUT events bigint)
+    RETURNS SETOF record
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 8
+    AS $$
+    SELECT d.dim, coalesce(x.points, 0.00), coalesce(x.events, 0)
+      FROM unnest(dimensions) WITH ORDINALITY AS d(dim, ord)
+      LEFT JOIN @extschema@.portrait_dimensions(p) AS x ON x.dimension = d.dim
+     ORDER BY d.ord
+    $$;
+COMMENT ON FUNCTION portrait_radar(portrait, text[]) IS 'one row per listed dimension, in list order, zero when absent: the axes of a radar chart';
+
+-- risk rules, grade and tags -----------------------------------------
+
+CREATE TYPE portrait_rules_t AS (
+    alert_redlines integer,   -- this many red-line hits or more: alert
+    alert_below    numeric,   -- total points below this: alert
+    watch_below    numeric,   -- total points below this: watch
+    watch_negative numeric,   -- deductions of at least this much (absolute): watch
+    exemplar_from  numeric,   -- total at least this, clean record: exemplar
+    trend_months   integer,   -- trend window in months
+    watch_drop     numeric    -- recent window down by at least this: watch
+);
+CREATE DOMAIN portrait_rules AS portrait_rules_t CHECK (
+        (VALUE).alert_redlines IS NOT NULL AND (VALUE).alert_redlines >= 1
+    AND (VALUE).alert_below IS NOT NULL AND (VALUE).alert_below = round((VALUE).alert_below, 2)
+    AND (VALUE).watch_below IS NOT NULL AND (VALUE).watch_below = round((VALUE).watch_below, 2)
+    AND (VALUE).watch_negative IS NOT NULL AND (VALUE).watch_negative = round((VALUE).watch_negative, 2)
+    AND (VALUE).exemplar_from IS NOT NULL AND (VALUE).exemplar_from = round((VALUE).exemplar_from, 2)
+    AND (VALUE).trend_months IS NOT NULL AND (VALUE).trend_months BETWEEN 1 AND 1200
+    AND (VALUE).watch_drop IS NOT NULL AND (VALUE).watch_drop = round((VALUE).watch_drop, 2)
+    AND (VALUE).alert_below <= (VALUE).watch_below
+    AND (VALUE).watch_below <= (VALUE).exemplar_from
+    AND (VALUE).watch_negative >= 0
+    AND (VALUE).watch_drop >= 0
+);
+COMMENT ON DOMAIN portrait_rules IS 'risk rules of portraits: alert/watch/exemplar thresholds, validated';
+
+CREATE FUNCTION make_portrait_rules(alert_redlines integer DEFAULT 1,
+                                    alert_below numeric DEFAULT -20.00,
+                                    watch_below numeric DEFAULT 0.00,
+                                    watch_negative numeric DEFAULT 10.00,
+                                    exemplar_from numeric DEFAULT 20.00,
+                                    trend_months integer DEFAULT 3,
+                                    watch_drop numeric DEFAULT 10.00)
+    RETURNS portrait_rules
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ROW(alert_redlines, alert_below, watch_below, watch_negative,
+                     exemplar_from, trend_months, watch_drop)::@extschema@.portrait_rules $$;
+COMMENT ON FUNCTION make_portrait_rules(integer, numeric, numeric, numeric, numeric, integer, numeric) IS 'portrait risk rules; every argument has the documented default';
+
+CREATE FUNCTION portrait_tags(p portrait, as_of timestamptz DEFAULT NULL,
+                              rules portrait_rules DEFAULT @extschema@.make_portrait_rules())
+    RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN p IS NULL THEN NULL ELSE array_remove(ARRAY[
+             CASE WHEN s.redlines >= (rules).alert_redlines THEN 'redline' END,
+             CASE WHEN s.total < (rules).alert_below THEN 'low_total' END,
+             CASE WHEN s.total < (rules).watch_below THEN 'below_watch' END,
+             CASE WHEN s.negative < 0 AND -s.negative >= (rules).watch_negative THEN 'deductions' END,
+             CASE WHEN s.change < 0 AND -s.change >= (rules).watch_drop THEN 'declining' END,
+             CASE WHEN s.total >= (rules).exemplar_from AND s.redlines = 0 AND s.negative = 0
+                       AND NOT (coalesce(s.change, 0) < 0 AND -s.change >= (rules).watch_drop)
+                  THEN 'exemplar' END
+           ]::text[], NULL) END
+      FROM (SELECT @extschema@.portrait_redlines(p) AS redlines,
+                   @extschema@.portrait_total(p) AS total,
+                   @extschema@.portrait_negative(p) AS negative,
+                   CASE WHEN as_of IS NOT NULL
+                        THEN (@extschema@.portrait_trend(p, as_of, (rules).trend_months)).change END AS change
+           ) AS s
+    $$;
+COMMENT ON FUNCTION portrait_tags(portrait, timestamptz, portrait_rules) IS 'the risk rules that fire: redline, low_total, below_watch, deductions, declining (only with as_of), exemplar';
+
+CREATE FUNCTION portrait_grade(p portrait, as_of timestamptz DEFAULT NULL,
+                               rules portrait_rules DEFAULT @extschema@.make_portrait_rules())
+    RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN t IS NULL THEN NULL
+                WHEN t && ARRAY['redline', 'low_total'] THEN 'alert'
+                WHEN t && ARRAY['below_watch', 'deductions', 'declining'] THEN 'watch'
+                WHEN 'exemplar' = ANY (t) THEN 'exemplar'
+                ELSE 'normal' END
+      FROM (SELECT @extschema@.portrait_tags(p, as_of, rules) AS t) AS s
+    $$;
+COMMENT ON FUNCTION portrait_grade(portrait, timestamptz, portrait_rules) IS 'risk grade: alert, watch, normal or exemplar, from portrait_tags';
