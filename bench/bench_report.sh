@@ -60,7 +60,7 @@ SELECT row_number() OVER (ORDER BY CASE g.risk WHEN 'alert' THEN 0 WHEN 'watch' 
 FROM graded g JOIN regulator.employee e ON e.id = g.employee_id
 JOIN regulator.institution i ON i.id = e.institution_id
 ORDER BY rank LIMIT 5"
-ours=${section_ms[3_top_risk_portraits]}
+
 ours=$(bench_ms "$(cat demo/report/3_top_risk_portraits.sql)" 2)
 base=$(bench_ms "$plain_portraits" 2)
 bench_line report_portraits_vs_plain_sql "$ours" "$base"

@@ -84,6 +84,7 @@ DECLARE
     y_end      constant date := date '2024-12-31';
     y_start    constant date := date '2022-01-01';
     n          bigint;
+    t0         timestamptz := clock_timestamp();
 BEGIN
     IF scale = 'district' THEN
         n_inst := round(60 * factor); staff_mult := 1; n_ext := round(3000 * factor);
@@ -158,6 +159,7 @@ BEGIN
            staff
     FROM gen_inst;
 
+    RAISE NOTICE 'generate: institutions done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- schemes
     INSERT INTO regulator.scheme_year VALUES
         (2022, scheme(), date '2022-01-15'),
@@ -198,6 +200,7 @@ BEGIN
     WHERE NOT (who = 'third_party' AND g.sector = 'private_lending'
                AND regulator.rnd(seed, 15, g.i * 10 + y) < 0.35);
 
+    RAISE NOTICE 'generate: assessments done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- employees
     INSERT INTO regulator.employee (id, cnid, institution_id, position, hired, left_on, cadre)
     SELECT e, c, g.i, pos, hired,
@@ -219,41 +222,45 @@ BEGIN
                                         cnid_birth_date(c) + 8036), date '2024-06-30') AS hired) h;
     UPDATE regulator.employee SET left_on = NULL WHERE left_on > y_end;
 
+    RAISE NOTICE 'generate: employees done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- events
     -- per employee: about 9.5 events over a full 2022-2024 window; a violation
     -- propensity that is heavily skewed (power 4 of a uniform), violations
     -- falling by 30% a year; the most at-risk sometimes touch a red line.
     INSERT INTO regulator.event (id, employee_id, module, points, at, source)
-    SELECT e.id * 64 + j, e.id, m.module, m.points, t.at, m.source
+    SELECT e.id * 64 + j, e.id,
+           CASE WHEN NOT t.viol THEN CASE WHEN t.rm < 0.45 THEN '清廉宣传' WHEN t.rm < 0.80 THEN '清廉建设'
+                                          ELSE '重点工作' END
+                WHEN w.vprob > 0.45 AND t.rm < 0.015 THEN '红线'
+                WHEN t.rm < 0.20 THEN '纪检监察'
+                WHEN t.rm < 0.55 THEN '员工管理'
+                ELSE '合规建设' END,
+           CASE WHEN NOT t.viol THEN CASE WHEN t.rm < 0.45 THEN 1.00 WHEN t.rm < 0.80 THEN 2.00 ELSE 1.50 END
+                WHEN w.vprob > 0.45 AND t.rm < 0.015 THEN -20.00
+                WHEN t.rm < 0.20 THEN -(5 + 5 * floor(2 * t.rm / 0.2))
+                WHEN t.rm < 0.55 THEN -(2 + floor(4 * t.rm))
+                ELSE -(1 + floor(8 * (t.rm - 0.55))) END,
+           t.at,
+           CASE WHEN NOT t.viol THEN CASE WHEN t.rm < 0.45 THEN 'training' WHEN t.rm < 0.80 THEN 'integrity_archive'
+                                          ELSE 'credit_audit' END
+                WHEN w.vprob > 0.45 AND t.rm < 0.015 THEN 'discipline_inspection'
+                WHEN t.rm < 0.20 THEN 'discipline_inspection'
+                WHEN t.rm < 0.55 THEN CASE WHEN t.rm < 0.4 THEN 'complaint' ELSE 'integrity_archive' END
+                WHEN t.rm < 0.8 THEN 'accounting_audit' ELSE 'credit_audit' END
     FROM regulator.employee e
     CROSS JOIN LATERAL (SELECT greatest(e.hired, y_start) AS lo, coalesce(e.left_on, y_end) AS hi,
                                0.55 * power(regulator.rnd(seed, 31, e.id), 4) AS vprob) w
     CROSS JOIN LATERAL generate_series(1, least(60, greatest(0, round((w.hi - w.lo) / 1096.0
-                                       * (5 + 9 * regulator.rnd(seed, 32, e.id))))::int)) j
+                                       * (5.5 + 10 * regulator.rnd(seed, 32, e.id))))::int)) j
     CROSS JOIN LATERAL (SELECT (w.lo + floor((w.hi - w.lo + 1) * regulator.rnd(seed, 33, e.id * 64 + j))::int)
                                + make_interval(secs => 8 * 3600 + floor(36000 * regulator.rnd(seed, 34, e.id * 64 + j)))
                                AS ts) t0
-    CROSS JOIN LATERAL (SELECT t0.ts AT TIME ZONE 'Asia/Shanghai' AS at, extract(year FROM t0.ts) AS year,
-                               regulator.rnd(seed, 35, e.id * 64 + j) AS rv,
-                               regulator.rnd(seed, 36, e.id * 64 + j) AS rm) t
-    CROSS JOIN LATERAL (
-        SELECT * FROM (VALUES
-            -- violations
-            (t.rv < w.vprob * power(0.7, t.year - 2022) AND w.vprob > 0.45 AND t.rm < 0.015,
-             '红线', -20.00, 'discipline_inspection'),
-            (t.rv < w.vprob * power(0.7, t.year - 2022) AND t.rm < 0.20,
-             '纪检监察', -(5 + 5 * floor(2 * t.rm / 0.2))::numeric, 'discipline_inspection'),
-            (t.rv < w.vprob * power(0.7, t.year - 2022) AND t.rm < 0.55,
-             '员工管理', -(2 + floor(4 * t.rm))::numeric, CASE WHEN t.rm < 0.4 THEN 'complaint' ELSE 'integrity_archive' END),
-            (t.rv < w.vprob * power(0.7, t.year - 2022),
-             '合规建设', -(1 + floor(8 * (t.rm - 0.55)))::numeric, CASE WHEN t.rm < 0.8 THEN 'accounting_audit' ELSE 'credit_audit' END),
-            -- positive actions
-            (t.rm < 0.45, '清廉宣传', 1.00, 'training'),
-            (t.rm < 0.80, '清廉建设', 2.00, 'integrity_archive'),
-            (true, '重点工作', 1.50, 'credit_audit')
-        ) v(hit, module, points, source)
-        WHERE hit LIMIT 1) m;
+    CROSS JOIN LATERAL (SELECT t0.ts AT TIME ZONE 'Asia/Shanghai' AS at,
+                               regulator.rnd(seed, 35, e.id * 64 + j)
+                                 < w.vprob * power(0.7, extract(year FROM t0.ts) - 2022) AS viol,
+                               regulator.rnd(seed, 36, e.id * 64 + j) AS rm) t;
 
+    RAISE NOTICE 'generate: events done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     -- a red line: dismissed 30 days later (events after that vanish), put on
     -- the industry ban list for 3-5 years and on the institution's own list
     CREATE TEMP TABLE gen_red ON COMMIT DROP AS
@@ -280,6 +287,7 @@ BEGIN
            daterange(r.red_on + 30, (r.red_on + 30 + interval '2 years')::date), r.institution_id
     FROM gen_red r;
 
+    RAISE NOTICE 'generate: red lines done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- other lists
     -- people from elsewhere: dishonest debtors, bans by other regulators,
     -- other institutions' lists; every 17th has a second, later entry on the
@@ -310,6 +318,7 @@ BEGIN
            CASE WHEN list <> 'dishonest_debtor' THEN by_inst END
     FROM gen_ext WHERE k % 17 = 0 AND hi IS NOT NULL;
 
+    RAISE NOTICE 'generate: blacklist done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- hires of listed people
     -- some dismissed red-line employees find work at another institution
     -- while their ban runs; so do some people banned or listed elsewhere;
@@ -335,6 +344,7 @@ BEGIN
     ) h
     WHERE hired <= date '2024-10-31';
 
+    RAISE NOTICE 'generate: hires of listed people done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- feedback code
     INSERT INTO regulator.feedback (id, institution_id, employee_id, kind, at, rating, verified)
     SELECT ((g.i * 8 + (y - first_year)) * 256 + j), g.i,
@@ -363,6 +373,7 @@ BEGIN
     FROM regulator.feedback f JOIN regulator.employee e ON e.id = f.employee_id
     WHERE f.verified AND f.at + interval '7 days' < timestamptz '2025-01-01 00:00+08'
       AND (e.left_on IS NULL OR e.left_on >= ((f.at + interval '7 days') AT TIME ZONE 'Asia/Shanghai')::date);
+    RAISE NOTICE 'generate: feedback done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
 END
 $proc$;
 COMMENT ON PROCEDURE regulator.generate(text, integer, numeric) IS

@@ -22,7 +22,7 @@ if [ -n "$exists" ]; then
 fi
 psql_q -d postgres -c "CREATE DATABASE \"$db\"" -c "COMMENT ON DATABASE \"$db\" IS '$mark'" >/dev/null
 start=$(date +%s.%N)
-psql_q -d "$db" -c 'SET client_min_messages = warning' \
+psql_q -d "$db" -c "SET client_min_messages = ${LOAD_MESSAGES:-warning}" \
     -c 'CREATE EXTENSION IF NOT EXISTS integrity' -c 'CREATE EXTENSION IF NOT EXISTS btree_gist' \
     -f "$here/schema.sql" -f "$here/generate.sql" \
     -c "CALL regulator.generate('$scale', $seed, $factor)" \
