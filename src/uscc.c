@@ -148,33 +148,54 @@ uscc_scan(const char *s, int n, int *idx, UsccError *err)
 	return true;
 }
 
-/* Pack 17 alphabet indexes into 10 big-endian bytes. */
+/*
+ * Pack 17 alphabet indexes into 10 big-endian bytes: the value is
+ * A * 31^9 + B with A the first 8 positions (< 31^2 * 10^6 < 2^30) and B the
+ * last 9 (< 31^9 < 2^45).
+ */
+#define USCC_POW31_9 UINT64CONST(26439622160671)
+
 static void
 uscc_pack(const int *idx, Uscc *out)
 {
-	uint32		limb[3] = {0, 0, 0};	/* little-endian 32-bit limbs */
+	uint64		a = 0,
+				b = 0;
 	int			i,
 				k;
+	uint64		hi,
+				lo;
 
-	for (i = 0; i < 17; i++)
+	for (i = 0; i < 8; i++)
+		a = a * (uint64) uscc_radix(i) + (uint64) idx[i];
+	for (i = 8; i < 17; i++)
+		b = b * 31 + (uint64) idx[i];
+#ifdef HAVE_INT128
 	{
-		uint64		carry = (uint64) idx[i];
+		uint128		v = (uint128) a * USCC_POW31_9 + b;
 
-		for (k = 0; k < 3; k++)
-		{
-			uint64		t = (uint64) limb[k] * uscc_radix(i) + carry;
-
-			limb[k] = (uint32) t;
-			carry = t >> 32;
-		}
+		hi = (uint64) (v >> 64);
+		lo = (uint64) v;
 	}
-	out->b[0] = (uint8) (limb[2] >> 8);
-	out->b[1] = (uint8) limb[2];
-	for (k = 0; k < 4; k++)
+#else
 	{
-		out->b[2 + k] = (uint8) (limb[1] >> (24 - 8 * k));
-		out->b[6 + k] = (uint8) (limb[0] >> (24 - 8 * k));
+		/* a * M with M = mh * 2^32 + ml, all products below 2^64 */
+		uint64		ml = USCC_POW31_9 & UINT64CONST(0xffffffff);
+		uint64		mh = USCC_POW31_9 >> 32;
+		uint64		p0 = a * ml;	/* < 2^62 */
+		uint64		p1 = a * mh;	/* < 2^43, shifted by 32 */
+		uint64		t;
+
+		lo = p0 + (p1 << 32);
+		hi = (p1 >> 32) + (lo < p0 ? 1 : 0);
+		t = lo + b;
+		hi += (t < lo ? 1 : 0);
+		lo = t;
 	}
+#endif
+	out->b[0] = (uint8) (hi >> 8);
+	out->b[1] = (uint8) hi;
+	for (k = 0; k < 8; k++)
+		out->b[2 + k] = (uint8) (lo >> (56 - 8 * k));
 }
 
 /* Unpack into 17 indexes; false if the bytes are not a packed body. */
