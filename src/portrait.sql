@@ -148,19 +148,26 @@ CREATE TYPE portrait_rules_t AS (
     trend_months   integer,   -- trend window in months
     watch_drop     numeric    -- recent window down by at least this: watch
 );
-CREATE DOMAIN portrait_rules AS portrait_rules_t CHECK (
-        (VALUE).alert_redlines IS NOT NULL AND (VALUE).alert_redlines >= 1
-    AND (VALUE).alert_below IS NOT NULL AND (VALUE).alert_below = round((VALUE).alert_below, 2)
-    AND (VALUE).watch_below IS NOT NULL AND (VALUE).watch_below = round((VALUE).watch_below, 2)
-    AND (VALUE).watch_negative IS NOT NULL AND (VALUE).watch_negative = round((VALUE).watch_negative, 2)
-    AND (VALUE).exemplar_from IS NOT NULL AND (VALUE).exemplar_from = round((VALUE).exemplar_from, 2)
-    AND (VALUE).trend_months IS NOT NULL AND (VALUE).trend_months BETWEEN 1 AND 1200
-    AND (VALUE).watch_drop IS NOT NULL AND (VALUE).watch_drop = round((VALUE).watch_drop, 2)
-    AND (VALUE).alert_below <= (VALUE).watch_below
-    AND (VALUE).watch_below <= (VALUE).exemplar_from
-    AND (VALUE).watch_negative >= 0
-    AND (VALUE).watch_drop >= 0
-);
+CREATE DOMAIN portrait_rules AS portrait_rules_t
+    CONSTRAINT portrait_rules_complete CHECK (
+            (VALUE).alert_redlines IS NOT NULL AND (VALUE).alert_below IS NOT NULL
+        AND (VALUE).watch_below IS NOT NULL AND (VALUE).watch_negative IS NOT NULL
+        AND (VALUE).exemplar_from IS NOT NULL AND (VALUE).trend_months IS NOT NULL
+        AND (VALUE).watch_drop IS NOT NULL)
+    CONSTRAINT portrait_rules_alert_redlines_positive CHECK ((VALUE).alert_redlines >= 1)
+    CONSTRAINT portrait_rules_hundredths CHECK (
+            (VALUE).alert_below = round((VALUE).alert_below, 2)
+        AND (VALUE).watch_below = round((VALUE).watch_below, 2)
+        AND (VALUE).watch_negative = round((VALUE).watch_negative, 2)
+        AND (VALUE).exemplar_from = round((VALUE).exemplar_from, 2)
+        AND (VALUE).watch_drop = round((VALUE).watch_drop, 2))
+    CONSTRAINT portrait_rules_thresholds_ordered CHECK (
+            (VALUE).alert_below <= (VALUE).watch_below
+        AND (VALUE).watch_below <= (VALUE).exemplar_from)
+    CONSTRAINT portrait_rules_amounts_not_negative CHECK (
+            (VALUE).watch_negative >= 0 AND (VALUE).watch_drop >= 0)
+    CONSTRAINT portrait_rules_trend_months_range CHECK (
+            (VALUE).trend_months BETWEEN 1 AND 1200);
 COMMENT ON DOMAIN portrait_rules IS 'risk rules of portraits: alert/watch/exemplar thresholds, validated';
 
 CREATE FUNCTION make_portrait_rules(alert_redlines integer DEFAULT 1,
