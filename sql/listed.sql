@@ -164,6 +164,15 @@ SET integrity.listed_build_threshold = 1000000;
 SELECT listed('S1', 'listed_t_secret') AS s1, listed('S2', 'listed_t_secret') AS s2;
 RESET ROLE;
 
+-- a temporary list (read through the executor, which knows local buffers)
+CREATE TEMP TABLE listed_t_temp (id text PRIMARY KEY);
+INSERT INTO listed_t_temp VALUES ('T1');
+SET integrity.listed_build_threshold = 0;
+SELECT listed('T1', 'listed_t_temp'), listed('T2', 'listed_t_temp');
+SET integrity.listed_build_threshold = 1000000;
+SELECT listed('T1', 'listed_t_temp'), listed('T2', 'listed_t_temp');
+DROP TABLE listed_t_temp;
+
 -- catalog: volatility, strictness, parallel safety
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build') ORDER BY 1::text;

@@ -16,13 +16,15 @@
  *
  * Contract: the answer is exactly what
  *     EXISTS (SELECT 1 FROM list l WHERE l.first = subject [AND l.second @> at])
- * says in the calling statement.  All reads of the list go through SPI, run as
- * the current user under the statement's active snapshot, so privileges
- * (42501) and row-level security apply exactly as they would to the EXISTS.
+ * says in the calling statement.  The list is read under the statement's
+ * active snapshot, through SPI as the current user, so privileges (42501) and
+ * row-level security apply exactly as they would to the EXISTS.  Only where
+ * that makes no difference — a plain permanent table without inheritance
+ * children, no row-level security for this user, SELECT granted — are its
+ * btree index and heap read directly, which is what the executor would do.
  *
- * How it is fast.  The first calls of a statement probe the list through a
- * prepared generic plan "... WHERE first = $1 LIMIT 1" (an index probe when the
- * list has an index).  Once the calls made so far cost more than building an
+ * How it is fast.  The first calls of a statement probe the list: its btree
+ * index directly, or a prepared generic plan "... WHERE first = $1 LIMIT 1".  Once the calls made so far cost more than building an
  * in-memory index would (estimated from the two plans' costs, see
  * build_threshold()), the whole list is read once, under the same snapshot,
  * into a compact in-memory index, and every further call of the statement is
@@ -57,7 +59,16 @@
 #include <limits.h>
 #include <sys/mman.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_inherits.h"
+#include "executor/tuptable.h"
+#include "utils/acl.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_operator.h"
@@ -137,10 +148,13 @@ listed_init(void)
  * Calibrated on the bench machine; only the ratio matters.
  * ------------------------------------------------------------------------
  */
-#define PROBE_OVERHEAD_NS	2500.0	/* SPI + executor start/end per probe */
-#define BUILD_OVERHEAD_NS	200000.0	/* prepare, allocate, SPI start */
-#define COST_UNIT_NS		300.0	/* one planner cost unit, cached data */
-#define INSERT_NS			60.0	/* hashing and inserting one entry */
+#define PROBE_OVERHEAD_NS	7000.0	/* an SPI probe: executor start/end */
+#define DIRECT_PROBE_NS		1500.0	/* a direct btree probe */
+#define INDEX_PROBE_MAX_COST 50.0	/* plans cheaper than this are index probes */
+#define BUILD_OVERHEAD_NS	200000.0	/* allocate, start the scan */
+#define COST_UNIT_NS		3000.0	/* one planner cost unit, cached data */
+#define BUILD_ROW_NS		120.0	/* reading (SPI), hashing, inserting one row */
+#define DIRECT_BUILD_ROW_NS	50.0	/* the same from a direct heap scan */
 
 /* ------------------------------------------------------------------------
  * Data structures
@@ -170,6 +184,13 @@ typedef struct ListPlans
 	bool		can_build;		/* false if the type has no hash support */
 	TypeCacheEntry *tce;		/* KEY_GENERIC */
 	int16		typlen;
+	AttrNumber	keyattno;		/* attnums of the two columns in the list */
+	AttrNumber	rangeattno;
+	/* direct access (plain tables with a suitable btree index) */
+	bool		is_table;		/* a plain heap table */
+	Oid			indexoid;		/* btree index on the key, or InvalidOid */
+	RegProcedure eqproc;		/* the equality operator's function */
+	Oid			indcoll;
 } ListPlans;
 
 static ListPlans *all_plans = NULL;
@@ -244,6 +265,7 @@ typedef struct ListState
 	uint64		calls;
 	uint64		threshold;
 	bool		no_build;		/* a build was refused in this statement */
+	bool		direct;			/* read the heap/index directly this statement */
 	MemIndex   *index;
 	MemoryContext idxcxt;
 } ListState;
@@ -356,6 +378,44 @@ qualified_operator(Oid opno)
 }
 
 /*
+ * A valid, complete btree index whose first column is the list's key, under
+ * the key column's collation, whose operator family has the subject type's
+ * equality: probing it is what the planner's index scan for the EXISTS does.
+ */
+static Oid
+find_key_index(ListPlans *p, Oid eq_opr)
+{
+	Relation	heap = table_open(p->relid, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(heap);
+	ListCell   *lc;
+	Oid			found = InvalidOid;
+
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ix = idx->rd_index;
+
+		if (idx->rd_rel->relam == BTREE_AM_OID &&
+			ix->indisvalid && ix->indislive && ix->indisready &&
+			ix->indnkeyatts >= 1 &&
+			ix->indkey.values[0] == p->keyattno &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			idx->rd_indcollation[0] == p->keycoll &&
+			get_op_opfamily_strategy(eq_opr, idx->rd_opfamily[0]) == BTEqualStrategyNumber)
+		{
+			found = RelationGetRelid(idx);
+			p->indcoll = idx->rd_indcollation[0];
+		}
+		index_close(idx, AccessShareLock);
+		if (OidIsValid(found))
+			break;
+	}
+	list_free(indexes);
+	table_close(heap, NoLock);
+	return found;
+}
+
+/*
  * Check the list's shape and prepare its plans.  Raises 42804 when the
  * columns do not fit the subject type.
  */
@@ -463,6 +523,12 @@ prepare_plans(ListPlans *p)
 		p->can_build = OidIsValid(tce->hash_extended_proc_finfo.fn_oid);
 	}
 
+	p->keyattno = cols[0]->attnum;
+	p->rangeattno = p->dated ? cols[1]->attnum : InvalidAttrNumber;
+	p->eqproc = get_opcode(tce->eq_opr);
+	p->is_table = (relkind == RELKIND_RELATION);
+	p->indexoid = p->is_table ? find_key_index(p, tce->eq_opr) : InvalidOid;
+
 	/* the two queries */
 	eqop = qualified_operator(tce->eq_opr);
 	qualname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(p->relid)),
@@ -480,18 +546,15 @@ prepare_plans(ListPlans *p)
 		appendStringInfo(&probe_sql,
 						 "SELECT 1 FROM %s l WHERE l.%s %s $1 LIMIT 1",
 						 qualname, k, eqop);
-		appendStringInfo(&build_sql,
-						 "SELECT l.%s FROM %s l WHERE l.%s IS NOT NULL",
-						 k, qualname, k);
+		/* NULL keys are skipped by the receiver (cheaper than a qual) */
+		appendStringInfo(&build_sql, "SELECT l.%s FROM %s l", k, qualname);
 	}
 	else
 	{
 		appendStringInfo(&probe_sql,
 						 "SELECT 1 FROM %s l WHERE l.%s %s $1 AND l.%s OPERATOR(pg_catalog.@>) $2 LIMIT 1",
 						 qualname, k, eqop, r);
-		appendStringInfo(&build_sql,
-						 "SELECT l.%s, l.%s FROM %s l WHERE l.%s IS NOT NULL AND l.%s IS NOT NULL",
-						 k, r, qualname, k, r);
+		appendStringInfo(&build_sql, "SELECT l.%s, l.%s FROM %s l", k, r, qualname);
 	}
 
 	argtypes[0] = p->subjtype;
@@ -590,7 +653,7 @@ plan_rows(SPIPlanPtr plan)
  * Calls after which building pays: calls × probe cost > build cost.
  */
 static uint64
-build_threshold(ListPlans *p)
+build_threshold(ListPlans *p, bool direct)
 {
 	double		pc,
 				bc,
@@ -610,8 +673,16 @@ build_threshold(ListPlans *p)
 	SPI_finish();
 	if (pc < 0 || bc < 0 || rows < 0)
 		return 1000;
-	probe_ns = PROBE_OVERHEAD_NS + pc * COST_UNIT_NS;
-	build_ns = BUILD_OVERHEAD_NS + bc * COST_UNIT_NS + rows * INSERT_NS;
+	if (direct && OidIsValid(p->indexoid))
+		probe_ns = DIRECT_PROBE_NS;
+	else if (pc < INDEX_PROBE_MAX_COST)
+		probe_ns = PROBE_OVERHEAD_NS;
+	else
+		probe_ns = PROBE_OVERHEAD_NS + pc * COST_UNIT_NS;
+	if (direct)
+		build_ns = BUILD_OVERHEAD_NS + rows * DIRECT_BUILD_ROW_NS;
+	else
+		build_ns = BUILD_OVERHEAD_NS + Max(bc * COST_UNIT_NS, rows * BUILD_ROW_NS);
 	t = build_ns / probe_ns;
 	if (t < 1)
 		t = 1;
@@ -702,6 +773,76 @@ probe_list(ListPlans *p, Datum subj, DateADT at, bool read_only)
 	return found;
 }
 
+/*
+ * May this statement read the list directly (heap and btree) instead of
+ * through SPI?  Only where that is the same as the query: a plain table
+ * without inheritance children, no row-level security for this user, and
+ * SELECT on the columns read.  Otherwise SPI raises the errors and applies
+ * the policies.
+ */
+static bool
+direct_allowed(ListPlans *p)
+{
+	Oid			user = GetUserId();
+
+	/* temp tables live in local buffers: leave them to the executor */
+	if (!p->is_table || has_subclass(p->relid) ||
+		get_rel_persistence(p->relid) == RELPERSISTENCE_TEMP)
+		return false;
+	if (check_enable_rls(p->relid, InvalidOid, true) == RLS_ENABLED)
+		return false;
+	if (pg_class_aclcheck(p->relid, user, ACL_SELECT) == ACLCHECK_OK)
+		return true;
+	return pg_attribute_aclcheck(p->relid, p->keyattno, user, ACL_SELECT) == ACLCHECK_OK &&
+		(!p->dated ||
+		 pg_attribute_aclcheck(p->relid, p->rangeattno, user, ACL_SELECT) == ACLCHECK_OK);
+}
+
+static bool range_to_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi);
+
+/* One probe of the list's btree index under the statement's snapshot. */
+static bool
+probe_direct(ListPlans *p, Datum subj, DateADT at, Snapshot snap)
+{
+	Relation	heap = table_open(p->relid, AccessShareLock);
+	Relation	idx = index_open(p->indexoid, AccessShareLock);
+	TupleTableSlot *slot = table_slot_create(heap, NULL);
+	IndexScanDesc scan = index_beginscan(heap, idx, snap, 1, 0);
+	ScanKeyData skey;
+	bool		found = false;
+	TypeCacheEntry *rngtce = NULL;
+
+	if (p->dated)
+		rngtce = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
+	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   p->indcoll, p->eqproc, subj);
+	index_rescan(scan, &skey, 1, NULL, 0);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		rd;
+		int32		lo,
+					hi;
+
+		if (!p->dated)
+		{
+			found = true;
+			break;
+		}
+		rd = slot_getattr(slot, p->rangeattno, &isnull);
+		if (!isnull && range_to_days(rngtce, rd, &lo, &hi) && lo <= at && at <= hi)
+		{
+			found = true;
+			break;
+		}
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(idx, NoLock);
+	table_close(heap, NoLock);
+	return found;
+}
+
 /* ------------------------------------------------------------------------
  * Building the in-memory index
  * ------------------------------------------------------------------------
@@ -722,6 +863,9 @@ typedef struct BuildState
 	Size		used;			/* bytes so far (estimate) */
 	Size		keybytes;		/* bytes of key copies (arena, datums) */
 	bool		overflow;
+	uint64		est_rows;		/* first capacity of the arrays */
+	AttrNumber	keyatt;			/* where the two columns are in the slot */
+	AttrNumber	rangeatt;
 	uint64		n;
 	uint64		cap;
 	int64	   *ikeys;			/* KEY_INT8 */
@@ -861,12 +1005,12 @@ build_receive(TupleTableSlot *slot, DestReceiver *self)
 				hi = 0;
 	Size		per;
 
-	key = slot_getattr(slot, 1, &isnull);
+	key = slot_getattr(slot, bs->keyatt, &isnull);
 	if (isnull)
 		return true;
 	if (p->dated)
 	{
-		Datum		rd = slot_getattr(slot, 2, &isnull);
+		Datum		rd = slot_getattr(slot, bs->rangeatt, &isnull);
 
 		if (isnull || !range_to_days(bs->rngtce, rd, &lo, &hi))
 			return true;
@@ -874,7 +1018,7 @@ build_receive(TupleTableSlot *slot, DestReceiver *self)
 
 	if (bs->n == bs->cap)
 	{
-		uint64		ncap = bs->cap ? bs->cap * 2 : 1024;
+		uint64		ncap = bs->cap ? bs->cap * 2 : Max(bs->est_rows, 1024);
 
 		per = (p->kind == KEY_INT8 ? sizeof(int64) : sizeof(Datum) + sizeof(uint64)) +
 			(p->dated ? 2 * sizeof(int32) : 0);
@@ -1010,7 +1154,7 @@ keys_equal(ListPlans *p, Datum a, Datum b)
  * integrity.listed_max_memory allows.
  */
 static MemIndex *
-build_index(ListPlans *p, MemoryContext cxt)
+build_index(ListPlans *p, MemoryContext cxt, bool direct, Snapshot snap)
 {
 	BuildState	bs;
 	SPIExecuteOptions opts;
@@ -1032,16 +1176,48 @@ build_index(ListPlans *p, MemoryContext cxt)
 	if (p->dated)
 		bs.rngtce = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
 
-	memset(&opts, 0, sizeof(opts));
-	opts.read_only = true;
-	opts.dest = (DestReceiver *) &bs;
+	if (direct)
+	{
+		/* a plain table this user may read whole: scan the heap */
+		Relation	heap = table_open(p->relid, AccessShareLock);
+		TupleTableSlot *slot = table_slot_create(heap, NULL);
+		TableScanDesc scan = table_beginscan(heap, snap, 0, NULL);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_plan_extended(p->build, &opts);
-	if (rc < 0)
-		elog(ERROR, "reading the list failed: %s", SPI_result_code_string(rc));
-	SPI_finish();
+		bs.keyatt = p->keyattno;
+		bs.rangeatt = p->rangeattno;
+		if (heap->rd_rel->reltuples > 0)
+			bs.est_rows = (uint64) Min(heap->rd_rel->reltuples * 1.05 + 1024, 2e9);
+		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (!build_receive(slot, (DestReceiver *) &bs))
+				break;
+		}
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		table_close(heap, NoLock);
+	}
+	else
+	{
+		memset(&opts, 0, sizeof(opts));
+		opts.read_only = true;
+		opts.dest = (DestReceiver *) &bs;
+		bs.keyatt = 1;
+		bs.rangeatt = 2;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		{
+			double		est = plan_rows(p->build);
+
+			if (est > 0)
+				bs.est_rows = (uint64) Min(est * 1.05 + 1024, 2e9);
+		}
+		rc = SPI_execute_plan_extended(p->build, &opts);
+		if (rc < 0)
+			elog(ERROR, "reading the list failed: %s", SPI_result_code_string(rc));
+		SPI_finish();
+	}
 
 	n = bs.n;
 	nslots64 = n + n * 3 / 7 + 16;	/* load <= 0.7 */
@@ -1328,20 +1504,21 @@ new_statement(CallSite *site, ListState *ls, Snapshot snap)
 	ls->no_build = false;
 	ls->have_key = false;
 	ls->plans = get_plans(ls->relid, site->subjtype, site->dated);
-	ls->threshold = build_threshold(ls->plans);
+	ls->direct = direct_allowed(ls->plans);
+	ls->threshold = build_threshold(ls->plans, ls->direct);
 	key_set(&ls->key, snap, site->mcxt);
 	ls->have_key = true;
 }
 
 static void
-do_build(ListState *ls)
+do_build(ListState *ls, Snapshot snap)
 {
 	instr_time	t0,
 				t1;
 	MemIndex   *ix;
 
 	INSTR_TIME_SET_CURRENT(t0);
-	ix = build_index(ls->plans, ls->idxcxt);
+	ix = build_index(ls->plans, ls->idxcxt, ls->direct, snap);
 	INSTR_TIME_SET_CURRENT(t1);
 	INSTR_TIME_SUBTRACT(t1, t0);
 	if (ix == NULL)
@@ -1404,11 +1581,13 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 
 	if (!ls->no_build && ls->plans->can_build && ls->calls >= ls->threshold)
 	{
-		do_build(ls);
+		do_build(ls, snap);
 		if (ls->index)
 			PG_RETURN_BOOL(index_lookup(ls->index, ls->plans, subj, at));
 	}
 	ls->calls++;
+	if (ls->direct && OidIsValid(ls->plans->indexoid))
+		PG_RETURN_BOOL(probe_direct(ls->plans, subj, at, snap));
 	PG_RETURN_BOOL(probe_list(ls->plans, subj, at, true));
 }
 
