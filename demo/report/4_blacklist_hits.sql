@@ -1,8 +1,9 @@
--- 4. Blacklist hits across institutions: people employed while on a list
--- (industry ban, dishonest debtor, another institution's own list) that
--- another institution or authority put them on.  listed() screens every
--- employment (hired while listed, or listed at the year end and still
--- employed); the few hits are then joined to the entries for the details.
+-- 4. Blacklist hits across institutions.
+-- People employed while on a list (industry ban, dishonest debtor, another
+-- institution's own list) that another institution or authority put them
+-- on.  listed() screens every employment (hired while listed, or listed at
+-- the year end and still employed); the few hits are then joined to the
+-- entries for the details.
 WITH hits AS (
     SELECT e.*
     FROM regulator.employee e

@@ -1,6 +1,7 @@
--- 5. The feedback code (清廉码): ratings and complaints per year, overall and
--- by sector.  satisfied_pct is the share of 4- and 5-star ratings;
--- satisfaction_change its change on the previous year in percentage points.
+-- 5. The feedback code (清廉码).
+-- Ratings and complaints per year, overall and by sector.  satisfied_pct is
+-- the share of 4- and 5-star ratings; satisfaction_change its change on the
+-- previous year in percentage points.
 WITH f AS (
     SELECT CASE WHEN GROUPING(i.sector) = 0 THEN i.sector ELSE 'all' END AS sector,
            extract(year FROM f.at AT TIME ZONE 'Asia/Shanghai')::integer AS year,

@@ -1,8 +1,9 @@
--- 6. Outcome figures (成效): per year the violations recorded in employees'
--- clean points, the people involved, red-line cases, the institutions vetoed
--- by a red line, satisfaction from the feedback code and the index, each with
--- its change on the previous year (violations in per cent, satisfaction in
--- percentage points, the index in index points).
+-- 6. Outcome figures (成效).
+-- Per year: the violations recorded in employees' clean points, the people
+-- involved, red-line cases, the institutions vetoed by a red line,
+-- satisfaction from the feedback code and the index, each with its change on
+-- the previous year (violations in per cent, satisfaction in percentage
+-- points, the index in index points).
 WITH v AS (
     SELECT extract(year FROM ev.at AT TIME ZONE 'Asia/Shanghai')::integer AS year,
            count(*) FILTER (WHERE ev.points < 0) AS violations,
