@@ -32,7 +32,7 @@ bash demo/load.sh "$DEMO_DB" district
 export PGDATABASE=$DEMO_DB
 
 section() {   # section FILE TITLE
-    printf '\n%s\n%s\n' "$2" "$(printf '%*s' "${#2}" '' | tr ' ' '=')"
+    printf '\n%s\n%s\n' "$2" "$(printf '%*s' 72 '' | tr ' ' '=')"
     sed -n '/^--/!q; s/^-- \{0,1\}/   /p' "$1" | tail -n +2
     echo
     psql -X -q -v ON_ERROR_STOP=1 -P pager=off -P footer=off -f "$1"
