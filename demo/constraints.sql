@@ -1,0 +1,38 @@
+-- demo/constraints.sql — what a careful DBA adds after the bulk load:
+-- foreign keys, the indexes the report and the daily work need, and the
+-- exclusion constraint on the blacklist.  Then ANALYZE.
+
+ALTER TABLE regulator.assessment
+    ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution,
+    ADD FOREIGN KEY (year) REFERENCES regulator.scheme_year,
+    ADD FOREIGN KEY (indicator) REFERENCES regulator.indicator;
+
+ALTER TABLE regulator.employee
+    ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution;
+CREATE INDEX employee_cnid_idx ON regulator.employee (cnid);
+CREATE INDEX employee_institution_idx ON regulator.employee (institution_id);
+
+ALTER TABLE regulator.event
+    ADD FOREIGN KEY (employee_id) REFERENCES regulator.employee,
+    ADD FOREIGN KEY (module) REFERENCES regulator.module;
+CREATE INDEX event_employee_at_idx ON regulator.event (employee_id, at);
+CREATE INDEX event_at_idx ON regulator.event USING brin (at);
+
+-- No two entries of one person on one list may overlap in time.  The GiST
+-- index behind it also serves "is this person on a list at that date".
+ALTER TABLE regulator.blacklist
+    ADD CONSTRAINT blacklist_no_overlap
+        EXCLUDE USING gist (subject WITH =, list WITH =, valid WITH &&),
+    ADD FOREIGN KEY (listed_by) REFERENCES regulator.institution;
+-- regulator.screening_list exposes the subject as text (the listed() forms
+-- in the build take text or bigint): its probes need this index.
+CREATE INDEX blacklist_subject_text_idx ON regulator.blacklist ((subject::text));
+
+ALTER TABLE regulator.feedback
+    ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution,
+    ADD FOREIGN KEY (employee_id) REFERENCES regulator.employee;
+CREATE INDEX feedback_institution_at_idx ON regulator.feedback (institution_id, at);
+CREATE INDEX feedback_employee_idx ON regulator.feedback (employee_id) WHERE employee_id IS NOT NULL;
+
+ANALYZE regulator.institution, regulator.scheme_year, regulator.indicator, regulator.assessment,
+        regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback;

@@ -1,0 +1,380 @@
+-- demo/generate.sql — a deterministic synthetic data generator for the
+-- reference model (demo/schema.sql).
+--
+--   CALL regulator.generate('district');             -- ~60 institutions, ~5k employees, 3 years
+--   CALL regulator.generate('province', seed => 7, factor => 0.25);
+--
+-- Same scale, seed and factor give the same rows, byte for byte: every
+-- "random" choice is a hash of (seed, stream, key) through hashint8extended,
+-- never random() — so rows do not depend on the plan, the order of
+-- evaluation or parallelism.  (PostgreSQL's hash functions differ between
+-- little- and big-endian machines; on one architecture the data is fixed.)
+--
+-- Shapes: most institutions green or blue, a few red-line cases; a
+-- skewed number of violations per employee (most have none, a few many),
+-- violations falling by about 30% a year, satisfaction rising by about
+-- 1.2 points a year; employees dismissed for a red line are put on the
+-- industry ban list and some are hired by another institution while the ban
+-- runs, as are some people banned elsewhere; every resident ID and every
+-- unified social credit code is valid with its right check character (the
+-- types reject anything else), and the organisation code inside each credit
+-- code passes its own GB 11714 check.
+
+-- A uniform number in [0, 1) from (seed, stream, key).
+CREATE FUNCTION regulator.rnd(seed integer, stream integer, k bigint) RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ((hashint8extended(k, seed::bigint * 1000 + stream) >> 11) & 4503599627370495)::double precision
+       / 4503599627370496.0;
+
+-- Zhejiang's county-level areas (city, district, a region code 33CCNN).
+CREATE FUNCTION regulator.areas() RETURNS TABLE (idx integer, city text, district text, region integer)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT (row_number() OVER (ORDER BY c.ord, d.ord))::int,
+           c.name, c.name || d.name, 330000 + c.ord * 100 + 1 + d.ord::int
+    FROM unnest(ARRAY['杭州市','宁波市','温州市','嘉兴市','湖州市','绍兴市','金华市','衢州市','舟山市','台州市','丽水市'],
+                ARRAY['上城区 拱墅区 西湖区 滨江区 萧山区 余杭区 临平区 钱塘区 富阳区 临安区 桐庐县 淳安县 建德市',
+                      '海曙区 江北区 北仑区 镇海区 鄞州区 奉化区 余姚市 慈溪市 象山县 宁海县',
+                      '鹿城区 龙湾区 瓯海区 洞头区 瑞安市 乐清市 永嘉县 平阳县 苍南县 文成县 泰顺县',
+                      '南湖区 秀洲区 嘉善县 海盐县 海宁市 平湖市 桐乡市',
+                      '吴兴区 南浔区 德清县 长兴县 安吉县',
+                      '越城区 柯桥区 上虞区 新昌县 诸暨市 嵊州市',
+                      '婺城区 金东区 武义县 浦江县 磐安县 兰溪市 义乌市 东阳市 永康市',
+                      '柯城区 衢江区 常山县 开化县 龙游县 江山市',
+                      '定海区 普陀区 岱山县 嵊泗县',
+                      '椒江区 黄岩区 路桥区 三门县 天台县 仙居县 温岭市 临海市 玉环市',
+                      '莲都区 青田县 缙云县 遂昌县 松阳县 云和县 庆元县 景宁县 龙泉市'])
+             WITH ORDINALITY AS c(name, districts, ord),
+         LATERAL unnest(string_to_array(c.districts, ' ')) WITH ORDINALITY AS d(name, ord)
+$$;
+
+-- Birth regions of people: every Zhejiang area plus ten elsewhere.
+CREATE FUNCTION regulator.person_regions() RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT array_agg(region ORDER BY idx) FROM regulator.areas())
+       || ARRAY[110105, 310115, 320102, 340104, 360102, 410102, 430102, 441302, 510104, 350102, 370102];
+
+-- The resident ID of person number p (0 <= p < 1.46e9): an affine bijection
+-- of p spreads the people over 100 birth regions x 14,600 birth dates
+-- (1960-1999) x 1,000 sequence numbers, so distinct p give distinct numbers.
+CREATE FUNCTION regulator.person_cnid(seed integer, p bigint) RETURNS cnid
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+RETURN cnid_from_parts((regulator.person_regions())[1 + ((p * 2654435761 + seed) % 1460000000) % 100],
+                       date '1960-01-01' + (((p * 2654435761 + seed) % 1460000000) / 100 % 14600)::integer,
+                       (((p * 2654435761 + seed) % 1460000000) / 1460000)::integer);
+
+-- A 9-character organisation code (GB 11714: 8 digits and a check character,
+-- weights 3 7 9 10 5 8 4 2) for institution number i; distinct i < 10^8 give
+-- distinct codes.
+CREATE FUNCTION regulator.org_code(i bigint) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT d || CASE c WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE c::text END
+        FROM (SELECT d, 11 - (SELECT sum(substr(d, k, 1)::int * (ARRAY[3,7,9,10,5,8,4,2])[k]) % 11
+                             FROM generate_series(1, 8) k)::int AS c
+              FROM (SELECT lpad(((i * 48271 + 31415926) % 100000000)::text, 8, '0') AS d) a) b);
+
+CREATE PROCEDURE regulator.generate(scale text DEFAULT 'district', seed integer DEFAULT 2024,
+                                    factor numeric DEFAULT 1)
+LANGUAGE plpgsql AS $proc$
+DECLARE
+    n_inst     integer;
+    staff_mult numeric;
+    n_ext      integer;     -- blacklist entries of people from outside the data
+    last_year  constant integer := 2024;
+    first_year constant integer := 2022;
+    y_end      constant date := date '2024-12-31';
+    y_start    constant date := date '2022-01-01';
+    n          bigint;
+    t0         timestamptz := clock_timestamp();
+BEGIN
+    IF scale = 'district' THEN
+        n_inst := round(60 * factor); staff_mult := 1; n_ext := round(3000 * factor);
+    ELSIF scale = 'province' THEN
+        n_inst := round(3000 * factor); staff_mult := 3.7; n_ext := round(980000 * factor);
+    ELSE
+        RAISE EXCEPTION 'unknown scale "%"', scale USING HINT = 'Use ''district'' or ''province''.';
+    END IF;
+    IF seed < 0 THEN
+        RAISE EXCEPTION 'seed must not be negative';
+    END IF;
+    IF n_inst < 4 THEN
+        RAISE EXCEPTION 'factor % leaves too few institutions', factor;
+    END IF;
+    IF EXISTS (SELECT FROM regulator.institution) THEN
+        RAISE EXCEPTION 'the reference model already holds data' USING HINT = 'Load into an empty schema.';
+    END IF;
+
+    -- areas of this scale: the district scale is one city (台州市, most
+    -- institutions in 路桥区), the province all of Zhejiang
+    CREATE TEMP TABLE gen_area ON COMMIT DROP AS
+    SELECT a.*, w, sum(w) OVER (ORDER BY idx) - w AS cum_lo, sum(w) OVER () AS total_w
+    FROM regulator.areas() a,
+         LATERAL (SELECT CASE WHEN scale = 'province' THEN 1
+                              WHEN a.district = '台州市路桥区' THEN 12 ELSE 1 END AS w) ww
+    WHERE scale = 'province' OR a.city = '台州市';
+
+    ---------------------------------------------------------------- institutions
+    CREATE TEMP TABLE gen_inst ON COMMIT DROP AS
+    WITH base AS (
+        SELECT i,
+               CASE WHEN r < 0.38 THEN 'bank' WHEN r < 0.66 THEN 'insurance'
+                    WHEN r < 0.80 THEN 'securities' ELSE 'private_lending' END AS sector,
+               regulator.rnd(seed, 2, i) AS r2, regulator.rnd(seed, 3, i) AS r3,
+               regulator.rnd(seed, 4, i) AS r4
+        FROM generate_series(1, n_inst) i, LATERAL (SELECT regulator.rnd(seed, 1, i) AS r) x),
+    placed AS (
+        SELECT b.*, a.district, a.region,
+               CASE b.sector
+                 WHEN 'bank' THEN (ARRAY['农业银行','工商银行','建设银行','中国银行','邮储银行','农商银行',
+                                         '泰隆银行','民泰银行','交通银行','招商银行','浙商银行'])[1 + floor(b.r3 * 11)::int]
+                 WHEN 'insurance' THEN (ARRAY['人保财险','平安财险','太保财险','国寿财险','中国人寿',
+                                              '太平洋人寿','泰康人寿'])[1 + floor(b.r3 * 7)::int]
+                 WHEN 'securities' THEN (ARRAY['浙商证券','财通证券','国信证券','华泰证券','中信证券'])[1 + floor(b.r3 * 5)::int]
+                 ELSE (ARRAY['小额贷款公司','民间融资服务中心','融资担保公司'])[1 + floor(b.r3 * 3)::int] END AS brand,
+               CASE b.sector WHEN 'bank' THEN '支行' WHEN 'insurance' THEN '支公司'
+                             WHEN 'securities' THEN '营业部' ELSE '' END AS suffix
+        FROM base b
+        JOIN gen_area a ON floor(b.r2 * a.total_w) >= a.cum_lo AND floor(b.r2 * a.total_w) < a.cum_lo + a.w)
+    SELECT i, sector, district, region, r4,
+           regexp_replace(district, '^..市', '') || brand || suffix
+             || CASE WHEN rn > 1 THEN '(' || rn || ')' ELSE '' END AS name,
+           -- quality 0.70..0.95, most near the top; it improves a little each year
+           0.95 - 0.24 * power(r4, 2.5) AS q,
+           greatest(3, round(staff_mult * CASE sector
+                WHEN 'bank' THEN 60 + 190 * regulator.rnd(seed, 5, i)
+                WHEN 'insurance' THEN 20 + 100 * regulator.rnd(seed, 5, i)
+                WHEN 'securities' THEN 10 + 50 * regulator.rnd(seed, 5, i)
+                ELSE 4 + 16 * regulator.rnd(seed, 5, i) END))::int AS staff
+    FROM (SELECT p.*, row_number() OVER (PARTITION BY district, brand ORDER BY i) AS rn FROM placed p) p;
+    ALTER TABLE gen_inst ADD COLUMN n_left integer, ADD COLUMN first_emp bigint;
+    UPDATE gen_inst SET n_left = round(staff * (0.06 + 0.08 * regulator.rnd(seed, 6, i)));
+    UPDATE gen_inst g SET first_emp = s.first_emp
+    FROM (SELECT i, 1 + sum(staff + n_left) OVER (ORDER BY i) - (staff + n_left) AS first_emp FROM gen_inst) s
+    WHERE s.i = g.i;
+
+    INSERT INTO regulator.institution (id, uscc, name, sector, district, assets, staff)
+    SELECT i, uscc_from_parts('91' || region || regulator.org_code(i)), name, sector, district,
+           round((CASE sector WHEN 'bank' THEN 800000 WHEN 'insurance' THEN 60000
+                              WHEN 'securities' THEN 40000 ELSE 8000 END)
+                 * exp(2 * regulator.rnd(seed, 7, i) - 1)::numeric * staff_mult, 2),
+           staff
+    FROM gen_inst;
+
+    RAISE NOTICE 'generate: institutions done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    ---------------------------------------------------------------- schemes
+    INSERT INTO regulator.scheme_year VALUES
+        (2022, scheme(), date '2022-01-15'),
+        (2023, scheme(), date '2023-01-15'),
+        -- 2024: the third party's weight raised at the inspection team's expense
+        (2024, scheme(w_self => 0.2, w_inspection => 0.4, w_third_party => 0.4), date '2024-01-15');
+
+    ---------------------------------------------------------------- assessments
+    -- each assessor scores each norm: basic points near quality x full marks
+    -- (self-assessment lenient, third party strict), bonus points only for
+    -- the best, red-line hits for a few institution-years (found by the
+    -- inspection team, often by the third party, rarely admitted).
+    CREATE TEMP TABLE gen_redline ON COMMIT DROP AS
+    SELECT g.i, y AS year, regulator.rnd(seed, 12, g.i * 10 + y) AS r
+    FROM gen_inst g, generate_series(first_year, last_year) y
+    WHERE regulator.rnd(seed, 11, g.i * 10 + y) < 0.02 + 0.6 * (0.95 - g.q) * power(0.8, y - first_year);
+
+    INSERT INTO regulator.assessment (institution_id, year, assessor, indicator, points)
+    SELECT g.i, y, who, ind.code,
+           CASE ind.class
+             WHEN 'basic' THEN round(2 * ind.full_marks * least(1, greatest(0,
+                   g.q + 0.012 * (y - first_year) + bias
+                   + 0.16 * (regulator.rnd(seed, 13, ((g.i * 10 + y) * 4 + k) * 40 + ord) - 0.5)))) / 2
+             WHEN 'bonus' THEN round(2 * ind.full_marks * least(1, greatest(0,
+                   3.2 * (g.q - 0.78) + bias
+                   + 0.5 * (regulator.rnd(seed, 14, ((g.i * 10 + y) * 4 + k) * 40 + ord) - 0.5)))) / 2
+             ELSE CASE WHEN rl.i IS NOT NULL AND ind.code = CASE WHEN rl.r < 0.7 THEN '10.1' ELSE '10.2' END
+                        AND (who = 'inspection' OR (who = 'third_party' AND rl.r > 0.3)
+                             OR (who = 'self' AND rl.r > 0.9))
+                       THEN 1 ELSE 0 END
+           END
+    FROM gen_inst g
+    CROSS JOIN generate_series(first_year, last_year) y
+    CROSS JOIN (VALUES (1, 'self', 0.035), (2, 'inspection', -0.01), (3, 'third_party', -0.02)) w(k, who, bias)
+    CROSS JOIN (SELECT i.*, row_number() OVER (ORDER BY item, norm) AS ord FROM regulator.indicator i) ind
+    LEFT JOIN gen_redline rl ON rl.i = g.i AND rl.year = y
+    -- some small lenders were not visited by the third party that year
+    WHERE NOT (who = 'third_party' AND g.sector = 'private_lending'
+               AND regulator.rnd(seed, 15, g.i * 10 + y) < 0.35);
+
+    RAISE NOTICE 'generate: assessments done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    ---------------------------------------------------------------- employees
+    INSERT INTO regulator.employee (id, cnid, institution_id, position, hired, left_on, cadre)
+    SELECT e, c, g.i, pos, hired,
+           -- departures fall in 2022-2024, at least a month after the hire
+           CASE WHEN k >= g.staff THEN greatest(date '2022-01-01' + floor(1095 * regulator.rnd(seed, 22, e))::int,
+                                                hired + 30 + (e % 300)::int) END,
+           pos IN ('行长', '部门负责人') OR regulator.rnd(seed, 23, e) < 0.03
+    FROM gen_inst g,
+         LATERAL generate_series(0, g.staff + g.n_left - 1) k,
+         LATERAL (SELECT g.first_emp + k AS e) ee,
+         LATERAL (SELECT regulator.person_cnid(seed, e) AS c,
+                         CASE WHEN k = 0 THEN '行长'
+                              WHEN k < 1 + g.staff / 25 THEN '部门负责人'
+                              ELSE (ARRAY['柜员','柜员','客户经理','客户经理','信贷员','会计','风险合规',
+                                          '理赔员','综合管理','纪检专员'])[1 + floor(10 * regulator.rnd(seed, 24, e))::int]
+                         END AS pos) x,
+         -- hired 2003..2024 (more recently more often), aged 22 at least
+         LATERAL (SELECT least(greatest(date '2003-01-01' + floor(7600 * power(regulator.rnd(seed, 21, e), 0.7))::int,
+                                        cnid_birth_date(c) + 8036), date '2024-06-30') AS hired) h;
+    UPDATE regulator.employee SET left_on = NULL WHERE left_on > y_end;
+
+    RAISE NOTICE 'generate: employees done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    ---------------------------------------------------------------- events
+    -- per employee: about 9.5 events over a full 2022-2024 window; a violation
+    -- propensity that is heavily skewed (power 4 of a uniform), violations
+    -- falling by 30% a year; the most at-risk sometimes touch a red line.
+    INSERT INTO regulator.event (id, employee_id, module, points, at, source)
+    SELECT e.id * 64 + j, e.id,
+           CASE WHEN NOT t.viol THEN CASE WHEN t.rm < 0.45 THEN '清廉宣传' WHEN t.rm < 0.80 THEN '清廉建设'
+                                          ELSE '重点工作' END
+                WHEN w.vprob > 0.45 AND t.rm < 0.015 THEN '红线'
+                WHEN t.rm < 0.20 THEN '纪检监察'
+                WHEN t.rm < 0.55 THEN '员工管理'
+                ELSE '合规建设' END,
+           CASE WHEN NOT t.viol THEN CASE WHEN t.rm < 0.45 THEN 1.00 WHEN t.rm < 0.80 THEN 2.00 ELSE 1.50 END
+                WHEN w.vprob > 0.45 AND t.rm < 0.015 THEN -20.00
+                WHEN t.rm < 0.20 THEN -(5 + 5 * floor(2 * t.rm / 0.2))
+                WHEN t.rm < 0.55 THEN -(2 + floor(4 * t.rm))
+                ELSE -(1 + floor(8 * (t.rm - 0.55))) END,
+           t.at,
+           CASE WHEN NOT t.viol THEN CASE WHEN t.rm < 0.45 THEN 'training' WHEN t.rm < 0.80 THEN 'integrity_archive'
+                                          ELSE 'credit_audit' END
+                WHEN w.vprob > 0.45 AND t.rm < 0.015 THEN 'discipline_inspection'
+                WHEN t.rm < 0.20 THEN 'discipline_inspection'
+                WHEN t.rm < 0.55 THEN CASE WHEN t.rm < 0.4 THEN 'complaint' ELSE 'integrity_archive' END
+                WHEN t.rm < 0.8 THEN 'accounting_audit' ELSE 'credit_audit' END
+    FROM regulator.employee e
+    CROSS JOIN LATERAL (SELECT greatest(e.hired, y_start) AS lo, coalesce(e.left_on, y_end) AS hi,
+                               0.55 * power(regulator.rnd(seed, 31, e.id), 4) AS vprob) w
+    CROSS JOIN LATERAL generate_series(1, least(60, greatest(0, round((w.hi - w.lo) / 1096.0
+                                       * (5.5 + 10 * regulator.rnd(seed, 32, e.id))))::int)) j
+    CROSS JOIN LATERAL (SELECT (w.lo + floor((w.hi - w.lo + 1) * regulator.rnd(seed, 33, e.id * 64 + j))::int)
+                               + make_interval(secs => 8 * 3600 + floor(36000 * regulator.rnd(seed, 34, e.id * 64 + j)))
+                               AS ts) t0
+    CROSS JOIN LATERAL (SELECT t0.ts AT TIME ZONE 'Asia/Shanghai' AS at,
+                               regulator.rnd(seed, 35, e.id * 64 + j)
+                                 < w.vprob * power(0.7, extract(year FROM t0.ts) - 2022) AS viol,
+                               regulator.rnd(seed, 36, e.id * 64 + j) AS rm) t;
+
+    RAISE NOTICE 'generate: events done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    -- a red line: dismissed 30 days later (events after that vanish), put on
+    -- the industry ban list for 3-5 years and on the institution's own list
+    CREATE TEMP TABLE gen_red ON COMMIT DROP AS
+    SELECT DISTINCT ON (e.cnid) e.cnid, e.id AS employee_id, e.institution_id,
+           (ev.at AT TIME ZONE 'Asia/Shanghai')::date AS red_on
+    FROM regulator.event ev JOIN regulator.employee e ON e.id = ev.employee_id
+    WHERE ev.module = '红线'
+    ORDER BY e.cnid, ev.at, e.id;
+    UPDATE regulator.employee e SET left_on = r.red_on + 30
+    FROM gen_red r WHERE r.employee_id = e.id AND (e.left_on IS NULL OR e.left_on > r.red_on + 30);
+    DELETE FROM regulator.event ev USING regulator.employee e
+    WHERE e.id = ev.employee_id AND (ev.at AT TIME ZONE 'Asia/Shanghai')::date > e.left_on;
+    INSERT INTO regulator.event (id, employee_id, module, points, at, source)
+    SELECT r.employee_id * 64 + 63, r.employee_id, '黑名单', -30.00,
+           (r.red_on + 29 + time '10:00') AT TIME ZONE 'Asia/Shanghai', 'discipline_inspection'
+    FROM gen_red r;
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    SELECT 2 * r.employee_id, r.cnid, 'industry_ban', '红线: 重大违规, 禁止从业',
+           daterange(r.red_on + 30, (r.red_on + 30 + make_interval(years => 3 + (r.employee_id % 3)::int))::date),
+           r.institution_id
+    FROM gen_red r;
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    SELECT 2 * r.employee_id + 1, r.cnid, 'internal', '清廉积分黑名单公示',
+           daterange(r.red_on + 30, (r.red_on + 30 + interval '2 years')::date), r.institution_id
+    FROM gen_red r;
+
+    RAISE NOTICE 'generate: red lines done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    ---------------------------------------------------------------- other lists
+    -- people from elsewhere: dishonest debtors, bans by other regulators,
+    -- other institutions' lists; every 17th has a second, later entry on the
+    -- same list (never overlapping: the exclusion constraint would refuse it)
+    CREATE TEMP TABLE gen_ext ON COMMIT DROP AS
+    SELECT k, regulator.person_cnid(seed, 500000000 + k) AS subject,
+           CASE WHEN r < 0.55 THEN 'dishonest_debtor' WHEN r < 0.85 THEN 'industry_ban' ELSE 'internal' END AS list,
+           date '2015-01-01' + floor(3650 * regulator.rnd(seed, 42, k))::int AS lo,
+           regulator.rnd(seed, 43, k) AS rl,
+           CASE WHEN regulator.rnd(seed, 44, k) < 0.6 THEN 1 + floor(n_inst * regulator.rnd(seed, 45, k))::int END AS by_inst
+    FROM generate_series(1, n_ext) k, LATERAL (SELECT regulator.rnd(seed, 41, k) AS r) x;
+    ALTER TABLE gen_ext ADD COLUMN hi date;
+    UPDATE gen_ext SET hi = CASE list
+        WHEN 'industry_ban' THEN (lo + make_interval(years => 3 + floor(8 * rl)::int))::date
+        WHEN 'internal' THEN (lo + make_interval(years => 1 + floor(4 * rl)::int))::date
+        ELSE CASE WHEN rl < 0.2 THEN NULL ELSE lo + 365 + floor(1100 * rl)::int END END;
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    SELECT 1000000000000 + 2 * k, subject, list,
+           CASE list WHEN 'dishonest_debtor' THEN '失信被执行人'
+                     WHEN 'industry_ban' THEN (ARRAY['违规放贷, 禁止从业', '挪用客户资金, 禁止从业',
+                                                     '虚构保险理赔, 禁止从业', '内幕交易, 市场禁入'])[1 + (k % 4)::int]
+                     ELSE '机构内部黑名单' END,
+           daterange(lo, hi), CASE WHEN list <> 'dishonest_debtor' THEN by_inst END
+    FROM gen_ext
+    UNION ALL
+    SELECT 1000000000000 + 2 * k + 1, subject, list, '再次列入',
+           daterange(hi + 30 + (k % 300)::int, hi + 400 + (k % 700)::int),
+           CASE WHEN list <> 'dishonest_debtor' THEN by_inst END
+    FROM gen_ext WHERE k % 17 = 0 AND hi IS NOT NULL;
+
+    RAISE NOTICE 'generate: blacklist done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    ---------------------------------------------------------------- hires of listed people
+    -- some dismissed red-line employees find work at another institution
+    -- while their ban runs; so do some people banned or listed elsewhere;
+    -- others are hired after their ban ended (not a hit)
+    SELECT coalesce(max(id), 0) INTO n FROM regulator.employee;
+    INSERT INTO regulator.employee (id, cnid, institution_id, position, hired, left_on, cadre)
+    SELECT n + row_number() OVER (ORDER BY src, key), cnid, inst, pos, hired, NULL, false
+    FROM (
+        SELECT 1 AS src, r.employee_id AS key, r.cnid,
+               1 + ((r.institution_id + 1 + floor((n_inst - 1) * regulator.rnd(seed, 51, r.employee_id))::int - 1) % n_inst) AS inst,
+               '客户经理' AS pos, r.red_on + 90 + floor(200 * regulator.rnd(seed, 52, r.employee_id))::int AS hired
+        FROM gen_red r WHERE regulator.rnd(seed, 53, r.employee_id) < 0.4
+        UNION ALL
+        SELECT 2, k, subject,
+               1 + ((coalesce(by_inst, 0) + floor((n_inst - 1) * regulator.rnd(seed, 54, k))::int) % n_inst),
+               (ARRAY['信贷员', '客户经理', '理赔员'])[1 + (k % 3)::int],
+               CASE WHEN regulator.rnd(seed, 55, k) < 0.75
+                    THEN greatest(lo, date '2021-01-01') + floor(regulator.rnd(seed, 56, k) * 300)::int   -- during the ban
+                    ELSE hi + 10 + (k % 200)::int END                                                    -- after it
+        FROM gen_ext
+        WHERE list IN ('industry_ban', 'dishonest_debtor') AND regulator.rnd(seed, 57, k) < 0.012
+          AND greatest(lo, date '2021-01-01') + 300 < coalesce(hi, y_end)
+    ) h
+    WHERE hired <= date '2024-10-31';
+
+    RAISE NOTICE 'generate: hires of listed people done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    ---------------------------------------------------------------- feedback code
+    INSERT INTO regulator.feedback (id, institution_id, employee_id, kind, at, rating, verified)
+    SELECT ((g.i * 8 + (y - first_year)) * 256 + j), g.i,
+           CASE WHEN kind = 'complaint' AND regulator.rnd(seed, 63, key) < 0.5
+                THEN g.first_emp + floor(g.staff * regulator.rnd(seed, 64, key))::int END,
+           kind,
+           ((make_date(y, 1, 1) + floor(365 * regulator.rnd(seed, 65, key))::int)
+               + make_interval(secs => 9 * 3600 + floor(30000 * regulator.rnd(seed, 66, key)))) AT TIME ZONE 'Asia/Shanghai',
+           CASE WHEN kind = 'rating' THEN
+                CASE WHEN rr < 0.86 + 0.3 * (g.q - 0.85) + 0.012 * (y - first_year)
+                     THEN CASE WHEN rr < 0.55 THEN 5 ELSE 4 END
+                     ELSE 1 + floor(3 * regulator.rnd(seed, 67, key))::int END END,
+           CASE WHEN kind = 'complaint' THEN regulator.rnd(seed, 68, key) < 0.4 END
+    FROM gen_inst g
+    CROSS JOIN generate_series(first_year, last_year) y
+    CROSS JOIN LATERAL generate_series(1, 40 + floor(160 * regulator.rnd(seed, 61, g.i * 10 + y))::int) j
+    CROSS JOIN LATERAL (SELECT ((g.i * 8 + (y - first_year)) * 256 + j)::bigint AS key) kk
+    CROSS JOIN LATERAL (SELECT regulator.rnd(seed, 62, key) AS rk, regulator.rnd(seed, 69, key) AS rr) r
+    CROSS JOIN LATERAL (SELECT CASE WHEN rk < 0.06 * power(0.8, y - first_year) + 0.04 * (0.95 - g.q)
+                                    THEN 'complaint'
+                                    WHEN rk < 0.16 THEN 'feedback' ELSE 'rating' END AS kind) kd;
+
+    -- a verified complaint naming an employee costs that employee 3 points
+    INSERT INTO regulator.event (id, employee_id, module, points, at, source)
+    SELECT 4000000000000000 + f.id, f.employee_id, '员工管理', -3.00, f.at + interval '7 days', 'complaint'
+    FROM regulator.feedback f JOIN regulator.employee e ON e.id = f.employee_id
+    WHERE f.verified AND f.at + interval '7 days' < timestamptz '2025-01-01 00:00+08'
+      AND (e.left_on IS NULL OR e.left_on >= ((f.at + interval '7 days') AT TIME ZONE 'Asia/Shanghai')::date);
+    RAISE NOTICE 'generate: feedback done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+END
+$proc$;
+COMMENT ON PROCEDURE regulator.generate(text, integer, numeric) IS
+    'fill the reference model with deterministic synthetic data: scale district or province, a seed, a size factor';

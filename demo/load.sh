@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# demo/load.sh DB [SCALE [FACTOR [SEED]]] — (re)create database DB on the
+# server the PG* variables name and load the reference model with
+# deterministic data: SCALE district (default) or province, FACTOR scales
+# the size (default 1), SEED the generator's seed (default 2024).
+# The database is dropped first only if this script created it (its comment
+# says so); any other database of that name is left alone and the load stops.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+db=$1 scale=${2:-district} factor=${3:-1} seed=${4:-2024}
+mark="integrity reference model (demo/load.sh)"
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+exists=$(psql -X -At -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")
+if [ -n "$exists" ]; then
+    comment=$(psql -X -At -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")
+    if [ "$comment" != "$mark" ]; then
+        echo "database $db exists and was not created by demo/load.sh; not touching it" >&2
+        exit 1
+    fi
+    psql_q -d postgres -c "DROP DATABASE \"$db\"" >/dev/null
+fi
+psql_q -d postgres -c "CREATE DATABASE \"$db\"" -c "COMMENT ON DATABASE \"$db\" IS '$mark'" >/dev/null
+start=$(date +%s.%N)
+psql_q -d "$db" -c "SET client_min_messages = ${LOAD_MESSAGES:-warning}" \
+    -c 'CREATE EXTENSION IF NOT EXISTS integrity' -c 'CREATE EXTENSION IF NOT EXISTS btree_gist' \
+    -f "$here/schema.sql" -f "$here/generate.sql" \
+    -c "CALL regulator.generate('$scale', $seed, $factor)" \
+    -f "$here/constraints.sql" >/dev/null
+end=$(date +%s.%N)
+psql -X -At -F ' ' -d "$db" -c "
+SELECT format('loaded %s scale (factor %s, seed %s) into %s in %s s: %s institutions, %s employees, %s events, %s blacklist entries, %s feedback rows, %s assessment rows',
+              '$scale', $factor, $seed, current_database(), round(($end - $start)::numeric, 1),
+              (SELECT count(*) FROM regulator.institution), (SELECT count(*) FROM regulator.employee),
+              (SELECT count(*) FROM regulator.event), (SELECT count(*) FROM regulator.blacklist),
+              (SELECT count(*) FROM regulator.feedback), (SELECT count(*) FROM regulator.assessment))" >&2
