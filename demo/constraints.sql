@@ -24,9 +24,9 @@ ALTER TABLE regulator.blacklist
     ADD CONSTRAINT blacklist_no_overlap
         EXCLUDE USING gist (subject WITH =, list WITH =, valid WITH &&),
     ADD FOREIGN KEY (listed_by) REFERENCES regulator.institution;
--- regulator.screening_list exposes the subject as text (the listed() forms
--- in the build take text or bigint): its probes need this index.
-CREATE INDEX blacklist_subject_text_idx ON regulator.blacklist ((subject::text));
+-- listed() probes regulator.screening_list by subject before it builds its
+-- in-memory index: a btree on the cnid serves those probes.
+CREATE INDEX blacklist_subject_idx ON regulator.blacklist (subject);
 
 ALTER TABLE regulator.feedback
     ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution,

@@ -174,6 +174,5 @@ COMMENT ON VIEW regulator.institution_year IS
 
 -- Every list entry for screening with listed(subject, list, at): the first
 -- column is the subject, the second the validity (the contract of listed()).
--- The subject is text until listed() has its cnid form in the build.
 CREATE VIEW regulator.screening_list AS
-SELECT subject::text AS subject, valid, list, id FROM regulator.blacklist;
+SELECT subject, valid, list, id FROM regulator.blacklist;

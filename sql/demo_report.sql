@@ -43,8 +43,8 @@ WHERE list <> 'dishonest_debtor' AND NOT EXISTS (SELECT FROM regulator.blacklist
 ROLLBACK;
 -- listed() agrees with EXISTS on every employment
 SELECT count(*) AS employments,
-       count(*) FILTER (WHERE listed(e.cnid::text, 'regulator.screening_list', e.hired)) AS listed_at_hire,
-       count(*) FILTER (WHERE listed(e.cnid::text, 'regulator.screening_list', e.hired)
+       count(*) FILTER (WHERE listed(e.cnid, 'regulator.screening_list', e.hired)) AS listed_at_hire,
+       count(*) FILTER (WHERE listed(e.cnid, 'regulator.screening_list', e.hired)
                         IS DISTINCT FROM EXISTS (SELECT FROM regulator.blacklist b
                                                  WHERE b.subject = e.cnid AND b.valid @> e.hired)) AS disagree
 FROM regulator.employee e;

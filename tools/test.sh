@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
 
-ensure_packages
+ensure_packages default-jdk-headless libpostgresql-jdbc-java   # the JDBC client test
 build_install
 start_cluster
 

@@ -7,8 +7,8 @@
 WITH hits AS (
     SELECT e.*
     FROM regulator.employee e
-    WHERE listed(e.cnid::text, 'regulator.screening_list', e.hired)
-       OR (e.left_on IS NULL AND listed(e.cnid::text, 'regulator.screening_list', date '2024-12-31')))
+    WHERE listed(e.cnid, 'regulator.screening_list', e.hired)
+       OR (e.left_on IS NULL AND listed(e.cnid, 'regulator.screening_list', date '2024-12-31')))
 SELECT cnid_mask(h.cnid) AS person,
        i.name AS employer,
        h.position,

@@ -11,13 +11,13 @@ cd "$(dirname "$0")/../.."
 jar=/usr/share/java/postgresql.jar
 if [ ! -f "$jar" ] || ! command -v java >/dev/null; then
     if [ "$(id -u)" -ne 0 ]; then
-        echo "needs Java and pgJDBC: sudo apt-get install -y default-jre-headless libpostgresql-jdbc-java" >&2
+        echo "needs Java and pgJDBC: sudo apt-get install -y default-jdk-headless libpostgresql-jdbc-java" >&2
         exit 1
     fi
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq default-jre-headless libpostgresql-jdbc-java >/dev/null 2>&1 || {
+    apt-get install -y -qq default-jdk-headless libpostgresql-jdbc-java >/dev/null 2>&1 || {
         apt-get update -qq >/dev/null 2>&1
-        apt-get install -y -qq default-jre-headless libpostgresql-jdbc-java >/dev/null; }
+        apt-get install -y -qq default-jdk-headless libpostgresql-jdbc-java >/dev/null; }
 fi
 
 db=integrity_jdbc
