@@ -8,16 +8,14 @@
 #   (b) the common schema: varchar(18) keys, EXISTS
 #   the floor: the same scan with a trivial filter (ratio = floor / ours)
 #
-# The key type: the ONE place to change when switching to cnid is the two
-# definitions below — the key type and the SQL expression that turns a
+# The key type (cnid by default) is set by the two definitions below — the key type and the SQL expression that turns a
 # sequence number $1 (bigint, 0 .. ~120M) into a distinct key of that type.
 # The bigint and varchar(18) baselines are derived from the same sequence
 # numbers, so every variant screens the same subjects.
-LISTED_KEY_TYPE=${LISTED_KEY_TYPE:-bigint}
-LISTED_KEY_EXPR=${LISTED_KEY_EXPR:-'(($1 * 2654435761) % 1099511627776)'}
-# for cnid (once the type is merged), replace the two lines above by:
-#   LISTED_KEY_TYPE=cnid
-#   LISTED_KEY_EXPR='cnid_from_parts((ARRAY[11,12,13,14,15,21,22,23,31,32,33,34,35,36,37,41,42,43,44,45,46,50,51,52,53,54,61,62,63,64,65,71,81,82,83])[(1 + $1 % 35)::int] * 10000 + (($1 * 7919) % 10000)::int, date '"'"'1940-01-01'"'"' + (($1 / 35) % 25000)::int, (($1 / 875000) % 1000)::int)'
+LISTED_KEY_TYPE=${LISTED_KEY_TYPE:-cnid}
+LISTED_KEY_EXPR=${LISTED_KEY_EXPR:-'cnid_from_parts((ARRAY[11,12,13,14,15,21,22,23,31,32,33,34,35,36,37,41,42,43,44,45,46,50,51,52,53,54,61,62,63,64,65,71,81,82,83])[(1 + $1 % 35)::int] * 10000 + (($1 * 7919) % 10000)::int, date '"'"'1940-01-01'"'"' + (($1 / 35) % 25000)::int, (($1 / 875000) % 1000)::int)'}
+# LISTED_KEY_TYPE=bigint with LISTED_KEY_EXPR='(($1 * 2654435761) % 1099511627776)'
+# screens bigint keys instead.
 # (distinct for $1 < 875M: region from $1 % 35, birth date and sequence from $1 / 35)
 # the bigint baseline's key and the varchar(18) text form of a key
 LISTED_BIGINT_EXPR='(($1 * 2654435761) % 1099511627776)'
