@@ -7,7 +7,7 @@
 INSTITUTIONS=${INDEX_INSTITUTIONS:-100000}
 bench_sql "
 CREATE TABLE bench_assessor AS
-SELECT g AS inst, 1000 + (hashint4(g) & 65535) AS assets, who, k,
+SELECT g AS inst, (1000 + (hashint4(g) & 65535))::numeric AS assets, who, k,
        (6000 + (hashint4(g * 3 + k) & 4095) % 4000) / 100.0 AS base,
        ((hashint4(g * 5 + k) & 1023) % 1000) / 100.0 AS bonus,
        (hashint4(g * 7 + k) % 997 = 0)::int AS redlines
