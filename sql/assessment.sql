@@ -45,4 +45,48 @@ SELECT assess(a, s, r) FROM (VALUES ('self', '1+0'::iscore, scheme()),
 SELECT score(assess(a, s, scheme(w_self => 0, w_inspection => 0.7))) FROM (VALUES ('self', '1+0'::iscore)) t(a, s);
 SELECT assess(a, s, scheme()) IS NULL AS null_scores_skipped FROM (VALUES ('self', NULL::iscore)) t(a, s);
 SELECT assessor_score('self:1.00+0.00;inspection:-;third_party:-;weights:1/0/0', 'boss');
+-- binary COPY round trip, and malformed binary values rejected
+CREATE TABLE assessment_copy (a assessment);
+COPY (SELECT assess(assessor, score, scheme()) FROM assessment_rows GROUP BY inst ORDER BY inst)
+  TO '/tmp/integrity_regress_assessment.bin' (FORMAT binary);
+COPY assessment_copy FROM '/tmp/integrity_regress_assessment.bin' (FORMAT binary);
+SELECT count(*) AS copied, bool_and(c.a::text = t.a::text) AS equal
+FROM (SELECT a, row_number() OVER () AS n FROM assessment_copy) c
+JOIN (SELECT assess(assessor, score, scheme())::text AS a, row_number() OVER (ORDER BY inst) AS n
+      FROM assessment_rows GROUP BY inst) t USING (n);
+CREATE FUNCTION pg_temp.copy_file(payload text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM lo_unlink(oid) FROM pg_largeobject_metadata WHERE oid = 424243;
+    PERFORM lo_from_bytea(424243, decode('5047434f50590aff0d0a00' || '00000000' || '00000000'
+        || '0001' || lpad(to_hex(length(payload) / 2), 8, '0') || payload || 'ffff', 'hex'));
+    PERFORM lo_export(424243, '/tmp/integrity_regress_assessment_bad.bin');
+    PERFORM lo_unlink(424243);
+END $$;
+-- layout: version, assessor bits, three int4 weights, three (int8, int8, int4) scores
+-- a good one: self 1.00+0.00 only, weights 1/0/0
+SELECT pg_temp.copy_file('01' || '01' || '00002710' || '00000000' || '00000000'
+    || '0000000000000064' || '0000000000000000' || '00000000'
+    || repeat('00', 40));
+COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
+SELECT a FROM assessment_copy WHERE assessors(a) = 1 AND assessor_weight(a, 'self') = 1;
+-- unknown version
+SELECT pg_temp.copy_file('02' || '01' || '00002710' || '00000000' || '00000000'
+    || '0000000000000064' || '0000000000000000' || '00000000' || repeat('00', 40));
+COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
+-- weights that do not sum to 1
+SELECT pg_temp.copy_file('01' || '01' || '00002710' || '00000001' || '00000000'
+    || '0000000000000064' || '0000000000000000' || '00000000' || repeat('00', 40));
+COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
+-- an absent assessor with points
+SELECT pg_temp.copy_file('01' || '01' || '00002710' || '00000000' || '00000000'
+    || '0000000000000064' || '0000000000000000' || '00000000'
+    || '0000000000000001' || repeat('00', 32));
+COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
+-- an assessor set out of range, a truncated value
+SELECT pg_temp.copy_file('01' || '08' || '00002710' || '00000000' || '00000000' || repeat('00', 60));
+COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
+SELECT pg_temp.copy_file('01' || '01' || '00002710');
+COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
+SELECT assess_combine('self:1+0;inspection:-;third_party:-;weights:1/0/0', 'self:1+0;inspection:-;third_party:-;weights:1/0/0');
+DROP TABLE assessment_copy;
 DROP TABLE assessment_rows;
