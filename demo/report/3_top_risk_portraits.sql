@@ -1,7 +1,7 @@
 -- 3. The five highest-risk employee portraits (清廉画像), current staff.
 -- One portrait per employment from its events (the eight modules); its risk
--- tags by the default portrait rules as of the year end (portrait_tags),
--- graded alert / watch / normal / exemplar the way portrait_grade does;
+-- grade by the default portrait rules as of the year end (portrait_grade:
+-- alert / watch / normal / exemplar);
 -- ranked by grade, red-line hits, then net points.  The resident ID is
 -- masked; the radar (points per module) is jsonb for a BI chart.
 WITH p AS (
@@ -12,12 +12,8 @@ WITH p AS (
     GROUP BY ev.employee_id),
 tagged AS (
     SELECT employee_id, portrait_redlines(p) AS redlines, portrait_total(p) AS total,
-           CASE WHEN t && ARRAY['redline', 'low_total'] THEN 'alert'
-                WHEN t && ARRAY['below_watch', 'deductions', 'declining'] THEN 'watch'
-                WHEN 'exemplar' = ANY (t) THEN 'exemplar'
-                ELSE 'normal' END AS risk
-    FROM p CROSS JOIN LATERAL (SELECT portrait_tags(p, timestamptz '2024-12-31 23:59:59+08') AS t
-                               OFFSET 0) x),      -- OFFSET 0: the tags are computed once per row
+           portrait_grade(p, timestamptz '2024-12-31 23:59:59+08') AS risk
+    FROM p),
 top AS (
     SELECT employee_id, risk, redlines, total
     FROM tagged
