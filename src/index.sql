@@ -28,16 +28,33 @@ RETURN 100 * @extschema@.total(s, (rules).bonus_cap) / ((rules).full_marks + (ru
 -- weights this is s^2/n, the squared standard error of a mean of n sources.
 -- NULL when fewer than two assessors scored the institution.
 CREATE FUNCTION score_variance(a assessment, rules scheme) RETURNS numeric
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-    SELECT CASE WHEN count(*) < 2 OR sum(w) = 0 THEN NULL
-                ELSE var_samp(t) * sum(w * w) / (sum(w) * sum(w)) END
-    FROM (SELECT @extschema@.base(p) + least(@extschema@.bonus(p), (rules).bonus_cap) AS t,
-                 @extschema@.assessor_weight(a, who) AS w
-          FROM unnest(ARRAY['self', 'inspection', 'third_party']) AS who,
-               LATERAL (SELECT @extschema@.assessor_score(a, who) AS p) q
-          WHERE p IS NOT NULL) parts;
-END;
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    who  text;
+    p    @extschema@.iscore;
+    t    numeric;
+    w    numeric;
+    n    integer := 0;
+    st   numeric := 0;    -- sum of totals
+    st2  numeric := 0;    -- sum of squared totals
+    sw   numeric := 0;    -- sum of weights
+    sw2  numeric := 0;    -- sum of squared weights
+BEGIN
+    FOREACH who IN ARRAY ARRAY['self', 'inspection', 'third_party'] LOOP
+        p := @extschema@.assessor_score(a, who);
+        CONTINUE WHEN p IS NULL;
+        t := @extschema@.base(p) + least(@extschema@.bonus(p), (rules).bonus_cap);
+        w := @extschema@.assessor_weight(a, who);
+        n := n + 1; st := st + t; st2 := st2 + t * t; sw := sw + w; sw2 := sw2 + w * w;
+    END LOOP;
+    IF n < 2 OR sw = 0 THEN
+        RETURN NULL;
+    END IF;
+    -- sample variance (n*sum t^2 - (sum t)^2) / (n (n-1)), times sum w^2 / (sum w)^2,
+    -- in one exact numerator and a single division
+    RETURN (n * st2 - st * st) * sw2 / (n * (n - 1) * sw * sw);
+END
+$$;
 COMMENT ON FUNCTION score_variance(assessment, scheme) IS
     'variance of the composed total from the assessors'' disagreement; NULL with fewer than two assessors';
 
@@ -110,20 +127,38 @@ BEGIN
 END
 $$;
 
+-- The aggregates' transition functions (PL/pgSQL: a SQL-language function
+-- that is not inlined, as a transition function never is, costs several
+-- times more per call).
 CREATE FUNCTION index_accum_assessment(state numeric[], a assessment, weight numeric, rules scheme)
-RETURNS numeric[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN @extschema@.index_step(state, @extschema@.score(a),
-        CASE WHEN a IS NULL OR rules IS NULL THEN NULL ELSE @extschema@.score_variance(a, rules) END,
+RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF a IS NULL THEN
+        RETURN state;
+    END IF;
+    RETURN @extschema@.index_step(state, @extschema@.score(a),
+        CASE WHEN rules IS NULL THEN NULL ELSE @extschema@.score_variance(a, rules) END,
         weight, rules, true);
+END
+$$;
 CREATE FUNCTION index_accum_assessment1(state numeric[], a assessment, rules scheme)
-RETURNS numeric[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN @extschema@.index_accum_assessment(state, a, 1, rules);
+RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN @extschema@.index_accum_assessment(state, a, 1, rules);
+END
+$$;
 CREATE FUNCTION index_accum_score(state numeric[], s iscore, weight numeric, rules scheme)
-RETURNS numeric[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN @extschema@.index_step(state, s, NULL, weight, rules, false);
+RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN @extschema@.index_step(state, s, NULL, weight, rules, false);
+END
+$$;
 CREATE FUNCTION index_accum_score1(state numeric[], s iscore, rules scheme)
-RETURNS numeric[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN @extschema@.index_step(state, s, NULL, 1, rules, false);
+RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN @extschema@.index_step(state, s, NULL, 1, rules, false);
+END
+$$;
 
 CREATE FUNCTION index_combine(a numeric[], b numeric[]) RETURNS numeric[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
