@@ -173,6 +173,16 @@ SET integrity.listed_build_threshold = 1000000;
 SELECT listed('T1', 'listed_t_temp'), listed('T2', 'listed_t_temp');
 DROP TABLE listed_t_temp;
 
+-- empty lists (no rows, or only NULL keys): the in-memory index is empty
+CREATE TABLE listed_t_empty_txt (id text, valid daterange);
+CREATE TABLE listed_t_empty_big (id bigint, valid daterange);
+INSERT INTO listed_t_empty_big VALUES (NULL, '[2020-01-01,)');
+SET integrity.listed_build_threshold = 0;
+SELECT listed('A', 'listed_t_empty_txt') AS txt, listed('A', 'listed_t_empty_txt', current_date) AS txt_at,
+       listed(0::bigint, 'listed_t_empty_big') AS big, listed(1::bigint, 'listed_t_empty_big', current_date) AS big_at;
+SELECT list, rows, keys FROM listed_last_build();
+DROP TABLE listed_t_empty_txt, listed_t_empty_big;
+
 -- catalog: volatility, strictness, parallel safety
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build') ORDER BY p.oid::regprocedure::text COLLATE "C";

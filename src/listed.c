@@ -1300,7 +1300,8 @@ build_index(ListPlans *p, MemoryContext cxt, bool direct, Snapshot snap)
 				*headp = (int32) i;
 			}
 		}
-		pfree(bs.ikeys);
+		if (bs.ikeys)
+			pfree(bs.ikeys);
 	}
 	else
 	{
@@ -1357,15 +1358,17 @@ build_index(ListPlans *p, MemoryContext cxt, bool direct, Snapshot snap)
 			}
 		}
 		ix->keys = nent;
-		pfree(bs.dkeys);
-		pfree(bs.hashes);
+		if (bs.dkeys)
+			pfree(bs.dkeys);
+		if (bs.hashes)
+			pfree(bs.hashes);
 		ix->bytes += bs.keybytes;
 	}
-	if (p->dated)
-	{
+	/* an empty list (no row with a key) never allocated the arrays */
+	if (bs.lo)
 		pfree(bs.lo);
+	if (bs.hi)
 		pfree(bs.hi);
-	}
 	return ix;
 }
 
