@@ -183,6 +183,42 @@ SELECT listed('A', 'listed_t_empty_txt') AS txt, listed('A', 'listed_t_empty_txt
 SELECT list, rows, keys FROM listed_last_build();
 DROP TABLE listed_t_empty_txt, listed_t_empty_big;
 
+-- a subtransaction that rolled back takes its changes with it: nothing read
+-- inside it (an in-memory index) may serve the rest of the statement
+CREATE TABLE listed_t_sx (id text PRIMARY KEY);
+INSERT INTO listed_t_sx VALUES ('X'), ('W');
+CREATE FUNCTION listed_f_subxact(change text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text := ''; k text := CASE change WHEN 'delete' THEN 'X' ELSE 'Y' END; l boolean; e boolean;
+BEGIN
+  FOR i IN 1..2 LOOP
+    BEGIN
+      IF i = 1 THEN
+        IF change = 'delete' THEN DELETE FROM listed_t_sx WHERE id = k;
+        ELSE INSERT INTO listed_t_sx VALUES (k); END IF;
+      END IF;
+      l := listed(k, 'listed_t_sx');
+      e := EXISTS (SELECT 1 FROM listed_t_sx WHERE id = k);
+      r := r || format('%s:%s/%s ', i, l, e);
+      IF i = 1 THEN RAISE EXCEPTION 'undo'; END IF;
+    EXCEPTION WHEN raise_exception THEN NULL;
+    END;
+  END LOOP;
+  RETURN r;
+END $$;
+SET integrity.listed_build_threshold = 0;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT listed_f_subxact('delete') AS deleted, listed_f_subxact('insert') AS inserted;
+ROLLBACK;
+BEGIN ISOLATION LEVEL READ COMMITTED;
+SELECT listed_f_subxact('delete') AS deleted, listed_f_subxact('insert') AS inserted;
+ROLLBACK;
+SET integrity.listed_build_threshold = 1000000;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT listed_f_subxact('delete') AS deleted, listed_f_subxact('insert') AS inserted;
+ROLLBACK;
+DROP FUNCTION listed_f_subxact(text);
+DROP TABLE listed_t_sx;
+
 -- catalog: volatility, strictness, parallel safety
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build') ORDER BY p.oid::regprocedure::text COLLATE "C";

@@ -45,8 +45,10 @@
  * statement, but plpgsql keeps simple-expression states across statements of
  * a transaction.  So the per-list state is keyed on the active snapshot's
  * full contents (xmin, xmax, the in-progress xid arrays, the command id), the
- * local transaction id, the current user and row_security: when any of these
- * changes the call counter restarts and the in-memory index is thrown away.
+ * local transaction id, the number of subtransactions rolled back so far (a
+ * rollback undoes changes without changing the snapshot), the current user
+ * and row_security: when any of these changes the call counter restarts and
+ * the in-memory index is thrown away.
  * Two snapshots with identical contents see identical rows, so an index is
  * only ever reused where the EXISTS would see exactly the same list.
  *
@@ -65,6 +67,7 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
@@ -196,6 +199,14 @@ typedef struct ListPlans
 static ListPlans *all_plans = NULL;
 static bool relcache_cb_registered = false;
 
+/*
+ * Subtransactions aborted in this backend.  A rolled-back subtransaction
+ * takes its changes with it without changing the snapshot's contents or the
+ * command id, so the statement key includes this counter.
+ */
+static uint64 subxact_aborts = 0;
+static bool subxact_cb_registered = false;
+
 /* A closed interval of days; chained per key. */
 typedef struct DayRange
 {
@@ -240,6 +251,7 @@ typedef struct MemIndex
 typedef struct StmtKey
 {
 	LocalTransactionId lxid;
+	uint64		subaborts;		/* subtransactions aborted so far */
 	Oid			userid;
 	bool		rowsec;
 	TransactionId xmin;
@@ -696,6 +708,14 @@ build_threshold(ListPlans *p, bool direct)
  * ------------------------------------------------------------------------
  */
 
+static void
+listed_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				  SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		subxact_aborts++;
+}
+
 static inline bool
 key_matches(const StmtKey *k, Snapshot s)
 {
@@ -707,6 +727,7 @@ key_matches(const StmtKey *k, Snapshot s)
 		k->suboverflowed == s->suboverflowed &&
 		k->recovery == s->takenDuringRecovery &&
 		k->lxid == MyProc->lxid &&
+		k->subaborts == subxact_aborts &&
 		k->userid == GetUserId() &&
 		k->rowsec == row_security &&
 		(s->xcnt == 0 ||
@@ -719,6 +740,7 @@ static void
 key_set(StmtKey *k, Snapshot s, MemoryContext cxt)
 {
 	k->lxid = MyProc->lxid;
+	k->subaborts = subxact_aborts;
 	k->userid = GetUserId();
 	k->rowsec = row_security;
 	k->xmin = s->xmin;
@@ -1460,6 +1482,11 @@ init_site(FunctionCallInfo fcinfo, bool dated)
 	int			nargs;
 
 	listed_init();
+	if (!subxact_cb_registered)
+	{
+		RegisterSubXactCallback(listed_subxact_cb, NULL);
+		subxact_cb_registered = true;
+	}
 	site = MemoryContextAllocZero(fl->fn_mcxt, sizeof(CallSite));
 	site->mcxt = fl->fn_mcxt;
 	/* the declared subject type of this function */
