@@ -192,6 +192,8 @@ typedef struct ListPlans
 	/* direct access (plain tables with a suitable btree index) */
 	bool		is_table;		/* a plain heap table */
 	Oid			indexoid;		/* btree index on the key, or InvalidOid */
+	bool		indcheckxmin;	/* built over broken HOT chains: ... */
+	TransactionId indxmin;		/* ... usable only by snapshots newer than this */
 	RegProcedure eqproc;		/* the equality operator's function */
 	Oid			indcoll;
 } ListPlans;
@@ -278,6 +280,7 @@ typedef struct ListState
 	uint64		threshold;
 	bool		no_build;		/* a build was refused in this statement */
 	bool		direct;			/* read the heap/index directly this statement */
+	bool		use_index;		/* ... and probe its btree index */
 	MemIndex   *index;
 	MemoryContext idxcxt;
 } ListState;
@@ -417,6 +420,8 @@ find_key_index(ListPlans *p, Oid eq_opr)
 		{
 			found = RelationGetRelid(idx);
 			p->indcoll = idx->rd_indcollation[0];
+			p->indcheckxmin = ix->indcheckxmin;
+			p->indxmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
 		}
 		index_close(idx, AccessShareLock);
 		if (OidIsValid(found))
@@ -662,10 +667,24 @@ plan_rows(SPIPlanPtr plan)
 }
 
 /*
+ * May this transaction probe the list's btree index?  An index built over
+ * broken HOT chains (indcheckxmin) holds only the newest key of each chain:
+ * like the planner, use it only once the pg_index row is older than every
+ * snapshot of the transaction.
+ */
+static bool
+index_usable(ListPlans *p)
+{
+	if (!OidIsValid(p->indexoid))
+		return false;
+	return !p->indcheckxmin || TransactionIdPrecedes(p->indxmin, TransactionXmin);
+}
+
+/*
  * Calls after which building pays: calls × probe cost > build cost.
  */
 static uint64
-build_threshold(ListPlans *p, bool direct)
+build_threshold(ListPlans *p, bool direct, bool use_index)
 {
 	double		pc,
 				bc,
@@ -685,7 +704,7 @@ build_threshold(ListPlans *p, bool direct)
 	SPI_finish();
 	if (pc < 0 || bc < 0 || rows < 0)
 		return 1000;
-	if (direct && OidIsValid(p->indexoid))
+	if (use_index)
 		probe_ns = DIRECT_PROBE_NS;
 	else if (pc < INDEX_PROBE_MAX_COST)
 		probe_ns = PROBE_OVERHEAD_NS;
@@ -1535,7 +1554,8 @@ new_statement(CallSite *site, ListState *ls, Snapshot snap)
 	ls->have_key = false;
 	ls->plans = get_plans(ls->relid, site->subjtype, site->dated);
 	ls->direct = direct_allowed(ls->plans);
-	ls->threshold = build_threshold(ls->plans, ls->direct);
+	ls->use_index = ls->direct && index_usable(ls->plans);
+	ls->threshold = build_threshold(ls->plans, ls->direct, ls->use_index);
 	key_set(&ls->key, snap, site->mcxt);
 	ls->have_key = true;
 }
@@ -1616,7 +1636,7 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 			PG_RETURN_BOOL(index_lookup(ls->index, ls->plans, subj, at));
 	}
 	ls->calls++;
-	if (ls->direct && OidIsValid(ls->plans->indexoid))
+	if (ls->use_index)
 		PG_RETURN_BOOL(probe_direct(ls->plans, subj, at, snap));
 	PG_RETURN_BOOL(probe_list(ls->plans, subj, at, true));
 }
