@@ -83,6 +83,7 @@
 #include "miscadmin.h"
 #include "nodes/plannodes.h"
 #include "portability/instr_time.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "tcop/dest.h"
 #include "utils/builtins.h"
@@ -434,7 +435,8 @@ find_key_index(ListPlans *p, Oid eq_opr)
 
 /*
  * Check the list's shape and prepare its plans.  Raises 42804 when the
- * columns do not fit the subject type.
+ * columns do not fit the subject type.  The caller has locked the list and
+ * set p->valid: an invalidation arriving meanwhile clears it again.
  */
 static void
 prepare_plans(ListPlans *p)
@@ -597,9 +599,14 @@ prepare_plans(ListPlans *p)
 		SPI_freeplan(p->build);
 	p->probe = probe;
 	p->build = build;
-	p->valid = true;
 }
 
+/*
+ * The plans and metadata of a list, valid for the current catalogs.  The
+ * caller must hold a lock on the list (lock_list): taking it reads the
+ * invalidations that other sessions' DDL sent, so that an entry marked
+ * valid really is.
+ */
 static ListPlans *
 get_plans(Oid relid, Oid subjtype, bool dated)
 {
@@ -622,8 +629,25 @@ get_plans(Oid relid, Oid subjtype, bool dated)
 		p->next = all_plans;
 		all_plans = p;
 	}
-	if (!p->valid)
-		prepare_plans(p);
+	/*
+	 * Mark the entry valid before reading the catalogs: an invalidation read
+	 * while preparing (SPI_prepare locks the list and its dependencies)
+	 * clears the flag again, and the entry is prepared once more.
+	 */
+	while (!p->valid)
+	{
+		p->valid = true;
+		PG_TRY();
+		{
+			prepare_plans(p);
+		}
+		PG_CATCH();
+		{
+			p->valid = false;
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
 	return p;
 }
 
@@ -1544,9 +1568,21 @@ find_list(CallSite *site, Oid relid)
 	return ls;
 }
 
+/*
+ * Lock the list as the query would (AccessShareLock, held to the end of the
+ * transaction).  The first lock of a transaction also reads pending
+ * invalidations, which clear ListPlans.valid after other sessions' DDL.
+ */
+static void
+lock_list(Oid relid)
+{
+	LockRelationOid(relid, AccessShareLock);
+}
+
 static void
 new_statement(CallSite *site, ListState *ls, Snapshot snap)
 {
+	lock_list(ls->relid);
 	ls->index = NULL;
 	MemoryContextReset(ls->idxcxt);
 	ls->calls = 0;
@@ -1613,7 +1649,10 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 	if (!ActiveSnapshotSet())
 	{
 		/* no statement snapshot to cache under: probe with a fresh one */
-		ListPlans  *p = get_plans(relid, site->subjtype, dated);
+		ListPlans  *p;
+
+		lock_list(relid);
+		p = get_plans(relid, site->subjtype, dated);
 
 		PG_RETURN_BOOL(probe_list(p, subj, at, false));
 	}
