@@ -171,6 +171,21 @@ SET integrity.listed_build_threshold = 0;
 SELECT listed('T1', 'listed_t_temp'), listed('T2', 'listed_t_temp');
 SET integrity.listed_build_threshold = 1000000;
 SELECT listed('T1', 'listed_t_temp'), listed('T2', 'listed_t_temp');
+-- ... which a parallel worker cannot: a clear error, unless only a temporary
+-- view over permanent tables is involved
+CREATE TEMP VIEW listed_v_temp AS SELECT id FROM listed_t_temp;
+CREATE TEMP VIEW listed_v_temp_perm AS SELECT id FROM listed_t_names;
+SET force_parallel_mode = on;
+\set VERBOSITY default
+SELECT listed('T1', 'listed_t_temp');
+\set VERBOSITY terse
+SET integrity.listed_build_threshold = 0;
+SELECT listed('T1', 'listed_t_temp');
+SELECT listed('T1', 'listed_v_temp');
+SELECT listed('E-0042', 'listed_v_temp_perm'), listed('T1', 'listed_v_temp_perm');
+RESET force_parallel_mode;
+SELECT listed('T1', 'listed_v_temp'), listed('E-0042', 'listed_v_temp_perm');
+DROP VIEW listed_v_temp, listed_v_temp_perm;
 DROP TABLE listed_t_temp;
 
 -- empty lists (no rows, or only NULL keys): the in-memory index is empty

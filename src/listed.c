@@ -63,6 +63,8 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/parallel.h"
+#include "access/relation.h"
 #include "access/relscan.h"
 #include "access/stratnum.h"
 #include "access/table.h"
@@ -81,8 +83,10 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/plannodes.h"
 #include "portability/instr_time.h"
+#include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "tcop/dest.h"
@@ -1569,6 +1573,68 @@ find_list(CallSite *site, Oid relid)
 }
 
 /*
+ * Does reading the list read a temporary table?  Temporary tables live in
+ * the local buffers of the session that created them, which a parallel
+ * worker cannot reach.  A temporary view may read only permanent tables;
+ * look inside it (its rule's range table also names the view itself, as
+ * OLD and NEW: skip those).
+ */
+static bool reads_temp_storage(Oid relid);
+
+static bool
+temp_storage_walker(Node *node, Oid *self)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		return rte->rtekind == RTE_RELATION && rte->relid != *self &&
+			reads_temp_storage(rte->relid);
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, temp_storage_walker, self,
+								 QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, temp_storage_walker, self);
+}
+
+static bool
+reads_temp_storage(Oid relid)
+{
+	Relation	rel;
+	Query	   *q;
+	bool		res;
+
+	check_stack_depth();
+	if (get_rel_persistence(relid) != RELPERSISTENCE_TEMP)
+		return false;
+	if (get_rel_relkind(relid) != RELKIND_VIEW)
+		return true;
+	rel = relation_open(relid, AccessShareLock);
+	q = copyObject(get_view_query(rel));
+	relation_close(rel, NoLock);
+	res = temp_storage_walker((Node *) q, &relid);
+	return res;
+}
+
+/*
+ * listed() is PARALLEL SAFE, but a parallel worker cannot read a temporary
+ * list: say so, instead of PostgreSQL's error from deep inside the read.
+ */
+static void
+check_worker_can_read(Oid relid)
+{
+	if (IsParallelWorker() && reads_temp_storage(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("listed() cannot read the temporary list \"%s\" in a parallel worker",
+						get_rel_name(relid)),
+				 errdetail("Temporary tables are visible only to the session that created them."),
+				 errhint("SET max_parallel_workers_per_gather = 0 for this statement, or use a permanent table as the list.")));
+}
+
+/*
  * Lock the list as the query would (AccessShareLock, held to the end of the
  * transaction).  The first lock of a transaction also reads pending
  * invalidations, which clear ListPlans.valid after other sessions' DDL.
@@ -1583,6 +1649,7 @@ static void
 new_statement(CallSite *site, ListState *ls, Snapshot snap)
 {
 	lock_list(ls->relid);
+	check_worker_can_read(ls->relid);
 	ls->index = NULL;
 	MemoryContextReset(ls->idxcxt);
 	ls->calls = 0;
@@ -1652,6 +1719,7 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		ListPlans  *p;
 
 		lock_list(relid);
+		check_worker_can_read(relid);
 		p = get_plans(relid, site->subjtype, dated);
 
 		PG_RETURN_BOOL(probe_list(p, subj, at, false));
