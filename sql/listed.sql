@@ -234,6 +234,25 @@ ROLLBACK;
 DROP FUNCTION listed_f_subxact(text);
 DROP TABLE listed_t_sx;
 
+-- a DO block that commits keeps its old expression states until it ends:
+-- their in-memory indexes must not outlive the transaction that built them
+CREATE TABLE listed_t_commit (id bigint PRIMARY KEY);
+INSERT INTO listed_t_commit SELECT generate_series(1, 20000);
+CREATE TABLE listed_t_ctx (round int, contexts bigint, listed boolean);
+SET integrity.listed_build_threshold = 0;
+DO $$
+DECLARE l boolean;
+BEGIN
+  FOR i IN 1..4 LOOP
+    l := listed(i::bigint * 7000, 'listed_t_commit');
+    INSERT INTO listed_t_ctx
+      SELECT i, count(*), l FROM pg_backend_memory_contexts WHERE name = 'listed() in-memory index';
+    COMMIT;
+  END LOOP;
+END $$;
+SELECT round, contexts, listed FROM listed_t_ctx ORDER BY round;
+DROP TABLE listed_t_commit, listed_t_ctx;
+
 -- catalog: volatility, strictness, parallel safety
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build') ORDER BY p.oid::regprocedure::text COLLATE "C";

@@ -82,6 +82,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/ilist.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/plannodes.h"
@@ -287,7 +288,7 @@ typedef struct ListState
 	bool		direct;			/* read the heap/index directly this statement */
 	bool		use_index;		/* ... and probe its btree index */
 	MemIndex   *index;
-	MemoryContext idxcxt;
+	MemoryContext idxcxt;		/* holds index; NULL between transactions */
 } ListState;
 
 /* Per call site (fn_extra). */
@@ -302,7 +303,19 @@ typedef struct CallSite
 	ListState **lists;
 	ListState  *last;
 	MemoryContext mcxt;
+	dlist_node	node;			/* in live_sites while mcxt lives */
+	MemoryContextCallback on_reset;
 } CallSite;
+
+/*
+ * Every call site whose memory context is alive.  Expression states may
+ * outlive the transaction that built an index (a DO block or procedure that
+ * commits keeps its first transaction's states until it ends): at the end
+ * of every transaction the indexes are freed.  A site leaves the list when
+ * its context is reset or deleted.
+ */
+static dlist_head live_sites = DLIST_STATIC_INIT(live_sites);
+static bool xact_cb_registered = false;
 
 /* Diagnostics of the last build in this backend. */
 static struct
@@ -1519,6 +1532,52 @@ index_lookup(const MemIndex *ix, ListPlans *p, Datum subj, DateADT at)
  * ------------------------------------------------------------------------
  */
 
+static void
+site_context_gone(void *arg)
+{
+	CallSite   *site = (CallSite *) arg;
+
+	/* the index contexts were children of the site's: already gone */
+	dlist_delete(&site->node);
+}
+
+/* Transaction end: free every index (their snapshots are gone). */
+static void
+listed_xact_cb(XactEvent event, void *arg)
+{
+	dlist_iter	it;
+
+	switch (event)
+	{
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			break;
+		default:
+			return;
+	}
+	dlist_foreach(it, &live_sites)
+	{
+		CallSite   *site = dlist_container(CallSite, node, it.cur);
+		int			i;
+
+		for (i = 0; i < site->nlists; i++)
+		{
+			ListState  *ls = site->lists[i];
+
+			ls->index = NULL;
+			ls->have_key = false;
+			if (ls->idxcxt)
+			{
+				MemoryContextDelete(ls->idxcxt);
+				ls->idxcxt = NULL;
+			}
+		}
+	}
+}
+
 static CallSite *
 init_site(FunctionCallInfo fcinfo, bool dated)
 {
@@ -1534,6 +1593,11 @@ init_site(FunctionCallInfo fcinfo, bool dated)
 		RegisterSubXactCallback(listed_subxact_cb, NULL);
 		subxact_cb_registered = true;
 	}
+	if (!xact_cb_registered)
+	{
+		RegisterXactCallback(listed_xact_cb, NULL);
+		xact_cb_registered = true;
+	}
 	site = MemoryContextAllocZero(fl->fn_mcxt, sizeof(CallSite));
 	site->mcxt = fl->fn_mcxt;
 	/* the declared subject type of this function */
@@ -1546,6 +1610,10 @@ init_site(FunctionCallInfo fcinfo, bool dated)
 	get_typlenbyval(site->subjtype, &site->typlen, &site->typbyval);
 	site->maxlists = 4;
 	site->lists = MemoryContextAllocZero(site->mcxt, sizeof(ListState *) * site->maxlists);
+	site->on_reset.func = site_context_gone;
+	site->on_reset.arg = site;
+	MemoryContextRegisterResetCallback(site->mcxt, &site->on_reset);
+	dlist_push_head(&live_sites, &site->node);
 	fl->fn_extra = site;
 	return site;
 }
@@ -1566,8 +1634,6 @@ find_list(CallSite *site, Oid relid)
 	}
 	ls = MemoryContextAllocZero(site->mcxt, sizeof(ListState));
 	ls->relid = relid;
-	ls->idxcxt = AllocSetContextCreate(site->mcxt, "listed() in-memory index",
-									   ALLOCSET_DEFAULT_SIZES);
 	site->lists[site->nlists++] = ls;
 	return ls;
 }
@@ -1651,7 +1717,8 @@ new_statement(CallSite *site, ListState *ls, Snapshot snap)
 	lock_list(ls->relid);
 	check_worker_can_read(ls->relid);
 	ls->index = NULL;
-	MemoryContextReset(ls->idxcxt);
+	if (ls->idxcxt)
+		MemoryContextReset(ls->idxcxt);
 	ls->calls = 0;
 	ls->no_build = false;
 	ls->have_key = false;
@@ -1664,11 +1731,15 @@ new_statement(CallSite *site, ListState *ls, Snapshot snap)
 }
 
 static void
-do_build(ListState *ls, Snapshot snap)
+do_build(CallSite *site, ListState *ls, Snapshot snap)
 {
 	instr_time	t0,
 				t1;
 	MemIndex   *ix;
+
+	if (ls->idxcxt == NULL)
+		ls->idxcxt = AllocSetContextCreate(site->mcxt, "listed() in-memory index",
+										   ALLOCSET_DEFAULT_SIZES);
 
 	INSTR_TIME_SET_CURRENT(t0);
 	ix = build_index(ls->plans, ls->idxcxt, ls->direct, snap);
@@ -1738,7 +1809,7 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 
 	if (!ls->no_build && ls->plans->can_build && ls->calls >= ls->threshold)
 	{
-		do_build(ls, snap);
+		do_build(site, ls, snap);
 		if (ls->index)
 			PG_RETURN_BOOL(index_lookup(ls->index, ls->plans, subj, at));
 	}
