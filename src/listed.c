@@ -1740,6 +1740,8 @@ do_build(CallSite *site, ListState *ls, Snapshot snap)
 	if (ls->idxcxt == NULL)
 		ls->idxcxt = AllocSetContextCreate(site->mcxt, "listed() in-memory index",
 										   ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(ls->idxcxt); /* whatever an interrupted build left */
 
 	INSTR_TIME_SET_CURRENT(t0);
 	ix = build_index(ls->plans, ls->idxcxt, ls->direct, snap);
