@@ -253,6 +253,30 @@ END $$;
 SELECT round, contexts, listed FROM listed_t_ctx ORDER BY round;
 DROP TABLE listed_t_commit, listed_t_ctx;
 
+-- USAGE on the list's schema is needed, as for the EXISTS, even when the
+-- list is given by OID
+CREATE SCHEMA listed_ns;
+CREATE TABLE listed_ns.hidden (id text PRIMARY KEY);
+CREATE VIEW listed_ns.hidden_v AS SELECT id FROM listed_ns.hidden;
+INSERT INTO listed_ns.hidden VALUES ('N1');
+GRANT SELECT ON listed_ns.hidden, listed_ns.hidden_v TO listed_reader;
+SELECT 'listed_ns.hidden'::regclass::oid AS listed_hidden, 'listed_ns.hidden_v'::regclass::oid AS listed_hidden_v \gset
+SET integrity.listed_build_threshold = 0;
+SELECT listed('N1', :listed_hidden::oid::regclass), listed('N1', :listed_hidden_v::oid::regclass);
+SET ROLE listed_reader;
+SELECT EXISTS (SELECT 1 FROM listed_ns.hidden WHERE id = 'N1');
+SELECT listed('N1', :listed_hidden::oid::regclass);
+SELECT listed('N1', :listed_hidden_v::oid::regclass);
+SET integrity.listed_build_threshold = 1000000;
+SELECT listed('N1', :listed_hidden::oid::regclass);
+SELECT listed('N1', :listed_hidden_v::oid::regclass);
+RESET ROLE;
+GRANT USAGE ON SCHEMA listed_ns TO listed_reader;
+SET ROLE listed_reader;
+SELECT listed('N1', :listed_hidden::oid::regclass), listed('N1', :listed_hidden_v::oid::regclass);
+RESET ROLE;
+DROP SCHEMA listed_ns CASCADE;
+
 -- catalog: volatility, strictness, parallel safety
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build') ORDER BY p.oid::regprocedure::text COLLATE "C";

@@ -1701,6 +1701,21 @@ check_worker_can_read(Oid relid)
 }
 
 /*
+ * The EXISTS names the list, which needs USAGE on its schema (42501
+ * otherwise).  A list given by OID skips that lookup, and the prepared
+ * plans were parsed once, maybe by another user: check here.
+ */
+static void
+check_schema_usage(Oid relid)
+{
+	Oid			nsp = get_rel_namespace(relid);
+
+	if (OidIsValid(nsp) &&
+		pg_namespace_aclcheck(nsp, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_SCHEMA, get_namespace_name(nsp));
+}
+
+/*
  * Lock the list as the query would (AccessShareLock, held to the end of the
  * transaction).  The first lock of a transaction also reads pending
  * invalidations, which clear ListPlans.valid after other sessions' DDL.
@@ -1715,6 +1730,7 @@ static void
 new_statement(CallSite *site, ListState *ls, Snapshot snap)
 {
 	lock_list(ls->relid);
+	check_schema_usage(ls->relid);
 	check_worker_can_read(ls->relid);
 	ls->index = NULL;
 	if (ls->idxcxt)
@@ -1792,6 +1808,7 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		ListPlans  *p;
 
 		lock_list(relid);
+		check_schema_usage(relid);
 		check_worker_can_read(relid);
 		p = get_plans(relid, site->subjtype, dated);
 
