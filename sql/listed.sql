@@ -171,7 +171,111 @@ SET integrity.listed_build_threshold = 0;
 SELECT listed('T1', 'listed_t_temp'), listed('T2', 'listed_t_temp');
 SET integrity.listed_build_threshold = 1000000;
 SELECT listed('T1', 'listed_t_temp'), listed('T2', 'listed_t_temp');
+-- ... which a parallel worker cannot: a clear error, unless only a temporary
+-- view over permanent tables is involved
+CREATE TEMP VIEW listed_v_temp AS SELECT id FROM listed_t_temp;
+CREATE TEMP VIEW listed_v_temp_perm AS SELECT id FROM listed_t_names;
+SET force_parallel_mode = on;
+\set VERBOSITY default
+SELECT listed('T1', 'listed_t_temp');
+\set VERBOSITY terse
+SET integrity.listed_build_threshold = 0;
+SELECT listed('T1', 'listed_t_temp');
+SELECT listed('T1', 'listed_v_temp');
+SELECT listed('E-0042', 'listed_v_temp_perm'), listed('T1', 'listed_v_temp_perm');
+RESET force_parallel_mode;
+SELECT listed('T1', 'listed_v_temp'), listed('E-0042', 'listed_v_temp_perm');
+DROP VIEW listed_v_temp, listed_v_temp_perm;
 DROP TABLE listed_t_temp;
+
+-- empty lists (no rows, or only NULL keys): the in-memory index is empty
+CREATE TABLE listed_t_empty_txt (id text, valid daterange);
+CREATE TABLE listed_t_empty_big (id bigint, valid daterange);
+INSERT INTO listed_t_empty_big VALUES (NULL, '[2020-01-01,)');
+SET integrity.listed_build_threshold = 0;
+SELECT listed('A', 'listed_t_empty_txt') AS txt, listed('A', 'listed_t_empty_txt', current_date) AS txt_at,
+       listed(0::bigint, 'listed_t_empty_big') AS big, listed(1::bigint, 'listed_t_empty_big', current_date) AS big_at;
+SELECT list, rows, keys FROM listed_last_build();
+DROP TABLE listed_t_empty_txt, listed_t_empty_big;
+
+-- a subtransaction that rolled back takes its changes with it: nothing read
+-- inside it (an in-memory index) may serve the rest of the statement
+CREATE TABLE listed_t_sx (id text PRIMARY KEY);
+INSERT INTO listed_t_sx VALUES ('X'), ('W');
+CREATE FUNCTION listed_f_subxact(change text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text := ''; k text := CASE change WHEN 'delete' THEN 'X' ELSE 'Y' END; l boolean; e boolean;
+BEGIN
+  FOR i IN 1..2 LOOP
+    BEGIN
+      IF i = 1 THEN
+        IF change = 'delete' THEN DELETE FROM listed_t_sx WHERE id = k;
+        ELSE INSERT INTO listed_t_sx VALUES (k); END IF;
+      END IF;
+      l := listed(k, 'listed_t_sx');
+      e := EXISTS (SELECT 1 FROM listed_t_sx WHERE id = k);
+      r := r || format('%s:%s/%s ', i, l, e);
+      IF i = 1 THEN RAISE EXCEPTION 'undo'; END IF;
+    EXCEPTION WHEN raise_exception THEN NULL;
+    END;
+  END LOOP;
+  RETURN r;
+END $$;
+SET integrity.listed_build_threshold = 0;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT listed_f_subxact('delete') AS deleted, listed_f_subxact('insert') AS inserted;
+ROLLBACK;
+BEGIN ISOLATION LEVEL READ COMMITTED;
+SELECT listed_f_subxact('delete') AS deleted, listed_f_subxact('insert') AS inserted;
+ROLLBACK;
+SET integrity.listed_build_threshold = 1000000;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT listed_f_subxact('delete') AS deleted, listed_f_subxact('insert') AS inserted;
+ROLLBACK;
+DROP FUNCTION listed_f_subxact(text);
+DROP TABLE listed_t_sx;
+
+-- a DO block that commits keeps its old expression states until it ends:
+-- their in-memory indexes must not outlive the transaction that built them
+CREATE TABLE listed_t_commit (id bigint PRIMARY KEY);
+INSERT INTO listed_t_commit SELECT generate_series(1, 20000);
+CREATE TABLE listed_t_ctx (round int, contexts bigint, listed boolean);
+SET integrity.listed_build_threshold = 0;
+DO $$
+DECLARE l boolean;
+BEGIN
+  FOR i IN 1..4 LOOP
+    l := listed(i::bigint * 7000, 'listed_t_commit');
+    INSERT INTO listed_t_ctx
+      SELECT i, count(*), l FROM pg_backend_memory_contexts WHERE name = 'listed() in-memory index';
+    COMMIT;
+  END LOOP;
+END $$;
+SELECT round, contexts, listed FROM listed_t_ctx ORDER BY round;
+DROP TABLE listed_t_commit, listed_t_ctx;
+
+-- USAGE on the list's schema is needed, as for the EXISTS, even when the
+-- list is given by OID
+CREATE SCHEMA listed_ns;
+CREATE TABLE listed_ns.hidden (id text PRIMARY KEY);
+CREATE VIEW listed_ns.hidden_v AS SELECT id FROM listed_ns.hidden;
+INSERT INTO listed_ns.hidden VALUES ('N1');
+GRANT SELECT ON listed_ns.hidden, listed_ns.hidden_v TO listed_reader;
+SELECT 'listed_ns.hidden'::regclass::oid AS listed_hidden, 'listed_ns.hidden_v'::regclass::oid AS listed_hidden_v \gset
+SET integrity.listed_build_threshold = 0;
+SELECT listed('N1', :listed_hidden::oid::regclass), listed('N1', :listed_hidden_v::oid::regclass);
+SET ROLE listed_reader;
+SELECT EXISTS (SELECT 1 FROM listed_ns.hidden WHERE id = 'N1');
+SELECT listed('N1', :listed_hidden::oid::regclass);
+SELECT listed('N1', :listed_hidden_v::oid::regclass);
+SET integrity.listed_build_threshold = 1000000;
+SELECT listed('N1', :listed_hidden::oid::regclass);
+SELECT listed('N1', :listed_hidden_v::oid::regclass);
+RESET ROLE;
+GRANT USAGE ON SCHEMA listed_ns TO listed_reader;
+SET ROLE listed_reader;
+SELECT listed('N1', :listed_hidden::oid::regclass), listed('N1', :listed_hidden_v::oid::regclass);
+RESET ROLE;
+DROP SCHEMA listed_ns CASCADE;
 
 -- catalog: volatility, strictness, parallel safety
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel

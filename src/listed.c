@@ -45,8 +45,10 @@
  * statement, but plpgsql keeps simple-expression states across statements of
  * a transaction.  So the per-list state is keyed on the active snapshot's
  * full contents (xmin, xmax, the in-progress xid arrays, the command id), the
- * local transaction id, the current user and row_security: when any of these
- * changes the call counter restarts and the in-memory index is thrown away.
+ * local transaction id, the number of subtransactions rolled back so far (a
+ * rollback undoes changes without changing the snapshot), the current user
+ * and row_security: when any of these changes the call counter restarts and
+ * the in-memory index is thrown away.
  * Two snapshots with identical contents see identical rows, so an index is
  * only ever reused where the EXISTS would see exactly the same list.
  *
@@ -61,10 +63,13 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/parallel.h"
+#include "access/relation.h"
 #include "access/relscan.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
@@ -77,9 +82,13 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/ilist.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/plannodes.h"
 #include "portability/instr_time.h"
+#include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "tcop/dest.h"
 #include "utils/builtins.h"
@@ -189,12 +198,22 @@ typedef struct ListPlans
 	/* direct access (plain tables with a suitable btree index) */
 	bool		is_table;		/* a plain heap table */
 	Oid			indexoid;		/* btree index on the key, or InvalidOid */
+	bool		indcheckxmin;	/* built over broken HOT chains: ... */
+	TransactionId indxmin;		/* ... usable only by snapshots newer than this */
 	RegProcedure eqproc;		/* the equality operator's function */
 	Oid			indcoll;
 } ListPlans;
 
 static ListPlans *all_plans = NULL;
 static bool relcache_cb_registered = false;
+
+/*
+ * Subtransactions aborted in this backend.  A rolled-back subtransaction
+ * takes its changes with it without changing the snapshot's contents or the
+ * command id, so the statement key includes this counter.
+ */
+static uint64 subxact_aborts = 0;
+static bool subxact_cb_registered = false;
 
 /* A closed interval of days; chained per key. */
 typedef struct DayRange
@@ -240,6 +259,7 @@ typedef struct MemIndex
 typedef struct StmtKey
 {
 	LocalTransactionId lxid;
+	uint64		subaborts;		/* subtransactions aborted so far */
 	Oid			userid;
 	bool		rowsec;
 	TransactionId xmin;
@@ -266,8 +286,9 @@ typedef struct ListState
 	uint64		threshold;
 	bool		no_build;		/* a build was refused in this statement */
 	bool		direct;			/* read the heap/index directly this statement */
+	bool		use_index;		/* ... and probe its btree index */
 	MemIndex   *index;
-	MemoryContext idxcxt;
+	MemoryContext idxcxt;		/* holds index; NULL between transactions */
 } ListState;
 
 /* Per call site (fn_extra). */
@@ -282,7 +303,19 @@ typedef struct CallSite
 	ListState **lists;
 	ListState  *last;
 	MemoryContext mcxt;
+	dlist_node	node;			/* in live_sites while mcxt lives */
+	MemoryContextCallback on_reset;
 } CallSite;
+
+/*
+ * Every call site whose memory context is alive.  Expression states may
+ * outlive the transaction that built an index (a DO block or procedure that
+ * commits keeps its first transaction's states until it ends): at the end
+ * of every transaction the indexes are freed.  A site leaves the list when
+ * its context is reset or deleted.
+ */
+static dlist_head live_sites = DLIST_STATIC_INIT(live_sites);
+static bool xact_cb_registered = false;
 
 /* Diagnostics of the last build in this backend. */
 static struct
@@ -405,6 +438,8 @@ find_key_index(ListPlans *p, Oid eq_opr)
 		{
 			found = RelationGetRelid(idx);
 			p->indcoll = idx->rd_indcollation[0];
+			p->indcheckxmin = ix->indcheckxmin;
+			p->indxmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
 		}
 		index_close(idx, AccessShareLock);
 		if (OidIsValid(found))
@@ -417,7 +452,8 @@ find_key_index(ListPlans *p, Oid eq_opr)
 
 /*
  * Check the list's shape and prepare its plans.  Raises 42804 when the
- * columns do not fit the subject type.
+ * columns do not fit the subject type.  The caller has locked the list and
+ * set p->valid: an invalidation arriving meanwhile clears it again.
  */
 static void
 prepare_plans(ListPlans *p)
@@ -580,9 +616,14 @@ prepare_plans(ListPlans *p)
 		SPI_freeplan(p->build);
 	p->probe = probe;
 	p->build = build;
-	p->valid = true;
 }
 
+/*
+ * The plans and metadata of a list, valid for the current catalogs.  The
+ * caller must hold a lock on the list (lock_list): taking it reads the
+ * invalidations that other sessions' DDL sent, so that an entry marked
+ * valid really is.
+ */
 static ListPlans *
 get_plans(Oid relid, Oid subjtype, bool dated)
 {
@@ -605,8 +646,25 @@ get_plans(Oid relid, Oid subjtype, bool dated)
 		p->next = all_plans;
 		all_plans = p;
 	}
-	if (!p->valid)
-		prepare_plans(p);
+	/*
+	 * Mark the entry valid before reading the catalogs: an invalidation read
+	 * while preparing (SPI_prepare locks the list and its dependencies)
+	 * clears the flag again, and the entry is prepared once more.
+	 */
+	while (!p->valid)
+	{
+		p->valid = true;
+		PG_TRY();
+		{
+			prepare_plans(p);
+		}
+		PG_CATCH();
+		{
+			p->valid = false;
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
 	return p;
 }
 
@@ -650,10 +708,24 @@ plan_rows(SPIPlanPtr plan)
 }
 
 /*
+ * May this transaction probe the list's btree index?  An index built over
+ * broken HOT chains (indcheckxmin) holds only the newest key of each chain:
+ * like the planner, use it only once the pg_index row is older than every
+ * snapshot of the transaction.
+ */
+static bool
+index_usable(ListPlans *p)
+{
+	if (!OidIsValid(p->indexoid))
+		return false;
+	return !p->indcheckxmin || TransactionIdPrecedes(p->indxmin, TransactionXmin);
+}
+
+/*
  * Calls after which building pays: calls × probe cost > build cost.
  */
 static uint64
-build_threshold(ListPlans *p, bool direct)
+build_threshold(ListPlans *p, bool direct, bool use_index)
 {
 	double		pc,
 				bc,
@@ -673,7 +745,7 @@ build_threshold(ListPlans *p, bool direct)
 	SPI_finish();
 	if (pc < 0 || bc < 0 || rows < 0)
 		return 1000;
-	if (direct && OidIsValid(p->indexoid))
+	if (use_index)
 		probe_ns = DIRECT_PROBE_NS;
 	else if (pc < INDEX_PROBE_MAX_COST)
 		probe_ns = PROBE_OVERHEAD_NS;
@@ -696,6 +768,14 @@ build_threshold(ListPlans *p, bool direct)
  * ------------------------------------------------------------------------
  */
 
+static void
+listed_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				  SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		subxact_aborts++;
+}
+
 static inline bool
 key_matches(const StmtKey *k, Snapshot s)
 {
@@ -707,6 +787,7 @@ key_matches(const StmtKey *k, Snapshot s)
 		k->suboverflowed == s->suboverflowed &&
 		k->recovery == s->takenDuringRecovery &&
 		k->lxid == MyProc->lxid &&
+		k->subaborts == subxact_aborts &&
 		k->userid == GetUserId() &&
 		k->rowsec == row_security &&
 		(s->xcnt == 0 ||
@@ -719,6 +800,7 @@ static void
 key_set(StmtKey *k, Snapshot s, MemoryContext cxt)
 {
 	k->lxid = MyProc->lxid;
+	k->subaborts = subxact_aborts;
 	k->userid = GetUserId();
 	k->rowsec = row_security;
 	k->xmin = s->xmin;
@@ -1300,7 +1382,8 @@ build_index(ListPlans *p, MemoryContext cxt, bool direct, Snapshot snap)
 				*headp = (int32) i;
 			}
 		}
-		pfree(bs.ikeys);
+		if (bs.ikeys)
+			pfree(bs.ikeys);
 	}
 	else
 	{
@@ -1357,15 +1440,17 @@ build_index(ListPlans *p, MemoryContext cxt, bool direct, Snapshot snap)
 			}
 		}
 		ix->keys = nent;
-		pfree(bs.dkeys);
-		pfree(bs.hashes);
+		if (bs.dkeys)
+			pfree(bs.dkeys);
+		if (bs.hashes)
+			pfree(bs.hashes);
 		ix->bytes += bs.keybytes;
 	}
-	if (p->dated)
-	{
+	/* an empty list (no row with a key) never allocated the arrays */
+	if (bs.lo)
 		pfree(bs.lo);
+	if (bs.hi)
 		pfree(bs.hi);
-	}
 	return ix;
 }
 
@@ -1447,6 +1532,52 @@ index_lookup(const MemIndex *ix, ListPlans *p, Datum subj, DateADT at)
  * ------------------------------------------------------------------------
  */
 
+static void
+site_context_gone(void *arg)
+{
+	CallSite   *site = (CallSite *) arg;
+
+	/* the index contexts were children of the site's: already gone */
+	dlist_delete(&site->node);
+}
+
+/* Transaction end: free every index (their snapshots are gone). */
+static void
+listed_xact_cb(XactEvent event, void *arg)
+{
+	dlist_iter	it;
+
+	switch (event)
+	{
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			break;
+		default:
+			return;
+	}
+	dlist_foreach(it, &live_sites)
+	{
+		CallSite   *site = dlist_container(CallSite, node, it.cur);
+		int			i;
+
+		for (i = 0; i < site->nlists; i++)
+		{
+			ListState  *ls = site->lists[i];
+
+			ls->index = NULL;
+			ls->have_key = false;
+			if (ls->idxcxt)
+			{
+				MemoryContextDelete(ls->idxcxt);
+				ls->idxcxt = NULL;
+			}
+		}
+	}
+}
+
 static CallSite *
 init_site(FunctionCallInfo fcinfo, bool dated)
 {
@@ -1457,6 +1588,16 @@ init_site(FunctionCallInfo fcinfo, bool dated)
 	int			nargs;
 
 	listed_init();
+	if (!subxact_cb_registered)
+	{
+		RegisterSubXactCallback(listed_subxact_cb, NULL);
+		subxact_cb_registered = true;
+	}
+	if (!xact_cb_registered)
+	{
+		RegisterXactCallback(listed_xact_cb, NULL);
+		xact_cb_registered = true;
+	}
 	site = MemoryContextAllocZero(fl->fn_mcxt, sizeof(CallSite));
 	site->mcxt = fl->fn_mcxt;
 	/* the declared subject type of this function */
@@ -1469,6 +1610,10 @@ init_site(FunctionCallInfo fcinfo, bool dated)
 	get_typlenbyval(site->subjtype, &site->typlen, &site->typbyval);
 	site->maxlists = 4;
 	site->lists = MemoryContextAllocZero(site->mcxt, sizeof(ListState *) * site->maxlists);
+	site->on_reset.func = site_context_gone;
+	site->on_reset.arg = site;
+	MemoryContextRegisterResetCallback(site->mcxt, &site->on_reset);
+	dlist_push_head(&live_sites, &site->node);
 	fl->fn_extra = site;
 	return site;
 }
@@ -1489,33 +1634,130 @@ find_list(CallSite *site, Oid relid)
 	}
 	ls = MemoryContextAllocZero(site->mcxt, sizeof(ListState));
 	ls->relid = relid;
-	ls->idxcxt = AllocSetContextCreate(site->mcxt, "listed() in-memory index",
-									   ALLOCSET_DEFAULT_SIZES);
 	site->lists[site->nlists++] = ls;
 	return ls;
+}
+
+/*
+ * Does reading the list read a temporary table?  Temporary tables live in
+ * the local buffers of the session that created them, which a parallel
+ * worker cannot reach.  A temporary view may read only permanent tables;
+ * look inside it (its rule's range table also names the view itself, as
+ * OLD and NEW: skip those).
+ */
+static bool reads_temp_storage(Oid relid);
+
+static bool
+temp_storage_walker(Node *node, Oid *self)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		return rte->rtekind == RTE_RELATION && rte->relid != *self &&
+			reads_temp_storage(rte->relid);
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, temp_storage_walker, self,
+								 QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, temp_storage_walker, self);
+}
+
+static bool
+reads_temp_storage(Oid relid)
+{
+	Relation	rel;
+	Query	   *q;
+	bool		res;
+
+	check_stack_depth();
+	if (get_rel_persistence(relid) != RELPERSISTENCE_TEMP)
+		return false;
+	if (get_rel_relkind(relid) != RELKIND_VIEW)
+		return true;
+	rel = relation_open(relid, AccessShareLock);
+	q = copyObject(get_view_query(rel));
+	relation_close(rel, NoLock);
+	res = temp_storage_walker((Node *) q, &relid);
+	return res;
+}
+
+/*
+ * listed() is PARALLEL SAFE, but a parallel worker cannot read a temporary
+ * list: say so, instead of PostgreSQL's error from deep inside the read.
+ */
+static void
+check_worker_can_read(Oid relid)
+{
+	if (IsParallelWorker() && reads_temp_storage(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("listed() cannot read the temporary list \"%s\" in a parallel worker",
+						get_rel_name(relid)),
+				 errdetail("Temporary tables are visible only to the session that created them."),
+				 errhint("SET max_parallel_workers_per_gather = 0 for this statement, or use a permanent table as the list.")));
+}
+
+/*
+ * The EXISTS names the list, which needs USAGE on its schema (42501
+ * otherwise).  A list given by OID skips that lookup, and the prepared
+ * plans were parsed once, maybe by another user: check here.
+ */
+static void
+check_schema_usage(Oid relid)
+{
+	Oid			nsp = get_rel_namespace(relid);
+
+	if (OidIsValid(nsp) &&
+		pg_namespace_aclcheck(nsp, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_SCHEMA, get_namespace_name(nsp));
+}
+
+/*
+ * Lock the list as the query would (AccessShareLock, held to the end of the
+ * transaction).  The first lock of a transaction also reads pending
+ * invalidations, which clear ListPlans.valid after other sessions' DDL.
+ */
+static void
+lock_list(Oid relid)
+{
+	LockRelationOid(relid, AccessShareLock);
 }
 
 static void
 new_statement(CallSite *site, ListState *ls, Snapshot snap)
 {
+	lock_list(ls->relid);
+	check_schema_usage(ls->relid);
+	check_worker_can_read(ls->relid);
 	ls->index = NULL;
-	MemoryContextReset(ls->idxcxt);
+	if (ls->idxcxt)
+		MemoryContextReset(ls->idxcxt);
 	ls->calls = 0;
 	ls->no_build = false;
 	ls->have_key = false;
 	ls->plans = get_plans(ls->relid, site->subjtype, site->dated);
 	ls->direct = direct_allowed(ls->plans);
-	ls->threshold = build_threshold(ls->plans, ls->direct);
+	ls->use_index = ls->direct && index_usable(ls->plans);
+	ls->threshold = build_threshold(ls->plans, ls->direct, ls->use_index);
 	key_set(&ls->key, snap, site->mcxt);
 	ls->have_key = true;
 }
 
 static void
-do_build(ListState *ls, Snapshot snap)
+do_build(CallSite *site, ListState *ls, Snapshot snap)
 {
 	instr_time	t0,
 				t1;
 	MemIndex   *ix;
+
+	if (ls->idxcxt == NULL)
+		ls->idxcxt = AllocSetContextCreate(site->mcxt, "listed() in-memory index",
+										   ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(ls->idxcxt); /* whatever an interrupted build left */
 
 	INSTR_TIME_SET_CURRENT(t0);
 	ix = build_index(ls->plans, ls->idxcxt, ls->direct, snap);
@@ -1563,7 +1805,12 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 	if (!ActiveSnapshotSet())
 	{
 		/* no statement snapshot to cache under: probe with a fresh one */
-		ListPlans  *p = get_plans(relid, site->subjtype, dated);
+		ListPlans  *p;
+
+		lock_list(relid);
+		check_schema_usage(relid);
+		check_worker_can_read(relid);
+		p = get_plans(relid, site->subjtype, dated);
 
 		PG_RETURN_BOOL(probe_list(p, subj, at, false));
 	}
@@ -1581,12 +1828,12 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 
 	if (!ls->no_build && ls->plans->can_build && ls->calls >= ls->threshold)
 	{
-		do_build(ls, snap);
+		do_build(site, ls, snap);
 		if (ls->index)
 			PG_RETURN_BOOL(index_lookup(ls->index, ls->plans, subj, at));
 	}
 	ls->calls++;
-	if (ls->direct && OidIsValid(ls->plans->indexoid))
+	if (ls->use_index)
 		PG_RETURN_BOOL(probe_direct(ls->plans, subj, at, snap));
 	PG_RETURN_BOOL(probe_list(ls->plans, subj, at, true));
 }
