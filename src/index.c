@@ -44,6 +44,7 @@ typedef struct IndexScheme
 	Datum		rule;			/* numeric 0 ('zero') or 1 ('exclude') */
 	bool		exclude;
 	int64		cap_cents;		/* bonus cap in hundredths, for total() */
+	int32		cap_dscale;		/* display scale of bonus_cap */
 	Size		len;
 	char		bytes[FLEXIBLE_ARRAY_MEMBER];
 } IndexScheme;
@@ -103,6 +104,7 @@ index_scheme(FunctionCallInfo fcinfo, HeapTupleHeader rules)
 	MemoryContextSwitchTo(old);
 	c->exclude = exclude;
 	c->cap_cents = cap_cents;
+	c->cap_dscale = DatumGetInt32(DirectFunctionCall1(numeric_scale, cap));
 	c->len = len;
 	memcpy(c->bytes, rules, len);
 	fcinfo->flinfo->fn_extra = c;
@@ -125,7 +127,7 @@ index_scheme(FunctionCallInfo fcinfo, HeapTupleHeader rules)
  * Returns false (SQL NULL) with fewer than two assessors or no weight.
  */
 static bool
-assessment_variance(const Assessment *a, const IndexScheme *sc, Datum *result)
+assessment_variance_numeric(const Assessment *a, const IndexScheme *sc, Datum *result)
 {
 	Datum		zero = NINT(0);
 	Datum		st = zero,
@@ -160,6 +162,59 @@ assessment_variance(const Assessment *a, const IndexScheme *sc, Datum *result)
 		return false;
 	*result = NDIV(NMUL(NSUB(NMUL(NINT(n), st2), NMUL(st, st)), sw2),
 				   NMUL(NMUL(NINT(n * (n - 1)), sw), sw));
+	return true;
+}
+
+
+/*
+ * The same, with the four sums kept exactly in integers and turned into
+ * numerics only for the final formula.  Every sum of numerics above has the
+ * display scale of its widest term, so when the bonus cap has at most two
+ * decimals st is hundredths (scale 2), st2 ten-thousandths (scale 4), sw
+ * ten-thousandths (scale 4) and sw2 1e-8 (scale 8) — the very numerics the
+ * additions build.  A wider cap, or a sum of squares beyond int64, takes
+ * the numeric path.
+ */
+static bool
+assessment_variance(const Assessment *a, const IndexScheme *sc, Datum *result)
+{
+	int64		st = 0,
+				sw = 0,
+				sw2 = 0;
+	int128		st2 = 0;
+	int32		n = 0;
+	int			i;
+
+	if (sc->cap_dscale > 2)
+		return assessment_variance_numeric(a, sc, result);
+	for (i = 0; i < N_ASSESSORS; i++)
+	{
+		const IScore *p = &a->part[i];
+		int64		t;
+
+		if (!(a->present & (1 << i)))
+			continue;
+		/* |base|, |bonus|, cap <= ISCORE_MAX_CENTS: no int64 overflow below */
+		t = p->base + (p->bonus <= sc->cap_cents ? p->bonus : sc->cap_cents);
+		n++;
+		st += t;
+		st2 += (int128) t * t;
+		sw += a->weight[i];
+		sw2 += (int64) a->weight[i] * a->weight[i];
+	}
+	if (n < 2 || sw == 0)
+		return false;
+	if (st2 > PG_INT64_MAX)
+		return assessment_variance_numeric(a, sc, result);
+	{
+		Datum		dst = NumericGetDatum(int64_div_fast_to_numeric(st, 2));
+		Datum		dst2 = NumericGetDatum(int64_div_fast_to_numeric((int64) st2, 4));
+		Datum		dsw = NumericGetDatum(int64_div_fast_to_numeric(sw, 4));
+		Datum		dsw2 = NumericGetDatum(int64_div_fast_to_numeric(sw2, 8));
+
+		*result = NDIV(NMUL(NSUB(NMUL(NINT(n), dst2), NMUL(dst, dst)), dsw2),
+					   NMUL(NMUL(NINT(n * (n - 1)), dsw), dsw));
+	}
 	return true;
 }
 
