@@ -33,27 +33,14 @@
 #include "utils/numeric.h"
 
 #include "iscore.h"
-
-#define N_ASSESSORS 3
-#define WEIGHT_ONE 10000		/* weights are kept in 1/10000 */
-#define ASSESSMENT_VERSION 1
+#include "assessment.h"
 
 StaticAssertDecl(sizeof(IScore) == 24, "iscore is 24 bytes (INTERNALLENGTH)");
-
-typedef struct Assessment
-{
-	IScore		part[N_ASSESSORS];	/* each assessor's summed score */
-	int32		weight[N_ASSESSORS];	/* scheme weights, 1/10000 */
-	int32		present;		/* bit i set: assessor i has rows */
-	int32		version;		/* ASSESSMENT_VERSION */
-} Assessment;
 
 StaticAssertDecl(sizeof(Assessment) == 96, "assessment is 96 bytes (INTERNALLENGTH)");
 
 static const char *const assessor_names[N_ASSESSORS] = {"self", "inspection", "third_party"};
 static const char *const assessor_names_zh[N_ASSESSORS] = {"机构自评", "检查组考评", "第三方测评"};
-
-#define PG_GETARG_ASSESSMENT_P(n) ((Assessment *) PG_GETARG_POINTER(n))
 
 static int
 assessor_index(text *t)

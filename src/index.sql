@@ -2,8 +2,9 @@
 -- =====================================================================
 -- index: the clean-finance index (清廉金融指数) with its uncertainty (SQL)
 --
--- Written in SQL on purpose: every step of the published method can be read
--- here by an auditor.  All arithmetic is numeric (exact decimal); sums are
+-- Every step of the published method can be read here by an auditor: the
+-- per-row work (score_variance, the transition functions) runs in C
+-- (src/index.c) and is written out below in the SQL it computes exactly.  All arithmetic is numeric (exact decimal); sums are
 -- order-independent, so serial, parallel and sharded runs agree digit for
 -- digit.  The method is documented in README.md, "The index".
 -- =====================================================================
@@ -27,34 +28,15 @@ RETURN 100 * @extschema@.total(s, (rules).bonus_cap) / ((rules).full_marks + (ru
 -- totals, times the sum of the squared renormalised weights.  With equal
 -- weights this is s^2/n, the squared standard error of a mean of n sources.
 -- NULL when fewer than two assessors scored the institution.
+-- The arithmetic, in C (src/index.c), is exactly this, in numeric, for the
+-- assessors present (in the order self, inspection, third_party):
+--     t_i = base_i + least(bonus_i, bonus_cap),   w_i = the assessor's weight,
+--     n = their number, st = sum t_i, st2 = sum t_i * t_i, sw = sum w_i, sw2 = sum w_i * w_i,
+--     (n * st2 - st * st) * sw2 / (n * (n - 1) * sw * sw)
+-- (the sample variance and the squared renormalised weights in one exact
+-- numerator and a single division).  NULL when n < 2 or sw = 0.
 CREATE FUNCTION score_variance(a assessment, rules scheme) RETURNS numeric
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-DECLARE
-    who  text;
-    p    @extschema@.iscore;
-    t    numeric;
-    w    numeric;
-    n    integer := 0;
-    st   numeric := 0;    -- sum of totals
-    st2  numeric := 0;    -- sum of squared totals
-    sw   numeric := 0;    -- sum of weights
-    sw2  numeric := 0;    -- sum of squared weights
-BEGIN
-    FOREACH who IN ARRAY ARRAY['self', 'inspection', 'third_party'] LOOP
-        p := @extschema@.assessor_score(a, who);
-        CONTINUE WHEN p IS NULL;
-        t := @extschema@.base(p) + least(@extschema@.bonus(p), (rules).bonus_cap);
-        w := @extschema@.assessor_weight(a, who);
-        n := n + 1; st := st + t; st2 := st2 + t * t; sw := sw + w; sw2 := sw2 + w * w;
-    END LOOP;
-    IF n < 2 OR sw = 0 THEN
-        RETURN NULL;
-    END IF;
-    -- sample variance (n*sum t^2 - (sum t)^2) / (n (n-1)), times sum w^2 / (sum w)^2,
-    -- in one exact numerator and a single division
-    RETURN (n * st2 - st * st) * sw2 / (n * (n - 1) * sw * sw);
-END
-$$;
+    AS 'MODULE_PATHNAME', 'index_score_variance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION score_variance(assessment, scheme) IS
     'variance of the composed total from the assessors'' disagreement; NULL with fewer than two assessors';
 
@@ -80,85 +62,42 @@ CREATE TYPE index_result AS (
 --   1 sum of weights         2 sum of weight * total     3 sum of weight^2 * variance
 --   4 institutions counted   5 excluded                  6 without a variance
 --   7 full_marks + bonus_cap 8 red-line rule (0 zero, 1 exclude)   9 bonus cap
+--
+-- index_step(state, s, variance, weight, rules, assessed) adds one institution,
+-- in C (src/index.c) with numeric operations in this order:
+--   s NULL or weight NULL: the state unchanged; rules NULL: error 22004;
+--   weight < 0: error 22023;
+--   state[7] = -1: state[7..9] := full_marks + bonus_cap, rule, bonus_cap;
+--     else any of them different: error 22023 (one index per scheme);
+--   s has red lines: rule 'exclude': state[5] + 1, done;
+--     else, if assessed, variance := 0 (a vetoed total is certain);
+--   t := total(s, bonus_cap)            (0 when vetoed)
+--   state[1] + weight, state[2] + weight * t, state[4] + 1,
+--   variance NULL: state[6] + 1, else state[3] + weight * weight * variance.
+-- The transition functions of the aggregates:
+--   index_accum_assessment(state, a, weight, rules)
+--       = a NULL: state; else index_step(state, score(a),
+--           CASE WHEN rules IS NULL THEN NULL ELSE score_variance(a, rules) END,
+--           weight, rules, true)
+--   index_accum_assessment1(state, a, rules) = index_accum_assessment(state, a, 1, rules)
+--   index_accum_score(state, s, weight, rules) = index_step(state, s, NULL, weight, rules, false)
+--   index_accum_score1(state, s, rules) = index_step(state, s, NULL, 1, rules, false)
+-- A state that is not numeric[9] without NULLs is an error (22023).
 CREATE FUNCTION index_step(state numeric[], s iscore, variance numeric, weight numeric,
-                           rules scheme, assessed boolean)
-RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE
-    scale numeric := (rules).full_marks + (rules).bonus_cap;
-    rule  numeric := CASE (rules).redline WHEN 'exclude' THEN 1 ELSE 0 END;
-    t     numeric;
-BEGIN
-    IF s IS NULL OR weight IS NULL THEN
-        RETURN state;
-    END IF;
-    IF rules IS NULL THEN
-        RAISE EXCEPTION 'scheme must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF weight < 0 THEN
-        RAISE EXCEPTION 'index weight must not be negative' USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = format('Got %s.', weight);
-    END IF;
-    IF state[7] = -1 THEN
-        state[7] := scale; state[8] := rule; state[9] := (rules).bonus_cap;
-    ELSIF state[7] <> scale OR state[8] <> rule OR state[9] <> (rules).bonus_cap THEN
-        RAISE EXCEPTION 'one index cannot mix schemes with different full marks, bonus caps or red-line rules'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Compute one index per scheme year (GROUP BY year).';
-    END IF;
-    IF @extschema@.redlines(s) > 0 THEN
-        IF rule = 1 THEN
-            state[5] := state[5] + 1;
-            RETURN state;
-        END IF;
-        IF assessed THEN
-            variance := 0;       -- a vetoed total is certain: 0
-        END IF;
-    END IF;
-    t := @extschema@.total(s, (rules).bonus_cap);
-    state[1] := state[1] + weight;
-    state[2] := state[2] + weight * t;
-    state[4] := state[4] + 1;
-    IF variance IS NULL THEN
-        state[6] := state[6] + 1;
-    ELSE
-        state[3] := state[3] + weight * weight * variance;
-    END IF;
-    RETURN state;
-END
-$$;
-
--- The aggregates' transition functions (PL/pgSQL: a SQL-language function
--- that is not inlined, as a transition function never is, costs several
--- times more per call).
+                           rules scheme, assessed boolean) RETURNS numeric[]
+    AS 'MODULE_PATHNAME', 'index_step' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION index_accum_assessment(state numeric[], a assessment, weight numeric, rules scheme)
-RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-    IF a IS NULL THEN
-        RETURN state;
-    END IF;
-    RETURN @extschema@.index_step(state, @extschema@.score(a),
-        CASE WHEN rules IS NULL THEN NULL ELSE @extschema@.score_variance(a, rules) END,
-        weight, rules, true);
-END
-$$;
+    RETURNS numeric[]
+    AS 'MODULE_PATHNAME', 'index_accum_assessment' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION index_accum_assessment1(state numeric[], a assessment, rules scheme)
-RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-    RETURN @extschema@.index_accum_assessment(state, a, 1, rules);
-END
-$$;
+    RETURNS numeric[]
+    AS 'MODULE_PATHNAME', 'index_accum_assessment1' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION index_accum_score(state numeric[], s iscore, weight numeric, rules scheme)
-RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-    RETURN @extschema@.index_step(state, s, NULL, weight, rules, false);
-END
-$$;
+    RETURNS numeric[]
+    AS 'MODULE_PATHNAME', 'index_accum_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION index_accum_score1(state numeric[], s iscore, rules scheme)
-RETURNS numeric[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-    RETURN @extschema@.index_step(state, s, NULL, 1, rules, false);
-END
-$$;
+    RETURNS numeric[]
+    AS 'MODULE_PATHNAME', 'index_accum_score1' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION index_combine(a numeric[], b numeric[]) RETURNS numeric[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$

@@ -1,0 +1,137 @@
+-- pgTAP: the index's C transition functions and score_variance compute the
+-- method written out in src/index.sql, digit for digit (values and display
+-- scales), against a reference written here in SQL from that text.
+BEGIN;
+SELECT plan(12);
+
+-- reference: score_variance as the formula in src/index.sql
+CREATE FUNCTION pg_temp.ref_variance(a assessment, rules scheme) RETURNS numeric
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    who text; p iscore; t numeric; w numeric; n integer := 0;
+    st numeric := 0; st2 numeric := 0; sw numeric := 0; sw2 numeric := 0;
+BEGIN
+    FOREACH who IN ARRAY ARRAY['self', 'inspection', 'third_party'] LOOP
+        p := assessor_score(a, who);
+        CONTINUE WHEN p IS NULL;
+        t := base(p) + least(bonus(p), (rules).bonus_cap);
+        w := assessor_weight(a, who);
+        n := n + 1; st := st + t; st2 := st2 + t * t; sw := sw + w; sw2 := sw2 + w * w;
+    END LOOP;
+    IF n < 2 OR sw = 0 THEN RETURN NULL; END IF;
+    RETURN (n * st2 - st * st) * sw2 / (n * (n - 1) * sw * sw);
+END $$;
+
+-- reference: index_step as written out in src/index.sql
+CREATE FUNCTION pg_temp.ref_step(state numeric[], s iscore, variance numeric, weight numeric,
+                                 rules scheme, assessed boolean) RETURNS numeric[]
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    scale numeric := (rules).full_marks + (rules).bonus_cap;
+    rule  numeric := CASE (rules).redline WHEN 'exclude' THEN 1 ELSE 0 END;
+    t     numeric;
+BEGIN
+    IF s IS NULL OR weight IS NULL THEN RETURN state; END IF;
+    IF state[7] = -1 THEN
+        state[7] := scale; state[8] := rule; state[9] := (rules).bonus_cap;
+    END IF;
+    IF redlines(s) > 0 THEN
+        IF rule = 1 THEN state[5] := state[5] + 1; RETURN state; END IF;
+        IF assessed THEN variance := 0; END IF;
+    END IF;
+    t := total(s, (rules).bonus_cap);
+    state[1] := state[1] + weight;
+    state[2] := state[2] + weight * t;
+    state[4] := state[4] + 1;
+    IF variance IS NULL THEN state[6] := state[6] + 1;
+    ELSE state[3] := state[3] + weight * weight * variance; END IF;
+    RETURN state;
+END $$;
+CREATE FUNCTION pg_temp.ref_accum(state numeric[], a assessment, weight numeric, rules scheme)
+RETURNS numeric[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN a IS NULL THEN state
+                ELSE pg_temp.ref_step(state, score(a), pg_temp.ref_variance(a, rules), weight, rules, true) END
+$$;
+CREATE FUNCTION pg_temp.ref_accum_score(state numeric[], s iscore, weight numeric, rules scheme)
+RETURNS numeric[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT pg_temp.ref_step(state, s, NULL, weight, rules, false)
+$$;
+CREATE AGGREGATE pg_temp.ref_raw(assessment, numeric, scheme) (
+    SFUNC = pg_temp.ref_accum, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+CREATE AGGREGATE pg_temp.ref_raw(iscore, numeric, scheme) (
+    SFUNC = pg_temp.ref_accum_score, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+-- the C transition functions, without the final function: raw states
+CREATE AGGREGATE pg_temp.c_raw(assessment, numeric, scheme) (
+    SFUNC = index_accum_assessment, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+CREATE AGGREGATE pg_temp.c_raw(iscore, numeric, scheme) (
+    SFUNC = index_accum_score, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+
+-- random assessments: one to three assessors, some red lines, some scores so
+-- large that the sums of squares leave int64
+SELECT setseed(0.17);
+CREATE TEMP TABLE ix_rows AS
+SELECT g AS inst, k, (ARRAY['self', 'inspection', 'third_party'])[k] AS who,
+       CASE WHEN g % 50 = 0 THEN round((random() * 9e15)::numeric, 2)
+            ELSE round((random() * 120 - 10)::numeric, 2) END AS b,
+       round((random() * 25)::numeric, 2) AS o,
+       (random() < 0.03)::int AS r
+FROM generate_series(1, 2000) g, generate_series(1, 3) k
+WHERE random() < 0.7 OR k = 1 + g % 3;
+CREATE TEMP TABLE ix_schemes AS SELECT * FROM (VALUES
+    (1, scheme()), (2, scheme(bonus_cap => 5)), (3, scheme(bonus_cap => 12.5, redline => 'exclude')),
+    (4, scheme(bonus_cap => 7.000, full_marks => 90.0)), (5, scheme(bonus_cap => 0)),
+    (6, scheme(w_self => 0.0001, w_inspection => 0.6666, w_third_party => 0.3333))) v(id, r);
+CREATE TEMP TABLE ix_a AS
+SELECT s.id, i.inst, i.a, s.r,
+       CASE i.inst % 4 WHEN 0 THEN 1 WHEN 1 THEN 2.5 WHEN 2 THEN 0.0001 ELSE i.inst * 1000 END::numeric AS w
+FROM ix_schemes s,
+     LATERAL (SELECT inst, assess(who, iscore(b, o, r), s.r) AS a FROM ix_rows GROUP BY inst) i;
+
+SELECT is((SELECT count(*) FROM ix_a
+           WHERE score_variance(a, r)::text IS DISTINCT FROM pg_temp.ref_variance(a, r)::text), 0::bigint,
+          'score_variance equals the SQL formula digit for digit (12000 assessments, 6 schemes)');
+SELECT cmp_ok((SELECT count(*) FROM ix_a WHERE score_variance(a, r) IS NOT NULL), '>', 5000::bigint,
+              'most of them have a variance');
+SELECT cmp_ok((SELECT count(*) FROM ix_a WHERE score_variance(a, r) > 1e30), '>', 0::bigint,
+              'some variances come from sums of squares beyond int64');
+SELECT is((SELECT count(*) FROM ix_a WHERE score_stderr(a, r) IS DISTINCT FROM
+                  round_half_even(sqrt(pg_temp.ref_variance(a, r)), 2)), 0::bigint,
+          'score_stderr is the rounded root of the reference variance');
+
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.c_raw(a, w, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(a, w, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          'raw index states over assessments equal the reference, as text');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.c_raw(score(a), w, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(score(a), w, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          'raw index states over scores equal the reference, as text');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.c_raw(CASE WHEN inst % 7 = 0 THEN NULL ELSE a END,
+                                        CASE WHEN inst % 11 = 0 THEN NULL ELSE w END, r ORDER BY inst) AS c
+               FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(CASE WHEN inst % 7 = 0 THEN NULL ELSE a END,
+                                          CASE WHEN inst % 11 = 0 THEN NULL ELSE w END, r ORDER BY inst) AS c
+               FROM ix_a GROUP BY id) x),
+          'NULL assessments and NULL weights are skipped as in the reference');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(a, r) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, index_final(pg_temp.ref_raw(a, 1, r)) AS c FROM ix_a GROUP BY id) x),
+          'integrity_index(a, rules) is the reference with weight 1');
+
+-- errors
+SELECT throws_ok($$SELECT index_accum_score('{0,0,0}', '80+0', 1, scheme())$$, '22023',
+                 'invalid integrity_index state');
+SELECT throws_ok($$SELECT index_accum_score('{0,0,0,0,0,0,-1,-1,NULL}', '80+0', 1, scheme())$$, '22023',
+                 'invalid integrity_index state');
+SELECT throws_ok($$SELECT index_accum_score('{0,0,0,0,0,0,-1,-1,-1}', '80+0', 1, NULL)$$, '22004',
+                 'scheme must not be NULL');
+SELECT throws_ok($$SELECT index_step('{0,0,0,0,0,0,-1,-1,-1}', '80+0', NULL, -0.01, scheme(), false)$$, '22023',
+                 'index weight must not be negative');
+
+SELECT * FROM finish();
+ROLLBACK;
