@@ -1475,13 +1475,17 @@ index_lookup(const MemIndex *ix, ListPlans *p, Datum subj, DateADT at)
 	{
 		int64		key = DatumGetInt64(subj);
 		uint64		h = mix64((uint64) key);
-		uint32		s;
+		uint32		s = reduce32((uint32) (h >> 32), ix->nslots);
 
+		/*
+		 * Both loads miss the cache for a large list: start the slot's now,
+		 * so that a key passing the filter does not wait twice.
+		 */
+		__builtin_prefetch(&ix->ikeys[s]);
 		if (!bloom_maybe(ix, h))
 			return false;
 		if (key == 0)
 			return ix->has_zero && (!ix->dated || chain_contains(ix, ix->zero_head, at));
-		s = reduce32((uint32) (h >> 32), ix->nslots);
 		for (;;)
 		{
 			int64		cur = ix->ikeys[s];
