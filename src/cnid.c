@@ -848,52 +848,7 @@ cnid_gist_consistent(PG_FUNCTION_ARGS)
 										 enc, CNID_KEYLEN, strategy));
 }
 
-PG_FUNCTION_INFO_V1(cnid_gist_union);
-Datum
-cnid_gist_union(PG_FUNCTION_ARGS)
-{
-	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0);
-	int		   *size = (int *) PG_GETARG_POINTER(1);
-
-	*size = 2 * CNID_KEYLEN;
-	PG_RETURN_POINTER(ident_gist_union(entryvec, CNID_KEYLEN));
-}
-
-PG_FUNCTION_INFO_V1(cnid_gist_penalty);
-Datum
-cnid_gist_penalty(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *orig = (GISTENTRY *) PG_GETARG_POINTER(0);
-	GISTENTRY  *add = (GISTENTRY *) PG_GETARG_POINTER(1);
-	float	   *result = (float *) PG_GETARG_POINTER(2);
-
-	*result = ident_gist_penalty((const uint8 *) DatumGetPointer(orig->key),
-								 (const uint8 *) DatumGetPointer(add->key), CNID_KEYLEN);
-	PG_RETURN_POINTER(result);
-}
-
-PG_FUNCTION_INFO_V1(cnid_gist_picksplit);
-Datum
-cnid_gist_picksplit(PG_FUNCTION_ARGS)
-{
-	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0);
-	GIST_SPLITVEC *v = (GIST_SPLITVEC *) PG_GETARG_POINTER(1);
-
-	ident_gist_picksplit(entryvec, v, CNID_KEYLEN);
-	PG_RETURN_POINTER(v);
-}
-
-PG_FUNCTION_INFO_V1(cnid_gist_same);
-Datum
-cnid_gist_same(PG_FUNCTION_ARGS)
-{
-	const uint8 *a = (const uint8 *) PG_GETARG_POINTER(0);
-	const uint8 *b = (const uint8 *) PG_GETARG_POINTER(1);
-	bool	   *result = (bool *) PG_GETARG_POINTER(2);
-
-	*result = memcmp(a, b, 2 * CNID_KEYLEN) == 0;
-	PG_RETURN_POINTER(result);
-}
+IDENT_GIST_GENERIC(cnid, CNID_KEYLEN)
 
 /* The GiST storage type cnid_gist_key: not for direct use. */
 PG_FUNCTION_INFO_V1(cnid_gist_key_in);

@@ -263,4 +263,58 @@ ident_gist_key_text(const uint8 *key, int L)
 	return out;
 }
 
+
+/*
+ * The GiST support functions that differ between the two types only in the
+ * key length: union, penalty, picksplit and same.  IDENT_GIST_GENERIC(cnid,
+ * CNID_KEYLEN) defines cnid_gist_union, cnid_gist_penalty, ... for one type.
+ */
+#define IDENT_GIST_GENERIC(prefix, keylen) \
+PG_FUNCTION_INFO_V1(prefix##_gist_union); \
+Datum \
+prefix##_gist_union(PG_FUNCTION_ARGS) \
+{ \
+	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0); \
+	int		   *size = (int *) PG_GETARG_POINTER(1); \
+\
+	*size = 2 * (keylen); \
+	PG_RETURN_POINTER(ident_gist_union(entryvec, (keylen))); \
+} \
+\
+PG_FUNCTION_INFO_V1(prefix##_gist_penalty); \
+Datum \
+prefix##_gist_penalty(PG_FUNCTION_ARGS) \
+{ \
+	GISTENTRY  *orig = (GISTENTRY *) PG_GETARG_POINTER(0); \
+	GISTENTRY  *add = (GISTENTRY *) PG_GETARG_POINTER(1); \
+	float	   *result = (float *) PG_GETARG_POINTER(2); \
+\
+	*result = ident_gist_penalty((const uint8 *) DatumGetPointer(orig->key), \
+								 (const uint8 *) DatumGetPointer(add->key), (keylen)); \
+	PG_RETURN_POINTER(result); \
+} \
+\
+PG_FUNCTION_INFO_V1(prefix##_gist_picksplit); \
+Datum \
+prefix##_gist_picksplit(PG_FUNCTION_ARGS) \
+{ \
+	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0); \
+	GIST_SPLITVEC *v = (GIST_SPLITVEC *) PG_GETARG_POINTER(1); \
+\
+	ident_gist_picksplit(entryvec, v, (keylen)); \
+	PG_RETURN_POINTER(v); \
+} \
+\
+PG_FUNCTION_INFO_V1(prefix##_gist_same); \
+Datum \
+prefix##_gist_same(PG_FUNCTION_ARGS) \
+{ \
+	const uint8 *a = (const uint8 *) PG_GETARG_POINTER(0); \
+	const uint8 *b = (const uint8 *) PG_GETARG_POINTER(1); \
+	bool	   *result = (bool *) PG_GETARG_POINTER(2); \
+\
+	*result = memcmp(a, b, 2 * (keylen)) == 0; \
+	PG_RETURN_POINTER(result); \
+}
+
 #endif							/* IDENT_COMMON_H */

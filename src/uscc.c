@@ -763,52 +763,7 @@ uscc_gist_consistent(PG_FUNCTION_ARGS)
 										 q->b, USCC_LEN, strategy));
 }
 
-PG_FUNCTION_INFO_V1(uscc_gist_union);
-Datum
-uscc_gist_union(PG_FUNCTION_ARGS)
-{
-	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0);
-	int		   *size = (int *) PG_GETARG_POINTER(1);
-
-	*size = 2 * USCC_LEN;
-	PG_RETURN_POINTER(ident_gist_union(entryvec, USCC_LEN));
-}
-
-PG_FUNCTION_INFO_V1(uscc_gist_penalty);
-Datum
-uscc_gist_penalty(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *orig = (GISTENTRY *) PG_GETARG_POINTER(0);
-	GISTENTRY  *add = (GISTENTRY *) PG_GETARG_POINTER(1);
-	float	   *result = (float *) PG_GETARG_POINTER(2);
-
-	*result = ident_gist_penalty((const uint8 *) DatumGetPointer(orig->key),
-								 (const uint8 *) DatumGetPointer(add->key), USCC_LEN);
-	PG_RETURN_POINTER(result);
-}
-
-PG_FUNCTION_INFO_V1(uscc_gist_picksplit);
-Datum
-uscc_gist_picksplit(PG_FUNCTION_ARGS)
-{
-	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0);
-	GIST_SPLITVEC *v = (GIST_SPLITVEC *) PG_GETARG_POINTER(1);
-
-	ident_gist_picksplit(entryvec, v, USCC_LEN);
-	PG_RETURN_POINTER(v);
-}
-
-PG_FUNCTION_INFO_V1(uscc_gist_same);
-Datum
-uscc_gist_same(PG_FUNCTION_ARGS)
-{
-	const uint8 *a = (const uint8 *) PG_GETARG_POINTER(0);
-	const uint8 *b = (const uint8 *) PG_GETARG_POINTER(1);
-	bool	   *result = (bool *) PG_GETARG_POINTER(2);
-
-	*result = memcmp(a, b, 2 * USCC_LEN) == 0;
-	PG_RETURN_POINTER(result);
-}
+IDENT_GIST_GENERIC(uscc, USCC_LEN)
 
 PG_FUNCTION_INFO_V1(uscc_gist_key_in);
 Datum
