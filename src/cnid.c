@@ -325,19 +325,6 @@ ymd_text(int32 ymd)
 	return psprintf("%04d-%02d-%02d", ymd / 10000, (ymd / 100) % 100, ymd % 100);
 }
 
-/* A printable name for the character at byte offset pos. */
-static char *
-cnid_char_text(const char *s, int pos)
-{
-	unsigned char c = (unsigned char) s[pos];
-
-	if (c >= 0x21 && c < 0x7f)
-		return psprintf("\"%c\"", c);
-	if (IS_HIGHBIT_SET(c))
-		return pstrdup("a non-ASCII character");
-	return psprintf("byte 0x%02x", c);
-}
-
 /*
  * The rule that failed, as a short phrase (used in errmsg and by
  * cnid_invalid_reason).  s/len: the trimmed input.
@@ -358,11 +345,11 @@ cnid_reason_text(const char *s, const CnidError *e)
 			}
 		case CNID_BAD_CHAR:
 			return psprintf("%s at position %d is not a digit",
-							cnid_char_text(s, e->pos),
+							ident_char_text(s, e->pos),
 							pg_mbstrlen_with_len(s, e->pos) + 1);
 		case CNID_BAD_CHECK_CHAR:
 			return psprintf("%s at position 18 is not a check character (0-9 or X)",
-							cnid_char_text(s, e->pos));
+							ident_char_text(s, e->pos));
 		case CNID_BAD_PROVINCE:
 			return psprintf("unknown province code \"%.2s\"", s);
 		case CNID_BAD_DATE:

@@ -264,6 +264,19 @@ ident_gist_key_text(const uint8 *key, int L)
 }
 
 
+/* A printable name for the byte at offset pos of an identifier, for messages. */
+static inline char *
+ident_char_text(const char *s, int pos)
+{
+	unsigned char c = (unsigned char) s[pos];
+
+	if (c >= 0x21 && c < 0x7f)
+		return psprintf("\"%c\"", c);
+	if (IS_HIGHBIT_SET(c))
+		return pstrdup("a non-ASCII character");
+	return psprintf("byte 0x%02x", c);
+}
+
 /*
  * The GiST support functions that differ between the two types only in the
  * key length: union, penalty, picksplit and same.  IDENT_GIST_GENERIC(cnid,

@@ -112,78 +112,102 @@ cents_bound(bool negative)
 }
 
 /*
- * Fast path: read a numeric's stored digits directly.  A numeric in its
- * short on-disk form (every value below 10^128 with at most 63 decimals; the
- * format is part of PostgreSQL's on-disk compatibility since 9.1) is a 16-bit
- * header (sign, display scale, weight) followed by base-10000 digits with
- * trailing zeros stripped.  Anything else — the long form, NaN, infinities,
- * values out of range, digits finer than 0.01 — returns false, and the exact
- * numeric-arithmetic path below decides and reports.
+ * Read a numeric's stored digits directly, without numeric arithmetic or
+ * allocation.  The numeric storage format is part of PostgreSQL's on-disk
+ * compatibility: a 16-bit header (short form: sign, display scale, 7-bit
+ * weight; long form: sign and scale, then a 16-bit weight) followed by
+ * base-10000 digits with trailing zeros stripped.  Returns NUMERIC_CENTS_OK
+ * and the value in hundredths (any int64), or says why not; never raises, so
+ * each caller reports in its own words.  Shared by iscore and portrait.
  */
-#define NUMERIC_FORM_MASK	0xC000
-#define NUMERIC_FORM_SHORT	0x8000
-#define NUMERIC_SHORT_NEG	0x2000
-#define NUMERIC_SHORT_WSIGN	0x0040
-#define NUMERIC_SHORT_WMASK	0x003F
-
-static bool
-cents_from_short_numeric(struct varlena *v, int64 *out)
+NumericCentsResult
+numeric_datum_cents(Datum d, int64 *out)
 {
-	static const int64 pow10000[] = {
-		INT64CONST(1), INT64CONST(10000), INT64CONST(100000000),
-		INT64CONST(1000000000000), INT64CONST(10000000000000000)
-	};
-	const char *p = VARDATA_ANY(v);
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
+	const char *data = VARDATA_ANY(v);
 	int			len = VARSIZE_ANY_EXHDR(v);
+	NumericCentsResult r = NUMERIC_CENTS_OK;
 	uint16		h;
-	int			weight;
-	int			ndigits;
+	int			weight = 0;
+	bool		negative = false;
+	const char *digits = NULL;
+	int			ndigits = 0;
 	int			i;
-	int128		acc = 0;
+	uint128		acc = 0;
 
 	if (len < 2)
-		return false;
-	memcpy(&h, p, sizeof(h));
-	if ((h & NUMERIC_FORM_MASK) != NUMERIC_FORM_SHORT)
-		return false;
-	weight = (h & NUMERIC_SHORT_WSIGN) ? (int) (~NUMERIC_SHORT_WMASK | (h & NUMERIC_SHORT_WMASK))
-		: (int) (h & NUMERIC_SHORT_WMASK);
-	ndigits = (len - 2) / (int) sizeof(int16);
-	for (i = 0; i < ndigits; i++)
+		r = NUMERIC_CENTS_INVALID;
+	else
 	{
-		int16		d;
-		int			e = weight - i;
-
-		memcpy(&d, p + 2 + i * sizeof(int16), sizeof(d));
-		if (d < 0 || d >= 10000)
-			return false;
-		if (e > 4)
-			return false;
-		if (e >= 0)
-			acc += (int128) d * pow10000[e] * 100;
-		else if (e == -1)
+		memcpy(&h, data, sizeof(h));
+		if ((h & 0xC000) == 0xC000)
+			r = NUMERIC_CENTS_SPECIAL;	/* NaN, +/-Infinity */
+		else if ((h & 0xC000) == 0x8000)
 		{
-			if (d % 100 != 0)
-				return false;
-			acc += d / 100;
+			negative = (h & 0x2000) != 0;
+			weight = (h & 0x0040) ? (int) (~0x003F | (h & 0x003F)) : (int) (h & 0x003F);
+			digits = data + 2;
+			ndigits = (len - 2) / 2;
 		}
-		else if (d != 0)
-			return false;
+		else if (len < 4)
+			r = NUMERIC_CENTS_INVALID;
+		else
+		{
+			int16		w;
+
+			negative = (h & 0xC000) == 0x4000;
+			memcpy(&w, data + 2, sizeof(w));
+			weight = w;
+			digits = data + 4;
+			ndigits = (len - 4) / 2;
+		}
 	}
-	if (acc > ISCORE_MAX_CENTS)
-		return false;
-	*out = (h & NUMERIC_SHORT_NEG) ? -(int64) acc : (int64) acc;
-	return true;
+	for (i = 0; r == NUMERIC_CENTS_OK && i < ndigits; i++)
+	{
+		int16		dg;
+		int			e = weight - i;	/* this digit counts 10000^e */
+
+		memcpy(&dg, digits + 2 * i, sizeof(dg));
+		if (dg < 0 || dg >= 10000)
+			r = NUMERIC_CENTS_INVALID;
+		else if (dg == 0)
+			continue;
+		else if (e > 4)
+			r = NUMERIC_CENTS_RANGE;
+		else if (e >= 0)
+		{
+			uint128		place = 100;
+			int			k;
+
+			for (k = 0; k < e; k++)
+				place *= 10000;
+			acc += (uint128) dg * place;
+			if (acc > (uint128) PG_INT64_MAX)
+				r = NUMERIC_CENTS_RANGE;
+		}
+		else if (e == -1 && dg % 100 == 0)
+			acc += dg / 100;
+		else
+			r = NUMERIC_CENTS_FINER;
+	}
+	if (r == NUMERIC_CENTS_OK && acc > (uint128) PG_INT64_MAX)
+		r = NUMERIC_CENTS_RANGE;
+	if (r == NUMERIC_CENTS_OK)
+		*out = negative ? -(int64) acc : (int64) acc;
+	if ((Pointer) v != DatumGetPointer(d))
+		pfree(v);
+	return r;
 }
 
 int64
 cents_from_datum(Datum d, const char *what)
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(d);
 	int64		cents;
 
-	if (cents_from_short_numeric(v, &cents))
+	if (numeric_datum_cents(d, &cents) == NUMERIC_CENTS_OK &&
+		cents <= ISCORE_MAX_CENTS && cents >= -ISCORE_MAX_CENTS)
 		return cents;
+	/* anything else: the numeric-arithmetic path decides and reports */
 	return numeric_to_cents(DatumGetNumeric(d), what);
 }
 

@@ -37,7 +37,17 @@ extern void cents_check(int64 v, const char *what);
 /* exact numeric <-> hundredths; finer than 0.01 is an error (22P02) */
 extern int64 numeric_to_cents(Numeric n, const char *what);
 extern Numeric cents_to_numeric(int64 v);
-/* the same from a numeric Datum, reading short numerics without arithmetic */
+/* numeric Datum -> hundredths by reading its stored digits; never raises */
+typedef enum NumericCentsResult
+{
+	NUMERIC_CENTS_OK,
+	NUMERIC_CENTS_SPECIAL,		/* NaN or an infinity */
+	NUMERIC_CENTS_FINER,		/* digits below 0.01 */
+	NUMERIC_CENTS_RANGE,		/* beyond the int64 range of hundredths */
+	NUMERIC_CENTS_INVALID		/* not a well-formed numeric */
+} NumericCentsResult;
+extern NumericCentsResult numeric_datum_cents(Datum d, int64 *out);
+/* the same from a numeric Datum, reading its digits without arithmetic */
 extern int64 cents_from_datum(Datum d, const char *what);
 
 /* numeric weight * hundredths, rounded half-even to a hundredth */

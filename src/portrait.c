@@ -59,6 +59,8 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
+#include "iscore.h"
+
 #define PORTRAIT_VERSION	1
 #define PORTRAIT_MAX_DIMS	64		/* distinct dimensions per portrait */
 #define PORTRAIT_MAX_NAME	128		/* bytes per dimension name */
@@ -224,96 +226,40 @@ month_ym(int32 month, int *y, int *m)
 #define MONTH_MAX ((9999 - 2000) * 12 + 11)
 
 /*
- * numeric (any varlena form, unaligned allowed) -> hundredths.
- *
- * Reads the numeric storage format directly (it is the on-disk format and
- * stable): header word, weight, base-10000 digits.  Values finer than 0.01
- * are an error (22023), values beyond the int64 range of hundredths 22003,
- * NaN and infinities 22023.
+ * numeric -> hundredths, through the shared digit reader of iscore.c.
+ * Values finer than 0.01 are an error (22023), values beyond the int64
+ * range of hundredths 22003, NaN and infinities 22023.
  */
 static int64
 numeric_cents(Datum d)
 {
-	struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
-	const char *data = VARDATA_ANY(v);
-	int			len = VARSIZE_ANY_EXHDR(v);
-	uint16		header;
-	int			weight;
-	bool		negative;
-	const char *digits;
-	int			ndigits;
-	uint64		acc = 0;
-	int			i;
-	int			p;
+	int64		cents = 0;
 
-	if (len < 2)
-		elog(ERROR, "invalid numeric datum");
-	memcpy(&header, data, sizeof(uint16));
-	if ((header & 0xC000) == 0xC000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("portrait points must be finite"),
-				 errdetail("NaN and infinite points cannot be summed exactly.")));
-	if ((header & 0xC000) == 0x8000)
+	switch (numeric_datum_cents(d, &cents))
 	{
-		/* short format */
-		negative = (header & 0x2000) != 0;
-		weight = (header & 0x0040) ? (int) (~0x003F | (header & 0x003F)) : (int) (header & 0x003F);
-		digits = data + 2;
-		ndigits = (len - 2) / 2;
-	}
-	else
-	{
-		int16		w;
-
-		if (len < 4)
-			elog(ERROR, "invalid numeric datum");
-		negative = (header & 0xC000) == 0x4000;
-		memcpy(&w, data + 2, sizeof(int16));
-		weight = w;
-		digits = data + 4;
-		ndigits = (len - 4) / 2;
-	}
-
-	/* integer part: positions weight .. 0 */
-	for (p = weight, i = 0; p >= 0; p--, i++)
-	{
-		int16		dg = 0;
-
-		if (i < ndigits)
-			memcpy(&dg, digits + 2 * i, sizeof(int16));
-		if (acc > (uint64) PG_INT64_MAX / 10000)
+		case NUMERIC_CENTS_OK:
+			break;
+		case NUMERIC_CENTS_SPECIAL:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("portrait points must be finite"),
+					 errdetail("NaN and infinite points cannot be summed exactly.")));
+			break;
+		case NUMERIC_CENTS_FINER:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("portrait points must be whole hundredths"),
+					 errdetail("Points are exact to 0.01; the value has finer digits."),
+					 errhint("Round the points with round(points, 2) if that is what you mean.")));
+			break;
+		case NUMERIC_CENTS_RANGE:
 			overflow_error("points");
-		acc = acc * 10000 + (uint64) dg;
+			break;
+		case NUMERIC_CENTS_INVALID:
+			elog(ERROR, "invalid numeric datum");
+			break;
 	}
-	if (acc > (uint64) PG_INT64_MAX / 100)
-		overflow_error("points");
-	acc *= 100;
-	/* fractional part: position -1 may hold whole hundredths only */
-	i = weight >= 0 ? weight + 1 : 0;
-	for (p = weight >= 0 ? -1 : weight; i < ndigits; p--, i++)
-	{
-		int16		dg;
-
-		memcpy(&dg, digits + 2 * i, sizeof(int16));
-		if (dg == 0)
-			continue;
-		if (p == -1 && dg % 100 == 0)
-		{
-			acc += (uint64) (dg / 100);
-			continue;
-		}
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("portrait points must be whole hundredths"),
-				 errdetail("Points are exact to 0.01; the value has finer digits."),
-				 errhint("Round the points with round(points, 2) if that is what you mean.")));
-	}
-	if (acc > (uint64) PG_INT64_MAX)
-		overflow_error("points");
-	if ((Pointer) v != DatumGetPointer(d))
-		pfree(v);
-	return negative ? -(int64) acc : (int64) acc;
+	return cents;
 }
 
 static Numeric

@@ -321,18 +321,6 @@ org_code_valid(const char *code)
  * --------------------------------------------------------------------- */
 
 static char *
-uscc_char_text(const char *s, int pos)
-{
-	unsigned char c = (unsigned char) s[pos];
-
-	if (c >= 0x21 && c < 0x7f)
-		return psprintf("\"%c\"", c);
-	if (IS_HIGHBIT_SET(c))
-		return pstrdup("a non-ASCII character");
-	return psprintf("byte 0x%02x", c);
-}
-
-static char *
 uscc_reason_text(const char *s, const UsccError *e)
 {
 	switch (e->reason)
@@ -348,13 +336,13 @@ uscc_reason_text(const char *s, const UsccError *e)
 			}
 		case USCC_FORBIDDEN_LETTER:
 			return psprintf("letter %s at position %d is not used in unified social credit codes",
-							uscc_char_text(s, e->pos), e->pos + 1);
+							ident_char_text(s, e->pos), e->pos + 1);
 		case USCC_BAD_CHAR:
 			return psprintf("%s at position %d is not a digit or letter of the code alphabet",
-							uscc_char_text(s, e->pos), pg_mbstrlen_with_len(s, e->pos) + 1);
+							ident_char_text(s, e->pos), pg_mbstrlen_with_len(s, e->pos) + 1);
 		case USCC_REGION_NOT_DIGIT:
 			return psprintf("%s at position %d of the region code is not a digit",
-							uscc_char_text(s, e->pos), e->pos + 1);
+							ident_char_text(s, e->pos), e->pos + 1);
 		case USCC_BAD_CHECK:
 			return psprintf("wrong check character \"%c\", expected \"%c\"",
 							e->found, e->expected);
