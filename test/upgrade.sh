@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test/upgrade.sh — ALTER EXTENSION integrity UPDATE reaches exactly what a
+# fresh install of the current version creates.
+#
+# On the server that PGHOST/PGPORT/PGUSER name (a superuser):
+#   integrity_up:    CREATE EXTENSION integrity VERSION '1.0', user objects
+#                    of every type (test/upgrade/fill.sql), their values as
+#                    text (test/upgrade/data.sql), ALTER EXTENSION UPDATE,
+#                    the values again: unchanged;
+#   integrity_fresh: CREATE EXTENSION integrity, the same user objects.
+# Then the catalogues: pg_dump --schema-only --binary-upgrade writes every
+# member object of an extension with its full definition (functions with
+# volatility, strictness and parallel labels, types, operators, operator
+# classes and families, casts, aggregates, access methods, comments, ACLs);
+# less the lines that pin OIDs, the two dumps must be identical.
+# Prints "ok N - ..." / "not ok N - ..." lines; exits non-zero on a failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d /tmp/integrity-upgrade.XXXXXX)
+trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS integrity_up" -c "DROP DATABASE IF EXISTS integrity_fresh" >/dev/null 2>&1; rm -rf "$work"' EXIT
+n=0 bad=0
+check() {   # check DESCRIPTION COMMAND...
+    local what=$1; shift
+    n=$((n + 1))
+    if "$@" >"$work/check.out" 2>&1; then
+        echo "ok $n - $what"
+    else
+        echo "not ok $n - $what"; sed 's/^/#   /' "$work/check.out" | head -60
+        bad=$((bad + 1))
+    fi
+}
+q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+default=$(sed -n "s/^default_version = '\(.*\)'/\1/p" integrity.control)
+for db in integrity_up integrity_fresh; do
+    q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+done
+
+check "install 1.0 and fill it" \
+    q -d integrity_up -c "CREATE EXTENSION integrity VERSION '1.0'" -f test/upgrade/fill.sql
+check "values read under 1.0" \
+    bash -c "psql -X -q -v ON_ERROR_STOP=1 -d integrity_up -f test/upgrade/data.sql >$work/before.txt"
+check "ALTER EXTENSION integrity UPDATE to $default" \
+    q -d integrity_up -c "ALTER EXTENSION integrity UPDATE"
+check "version after the update is $default" \
+    test "$(psql -X -qAt -d integrity_up -c "SELECT extversion FROM pg_extension WHERE extname = 'integrity'")" = "$default"
+check "values and views unchanged by the update" \
+    bash -c "psql -X -q -v ON_ERROR_STOP=1 -d integrity_up -f test/upgrade/data.sql >$work/after.txt && diff -u $work/before.txt $work/after.txt"
+check "fresh install of $default and the same user objects" \
+    q -d integrity_fresh -c "CREATE EXTENSION integrity" -f test/upgrade/fill.sql
+check "fresh install holds the same values" \
+    bash -c "psql -X -q -v ON_ERROR_STOP=1 -d integrity_fresh -f test/upgrade/data.sql >$work/fresh.txt && diff -u $work/before.txt $work/fresh.txt"
+
+dump() {   # the catalogue of one database, OID-pinning lines left out
+    set -o pipefail
+    pg_dump --schema-only --binary-upgrade --no-owner -d "$1" |
+        grep -Ev 'binary_upgrade_set_|^-- (Dumped|Name:|TOC entry)|^\\(un)?restrict |relfrozenxid|^WHERE oid = '"'"'[0-9]+'"'"';' |
+        grep -v '^$'
+}
+check "pg_dump of the updated database" bash -c "$(declare -f dump); dump integrity_up >$work/up.sql"
+check "pg_dump of the fresh database" bash -c "$(declare -f dump); dump integrity_fresh >$work/fresh.sql"
+check "updated catalogue = fresh catalogue ($(grep -c 'ALTER EXTENSION integrity ADD' "$work/fresh.sql") member objects)" \
+    diff -u "$work/fresh.sql" "$work/up.sql"
+check "the catalogue lists the extension's members" \
+    test "$(grep -c 'ALTER EXTENSION integrity ADD' "$work/fresh.sql")" -gt 100
+
+echo "1..$n"
+[ "$bad" -eq 0 ]
