@@ -1,0 +1,42 @@
+/*
+ * blacklist.h — the interface between the blacklist index access method
+ * (src/blacklist*.c, SQL: CREATE INDEX ... USING blacklist (subject)) and its
+ * user, listed() (src/listed.c).
+ *
+ * A blacklist index is a filter that only over-approximates: for the key
+ * column (the index's first column) it remembers a superset of every value
+ * ever inserted into the table since the index was built, whatever became of
+ * the inserting transaction.  So a "no" from it holds for every snapshot,
+ * command id, role and row-level-security policy; a "maybe" must be confirmed
+ * exactly by the caller.
+ */
+#ifndef INTEGRITY_BLACKLIST_H
+#define INTEGRITY_BLACKLIST_H
+
+#include "postgres.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+
+#define BLACKLIST_AM_NAME "blacklist"
+
+/* true if the open index relation is a blacklist index of this extension */
+extern bool blacklist_index_is(Relation index);
+
+/*
+ * false only if no row holding `key` in the indexed column can be visible to
+ * `snapshot`, nor have been written by this backend's transaction before this
+ * call; true otherwise ("maybe").  `key` is a Datum of the indexed column's
+ * type.  The caller holds at least AccessShareLock on the index and its
+ * table.  May keep a backend-private copy of the filter while it provably
+ * covers every such row (see src/blacklist_utils.c for the proof).
+ */
+extern bool blacklist_may_contain(Relation index, Datum key, Snapshot snapshot);
+
+/*
+ * Diagnostics: entries the filter was sized for and has taken, and the
+ * estimated false-positive rate at the current fill (for the DBA view).
+ */
+extern void blacklist_stats(Relation index, int64 *capacity, int64 *inserted,
+							double *fpr);
+
+#endif							/* INTEGRITY_BLACKLIST_H */
