@@ -4,7 +4,7 @@
 # Installs what is missing, builds and installs the extension, starts a
 # throwaway cluster, runs pg_regress (sql/, expected/), the isolation tests
 # (specs/), pgTAP (test/*.sql through pg_prove) and the client tests
-# (test/clients/*.sh), the upgrade test (test/upgrade.sh), stops the cluster and ends with the line
+# (test/clients/*.sh), the script tests (test/*.sh, TAP lines; among them the upgrade test), stops the cluster and ends with the line
 # "N passed, N failed".  Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,14 +48,19 @@ if ls test/*.sql >/dev/null 2>&1; then
     [ $rc -ne 0 ] && [ "$bad" -eq 0 ] && failed=$((failed + 1))
 fi
 
-log "upgrade from every released version"
-bash test/upgrade.sh >"$logdir/upgrade.out" 2>&1
-rc=$?
-ok=$(grep -Ec '^ok [0-9]+' "$logdir/upgrade.out")
-bad=$(grep -Ec '^not ok [0-9]+' "$logdir/upgrade.out")
-cat "$logdir/upgrade.out"
-passed=$((passed + ok)); failed=$((failed + bad))
-[ $rc -ne 0 ] && [ "$bad" -eq 0 ] && failed=$((failed + 1))
+# Script tests (test/*.sh): each prints TAP lines "ok N - ..." / "not ok N - ..."
+# and exits non-zero on a failure; test/upgrade.sh is one of them.
+for t in test/*.sh; do
+    [ -e "$t" ] || continue
+    log "script test $t"
+    bash "$t" >"$logdir/script.out" 2>&1
+    rc=$?
+    ok=$(grep -Ec '^ok [0-9]+' "$logdir/script.out")
+    bad=$(grep -Ec '^not ok [0-9]+' "$logdir/script.out")
+    cat "$logdir/script.out"
+    passed=$((passed + ok)); failed=$((failed + bad))
+    [ $rc -ne 0 ] && [ "$bad" -eq 0 ] && failed=$((failed + 1))
+done
 
 for t in test/clients/*.sh; do
     [ -e "$t" ] || continue
