@@ -35,6 +35,11 @@ SELECT 'self:90;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
 SELECT 'self:90+2;inspection:-;third_party:-;weights:0.2/0.5/0.3;'::assessment;
 SELECT 'self:90+2;inspection:-;third_party:-;weights:0.25555/0.5/0.3'::assessment;
 SELECT 'self:90+2;inspection:-;third_party:-'::assessment;
+-- white space is not part of a part: a TAB, a trailing blank, a newline
+SELECT E'self:90+2\t;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
+SELECT 'self:90+2 ;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
+SELECT E'self:90+2;inspection:\n80+0;third_party:-;weights:0.2/0.5/0.3'::assessment;
+SELECT 'self: 90+2;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
 
 -- bad rows
 SELECT assess(a, s, scheme()) FROM (VALUES ('auditor', '1+0'::iscore)) t(a, s);

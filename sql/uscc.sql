@@ -192,5 +192,10 @@ SELECT uscc_try_recv('\x01' || convert_to('9135010', 'UTF8')) AS short;
 SELECT uscc_try_recv('\x01' || convert_to('91350100M000100Y43 ', 'UTF8')) AS long;
 SELECT uscc_try_recv('\x01' || convert_to(' 91350100M000100Y4', 'UTF8')) AS padded;
 SELECT uscc_try_recv('\x01808080808080808080808080808080808080') AS garbage;
+-- every failure is 22P03, never a read past the field: "9" and 17 NULs (the
+-- issue's payload), a NUL at the end, invalid UTF-8
+SELECT uscc_try_recv('\x01390000000000000000000000000000000000') AS nul_after_one;
+SELECT uscc_try_recv('\x01' || convert_to('91350100M000100Y4', 'UTF8') || '\x00') AS nul_last;
+SELECT uscc_try_recv('\x01' || convert_to('91350100M000100Y', 'UTF8') || '\xe6b8') AS cut_utf8;
 DROP FUNCTION uscc_try_recv(bytea);
 DROP TABLE uscc_bin, uscc_bin2;
