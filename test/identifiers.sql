@@ -1,7 +1,7 @@
 -- pgTAP: properties of cnid and uscc on random data, against independent
 -- re-implementations of the rules in SQL, plus a one-character mutation fuzz.
 BEGIN;
-SELECT plan(45);
+SELECT plan(51);
 SELECT setseed(0.1143);
 
 CREATE SCHEMA ident_tap;
