@@ -452,6 +452,8 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 					 errhint("A wrong check character usually means a mistyped or transposed digit.")));
 			break;
 	}
+	/* only parse failures come here, and each one raised above */
+	elog(ERROR, "cnid parse failure %d without a message", (int) e->reason);
 }
 
 static int64
