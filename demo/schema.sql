@@ -533,7 +533,8 @@ BEGIN
     at := coalesce(at, current_date);
     published := coalesce(published, current_date);
     IF published > current_date THEN
-        RAISE EXCEPTION 'cannot screen against publications after today (%)', published USING ERRCODE = '22023';
+        RAISE EXCEPTION 'cannot screen against publications after today' USING ERRCODE = '22023',
+            DETAIL = format('published => %s is later than %s.', published, current_date);
     END IF;
     IF purpose IS NULL OR btrim(purpose) = '' THEN
         RAISE EXCEPTION 'a screening run needs its purpose' USING ERRCODE = '22023';
