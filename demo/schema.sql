@@ -400,13 +400,16 @@ RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, 
                recorded_from date, status text, review_id bigint)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
+    -- the matches first (few), then the review of each
     RETURN QUERY EXECUTE format($q$
-        SELECT b.ref, b.subject, v.list, v.id, v.reason, v.valid, lower(v.recorded), s.status, s.review_id
-        FROM (%s) b
-        JOIN regulator.blacklist_version v ON v.subject = b.subject
-        CROSS JOIN LATERAL regulator.review_status(v.subject, v.list, lower(v.recorded), $1) s
-        WHERE v.valid @> $1 AND v.recorded @> $2 AND ($3 IS NULL OR v.list = ANY ($3))
-        ORDER BY b.ref, b.subject, v.list, v.id$q$, regulator.batch_query(batch))
+        WITH m AS MATERIALIZED (
+            SELECT b.ref, b.subject, v.list, v.id, v.reason, v.valid, lower(v.recorded) AS recorded_from
+            FROM (%s) b
+            JOIN regulator.blacklist_version v ON v.subject = b.subject
+            WHERE v.valid @> $1 AND v.recorded @> $2 AND ($3 IS NULL OR v.list = ANY ($3)))
+        SELECT m.*, s.status, s.review_id
+        FROM m CROSS JOIN LATERAL regulator.review_status(m.subject, m.list, m.recorded_from, $1) s
+        ORDER BY m.ref, m.subject, m.list, m.id$q$, regulator.batch_query(batch))
     USING at, published, lists;
 END $$;
 COMMENT ON FUNCTION regulator.screening_matches(regclass, date, date, text[]) IS
