@@ -38,6 +38,14 @@ SELECT * FROM listed_entries('91350100m000100y43'::uscc, 'firm_bans', date '2023
 CREATE VIEW ban_view AS SELECT person::text AS who, valid, reason FROM bans;
 SELECT e->>'reason' AS reason FROM listed_entries('11010519491231002X'::text, 'ban_view') e ORDER BY 1;
 
+-- text keys compare under the list column's collation (here case-insensitive), as listed() does
+CREATE COLLATION screening_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE ci_bans (staff_id text COLLATE screening_ci, valid daterange);
+INSERT INTO ci_bans VALUES ('E-0042', NULL);
+SELECT listed('e-0042'::text, 'ci_bans') AS listed, e FROM listed_entries('e-0042'::text, 'ci_bans') e;
+DROP TABLE ci_bans;
+DROP COLLATION screening_ci;
+
 -- the list's shape: the errors of listed()
 SELECT * FROM listed_entries('E-0042'::text, 'bans');                    -- 42804: subject type
 SELECT * FROM listed_entries(1::bigint, 'staff_bans');
