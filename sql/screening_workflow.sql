@@ -157,6 +157,13 @@ DELETE FROM regulator.screening_hit;
 DELETE FROM regulator.screening_run;
 TRUNCATE regulator.screening_run_list;
 SELECT subject FROM regulator.screening_hit LIMIT 1;
+DO $$
+BEGIN
+    BEGIN UPDATE regulator.screening_run SET purpose = 'changed';
+    EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'UPDATE of a run refused: SQLSTATE %', SQLSTATE; END;
+    BEGIN DELETE FROM regulator.screening_hit;
+    EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'DELETE of hits refused: SQLSTATE %', SQLSTATE; END;
+END $$;
 -- a forged run gets the officer's name and the time of the insert
 INSERT INTO regulator.screening_run (ran_at, ran_by, purpose, batch, at, published, batch_size, invalid, matches, cleared)
 VALUES ('2020-01-01', 'someone else', 'forged', 'x', '2020-01-01', '2020-01-01', 0, 0, 0, 0);
@@ -166,6 +173,11 @@ RESET ROLE;
 GRANT UPDATE, DELETE ON regulator.screening_hit TO regress_officer;
 SET ROLE regress_officer;
 DELETE FROM regulator.screening_hit;
+DO $$
+BEGIN
+    UPDATE regulator.screening_hit SET status = 'cleared';
+EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'UPDATE refused by the trigger: SQLSTATE %', SQLSTATE;
+END $$;
 RESET ROLE;
 -- the owner can
 SELECT count(*) AS hits_before FROM regulator.screening_hit;
