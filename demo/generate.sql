@@ -277,14 +277,15 @@ BEGIN
     SELECT r.employee_id * 64 + 63, r.employee_id, '黑名单', -30.00,
            (r.red_on + 29 + time '10:00') AT TIME ZONE 'Asia/Shanghai', 'discipline_inspection'
     FROM gen_red r;
-    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
     SELECT 2 * r.employee_id, r.cnid, 'industry_ban', '红线: 重大违规, 禁止从业',
            daterange(r.red_on + 30, (r.red_on + 30 + make_interval(years => 3 + (r.employee_id % 3)::int))::date),
-           r.institution_id
+           r.institution_id, regulator.first_publication(r.red_on + 30)
     FROM gen_red r;
-    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
     SELECT 2 * r.employee_id + 1, r.cnid, 'internal', '清廉积分黑名单公示',
-           daterange(r.red_on + 30, (r.red_on + 30 + interval '2 years')::date), r.institution_id
+           daterange(r.red_on + 30, (r.red_on + 30 + interval '2 years')::date), r.institution_id,
+           regulator.first_publication(r.red_on + 30)
     FROM gen_red r;
 
     RAISE NOTICE 'generate: red lines done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
@@ -304,18 +305,20 @@ BEGIN
         WHEN 'industry_ban' THEN (lo + make_interval(years => 3 + floor(8 * rl)::int))::date
         WHEN 'internal' THEN (lo + make_interval(years => 1 + floor(4 * rl)::int))::date
         ELSE CASE WHEN rl < 0.2 THEN NULL ELSE lo + 365 + floor(1100 * rl)::int END END;
-    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
     SELECT 1000000000000 + 2 * k, subject, list,
            CASE list WHEN 'dishonest_debtor' THEN '失信被执行人'
                      WHEN 'industry_ban' THEN (ARRAY['违规放贷, 禁止从业', '挪用客户资金, 禁止从业',
                                                      '虚构保险理赔, 禁止从业', '内幕交易, 市场禁入'])[1 + (k % 4)::int]
                      ELSE '机构内部黑名单' END,
-           daterange(lo, hi), CASE WHEN list <> 'dishonest_debtor' THEN by_inst END
+           daterange(lo, hi), CASE WHEN list <> 'dishonest_debtor' THEN by_inst END,
+           regulator.first_publication(lo)
     FROM gen_ext
     UNION ALL
     SELECT 1000000000000 + 2 * k + 1, subject, list, '再次列入',
            daterange(hi + 30 + (k % 300)::int, hi + 400 + (k % 700)::int),
-           CASE WHEN list <> 'dishonest_debtor' THEN by_inst END
+           CASE WHEN list <> 'dishonest_debtor' THEN by_inst END,
+           regulator.first_publication(hi + 30 + (k % 300)::int)
     FROM gen_ext WHERE k % 17 = 0 AND hi IS NOT NULL;
 
     RAISE NOTICE 'generate: blacklist done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
@@ -374,7 +377,135 @@ BEGIN
     WHERE f.verified AND f.at + interval '7 days' < timestamptz '2025-01-01 00:00+08'
       AND (e.left_on IS NULL OR e.left_on >= ((f.at + interval '7 days') AT TIME ZONE 'Asia/Shanghai')::date);
     RAISE NOTICE 'generate: feedback done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_screening(seed);
+    RAISE NOTICE 'generate: screening workflow done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
 END
 $proc$;
 COMMENT ON PROCEDURE regulator.generate(text, integer, numeric) IS
     'fill the reference model with deterministic synthetic data: scale district or province, a seed, a size factor';
+
+-- ===========================================================================
+-- The screening workflow (issue 12): publications of the lists, superseded
+-- versions of entries, audited screening runs of the year's new hires and
+-- the reviews that followed them.  Called at the end of generate().
+-- ===========================================================================
+
+-- The publication that first carried an entry whose validity starts on d.
+-- Every list is published on the first of every month; the regulator kept
+-- the publications from 2021-01-01 to 2024-12-01 (the last of the data's
+-- world).  An entry decided in a month appears in the next publication;
+-- everything decided before 2021 in the first one kept, everything the data
+-- holds beyond 2024-12 (bans decided in advance) in the last one.
+CREATE FUNCTION regulator.first_publication(d date) RETURNS date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN least(date '2024-12-01', greatest(date '2021-01-01', (date_trunc('month', d) + interval '1 month')::date));
+
+CREATE PROCEDURE regulator.generate_screening(seed integer)
+LANGUAGE plpgsql AS $proc$
+DECLARE
+    m   integer;
+    lo  date;
+    hi  date;
+    run bigint;
+BEGIN
+    -- the year's new hires: about 8% of each institution's staff joined in
+    -- January to October 2024 (people not seen before, no events yet)
+    INSERT INTO regulator.employee (id, cnid, institution_id, position, hired, left_on, cadre)
+    SELECT (SELECT max(id) FROM regulator.employee) + row_number() OVER (ORDER BY i.id, k),
+           regulator.person_cnid(seed, 800000000 + i.id * 1000 + k), i.id,
+           (ARRAY['柜员', '客户经理', '信贷员', '理赔员', '会计', '综合管理'])
+               [1 + floor(6 * regulator.rnd(seed, 86, i.id * 1000 + k))::int],
+           date '2024-01-01' + floor(305 * regulator.rnd(seed, 87, i.id * 1000 + k))::int, NULL, false
+    FROM regulator.institution i
+    CROSS JOIN LATERAL generate_series(1, greatest(1, round(0.08 * i.staff))::int) k
+    ORDER BY i.id, k;
+
+    -- bans shortened by a court: about 5% of the industry bans were first
+    -- published two years longer and corrected 3-14 publications later
+    CREATE TEMP TABLE gen_court ON COMMIT DROP AS
+    SELECT b.id, (b.recorded_from + make_interval(months => 3 + floor(12 * regulator.rnd(seed, 81, b.id))::int))::date
+               AS corrected
+    FROM regulator.blacklist b
+    WHERE b.list = 'industry_ban' AND upper(b.valid) IS NOT NULL
+      AND b.recorded_from BETWEEN date '2021-02-01' AND date '2024-06-01'
+      AND regulator.rnd(seed, 80, b.id) < 0.05;
+    INSERT INTO regulator.blacklist_history (id, subject, list, reason, valid, listed_by, recorded_from, recorded_until)
+    SELECT b.id, b.subject, b.list, b.reason, daterange(lower(b.valid), (upper(b.valid) + interval '2 years')::date),
+           b.listed_by, b.recorded_from, c.corrected
+    FROM regulator.blacklist b JOIN gen_court c USING (id)
+    ORDER BY b.id;
+    UPDATE regulator.blacklist b SET recorded_from = c.corrected FROM gen_court c WHERE c.id = b.id;
+
+    -- numbers typed wrong: about 3% of the year's new hires appear on the
+    -- dishonest-debtor list in the publication of their hiring month, by
+    -- someone else's mistyped number, withdrawn two publications later
+    INSERT INTO regulator.blacklist_history (id, subject, list, reason, valid, listed_by, recorded_from, recorded_until)
+    SELECT 3000000000000 + e.id, e.cnid, 'dishonest_debtor', '失信被执行人', daterange(e.hired - 120, NULL), NULL,
+           date_trunc('month', e.hired)::date, (date_trunc('month', e.hired) + interval '2 months')::date
+    FROM regulator.employee e
+    WHERE e.hired >= date '2024-01-01' AND regulator.rnd(seed, 82, e.id) < 0.03
+    ORDER BY e.id;
+
+    -- the publications: size, additions and removals of every list, monthly
+    INSERT INTO regulator.list_publication (list, published, entries, added, removed)
+    SELECT l.name, m.p,
+           sum(coalesce(a.n, 0) - coalesce(r.n, 0)) OVER (PARTITION BY l.name ORDER BY m.p),
+           coalesce(a.n, 0), coalesce(r.n, 0)
+    FROM regulator.list l
+    CROSS JOIN LATERAL (SELECT d::date AS p FROM generate_series(date '2021-01-01', date '2024-12-01', interval '1 month') d) m
+    LEFT JOIN (SELECT x.list, x.recorded_from AS p, count(*) AS n
+               FROM (SELECT list, recorded_from FROM regulator.blacklist
+                     UNION ALL SELECT list, recorded_from FROM regulator.blacklist_history) x
+               GROUP BY 1, 2) a ON a.list = l.name AND a.p = m.p
+    LEFT JOIN (SELECT list, recorded_until AS p, count(*) AS n FROM regulator.blacklist_history GROUP BY 1, 2) r
+           ON r.list = l.name AND r.p = m.p;
+
+    -- monthly runs: at every month end of 2024 the new hires of the month are
+    -- screened against every list as published then; the reviewers decide on
+    -- the hits within days (a typed-wrong number is cleared, most true hits
+    -- confirmed, a few cleared after a court lifted the ban, some left open)
+    CREATE TEMP TABLE gen_batch (cnid cnid, ref bigint) ON COMMIT DROP;
+    FOR m IN 1..12 LOOP
+        lo := make_date(2024, m, 1);
+        hi := (lo + interval '1 month')::date - 1;
+        TRUNCATE gen_batch;
+        INSERT INTO gen_batch SELECT e.cnid, e.id FROM regulator.employee e WHERE e.hired BETWEEN lo AND hi;
+        CREATE TEMP TABLE gen_match ON COMMIT DROP AS
+            SELECT * FROM regulator.screening_matches('pg_temp.gen_batch', hi, hi, NULL);
+        INSERT INTO regulator.screening_run (ran_at, ran_by, purpose, batch, at, published,
+                                             batch_size, invalid, matches, cleared)
+        SELECT (hi + time '17:30') AT TIME ZONE 'Asia/Shanghai', 'screening_officer', 'new hires',
+               format('regulator.employee hired %s..%s', lo, hi), hi, hi,
+               (SELECT count(*) FROM gen_batch), 0, count(*), count(*) FILTER (WHERE status = 'cleared')
+        FROM gen_match
+        RETURNING id INTO run;
+        INSERT INTO regulator.screening_run_list (run_id, list, publication, entries)
+        SELECT run, p.list, p.published, p.entries
+        FROM regulator.list_publication p
+        WHERE p.published = regulator.publication_in_force(p.list, hi)
+        ORDER BY p.list;
+        INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id)
+        SELECT run, g.ref, g.subject, g.list, g.entry_id, g.valid, g.recorded_from, g.status, g.review_id
+        FROM gen_match g ORDER BY g.ref, g.list, g.entry_id;
+        INSERT INTO regulator.screening_review (subject, list, decision, reviewer, reason, reviewed_at, expires)
+        SELECT g.subject, g.list, d.decision, 'reviewer_' || (ARRAY['li', 'zhou', 'chen'])[1 + (g.entry_id % 3)::int],
+               d.reason, t.at, CASE d.decision WHEN 'cleared' THEN (t.at AT TIME ZONE 'Asia/Shanghai')::date + d.days END
+        FROM gen_match g
+        CROSS JOIN LATERAL (SELECT regulator.rnd(seed, 83, g.entry_id * 7 + g.ref::bigint) AS r) x
+        CROSS JOIN LATERAL (SELECT ((hi + 2 + floor(8 * x.r)::int) + time '10:00') AT TIME ZONE 'Asia/Shanghai' AS at) t
+        CROSS JOIN LATERAL (SELECT * FROM (VALUES
+                ('cleared', '名单号码录入错误, 发布机关已更正 (number typed wrong on the list)', 365,
+                 g.entry_id >= 3000000000000),
+                ('confirmed', '核实为同一人, 已通报用人机构 (same person, employer informed)', NULL,
+                 g.entry_id < 3000000000000 AND x.r < 0.55),
+                ('cleared', '禁业决定已被法院撤销 (ban lifted by a court)', 180,
+                 g.entry_id < 3000000000000 AND x.r >= 0.55 AND x.r < 0.7)) v(decision, reason, days, applies)
+            WHERE v.applies) d
+        WHERE g.status = 'open' AND (t.at AT TIME ZONE 'Asia/Shanghai')::date <= date '2024-12-31'
+        ORDER BY g.ref, g.list, g.entry_id;
+        DROP TABLE gen_match;
+    END LOOP;
+END
+$proc$;
+COMMENT ON PROCEDURE regulator.generate_screening(integer) IS
+    'the screening workflow''s data: corrected and withdrawn list entries, monthly publications, audited runs of the year''s new hires, reviews';

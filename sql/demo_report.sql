@@ -56,6 +56,8 @@ FROM regulator.employee e;
 \i demo/report/4_blacklist_hits.sql
 \i demo/report/5_feedback.sql
 \i demo/report/6_outcomes.sql
+\i demo/report/7_new_hire_screening.sql
 \set ECHO all
+SET client_min_messages = warning;
 DROP SCHEMA regulator CASCADE;
 DROP EXTENSION btree_gist;

@@ -43,6 +43,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "normalize.h"
 
 #define CNID_BODY_LIMIT INT64CONST(100000000000000000)	/* 10^17 */
 #define CNID_MIN_YEAR 1800
@@ -392,6 +393,19 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 
 	ident_trim(&s, &len);
 	rule = cnid_reason_text(s, e);
+
+	/* what identifier_normalize() would clean: point there */
+	if (e->reason != CNID_OK)
+	{
+		char	   *holds = ident_normalize_advice(s, len);
+
+		if (holds)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid cnid \"%s\": %s", input, rule),
+					 errdetail("The value holds %s.", holds),
+					 errhint("to_cnid(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.")));
+	}
 
 	switch (e->reason)
 	{

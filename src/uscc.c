@@ -36,6 +36,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "normalize.h"
 
 #define USCC_LEN 10				/* stored bytes */
 #define USCC_WIRE_VERSION 1
@@ -358,6 +359,19 @@ uscc_report(const char *input, size_t len, const UsccError *e)
 
 	ident_trim(&s, &len);
 	rule = uscc_reason_text(s, e);
+	/* what identifier_normalize() would clean: point there */
+	if (e->reason != USCC_OK)
+	{
+		char	   *holds = ident_normalize_advice(s, len);
+
+		if (holds)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid uscc \"%s\": %s", input, rule),
+					 errdetail("The value holds %s.", holds),
+					 errhint("to_uscc(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.")));
+	}
+
 	switch (e->reason)
 	{
 		case USCC_OK:
