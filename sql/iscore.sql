@@ -104,9 +104,9 @@ SELECT sum(s) = iscore(sum(base(s)), sum(bonus(s)), sum(redlines(s))::int) AS su
 FROM iscore_t;
 
 -- avg's bigint[] state is checked when it comes from outside
-SELECT iscore_avg_final('{1,2,3}');
-SELECT iscore_avg_final('{-1,0,0,0}');
-SELECT iscore_avg_final('{1,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('{1,2,3}');
+SELECT integrity_internal.iscore_avg_final('{-1,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('{1,0,0,0}');
 
 -- binary COPY round trip
 CREATE TABLE iscore_copy (s iscore);

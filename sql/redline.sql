@@ -37,5 +37,5 @@ FROM (SELECT inst, redline_sum(points, class = 'redline' AND points > 0) AS a,
       FROM redline_items WHERE class IS NOT NULL AND points IS NOT NULL GROUP BY inst) t;
 
 -- transition functions refuse to run outside an aggregate
-SELECT iscore_item_accum(NULL, 'basic', 1);
+SELECT integrity_internal.iscore_item_accum(NULL, 'basic', 1);
 DROP TABLE redline_items;
