@@ -23,7 +23,7 @@ OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 UPGRADE_PARTS = $(sort $(wildcard upgrade/1.0--1.1/*.sql))
 
-DATA       = upgrade/$(EXTENSION)--1.0.sql
+DATA       = upgrade/$(EXTENSION)--1.0.sql upgrade/$(EXTENSION)--1.0.control
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--1.0--1.1.sql
 EXTRA_CLEAN = $(DATA_built)
 

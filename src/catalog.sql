@@ -232,37 +232,46 @@ GRANT USAGE ON SCHEMA integrity_internal TO PUBLIC;
 
 DO $move$
 DECLARE
-    ext  oid := (SELECT oid FROM pg_extension WHERE extname = 'integrity');
-    home oid := (SELECT extnamespace FROM pg_extension WHERE extname = 'integrity');
-    keep oid[] := array_remove(ARRAY[to_regprocedure('portrait_combine(portrait, portrait)')], NULL);
+    -- This block runs as the bootstrap superuser (the extension is trusted)
+    -- with the target schema on the search_path: functions are called
+    -- pg_catalog-qualified and every comparison has exactly the built-in's
+    -- types (oid = oid), so nothing planted in that schema is ever called.
+    ext  oid := (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'integrity');
+    home oid := (SELECT e.extnamespace FROM pg_catalog.pg_extension e WHERE e.extname = 'integrity');
+    keep oid[] := pg_catalog.array_remove(
+                      ARRAY[pg_catalog.to_regprocedure('portrait_combine(portrait, portrait)')::oid],
+                      NULL::oid);
     f    regprocedure;
 BEGIN
     FOR f IN
         SELECT p.oid::regprocedure
-          FROM pg_proc p
-          JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
-                          AND d.refclassid = 'pg_extension'::regclass AND d.refobjid = ext
-                          AND d.deptype = 'e'
+          FROM pg_catalog.pg_proc p
+          JOIN pg_catalog.pg_depend d
+            ON d.classid = 'pg_catalog.pg_proc'::regclass::oid AND d.objid = p.oid
+           AND d.refclassid = 'pg_catalog.pg_extension'::regclass::oid AND d.refobjid = ext
+           AND d.deptype = 'e'
          WHERE p.pronamespace = home
            AND p.oid <> ALL (keep)
-           AND (EXISTS (SELECT 1 FROM pg_aggregate a
-                          JOIN pg_depend m ON m.classid = 'pg_proc'::regclass AND m.objid = a.aggfnoid
-                                          AND m.refclassid = 'pg_extension'::regclass
-                                          AND m.refobjid = ext AND m.deptype = 'e'
-                         WHERE p.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
-                                         a.aggserialfn, a.aggdeserialfn, a.aggmtransfn,
-                                         a.aggminvtransfn, a.aggmfinalfn))
-                OR EXISTS (SELECT 1 FROM pg_depend c
-                             JOIN pg_constraint k ON k.oid = c.objid
-                             JOIN pg_depend m ON m.classid = 'pg_type'::regclass AND m.objid = k.contypid
-                                             AND m.refclassid = 'pg_extension'::regclass
-                                             AND m.refobjid = ext AND m.deptype = 'e'
-                            WHERE c.classid = 'pg_constraint'::regclass
-                              AND c.refclassid = 'pg_proc'::regclass AND c.refobjid = p.oid)
-                OR p.proargnames[1] = 'state')
+           AND (EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate a
+                          JOIN pg_catalog.pg_depend m
+                            ON m.classid = 'pg_catalog.pg_proc'::regclass::oid AND m.objid = a.aggfnoid::oid
+                           AND m.refclassid = 'pg_catalog.pg_extension'::regclass::oid
+                           AND m.refobjid = ext AND m.deptype = 'e'
+                         WHERE p.oid IN (a.aggtransfn::oid, a.aggfinalfn::oid, a.aggcombinefn::oid,
+                                         a.aggserialfn::oid, a.aggdeserialfn::oid, a.aggmtransfn::oid,
+                                         a.aggminvtransfn::oid, a.aggmfinalfn::oid))
+                OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend c
+                             JOIN pg_catalog.pg_constraint k ON k.oid = c.objid
+                             JOIN pg_catalog.pg_depend m
+                               ON m.classid = 'pg_catalog.pg_type'::regclass::oid AND m.objid = k.contypid
+                              AND m.refclassid = 'pg_catalog.pg_extension'::regclass::oid
+                              AND m.refobjid = ext AND m.deptype = 'e'
+                            WHERE c.classid = 'pg_catalog.pg_constraint'::regclass::oid
+                              AND c.refclassid = 'pg_catalog.pg_proc'::regclass::oid AND c.refobjid = p.oid)
+                OR p.proargnames[1] = 'state'::text)
          ORDER BY p.oid
     LOOP
-        EXECUTE format('ALTER FUNCTION %s SET SCHEMA integrity_internal', f);
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA integrity_internal', f::text);
     END LOOP;
 END
 $move$;

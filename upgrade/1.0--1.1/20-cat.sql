@@ -46,3 +46,23 @@ RETURN CASE WHEN points_or_score ~ '[0-9.][-+]'
             ELSE @extschema@.grade(points_or_score::numeric, rules) END;
 COMMENT ON FUNCTION grade(text, scheme) IS
     'grade of a literal: a score "80.50+3.00" or a total "85"; makes grade(NULL, rules) unambiguous';
+
+-- Bodies bound when the script runs, with exactly the built-ins' argument
+-- types (no implicit cast an operator planted in the target schema could
+-- beat): the same definitions as src/index.sql and src/portrait.sql.
+CREATE OR REPLACE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT pg_catalog.round(
+                   CASE WHEN y - fl > 0.5 OR (y - fl = 0.5 AND fl % 2::numeric <> 0::numeric)
+                        THEN fl + 1::numeric ELSE fl END
+                   / pg_catalog.power(10::numeric, places::numeric), places)
+        FROM (SELECT y, pg_catalog.floor(y) AS fl
+                FROM (SELECT x * pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
+
+CREATE OR REPLACE FUNCTION index_points(s iscore, rules scheme) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN 100::numeric * @extschema@.total(s, (rules).bonus_cap) / ((rules).full_marks + (rules).bonus_cap);
+
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_amounts_not_negative;
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_amounts_not_negative CHECK (
+        (VALUE).watch_negative >= 0::numeric AND (VALUE).watch_drop >= 0::numeric);
