@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 db=integrity_trusted
 work=$(mktemp -d /tmp/integrity-trusted.XXXXXX)
 cleanup() {
-    [ -n "${KEEP:-}" ] && return
+    [ -n "${KEEP:-}" ] && return    # KEEP=1 leaves the databases and roles for inspection
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS ${db}_restored" \
         -c "DROP ROLE IF EXISTS integrity_owner" -c "DROP ROLE IF EXISTS integrity_other" >/dev/null 2>&1
     rm -rf "$work"
