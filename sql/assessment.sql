@@ -92,6 +92,6 @@ SELECT pg_temp.copy_file('01' || '08' || '00002710' || '00000000' || '00000000' 
 COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
 SELECT pg_temp.copy_file('01' || '01' || '00002710');
 COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
-SELECT assess_combine('self:1+0;inspection:-;third_party:-;weights:1/0/0', 'self:1+0;inspection:-;third_party:-;weights:1/0/0');
+SELECT integrity_internal.assess_combine('self:1+0;inspection:-;third_party:-;weights:1/0/0', 'self:1+0;inspection:-;third_party:-;weights:1/0/0');
 DROP TABLE assessment_copy;
 DROP TABLE assessment_rows;

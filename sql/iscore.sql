@@ -113,34 +113,34 @@ SELECT sum(s) = iscore(sum(base(s)), sum(bonus(s)), sum(redlines(s))::int) AS su
 FROM iscore_t;
 
 -- avg's bigint[] state is checked when it comes from outside
-SELECT iscore_avg_final('{1,2,3}');
-SELECT iscore_avg_final('{-1,0,0,0}');
-SELECT iscore_avg_final('{1,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('{1,2,3}');
+SELECT integrity_internal.iscore_avg_final('{-1,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('{1,0,0,0}');
 -- every support function checks the state it is given (they are callable
 -- from SQL): the row count cannot wrap, a red-line count beyond int4 is not
 -- truncated, impossible sums are refused
-SELECT iscore_avg_accum('{9223372036854775807,0,0,0}', '1+1');
-SELECT iscore_avg_accum('{1,0,0,4294967296}', '1+1');
-SELECT iscore_avg_final('{1,0,0,4294967296}');
-SELECT iscore_avg_combine('{1,0,0,0}', '{1,0,0,4294967296}');
-SELECT iscore_avg_combine('{9223372036854775807,0,0,0}', '{1,0,0,0}');
-SELECT iscore_avg_accum('{1,100000000000000000,0,0}', '1+1');
-SELECT iscore_avg_accum('{0,1,0,0}', '1+1');
-SELECT iscore_avg_accum('{0,0,0,1}', '1+1');
-SELECT iscore_avg_final('{3,1,0,0,-1,0}');
-SELECT iscore_avg_final('{3,1000000000000000000,0,0,0,0}');
-SELECT iscore_avg_final('[0:3]={1,0,0,0}');
+SELECT integrity_internal.iscore_avg_accum('{9223372036854775807,0,0,0}', '1+1');
+SELECT integrity_internal.iscore_avg_accum('{1,0,0,4294967296}', '1+1');
+SELECT integrity_internal.iscore_avg_final('{1,0,0,4294967296}');
+SELECT integrity_internal.iscore_avg_combine('{1,0,0,0}', '{1,0,0,4294967296}');
+SELECT integrity_internal.iscore_avg_combine('{9223372036854775807,0,0,0}', '{1,0,0,0}');
+SELECT integrity_internal.iscore_avg_accum('{1,100000000000000000,0,0}', '1+1');
+SELECT integrity_internal.iscore_avg_accum('{0,1,0,0}', '1+1');
+SELECT integrity_internal.iscore_avg_accum('{0,0,0,1}', '1+1');
+SELECT integrity_internal.iscore_avg_final('{3,1,0,0,-1,0}');
+SELECT integrity_internal.iscore_avg_final('{3,1000000000000000000,0,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('[0:3]={1,0,0,0}');
 -- sums beyond one score's range are exact: the average of two (or three)
 -- largest scores is representable and returned
 SELECT avg(s) FROM (VALUES ('9999999999999999.99+0'::iscore), ('9999999999999999.99+0')) t(s);
 SELECT avg(s) FROM (VALUES ('-9999999999999999.99-9999999999999999.99'::iscore),
                            ('-9999999999999999.99-9999999999999999.99'),
                            ('-9999999999999999.98-9999999999999999.99')) t(s);
-SELECT iscore_avg_accum(iscore_avg_accum('{0,0,0,0}', '9999999999999999.99+0.01!1'),
+SELECT integrity_internal.iscore_avg_accum(integrity_internal.iscore_avg_accum('{0,0,0,0}', '9999999999999999.99+0.01!1'),
                         '9999999999999999.99+0.01') AS wide_state;
-SELECT iscore_avg_final(iscore_avg_combine(
-           iscore_avg_accum(iscore_avg_accum('{0,0,0,0}', '9999999999999999.99+0'), '9999999999999999.99+0'),
-           iscore_avg_accum('{0,0,0,0}', '9999999999999999.97+0'))) AS combined;
+SELECT integrity_internal.iscore_avg_final(integrity_internal.iscore_avg_combine(
+           integrity_internal.iscore_avg_accum(integrity_internal.iscore_avg_accum('{0,0,0,0}', '9999999999999999.99+0'), '9999999999999999.99+0'),
+           integrity_internal.iscore_avg_accum('{0,0,0,0}', '9999999999999999.97+0'))) AS combined;
 -- serial = forced parallel over sums far beyond one score
 CREATE TABLE iscore_big AS
 SELECT g % 7 AS k, iscore(9999999999999999.99 - (g % 3), -9999999999999999.99 + (g % 5), g % 2) AS s

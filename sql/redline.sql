@@ -51,5 +51,5 @@ EXCEPTION WHEN invalid_parameter_value THEN
 END $$;
 
 -- transition functions refuse to run outside an aggregate
-SELECT iscore_item_accum(NULL, 'basic', 1);
+SELECT integrity_internal.iscore_item_accum(NULL, 'basic', 1);
 DROP TABLE redline_items;

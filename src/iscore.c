@@ -22,8 +22,8 @@
  * iscore_recv, iscore_send), iscore(numeric, numeric, integer), base(),
  * bonus(), redlines(), total(iscore, numeric), operators + and *, the
  * comparison operators with btree and hash opclasses (iscore_cmp,
- * iscore_hash, iscore_hash_extended), and the aggregates sum(iscore) and
- * avg(iscore).
+ * iscore_hash, iscore_hash_extended), and the aggregates sum(iscore),
+ * avg(iscore), min(iscore) and max(iscore) (iscore_smaller, iscore_larger).
  */
 #include "postgres.h"
 
@@ -757,6 +757,28 @@ Datum
 iscore_hash_extended(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_UINT64(iscore_hash64(PG_GETARG_ISCORE_P(0), (uint64) PG_GETARG_INT64(1)));
+}
+
+/* min(iscore) and max(iscore): the lesser / greater of two scores in the
+ * btree order; the argument itself is returned, as numeric_smaller does. */
+PG_FUNCTION_INFO_V1(iscore_smaller);
+Datum
+iscore_smaller(PG_FUNCTION_ARGS)
+{
+	IScore	   *a = PG_GETARG_ISCORE_P(0);
+	IScore	   *b = PG_GETARG_ISCORE_P(1);
+
+	PG_RETURN_ISCORE_P(iscore_compare(a, b) <= 0 ? a : b);
+}
+
+PG_FUNCTION_INFO_V1(iscore_larger);
+Datum
+iscore_larger(PG_FUNCTION_ARGS)
+{
+	IScore	   *a = PG_GETARG_ISCORE_P(0);
+	IScore	   *b = PG_GETARG_ISCORE_P(1);
+
+	PG_RETURN_ISCORE_P(iscore_compare(a, b) >= 0 ? a : b);
 }
 
 /* ---------------------------------------------------------------------

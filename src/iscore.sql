@@ -142,3 +142,22 @@ CREATE AGGREGATE avg(iscore) (
     FINALFUNC = iscore_avg_final,
     PARALLEL = SAFE
 );
+
+-- min and max in the btree order (as for any ordered type): the state is the
+-- best or worst score so far; SORTOP lets an index answer them
+CREATE FUNCTION iscore_smaller(iscore, iscore) RETURNS iscore
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iscore_smaller(iscore, iscore) IS 'transition and combine function of min(iscore)';
+CREATE FUNCTION iscore_larger(iscore, iscore) RETURNS iscore
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iscore_larger(iscore, iscore) IS 'transition and combine function of max(iscore)';
+CREATE AGGREGATE min(iscore) (
+    SFUNC = iscore_smaller, STYPE = iscore, COMBINEFUNC = iscore_smaller,
+    SORTOP = <, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE min(iscore) IS 'lowest score in the iscore order: most red-line hits, then least base + bonus, then least base';
+CREATE AGGREGATE max(iscore) (
+    SFUNC = iscore_larger, STYPE = iscore, COMBINEFUNC = iscore_larger,
+    SORTOP = >, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE max(iscore) IS 'highest score in the iscore order: fewest red-line hits, then most base + bonus, then most base';
