@@ -18,7 +18,7 @@ ANALYZE memory_t;
 CREATE TABLE memory_a AS
 SELECT g, assess(who, s, scheme()) AS a FROM memory_t GROUP BY g;
 ANALYZE memory_a;
-CREATE AGGREGATE pg_temp.assess_ref(assessment) (SFUNC = assess_combine, STYPE = assessment);
+CREATE AGGREGATE pg_temp.assess_ref(assessment) (SFUNC = integrity_internal.assess_combine, STYPE = assessment);
 -- for sum(iscore) itself: a transition function that returns a fresh state
 -- every row (the executor copies it and frees the old one)
 CREATE AGGREGATE pg_temp.sum_ref(iscore) (SFUNC = iscore_plus, STYPE = iscore);
