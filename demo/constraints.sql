@@ -4,8 +4,8 @@
 
 ALTER TABLE regulator.assessment
     ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution,
-    ADD FOREIGN KEY (year) REFERENCES regulator.scheme_year,
-    ADD FOREIGN KEY (indicator) REFERENCES regulator.indicator;
+    ADD FOREIGN KEY (year) REFERENCES regulator.assessment_year,
+    ADD FOREIGN KEY (indicator) REFERENCES regulator.norm;
 
 ALTER TABLE regulator.employee
     ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution;
@@ -34,5 +34,6 @@ ALTER TABLE regulator.feedback
 CREATE INDEX feedback_institution_at_idx ON regulator.feedback (institution_id, at);
 CREATE INDEX feedback_employee_idx ON regulator.feedback (employee_id) WHERE employee_id IS NOT NULL;
 
-ANALYZE regulator.institution, regulator.scheme_year, regulator.indicator, regulator.assessment,
+ANALYZE regulator.institution, regulator.assessment_year, regulator.scheme_version, regulator.norm,
+        regulator.indicator_version, regulator.assessment,
         regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback;

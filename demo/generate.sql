@@ -161,11 +161,14 @@ BEGIN
 
     RAISE NOTICE 'generate: institutions done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- schemes
-    INSERT INTO regulator.scheme_year VALUES
-        (2022, scheme(), date '2022-01-15'),
-        (2023, scheme(), date '2023-01-15'),
+    INSERT INTO regulator.assessment_year
+    SELECT y, make_date(y + 1, 1, 31) FROM generate_series(first_year, last_year) y;
+    INSERT INTO regulator.scheme_version (id, rules, effective, published, note) VALUES
+        (1, scheme(), daterange(make_date(first_year, 1, 1), date '2024-01-01'), make_date(first_year, 1, 15),
+         'the default rules'),
         -- 2024: the third party's weight raised at the inspection team's expense
-        (2024, scheme(w_self => 0.2, w_inspection => 0.4, w_third_party => 0.4), date '2024-01-15');
+        (2, scheme(w_self => 0.2, w_inspection => 0.4, w_third_party => 0.4), daterange('2024-01-01', NULL),
+         date '2024-01-15', 'third party 0.4, inspection 0.4');
 
     ---------------------------------------------------------------- assessments
     -- each assessor scores each norm: basic points near quality x full marks
@@ -194,7 +197,8 @@ BEGIN
     FROM gen_inst g
     CROSS JOIN generate_series(first_year, last_year) y
     CROSS JOIN (VALUES (1, 'self', 0.035), (2, 'inspection', -0.01), (3, 'third_party', -0.02)) w(k, who, bias)
-    CROSS JOIN (SELECT i.*, row_number() OVER (ORDER BY item, norm) AS ord FROM regulator.indicator i) ind
+    CROSS JOIN LATERAL (SELECT i.*, row_number() OVER (ORDER BY item, norm) AS ord
+                        FROM regulator.indicator_year i WHERE i.year = y) ind
     LEFT JOIN gen_redline rl ON rl.i = g.i AND rl.year = y
     -- some small lenders were not visited by the third party that year
     WHERE NOT (who = 'third_party' AND g.sector = 'private_lending'

@@ -27,26 +27,91 @@ CREATE TABLE regulator.institution (
     UNIQUE (district, name)
 );
 
--- A year's scoring rules (评分方案): one row per year, the rules as data.
-CREATE TABLE regulator.scheme_year (
+-- Rules by effective date (评分方案 and 创建规范 change every year; published
+-- results must not).  Every assessment campaign (测评年度) is computed under
+-- the rules in force on 1 January of its year: the scheme version and the
+-- indicator versions whose `effective` range contains that day.  Versions
+-- never overlap (exclusion constraints); publishing next year's rules ends
+-- the open version's range and inserts a new one (README "Rules by year"),
+-- and a trigger refuses any change to a version that a published year used.
+
+-- Assessment campaigns: one per year; `published` once its results are.
+CREATE TABLE regulator.assessment_year (
     year      integer PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
-    rules     scheme NOT NULL,
-    published date NOT NULL
+    published date
 );
 
--- The creation standard (创建规范), shaped like "10 items, 27 norms":
--- each norm has a class (basic / bonus / red line) and full marks.
-CREATE TABLE regulator.indicator (
-    code        text PRIMARY KEY CHECK (code ~ '^[0-9]{1,2}\.[0-9]$'),   -- "item.norm"
+-- A scheme version: the rules as a `scheme` value, in force over `effective`.
+CREATE TABLE regulator.scheme_version (
+    id        integer PRIMARY KEY,
+    rules     scheme NOT NULL,
+    effective daterange NOT NULL CHECK (NOT isempty(effective) AND lower(effective) IS NOT NULL),
+    published date NOT NULL,
+    note      text,
+    EXCLUDE USING gist (effective WITH &&)
+);
+
+-- The creation standard (创建规范), shaped like "10 items, 27 norms": a norm
+-- is identified by its code for good; what it says, its class (basic /
+-- bonus / red line) and its full marks are versioned by effective date.
+CREATE TABLE regulator.norm (
+    code        text PRIMARY KEY CHECK (code ~ '^[0-9]{1,2}\.[0-9]$')   -- "item.norm"
+);
+CREATE TABLE regulator.indicator_version (
+    code        text NOT NULL REFERENCES regulator.norm,
+    effective   daterange NOT NULL CHECK (NOT isempty(effective) AND lower(effective) IS NOT NULL),
     item        integer NOT NULL CHECK (item BETWEEN 1 AND 10),
     item_title  text NOT NULL,
     norm        integer NOT NULL CHECK (norm BETWEEN 1 AND 9),
     title       text NOT NULL,
     class       text NOT NULL CHECK (class IN ('basic', 'bonus', 'redline')),
     full_marks  numeric(6, 2) NOT NULL CHECK (full_marks >= 0),
-    UNIQUE (item, norm),
-    CHECK ((class = 'redline') = (full_marks = 0))
+    CHECK ((class = 'redline') = (full_marks = 0)),
+    PRIMARY KEY (code, effective),
+    EXCLUDE USING gist (code WITH =, effective WITH &&)
 );
+
+-- The rules each campaign year is computed under.
+CREATE VIEW regulator.scheme_year AS
+SELECT y.year, v.rules, v.published, v.id AS version, y.published AS results_published
+FROM regulator.assessment_year y
+JOIN regulator.scheme_version v ON v.effective @> make_date(y.year, 1, 1);
+COMMENT ON VIEW regulator.scheme_year IS
+    'per campaign year: the scheme version in force on 1 January of the year';
+
+CREATE VIEW regulator.indicator_year AS
+SELECT y.year, iv.code, iv.item, iv.item_title, iv.norm, iv.title, iv.class, iv.full_marks, iv.effective
+FROM regulator.assessment_year y
+JOIN regulator.indicator_version iv ON iv.effective @> make_date(y.year, 1, 1);
+COMMENT ON VIEW regulator.indicator_year IS
+    'per campaign year: the indicator catalogue (norms, classes, full marks) in force on 1 January of the year';
+
+-- A version that a published year was computed under is frozen: it may not
+-- be deleted, nor changed except by ending its range after every published
+-- year it serves (which is how next year's rules are published).
+CREATE FUNCTION regulator.guard_published_rules() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    y integer;
+BEGIN
+    FOR y IN SELECT ay.year FROM regulator.assessment_year ay
+             WHERE ay.published IS NOT NULL AND OLD.effective @> make_date(ay.year, 1, 1)
+             ORDER BY ay.year
+    LOOP
+        IF TG_OP = 'DELETE'
+           OR NOT NEW.effective @> make_date(y, 1, 1)
+           OR (to_jsonb(NEW) - 'effective') IS DISTINCT FROM (to_jsonb(OLD) - 'effective') THEN
+            RAISE EXCEPTION 'the rules of % were used by the published year %', TG_TABLE_NAME, y
+                USING ERRCODE = 'integrity_constraint_violation',
+                      HINT = 'Publish new rules as a new version from 1 January of the next year; end the old version''s range there.';
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER scheme_version_frozen AFTER UPDATE OR DELETE ON regulator.scheme_version
+    FOR EACH ROW EXECUTE FUNCTION regulator.guard_published_rules();
+CREATE TRIGGER indicator_version_frozen AFTER UPDATE OR DELETE ON regulator.indicator_version
+    FOR EACH ROW EXECUTE FUNCTION regulator.guard_published_rules();
 
 -- Scores per institution, year, assessor and norm (一机构一表、一年一测评).
 -- Basic and bonus norms carry points; a red-line norm carries the number of
@@ -123,10 +188,12 @@ CREATE TABLE regulator.feedback (
     CHECK (kind = 'complaint' OR verified IS NULL)
 );
 
--- The creation standard: 10 items, 27 norms.  Basic norms sum to 100 full
--- marks; bonus norms (item 9) to 15, of which the scheme counts at most its
--- bonus cap; item 10 holds the red lines.
-INSERT INTO regulator.indicator (code, item, item_title, norm, title, class, full_marks) VALUES
+-- The creation standard: 10 items, 27 norms, in force since 2020.  Basic
+-- norms sum to 100 full marks; bonus norms (item 9) to 15, of which the
+-- scheme counts at most its bonus cap; item 10 holds the red lines.
+CREATE TEMP TABLE standard_2020 (code text, item integer, item_title text, norm integer, title text,
+                                 class text, full_marks numeric(6, 2));
+INSERT INTO standard_2020 (code, item, item_title, norm, title, class, full_marks) VALUES
  ('1.1', 1, '组织领导 leadership',            1, '党委主体责任、一岗双责 party committee responsibility',      'basic', 5),
  ('1.2', 1, '组织领导 leadership',            2, '清廉金融领导小组 leading group',                            'basic', 4),
  ('1.3', 1, '组织领导 leadership',            3, '年度工作计划 annual plan',                                   'basic', 4),
@@ -154,6 +221,10 @@ INSERT INTO regulator.indicator (code, item, item_title, norm, title, class, ful
  ('9.3', 9, '特色创建 distinctive initiatives',  3, '上级表彰 commendations',                                      'bonus', 5),
  ('10.1', 10, '红线 red lines',                  1, '重大违纪违法案件 major case of corruption or crime',          'redline', 0),
  ('10.2', 10, '红线 red lines',                  2, '瞒报、迟报案件 concealing or late reporting of a case',      'redline', 0);
+INSERT INTO regulator.norm SELECT code FROM standard_2020;
+INSERT INTO regulator.indicator_version (code, effective, item, item_title, norm, title, class, full_marks)
+SELECT code, daterange('2020-01-01', NULL), item, item_title, norm, title, class, full_marks FROM standard_2020;
+DROP TABLE standard_2020;
 
 -- Each institution's composed assessment per year: the three assessors'
 -- norm rows summed into one iscore each (iscore_agg), then weighted by the
@@ -165,12 +236,152 @@ SELECT per.institution_id, per.year, s.rules,
 FROM (SELECT a.institution_id, a.year, a.assessor,
              iscore_agg(i.class, a.points) AS score
       FROM regulator.assessment a
-      JOIN regulator.indicator i ON i.code = a.indicator
+      JOIN regulator.indicator_year i ON i.year = a.year AND i.code = a.indicator
       GROUP BY a.institution_id, a.year, a.assessor) per
 JOIN regulator.scheme_year s ON s.year = per.year
 GROUP BY per.institution_id, per.year, s.rules;
 COMMENT ON VIEW regulator.institution_year IS
-    'per institution and year: the year''s scheme and the composed assessment of the three assessors';
+    'per institution and year: the scheme in force for the year and the composed assessment of the three assessors under the year''s catalogue';
+
+-- "Why this grade?" (评分说明): the lines behind one institution's published
+-- score for one year, computed from the assessment rows with plain numeric
+-- arithmetic, independently of the extension's aggregates, so that each
+-- figure can be checked by hand and the lines reconcile exactly with the
+-- published total, grade and index contribution (sql/supervision.sql tests
+-- it for every institution of the demo).  Steps, in order:
+--   norm      one line per assessor and norm: the points (a red-line norm:
+--             the hits), with the norm's class and full marks in force
+--   assessor  per assessor: basic points, bonus points and red-line hits
+--             (the sums of its norm lines), its weight in the scheme and its
+--             renormalised weight over the assessors present
+--   composed  base and bonus: sum(weight x points) / sum(weights), rounded
+--             half-even to 0.01; red lines: the most hits any assessor found
+--   cap       the bonus counted: least(bonus, the scheme's bonus cap)
+--   veto      only when a red line was hit: which norms, found by whom
+--   total     base + counted bonus, or 0 when vetoed
+--   grade     the grade and the threshold crossed (red when vetoed)
+--   index     the points on the index scale, 100 x total / (full marks + cap),
+--             the institution's share of the year's unweighted index and its
+--             contribution (points x share); excluded when the scheme's rule
+--             excludes vetoed institutions
+CREATE FUNCTION regulator.explain_score(p_institution integer, p_year integer)
+RETURNS TABLE (line integer, step text, assessor text, code text, class text,
+               value numeric, detail text)
+LANGUAGE sql STABLE AS $$
+WITH rules AS (
+    SELECT s.rules, (s.rules).bonus_cap AS cap, (s.rules).full_marks AS full_marks,
+           (s.rules).green AS green, (s.rules).blue AS blue, (s.rules).yellow AS yellow,
+           (s.rules).redline AS redline_rule, s.version
+    FROM regulator.scheme_year s WHERE s.year = p_year),
+norm AS (
+    SELECT a.assessor, a.indicator AS code, i.class, i.full_marks, i.title, a.points,
+           CASE a.assessor WHEN 'self' THEN 1 WHEN 'inspection' THEN 2 ELSE 3 END AS ord,
+           i.item, i.norm
+    FROM regulator.assessment a
+    JOIN regulator.indicator_year i ON i.year = a.year AND i.code = a.indicator
+    WHERE a.institution_id = p_institution AND a.year = p_year),
+per AS (
+    SELECT n.assessor, n.ord,
+           sum(n.points) FILTER (WHERE n.class = 'basic') AS base,
+           coalesce(sum(n.points) FILTER (WHERE n.class = 'bonus'), 0) AS bonus,
+           coalesce(sum(n.points) FILTER (WHERE n.class = 'redline'), 0)::integer AS hits,
+           CASE n.assessor WHEN 'self' THEN (r.rules).w_self
+                           WHEN 'inspection' THEN (r.rules).w_inspection
+                           ELSE (r.rules).w_third_party END AS w
+    FROM norm n CROSS JOIN rules r
+    GROUP BY n.assessor, n.ord, r.rules),
+sums AS (
+    SELECT sum(w) AS sw, sum(w * base) AS swb, sum(w * bonus) AS swo, max(hits) AS hits
+    FROM per),
+comp AS (
+    SELECT round_half_even(swb / sw, 2) AS base, round_half_even(swo / sw, 2) AS bonus, hits
+    FROM sums),
+fin AS (
+    SELECT c.base, c.bonus, least(c.bonus, r.cap) AS counted, c.hits, r.*,
+           CASE WHEN c.hits > 0 THEN 0.00 ELSE c.base + least(c.bonus, r.cap) END AS total
+    FROM comp c CROSS JOIN rules r),
+year_index AS (
+    -- the institutions the year's unweighted index counts
+    SELECT count(*) FILTER (WHERE NOT (redlines(score(iy.a)) > 0 AND (iy.rules).redline = 'exclude')) AS n
+    FROM regulator.institution_year iy WHERE iy.year = p_year),
+lines AS (
+    SELECT 1 AS s, ord, n.item, n.norm, 'norm' AS step, n.assessor, n.code, n.class, n.points AS value,
+           CASE WHEN n.class = 'redline' THEN format('%s red-line hit(s): %s', n.points::integer, n.title)
+                ELSE format('%s of %s: %s', n.points, n.full_marks, n.title) END AS detail
+    FROM norm n
+    UNION ALL
+    SELECT 2, p.ord, 0, 1, 'assessor', p.assessor, NULL, 'basic', p.base,
+           format('basic points of %s (sum of its basic norm lines)', p.assessor) FROM per p
+    UNION ALL
+    SELECT 2, p.ord, 0, 2, 'assessor', p.assessor, NULL, 'bonus', p.bonus,
+           format('bonus points of %s, before the cap', p.assessor) FROM per p
+    UNION ALL
+    SELECT 2, p.ord, 0, 3, 'assessor', p.assessor, NULL, 'redline', p.hits,
+           format('red-line hits found by %s', p.assessor) FROM per p
+    UNION ALL
+    SELECT 2, p.ord, 0, 4, 'assessor', p.assessor, NULL, 'weight', p.w,
+           format('weight of %s in scheme version %s; renormalised over the %s assessor(s) present: %s / %s = %s',
+                  p.assessor, (SELECT version FROM rules), (SELECT count(*) FROM per), p.w, s.sw,
+                  round(p.w / s.sw, 6))
+    FROM per p CROSS JOIN sums s
+    UNION ALL
+    SELECT 3, 0, 0, 1, 'composed', NULL, NULL, 'basic', c.base,
+           format('sum(weight x basic) / sum(weights) = %s / %s, rounded half-even to 0.01', s.swb, s.sw)
+    FROM comp c CROSS JOIN sums s
+    UNION ALL
+    SELECT 3, 0, 0, 2, 'composed', NULL, NULL, 'bonus', c.bonus,
+           format('sum(weight x bonus) / sum(weights) = %s / %s, rounded half-even to 0.01', s.swo, s.sw)
+    FROM comp c CROSS JOIN sums s
+    UNION ALL
+    SELECT 3, 0, 0, 3, 'composed', NULL, NULL, 'redline', c.hits,
+           'red-line hits: the most any one assessor found'
+    FROM comp c
+    UNION ALL
+    SELECT 4, 0, 0, 1, 'cap', NULL, NULL, 'bonus', f.counted,
+           format('bonus counted: least(%s, bonus cap %s)', f.bonus, f.cap)
+    FROM fin f
+    UNION ALL
+    SELECT 5, 0, 0, 1, 'veto', NULL, NULL, 'redline', f.hits,
+           format('red line hit (%s): zero tolerance, the total is 0%s',
+                  (SELECT string_agg(format('%s by %s', x.code, x.who), '; ' ORDER BY x.code)
+                   FROM (SELECT n.code, string_agg(n.assessor, ', ' ORDER BY n.ord) AS who
+                         FROM norm n WHERE n.class = 'redline' AND n.points > 0 GROUP BY n.code) x),
+                  CASE WHEN f.redline_rule = 'exclude' THEN ' and the institution is left out of the index' ELSE '' END)
+    FROM fin f WHERE f.hits > 0
+    UNION ALL
+    SELECT 6, 0, 0, 1, 'total', NULL, NULL, NULL, f.total,
+           CASE WHEN f.hits > 0 THEN 'vetoed by a red line: 0'
+                ELSE format('base %s + bonus counted %s', f.base, f.counted) END
+    FROM fin f
+    UNION ALL
+    SELECT 7, 0, 0, 1, 'grade', NULL, NULL, g.grade, NULL,
+           CASE WHEN f.hits > 0 THEN 'red: vetoed by a red line'
+                WHEN g.grade = 'green' THEN format('green: %s >= %s', f.total, f.green)
+                WHEN g.grade = 'blue' THEN format('blue: %s >= %s (green needs %s)', f.total, f.blue, f.green)
+                WHEN g.grade = 'yellow' THEN format('yellow: %s >= %s (blue needs %s)', f.total, f.yellow, f.blue)
+                ELSE format('red: %s < %s (yellow needs %s)', f.total, f.yellow, f.yellow) END
+    FROM fin f CROSS JOIN LATERAL (SELECT CASE WHEN f.hits > 0 THEN 'red'
+                                              WHEN f.total >= f.green THEN 'green'
+                                              WHEN f.total >= f.blue THEN 'blue'
+                                              WHEN f.total >= f.yellow THEN 'yellow' ELSE 'red' END AS grade) g
+    UNION ALL
+    SELECT 8, 0, 0, 1, 'index', NULL, NULL, 'points', 100 * f.total / (f.full_marks + f.cap),
+           format('index points: 100 x %s / (%s + %s)', f.total, f.full_marks, f.cap)
+    FROM fin f
+    UNION ALL
+    SELECT 8, 0, 0, 2, 'index', NULL, NULL, 'contribution',
+           CASE WHEN f.hits > 0 AND f.redline_rule = 'exclude' THEN NULL
+                ELSE 100 * f.total / (f.full_marks + f.cap) / yi.n END,
+           CASE WHEN f.hits > 0 AND f.redline_rule = 'exclude' THEN 'excluded from the index by the scheme''s red-line rule'
+                ELSE format('contribution to the %s index: index points x 1/%s (one of %s institutions, equal weights)',
+                            p_year, yi.n, yi.n) END
+    FROM fin f CROSS JOIN year_index yi)
+SELECT (row_number() OVER (ORDER BY s, ord, item, norm))::integer, step, assessor, code, class, value, detail
+FROM lines
+ORDER BY 1
+$$;
+COMMENT ON FUNCTION regulator.explain_score(integer, integer) IS
+    'the lines behind an institution''s published score for a year: norms, assessors, weights, cap, veto, total, grade, index contribution';
 
 -- Every list entry for screening with listed(subject, list, at): the first
 -- column is the subject, the second the validity (the contract of listed()).
