@@ -34,6 +34,21 @@ ALTER TABLE regulator.feedback
 CREATE INDEX feedback_institution_at_idx ON regulator.feedback (institution_id, at);
 CREATE INDEX feedback_employee_idx ON regulator.feedback (employee_id) WHERE employee_id IS NOT NULL;
 
+ALTER TABLE regulator.client
+    ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution;
+ALTER TABLE regulator.loan
+    ADD FOREIGN KEY (client_id) REFERENCES regulator.client,
+    ADD FOREIGN KEY (officer_id) REFERENCES regulator.employee;
+CREATE INDEX loan_officer_idx ON regulator.loan (officer_id, client_id);
+ALTER TABLE regulator.account
+    ADD FOREIGN KEY (employee_id) REFERENCES regulator.employee,
+    ADD FOREIGN KEY (client_id) REFERENCES regulator.client;
+ALTER TABLE regulator.transfer
+    ADD FOREIGN KEY (from_account) REFERENCES regulator.account,
+    ADD FOREIGN KEY (to_account) REFERENCES regulator.account;
+CREATE INDEX transfer_at_idx ON regulator.transfer USING brin (at);
+
 ANALYZE regulator.institution, regulator.assessment_year, regulator.scheme_version, regulator.norm,
         regulator.indicator_version, regulator.assessment,
-        regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback;
+        regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback,
+        regulator.client, regulator.loan, regulator.account, regulator.transfer, regulator.warning_rule;
