@@ -473,11 +473,12 @@ INSERT INTO regulator.warning_rule (code, kind, title, threshold, window_days, m
  ('EW4', 'sudden_inflow', '大额资金异常流入 sudden large inflow', 100000, 30, 1, NULL, 5, 180, -6);
 
 -- The warnings of a period (dates in Asia/Shanghai): one row per rule and
--- employee, with the transfers behind it as evidence.  One query for all
--- enabled rules: one pass over the transfers finds every flow with an
--- employee on either side (`flow`), and each rule reads only those; the
--- window rules slide a window of `window_days` (both ends included) over
--- each employee's flows, anchored at every flow of the period.
+-- employee, with the transfers (and clients, loans) behind it as evidence.
+-- One query for all enabled rules, built from the rule table: each rule
+-- reads the transfers with an employee on a side (`flow`) through its own
+-- filters; the window rules slide a window of `window_days` (both ends
+-- included) over each employee's flows, anchored at every flow of the
+-- period, and keep the window's transfers as evidence.
 CREATE FUNCTION regulator.early_warnings(period daterange)
 RETURNS TABLE (rule text, employee_id bigint, first_at timestamptz, last_at timestamptz,
                transfers integer, amount numeric, evidence jsonb)
@@ -496,73 +497,75 @@ BEGIN
     FOR r IN SELECT * FROM regulator.warning_rule w WHERE w.enabled ORDER BY w.code LOOP
         branches := branches || CASE r.kind
         WHEN 'officer_borrower' THEN format($b$
-            SELECT %1$L::text AS code, f.employee_id, f.id, f.at, f.amount, f.client_id, l.id AS loan_id
+            SELECT %1$L::text AS code, f.employee_id, f.id, f.client_id, l.id AS loan_id
             FROM flow f
             JOIN regulator.loan l ON l.officer_id = f.employee_id AND l.client_id = f.client_id
-            WHERE f.in_period AND f.amount >= %2$L::numeric
+            WHERE f.at >= $3 AND f.client_id IS NOT NULL AND f.amount >= %2$L::numeric
               AND (f.at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN l.granted - %3$s AND l.due + %3$s$b$,
             r.code, r.threshold, r.window_days)
         WHEN 'borrowing_from_clients' THEN format($b$
-            SELECT %1$L::text, g.employee_id, g.id, g.at, g.amount, g.client_id, NULL::bigint
-            FROM (SELECT f.employee_id, f.at, f.in_period,
-                         sum(f.amount) OVER (PARTITION BY f.employee_id ORDER BY f.at
-                                             RANGE BETWEEN %3$L::interval PRECEDING AND CURRENT ROW) AS total
-                  FROM flow f WHERE f.dir = 'in' AND f.client_id IS NOT NULL) a
-            JOIN flow g ON g.employee_id = a.employee_id AND g.dir = 'in' AND g.client_id IS NOT NULL
-                       AND g.at >= a.at - %3$L::interval AND g.at <= a.at
-            WHERE a.in_period AND a.total >= %2$L::numeric$b$,
-            r.code, r.threshold, make_interval(days => r.window_days))
+            SELECT %1$L::text, a.employee_id, unnest(a.ids), NULL::bigint, NULL::bigint
+            FROM (SELECT f.employee_id, f.at,
+                         sum(f.amount) OVER w AS total, array_agg(f.id) OVER w AS ids
+                  FROM flow f WHERE f.dir = 'in' AND f.client_id IS NOT NULL
+                  WINDOW w AS (PARTITION BY f.employee_id ORDER BY f.at
+                               RANGE BETWEEN interval '1 day' * %3$s PRECEDING AND CURRENT ROW)) a
+            WHERE a.at >= $3 AND a.total >= %2$L::numeric$b$,
+            r.code, r.threshold, r.window_days)
         WHEN 'structuring' THEN format($b$
-            SELECT %1$L::text, g.employee_id, g.id, g.at, g.amount, NULL::bigint, NULL::bigint
-            FROM (SELECT f.employee_id, f.at, f.in_period,
-                         count(*) OVER (PARTITION BY f.employee_id ORDER BY f.at
-                                        RANGE BETWEEN %4$L::interval PRECEDING AND CURRENT ROW) AS n
-                  FROM flow f WHERE f.amount >= %2$L::numeric AND f.amount < %3$L::numeric) a
-            JOIN flow g ON g.employee_id = a.employee_id AND g.amount >= %2$L::numeric AND g.amount < %3$L::numeric
-                       AND g.at >= a.at - %4$L::interval AND g.at <= a.at
-            WHERE a.in_period AND a.n >= %5$s$b$,
-            r.code, r.threshold * (1 - r.band), r.threshold, make_interval(days => r.window_days), r.min_count)
+            SELECT %1$L::text, a.employee_id, unnest(a.ids), NULL::bigint, NULL::bigint
+            FROM (SELECT f.employee_id, f.at, count(*) OVER w AS n, array_agg(f.id) OVER w AS ids
+                  FROM flow f WHERE f.amount >= %2$L::numeric AND f.amount < %3$L::numeric
+                  WINDOW w AS (PARTITION BY f.employee_id ORDER BY f.at
+                               RANGE BETWEEN interval '1 day' * %4$s PRECEDING AND CURRENT ROW)) a
+            WHERE a.at >= $3 AND a.n >= %5$s$b$,
+            r.code, r.threshold * (1 - r.band), r.threshold, r.window_days, r.min_count)
         WHEN 'sudden_inflow' THEN format($b$
-            SELECT %1$L::text, g.employee_id, g.id, g.at, g.amount, NULL::bigint, NULL::bigint
-            FROM (SELECT f.employee_id, f.at, f.in_period,
-                         sum(f.amount) OVER (PARTITION BY f.employee_id ORDER BY f.at
-                                             RANGE BETWEEN %3$L::interval PRECEDING AND CURRENT ROW) AS win,
+            SELECT %1$L::text, a.employee_id, unnest(a.ids), NULL::bigint, NULL::bigint
+            FROM (SELECT f.employee_id, f.at,
+                         sum(f.amount) OVER w AS win, array_agg(f.id) OVER w AS ids,
                          coalesce(sum(f.amount) OVER (PARTITION BY f.employee_id ORDER BY f.at
-                                                      RANGE BETWEEN %4$L::interval PRECEDING AND %3$L::interval PRECEDING), 0)
-                           * %5$s / %6$s AS usual
-                  FROM flow f WHERE f.dir = 'in') a
-            JOIN flow g ON g.employee_id = a.employee_id AND g.dir = 'in'
-                       AND g.at >= a.at - %3$L::interval AND g.at <= a.at
-            WHERE a.in_period AND a.win >= %2$L::numeric AND a.win >= %7$L::numeric * a.usual$b$,
-            r.code, r.threshold, make_interval(days => r.window_days),
-            make_interval(days => r.window_days + r.baseline_days), r.window_days, r.baseline_days, r.factor)
+                                                      RANGE BETWEEN interval '1 day' * %4$s PRECEDING
+                                                                AND interval '1 day' * %3$s PRECEDING), 0)
+                           * %3$s / %5$s AS usual
+                  FROM flow f WHERE f.dir = 'in'
+                  WINDOW w AS (PARTITION BY f.employee_id ORDER BY f.at
+                               RANGE BETWEEN interval '1 day' * %3$s PRECEDING AND CURRENT ROW)) a
+            WHERE a.at >= $3 AND a.win >= %2$L::numeric AND a.win >= %6$L::numeric * a.usual$b$,
+            r.code, r.threshold, r.window_days, r.window_days + r.baseline_days, r.baseline_days, r.factor)
         END;
     END LOOP;
     IF cardinality(branches) = 0 THEN
         RETURN;
     END IF;
     RETURN QUERY EXECUTE format($q$
-WITH bounds AS (
-    SELECT (lower($1) + time '00:00') AT TIME ZONE 'Asia/Shanghai' AS lo,
-           (upper($1) + time '00:00') AT TIME ZONE 'Asia/Shanghai' AS hi,
-           (lower($1) - $2 + time '00:00') AT TIME ZONE 'Asia/Shanghai' AS look),
-flow AS MATERIALIZED (
-    -- every transfer with an employee on either side, once per employee
-    SELECT t.id, t.at, t.amount, s.employee_id, s.dir, s.client_id,
-           t.at >= b.lo AND t.at < b.hi AS in_period
-    FROM bounds b
-    JOIN regulator.transfer t ON t.at >= b.look AND t.at < b.hi
+WITH flow AS (
+    -- every transfer with an employee on a side, once per employee side,
+    -- from the earliest day any rule looks back to; each rule's filters
+    -- reach the scans of transfers and accounts
+    SELECT t.id, t.at, t.amount, ta.employee_id, 'in' AS dir, fa.client_id
+    FROM regulator.transfer t
+    JOIN regulator.account ta ON ta.id = t.to_account AND ta.owner_kind = 'employee'
     JOIN regulator.account fa ON fa.id = t.from_account
+    WHERE t.at >= $1 AND t.at < $2
+    UNION ALL
+    SELECT t.id, t.at, t.amount, fa.employee_id, 'out', ta.client_id
+    FROM regulator.transfer t
+    JOIN regulator.account fa ON fa.id = t.from_account AND fa.owner_kind = 'employee'
     JOIN regulator.account ta ON ta.id = t.to_account
-    CROSS JOIN LATERAL (VALUES (fa.employee_id, 'out', ta.client_id),
-                               (ta.employee_id, 'in', fa.client_id)) AS s(employee_id, dir, client_id)
-    WHERE s.employee_id IS NOT NULL),
+    WHERE t.at >= $1 AND t.at < $2),
 hits AS (%s),
 per_transfer AS (
-    SELECT code, employee_id, id, at, amount,
-           array_remove(array_agg(DISTINCT client_id), NULL) AS clients,
-           array_remove(array_agg(DISTINCT loan_id), NULL) AS loans
-    FROM hits GROUP BY code, employee_id, id, at, amount)
+    -- each transfer once, with the client on its other side (if any) and
+    -- the loans it was matched with
+    SELECT h.code, h.employee_id, h.id, t.at, t.amount,
+           array_remove(array_agg(DISTINCT coalesce(fa.client_id, ta.client_id)), NULL) AS clients,
+           array_remove(array_agg(DISTINCT h.loan_id), NULL) AS loans
+    FROM hits h
+    JOIN regulator.transfer t ON t.id = h.id
+    JOIN regulator.account fa ON fa.id = t.from_account
+    JOIN regulator.account ta ON ta.id = t.to_account
+    GROUP BY h.code, h.employee_id, h.id, t.at, t.amount)
 SELECT p.code, p.employee_id, min(p.at), max(p.at), count(*)::integer, sum(p.amount),
        jsonb_strip_nulls(jsonb_build_object(
            'transfers', jsonb_agg(p.id ORDER BY p.at, p.id),
@@ -573,7 +576,9 @@ SELECT p.code, p.employee_id, min(p.at), max(p.at), count(*)::integer, sum(p.amo
 FROM per_transfer p
 GROUP BY p.code, p.employee_id
 ORDER BY p.code, p.employee_id$q$, array_to_string(branches, E'\n    UNION ALL'))
-    USING period, look;
+    USING (lower(period) - look + time '00:00') AT TIME ZONE 'Asia/Shanghai',
+          (upper(period) + time '00:00') AT TIME ZONE 'Asia/Shanghai',
+          (lower(period) + time '00:00') AT TIME ZONE 'Asia/Shanghai';
 END
 $fn$;
 COMMENT ON FUNCTION regulator.early_warnings(daterange) IS
