@@ -7,7 +7,7 @@
 #             regulator.warning_rule in one query, one pass over transfers
 #   baseline  the same four rules written as four plain join queries, each
 #             reading the transfers and accounts itself (same rows: checked)
-report_db=integrity_report_bench
+report_db=${WARN_DB:-integrity_report_bench}
 if ! psql -X -At -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$report_db'" | grep -q 1; then
     t0=$(date +%s)
     bash demo/load.sh "$report_db" province "${REPORT_FACTOR:-1}"
