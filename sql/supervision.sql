@@ -10,7 +10,7 @@
 --   report             sections 8-10, row for row
 \set ECHO none
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE EXTENSION btree_gist;
 \i demo/schema.sql
 \i demo/generate.sql
 CALL regulator.generate('district');
@@ -187,3 +187,4 @@ COMMIT;
 SET client_min_messages = warning;
 DROP SCHEMA regulator CASCADE;
 RESET client_min_messages;
+DROP EXTENSION btree_gist;
