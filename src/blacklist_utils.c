@@ -541,7 +541,7 @@ blacklist_init_filter_page(Page page, const BlacklistMeta *meta)
 	head = BlacklistPageGetHead(page);
 	head->stamp = meta->stamp;
 	head->entries = 0;
-	((PageHeader) page)->pd_lower = BLACKLIST_FILTER_END;
+	((PageHeader) page)->pd_lower = BLACKLIST_FILTER_END(meta->blocks_per_page);
 }
 
 /*
@@ -568,7 +568,9 @@ blacklist_get_meta(Relation index)
 
 	if (meta->magic != BLACKLIST_MAGIC || meta->version != BLACKLIST_VERSION ||
 		meta->nblocks == 0 ||
-		meta->nblocks != (uint64) meta->npages * BLACKLIST_BLOCKS_PER_PAGE)
+		meta->blocks_per_page == 0 ||
+		meta->blocks_per_page > BLACKLIST_MAX_BLOCKS_PER_PAGE ||
+		meta->nblocks != (uint64) meta->npages * meta->blocks_per_page)
 		ereport(ERROR,
 				(errcode(ERRCODE_INDEX_CORRUPTED),
 				 errmsg("index \"%s\" is not a valid blacklist index",
@@ -812,9 +814,9 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 			pfree(xip);
 			return false;
 		}
-		memcpy(filter + (Size) p * BLACKLIST_BLOCKS_PER_PAGE * BLACKLIST_BLOCK_BYTES,
+		memcpy(filter + (Size) p * meta->blocks_per_page * BLACKLIST_BLOCK_BYTES,
 			   BlacklistPageBlock(page, 0),
-			   BLACKLIST_BLOCKS_PER_PAGE * BLACKLIST_BLOCK_BYTES);
+			   (Size) meta->blocks_per_page * BLACKLIST_BLOCK_BYTES);
 		UnlockReleaseBuffer(buf);
 	}
 	c->filter = filter;
@@ -867,11 +869,11 @@ blacklist_shared_test(Relation index, uint64 hash)
 		uint64		stamp;
 
 		blacklist_slot(meta, hash, &slot);
-		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / BLACKLIST_BLOCKS_PER_PAGE));
+		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / meta->blocks_per_page));
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
 		page = BufferGetPage(buf);
 		stamp = BlacklistPageGetHead(page)->stamp;
-		result = blacklist_block_test(BlacklistPageBlock(page, slot.block % BLACKLIST_BLOCKS_PER_PAGE),
+		result = blacklist_block_test(BlacklistPageBlock(page, slot.block % meta->blocks_per_page),
 									  &slot, meta->nprobes);
 		UnlockReleaseBuffer(buf);
 		if (stamp == meta->stamp)
@@ -960,7 +962,7 @@ blacklist_scan_stats(Relation index, const BlacklistMeta *meta,
 		n += BlacklistPageGetHead(page)->entries;
 		if (measured_fpr)
 		{
-			for (i = 0; i < BLACKLIST_BLOCKS_PER_PAGE; i++)
+			for (i = 0; i < (int) meta->blocks_per_page; i++)
 			{
 				uint64		c = pg_popcount((const char *) BlacklistPageBlock(page, i),
 											BLACKLIST_BLOCK_BYTES);
