@@ -119,7 +119,10 @@ blacklist_ambuild(Relation heap, Relation index, IndexInfo *indexInfo)
 		elog(ERROR, "index \"%s\" already contains data", RelationGetRelationName(index));
 	blacklist_check_key_column(index);
 
+	/* room for the rows the statistics expect, so the array rarely grows */
 	bs.size = 1024;
+	if (heap->rd_rel->reltuples > bs.size)
+		bs.size = (int64) Min(heap->rd_rel->reltuples * 1.1, (double) (MaxAllocHugeSize / sizeof(uint64)));
 	bs.n = 0;
 	bs.hashes = palloc_extended((Size) bs.size * sizeof(uint64), MCXT_ALLOC_HUGE);
 	reltuples = table_index_build_scan(heap, index, indexInfo, true, true,
