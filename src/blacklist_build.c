@@ -27,6 +27,9 @@
 
 #include "blacklist_am.h"
 
+/* keys ahead whose filter block the build prefetches */
+#define BLACKLIST_PREFETCH_DISTANCE 16
+
 typedef struct BlacklistBuildState
 {
 	uint64	   *hashes;
@@ -140,6 +143,12 @@ blacklist_ambuild(Relation heap, Relation index, IndexInfo *indexInfo)
 	{
 		BlacklistSlot slot;
 
+#ifdef __GNUC__
+		/* the filter outgrows the caches: fetch a later key's block now */
+		if (i + BLACKLIST_PREFETCH_DISTANCE < bs.n)
+			__builtin_prefetch(filter + (((bs.hashes[i + BLACKLIST_PREFETCH_DISTANCE] >> 32) *
+										  meta.nblocks) >> 32) * BLACKLIST_BLOCK_BYTES, 1);
+#endif
 		blacklist_slot(&meta, bs.hashes[i], &slot);
 		if (blacklist_block_set(filter + slot.block * BLACKLIST_BLOCK_BYTES, &slot, meta.nprobes))
 			page_entries[slot.block / meta.blocks_per_page]++;
