@@ -226,3 +226,19 @@ SELECT blacklist_text_hash('abc', 0) AS text_hash_abc,
 
 DROP TABLE bl_int8, bl_cnid, bl_uscc, bl_text, bl_small, bl_unlogged, bl_trig, bl_trig_log, bl_bad;
 DROP FUNCTION bl_trig_f();
+-- the diagnostic probe refuses a table whose rows a policy hides from the
+-- caller (the filter would tell hidden keys from absent ones)
+CREATE TABLE bl_rls (subject bigint, tenant text);
+INSERT INTO bl_rls SELECT g, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END FROM generate_series(1, 1000) g;
+CREATE INDEX bl_rls_bl ON bl_rls USING blacklist (subject);
+ALTER TABLE bl_rls ENABLE ROW LEVEL SECURITY;
+CREATE POLICY bl_rls_a ON bl_rls USING (tenant = 'a');
+CREATE ROLE bl_rls_reader;
+GRANT SELECT ON bl_rls TO bl_rls_reader;
+SET ROLE bl_rls_reader;
+SELECT blacklist_probe('bl_rls_bl', 3::bigint);
+SELECT * FROM blacklist_index_stats('bl_rls_bl');
+RESET ROLE;
+SELECT blacklist_probe('bl_rls_bl', 3::bigint) AS owner_probe;
+DROP TABLE bl_rls;
+DROP ROLE bl_rls_reader;

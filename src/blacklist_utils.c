@@ -95,6 +95,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rls.h"
 #include "utils/selfuncs.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -1097,6 +1098,19 @@ blacklist_open_for_sql(Oid indexoid, Relation *heap)
 	if (aclresult != ACLCHECK_OK)
 		aclcheck_error(aclresult, get_relkind_objtype((*heap)->rd_rel->relkind),
 					   RelationGetRelationName(*heap));
+	/*
+	 * The filter knows the keys of every row, also of rows a row-level
+	 * security policy hides from this user: a "maybe" would tell them apart
+	 * from absent keys.  listed() confirms under the policy; the diagnostic
+	 * refuses.
+	 */
+	if (check_enable_rls(heapoid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("row-level security is enabled on \"%s\" for this user",
+						RelationGetRelationName(*heap)),
+				 errdetail("The filter of a blacklist index covers every row, also those a policy hides."),
+				 errhint("Use listed(), which answers under the policy.")));
 	index = index_open(indexoid, AccessShareLock);
 	if (index->rd_rel->relkind == RELKIND_PARTITIONED_INDEX &&
 		index->rd_indam != NULL && index->rd_indam->ambuild == blacklist_ambuild)
