@@ -1,8 +1,7 @@
 /*
  * module.c — the library's entry point: the module magic block and
- * _PG_init, which registers the settings of every concept that has any
- * (integrity.listed_build_threshold and integrity.listed_max_memory, see
- * listed.c).  The prefix "integrity." is not reserved: the scheme default
+ * _PG_init, which registers the cache callbacks of listed() (listed.c).
+ * No setting is registered.  The prefix "integrity." is not reserved: the scheme default
  * integrity.scheme is read with current_setting(..., true), so it stays a
  * free-form placeholder setting and is not registered here.
  */
