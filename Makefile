@@ -15,7 +15,7 @@ EXTENSION  = integrity
 EXTVERSION = 1.1
 MODULE_big = integrity
 
-CONCEPTS  = iscore scheme redline assessment index cnid uscc listed portrait
+CONCEPTS  = iscore scheme redline assessment index cnid uscc blacklist listed portrait
 SQL_PARTS = $(wildcard $(foreach c,$(CONCEPTS),src/$(c).sql))
 OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 

@@ -102,14 +102,6 @@
 
 #include "blacklist.h"
 
-/*
- * Until the blacklist access method is linked in, its functions may be
- * absent: without them no index is a blacklist index.
- */
-#pragma weak blacklist_index_is
-#pragma weak blacklist_may_contain
-#define BLACKLIST_LINKED() (blacklist_index_is != NULL)
-
 PG_FUNCTION_INFO_V1(listed);
 PG_FUNCTION_INFO_V1(listed_at);
 PG_FUNCTION_INFO_V1(listed_explain);
@@ -353,7 +345,7 @@ find_indexes(ListEntry *e)
 				e->btree_checkxmin = ix->indcheckxmin;
 				e->btree_xmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
 			}
-			else if (!OidIsValid(e->filter) && BLACKLIST_LINKED() && blacklist_index_is(idx))
+			else if (!OidIsValid(e->filter) && blacklist_index_is(idx))
 			{
 				e->filter = RelationGetRelid(idx);
 				e->filter_checkxmin = ix->indcheckxmin;

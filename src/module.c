@@ -1,7 +1,9 @@
 /*
  * module.c — the library's entry point: the module magic block and
- * _PG_init, which registers the cache callbacks of listed() (listed.c).
- * No setting is registered.  The prefix "integrity." is not reserved: the scheme default
+ * _PG_init, which registers the cache callbacks of listed() (listed.c)
+ * and the reloptions of the blacklist index access method with its cache
+ * invalidation hook (blacklist_utils.c).  No setting is registered.  The
+ * prefix "integrity." is not reserved: the scheme default
  * integrity.scheme is read with current_setting(..., true), so it stays a
  * free-form placeholder setting and is not registered here.
  */
@@ -12,9 +14,11 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 extern void listed_init(void);
+extern void blacklist_init(void);
 
 void
 _PG_init(void)
 {
 	listed_init();
+	blacklist_init();
 }

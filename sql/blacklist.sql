@@ -1,0 +1,198 @@
+-- The blacklist index access method: build, insert, scans, options, errors,
+-- and the filter's one promise: never "no" for a key that is in the table.
+-- Random data (fixed seed) of 100k keys per operator class; the false-
+-- positive rate is measured against keys known to be absent.
+SET client_min_messages = warning;
+SELECT setseed(0.42);
+
+-- ---------- every operator class on 100k random keys ----------
+CREATE TABLE bl_int8 (k bigint);
+INSERT INTO bl_int8 SELECT (random() * 1e15)::bigint FROM generate_series(1, 100000);
+INSERT INTO bl_int8 VALUES (NULL), (NULL);
+CREATE INDEX bl_int8_k ON bl_int8 USING blacklist (k);
+
+CREATE TABLE bl_cnid (k cnid);
+INSERT INTO bl_cnid
+SELECT cnid_from_parts(110101, date '1930-01-01' + (random() * 30000)::int, (random() * 999)::int)
+FROM generate_series(1, 100000);
+CREATE INDEX bl_cnid_k ON bl_cnid USING blacklist (k);
+
+CREATE TABLE bl_uscc (k uscc);
+INSERT INTO bl_uscc
+SELECT uscc_from_parts('91110000' || lpad((random() * 999999999)::bigint::text, 9, '0'))
+FROM generate_series(1, 100000);
+CREATE INDEX bl_uscc_k ON bl_uscc USING blacklist (k);
+
+CREATE TABLE bl_text (k text, v varchar(18));
+INSERT INTO bl_text SELECT 'name-' || md5(g::text), left(md5(g::text), 18)
+FROM (SELECT (random() * 1e9)::int AS g FROM generate_series(1, 100000)) s;
+CREATE INDEX bl_text_k ON bl_text USING blacklist (k);
+CREATE INDEX bl_text_v ON bl_text USING blacklist (v);   -- varchar: text_ops
+
+SELECT c.relname, o.opcname
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_opclass o ON o.oid = i.indclass[0]
+WHERE c.relname LIKE 'bl\_%\_k' OR c.relname = 'bl_text_v' ORDER BY 1;
+
+-- no present key is ever missed
+SELECT 'int8' AS t, count(*) FILTER (WHERE NOT blacklist_probe('bl_int8_k', k)) AS missed FROM bl_int8 WHERE k IS NOT NULL
+UNION ALL SELECT 'cnid', count(*) FILTER (WHERE NOT blacklist_probe('bl_cnid_k', k)) FROM bl_cnid
+UNION ALL SELECT 'uscc', count(*) FILTER (WHERE NOT blacklist_probe('bl_uscc_k', k)) FROM bl_uscc
+UNION ALL SELECT 'text', count(*) FILTER (WHERE NOT blacklist_probe('bl_text_k', k)) FROM bl_text
+UNION ALL SELECT 'varchar', count(*) FILTER (WHERE NOT blacklist_probe('bl_text_v', v)) FROM bl_text;
+
+-- false positives on 100k absent keys: a sane bound (12 bits per key: ~0.35%)
+SELECT 'int8' AS t, count(*) FILTER (WHERE blacklist_probe('bl_int8_k', -g::bigint)) < 1000 AS fpr_below_1pct
+  FROM generate_series(1, 100000) g
+UNION ALL SELECT 'cnid', count(*) FILTER (WHERE blacklist_probe('bl_cnid_k',
+    cnid_from_parts(310101, date '1930-01-01' + g % 30000, g % 1000))) < 1000
+  FROM generate_series(1, 100000) g
+UNION ALL SELECT 'uscc', count(*) FILTER (WHERE blacklist_probe('bl_uscc_k',
+    uscc_from_parts('91310000' || lpad(g::text, 9, '0')))) < 1000
+  FROM generate_series(1, 100000) g
+UNION ALL SELECT 'text', count(*) FILTER (WHERE blacklist_probe('bl_text_k', 'other-' || g)) < 1000
+  FROM generate_series(1, 100000) g
+UNION ALL SELECT 'varchar', count(*) FILTER (WHERE blacklist_probe('bl_text_v', ('other-' || g)::varchar)) < 1000
+  FROM generate_series(1, 100000) g;
+
+-- and they are not all "no" either: the measured rate is above zero
+SELECT count(*) FILTER (WHERE blacklist_probe('bl_int8_k', -g::bigint)) > 0 AS some_false_positives
+FROM generate_series(1, 100000) g;
+
+-- stats: sized for the rows, estimated and measured rates agree
+SELECT capacity, inserted BETWEEN 99000 AND 100000 AS inserted_ok, bits_per_key, probes,
+       pages, bytes = pages * current_setting('block_size')::int AS bytes_ok,
+       estimated_fpr < 0.01 AS est_ok,
+       abs(measured_fpr - estimated_fpr) < 0.002 AS measured_agrees,
+       bytes::float8 / 100000 <= 16 AS size_per_key_ok
+FROM blacklist_index_stats('bl_int8_k');
+
+-- ---------- inserts after the build ----------
+INSERT INTO bl_int8 SELECT -g FROM generate_series(1, 1000) g;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_int8_k', -g::bigint)) AS missed_new
+FROM generate_series(1, 1000) g;
+SELECT inserted > 100000 AS counted FROM blacklist_index_stats('bl_int8_k');
+
+-- overfilling: a small declared capacity keeps working; the rate rises
+CREATE TABLE bl_small (k bigint);
+CREATE INDEX bl_small_k ON bl_small USING blacklist (k) WITH (capacity = 1000, bits_per_key = 8);
+SELECT capacity, inserted, bits_per_key, pages FROM blacklist_index_stats('bl_small_k');
+INSERT INTO bl_small SELECT g FROM generate_series(1, 20000) g;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_small_k', k)) AS missed FROM bl_small;
+SELECT inserted > capacity AS overfull, estimated_fpr > 0.5 AS fpr_high FROM blacklist_index_stats('bl_small_k');
+-- REINDEX resizes from the rows (the capacity option stays: drop it first)
+ALTER INDEX bl_small_k RESET (capacity);
+REINDEX INDEX bl_small_k;
+SELECT capacity, estimated_fpr < 0.05 AS fpr_ok FROM blacklist_index_stats('bl_small_k');
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_small_k', k)) AS missed FROM bl_small;
+
+-- ---------- VACUUM never clears a bit ----------
+DELETE FROM bl_small WHERE k <= 10000;
+VACUUM bl_small;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_small_k', g::bigint)) AS deleted_still_maybe
+FROM generate_series(1, 10000) g;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_small_k', k)) AS missed FROM bl_small;
+-- after REINDEX the deleted keys are (mostly) forgotten
+REINDEX INDEX bl_small_k;
+SELECT count(*) FILTER (WHERE blacklist_probe('bl_small_k', g::bigint)) < 500 AS forgotten
+FROM generate_series(1, 10000) g;
+
+-- TRUNCATE empties the filter
+TRUNCATE bl_small;
+SELECT blacklist_probe('bl_small_k', 15000::bigint) AS after_truncate;
+INSERT INTO bl_small VALUES (15000);
+SELECT blacklist_probe('bl_small_k', 15000::bigint) AS after_insert;
+
+-- an unlogged list
+CREATE UNLOGGED TABLE bl_unlogged (k bigint);
+CREATE INDEX bl_unlogged_k ON bl_unlogged USING blacklist (k);
+INSERT INTO bl_unlogged SELECT g FROM generate_series(1, 5000) g;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_unlogged_k', k)) AS missed FROM bl_unlogged;
+
+-- ---------- the private copy and this backend's own rows ----------
+-- Enough probes in one transaction make the backend copy the filter; rows
+-- it inserts afterwards must still be found (through its copy).
+BEGIN;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_int8_k', k)) AS missed FROM bl_int8 WHERE k IS NOT NULL;
+INSERT INTO bl_int8 SELECT 2000000000000000 + g FROM generate_series(1, 500) g;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_int8_k', 2000000000000000 + g)) AS missed_own
+FROM generate_series(1, 500) g;
+COMMIT;
+
+-- a trigger that screens the rows its own statement inserts
+CREATE TABLE bl_trig (k bigint);
+CREATE INDEX bl_trig_k ON bl_trig USING blacklist (k);
+CREATE TABLE bl_trig_log (k bigint, maybe boolean);
+CREATE FUNCTION bl_trig_f() RETURNS trigger LANGUAGE plpgsql AS
+$$BEGIN INSERT INTO bl_trig_log VALUES (NEW.k, blacklist_probe('bl_trig_k', NEW.k)); RETURN NEW; END$$;
+CREATE TRIGGER bl_trig_t AFTER INSERT ON bl_trig FOR EACH ROW EXECUTE FUNCTION bl_trig_f();
+INSERT INTO bl_trig SELECT g FROM generate_series(1, 5000) g;
+SELECT count(*) AS rows, count(*) FILTER (WHERE NOT maybe) AS missed FROM bl_trig_log;
+
+-- ---------- parallel workers read the index ----------
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF)
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_cnid_k', k)) FROM bl_cnid;
+SELECT count(*) FILTER (WHERE NOT blacklist_probe('bl_cnid_k', k)) AS missed_parallel FROM bl_cnid;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- ---------- scans: exact results through the bitmap heap scan ----------
+SET enable_seqscan = off;
+SET enable_indexscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM bl_small WHERE k = 15000::bigint;
+SELECT * FROM bl_small WHERE k = 15000::bigint;
+SELECT * FROM bl_small WHERE k = 15001::bigint;
+SELECT * FROM bl_small WHERE k = NULL::bigint;
+SELECT count(*) FROM bl_text WHERE v = (SELECT min(v) FROM bl_text);
+RESET enable_seqscan;
+RESET enable_indexscan;
+-- with a btree the planner keeps to it
+CREATE INDEX bl_small_btree ON bl_small (k);
+EXPLAIN (COSTS OFF) SELECT * FROM bl_small WHERE k = 15000::bigint;
+
+-- ---------- errors ----------
+CREATE INDEX ON bl_int8 USING blacklist (k) WITH (bits_per_key = 2);
+CREATE INDEX ON bl_int8 USING blacklist (k) WITH (bits_per_key = 65);
+CREATE INDEX ON bl_int8 USING blacklist (k) WITH (capacity = -1);
+CREATE INDEX ON bl_int8 USING blacklist (k) WITH (fill = 3);
+CREATE TABLE bl_bad (d date, i integer, k bigint, t text);
+CREATE INDEX ON bl_bad USING blacklist (d);
+CREATE INDEX ON bl_bad USING blacklist (i);
+CREATE INDEX ON bl_bad USING blacklist (k, d);
+CREATE INDEX ON bl_bad USING blacklist ((k + 1));
+CREATE INDEX ON bl_bad USING blacklist (k) WHERE k > 0;
+CREATE INDEX ON bl_bad USING blacklist (k) INCLUDE (d);
+CREATE UNIQUE INDEX ON bl_bad USING blacklist (k);
+CREATE INDEX bl_bad_btree ON bl_bad (k);
+SELECT blacklist_probe('bl_bad_btree', 1::bigint);
+SELECT blacklist_probe('bl_bad', 1::bigint);
+SELECT blacklist_probe('bl_int8_k', 'x'::text);
+SELECT blacklist_probe('bl_int8_k', NULL::bigint) IS NULL AS null_key;
+SELECT * FROM blacklist_index_stats('bl_bad_btree');
+
+-- privileges: probing reveals the list's contents
+CREATE ROLE bl_nobody;
+SET ROLE bl_nobody;
+SELECT blacklist_probe('bl_int8_k', 1::bigint);
+RESET ROLE;
+DROP ROLE bl_nobody;
+
+-- the operator classes validate
+SELECT opcname, amvalidate(o.oid) FROM pg_opclass o JOIN pg_am a ON a.oid = o.opcmethod
+WHERE a.amname = 'blacklist' ORDER BY 1;
+
+-- the hash support functions are the documented portable ones
+SELECT blacklist_text_hash('abc', 0) AS text_hash_abc,
+       blacklist_text_hash('abc', 1) <> blacklist_text_hash('abc', 0) AS seeded,
+       blacklist_int8_hash(1, 0) AS int8_hash_1;
+
+DROP TABLE bl_int8, bl_cnid, bl_uscc, bl_text, bl_small, bl_unlogged, bl_trig, bl_trig_log, bl_bad;
+DROP FUNCTION bl_trig_f();
