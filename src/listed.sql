@@ -54,7 +54,7 @@ CREATE VIEW listed_lists AS
 SELECT c.oid::regclass AS list,
        a.attname AS subject_column,
        a.atttypid::regtype AS subject_type,
-       greatest(c.reltuples, 0)::bigint AS rows_estimate,
+       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows_estimate,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
           JOIN pg_catalog.pg_am am ON am.oid = ic.relam
