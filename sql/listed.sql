@@ -278,6 +278,27 @@ SELECT count(*) AS deleted, count(*) FILTER (WHERE l) AS listed, count(*) FILTER
        count(*) FILTER (WHERE l IS DISTINCT FROM e) AS disagree
   FROM listed_t_dellog;
 
+-- ... and without any write of its own in the trigger (no command id
+-- advances between the rows), over enough rows that a cache would be built
+CREATE TABLE listed_t_owndel2 (k bigint PRIMARY KEY);
+CREATE INDEX ON listed_t_owndel2 USING blacklist (k);
+INSERT INTO listed_t_owndel2 SELECT generate_series(1, 6000);
+CREATE FUNCTION listed_f_owndel2() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM listed_t_owndel2 WHERE k = OLD.k - 1) THEN
+    PERFORM set_config('listed.exists', (current_setting('listed.exists')::int + 1)::text, false);
+  END IF;
+  IF listed(OLD.k - 1, 'listed_t_owndel2') THEN
+    PERFORM set_config('listed.hits', (current_setting('listed.hits')::int + 1)::text, false);
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER listed_owndel2 BEFORE DELETE ON listed_t_owndel2 FOR EACH ROW EXECUTE FUNCTION listed_f_owndel2();
+SET listed.exists = 0;
+SET listed.hits = 0;
+DELETE FROM listed_t_owndel2 WHERE k % 3 <> 0;
+SELECT current_setting('listed.hits') AS listed, current_setting('listed.exists') AS "exists";
+
 -- a list view that reads a setting: two tenants in one transaction
 CREATE TABLE listed_t_tenant_bans (id text, tenant text);
 INSERT INTO listed_t_tenant_bans
@@ -306,6 +327,17 @@ SELECT listed('P2', 'listed_v_tenant') AS p2, listed('P3', 'listed_v_tenant') AS
 SET client_min_messages = notice;
 SELECT listed_f_tenants();
 SET client_min_messages = warning;
+COMMIT;
+
+-- ... and inside one statement, the tenant changing from row to row
+BEGIN;
+SET LOCAL app.tenant = 'a';
+SELECT count(*) AS calls, count(*) FILTER (WHERE l) AS listed, count(*) FILTER (WHERE e) AS "exists",
+       count(*) FILTER (WHERE l IS DISTINCT FROM e) AS disagree
+  FROM (SELECT g, set_config('app.tenant', CASE WHEN g % 7 < 3 THEN 'a' ELSE 'b' END, true) AS t
+          FROM generate_series(1, 6000) g OFFSET 0) s,
+       LATERAL (SELECT listed('P' || (g % 400 + 1), 'listed_v_tenant') AS l,
+                       EXISTS (SELECT 1 FROM listed_v_tenant v WHERE v.id = 'P' || (g % 400 + 1)) AS e) x;
 COMMIT;
 
 -- a row-level security policy per role: each role sees only its own bans,
@@ -443,9 +475,9 @@ SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
 
 DROP TABLE listed_t_secret;
 DROP FUNCTION listed_f_rls_a(bigint), listed_f_rls_b(bigint), listed_f_tenants(), listed_f_tenant_hits(),
-  listed_f_owndel() CASCADE, listed_f_trig() CASCADE;
+  listed_f_owndel() CASCADE, listed_f_owndel2() CASCADE, listed_f_trig() CASCADE;
 DROP VIEW listed_v_tenant, listed_v_trig;
-DROP TABLE listed_t_rls, listed_t_tenant_bans, listed_t_trig, listed_t_owndel, listed_t_dellog, listed_t_noindex;
+DROP TABLE listed_t_rls, listed_t_tenant_bans, listed_t_trig, listed_t_owndel, listed_t_owndel2, listed_t_dellog, listed_t_noindex;
 DROP ROLE listed_role_a, listed_role_b;
 REVOKE USAGE ON SCHEMA public FROM listed_reader;
 DROP ROLE listed_reader;
