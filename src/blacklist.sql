@@ -26,6 +26,16 @@ CREATE FUNCTION blacklist_int8_hash(bigint, bigint) RETURNS bigint
 COMMENT ON FUNCTION blacklist_int8_hash(bigint, bigint) IS
     'seeded portable 64-bit hash of a bigint (blacklist int8_ops support function)';
 
+CREATE FUNCTION blacklist_int4_hash(integer, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION blacklist_int4_hash(integer, bigint) IS
+    'seeded portable 64-bit hash of an integer, equal to that of the same bigint (blacklist int8_ops, cross-type =)';
+
+CREATE FUNCTION blacklist_int2_hash(smallint, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION blacklist_int2_hash(smallint, bigint) IS
+    'seeded portable 64-bit hash of a smallint, equal to that of the same bigint (blacklist int8_ops, cross-type =)';
+
 CREATE FUNCTION blacklist_text_hash(text, bigint) RETURNS bigint
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION blacklist_text_hash(text, bigint) IS
@@ -48,7 +58,11 @@ COMMENT ON OPERATOR CLASS uscc_ops USING blacklist IS
 CREATE OPERATOR CLASS int8_ops
     DEFAULT FOR TYPE bigint USING blacklist AS
         OPERATOR 1 = (bigint, bigint),
-        FUNCTION 1 blacklist_int8_hash(bigint, bigint);
+        OPERATOR 1 = (bigint, integer),
+        OPERATOR 1 = (bigint, smallint),
+        FUNCTION 1 blacklist_int8_hash(bigint, bigint),
+        FUNCTION 1 (integer, integer) blacklist_int4_hash(integer, bigint),
+        FUNCTION 1 (smallint, smallint) blacklist_int2_hash(smallint, bigint);
 COMMENT ON OPERATOR CLASS int8_ops USING blacklist IS
     'blacklist filter over bigint keys';
 
@@ -67,7 +81,8 @@ COMMENT ON FUNCTION blacklist_probe(regclass, anyelement) IS
 CREATE FUNCTION blacklist_index_stats(index regclass,
     OUT capacity bigint, OUT inserted bigint, OUT bits_per_key integer,
     OUT probes integer, OUT pages bigint, OUT bytes bigint,
-    OUT fill float8, OUT estimated_fpr float8, OUT measured_fpr float8)
+    OUT fill float8, OUT estimated_fpr float8, OUT measured_fpr float8,
+    OUT private_copy boolean)
     AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION blacklist_index_stats(regclass) IS
     'size, fill and false-positive rate of a blacklist index (REINDEX when inserted exceeds capacity)';

@@ -10,9 +10,9 @@
  * Blocks 1 .. npages are filter pages.  A filter page has a standard page
  * header, then a BlacklistPageHead (a stamp of the layout it belongs to and
  * the number of keys that changed bits on it), padded to BLACKLIST_BLOCK_OFF
- * (64) bytes, then BLACKLIST_BLOCKS_PER_PAGE filter blocks of 64 bytes each
- * (one cache line, 512 bits).  pd_lower covers the whole filter so generic
- * WAL logs every byte that can change.
+ * (64) bytes, then blocks_per_page filter blocks of 64 bytes each (one cache
+ * line, 512 bits).  pd_lower covers the filter blocks so generic WAL logs
+ * every byte that can change; the rest of the page is the unused hole.
  *
  * The filter is a blocked Bloom filter over nblocks blocks: a key's 64-bit
  * hash (the opclass support function 1, seed 0) picks one block with the
@@ -40,10 +40,20 @@
 #define BLACKLIST_BLOCK_BYTES	64
 #define BLACKLIST_BLOCK_BITS	(BLACKLIST_BLOCK_BYTES * 8)
 #define BLACKLIST_BLOCK_OFF		64	/* first filter block in a page */
-#define BLACKLIST_BLOCKS_PER_PAGE \
+/*
+ * Filter blocks per page: at most BLACKLIST_MAX_BLOCKS_PER_PAGE (a full
+ * page); a build uses BLACKLIST_BLOCKS_PER_PAGE and records it in the
+ * metapage.  Generic WAL compares the whole used part of a page to log a
+ * change, so that part is what an insert pays for: 16 blocks (1 KB) keep an
+ * insert near the cost of a btree insert, at 8 times the disk and
+ * shared-buffer footprint of a dense page (12 bytes per key at 12 bits per
+ * key; private copies hold only the filter bits).
+ */
+#define BLACKLIST_MAX_BLOCKS_PER_PAGE \
 	((BLCKSZ - BLACKLIST_BLOCK_OFF) / BLACKLIST_BLOCK_BYTES)
-#define BLACKLIST_FILTER_END \
-	(BLACKLIST_BLOCK_OFF + BLACKLIST_BLOCKS_PER_PAGE * BLACKLIST_BLOCK_BYTES)
+#define BLACKLIST_BLOCKS_PER_PAGE	Min(16, BLACKLIST_MAX_BLOCKS_PER_PAGE)
+#define BLACKLIST_FILTER_END(bpp) \
+	(BLACKLIST_BLOCK_OFF + (bpp) * BLACKLIST_BLOCK_BYTES)
 
 /* support function numbers and strategies */
 #define BLACKLIST_HASH_PROC		1
@@ -105,6 +115,8 @@ extern void blacklist_init(void);
 extern BlacklistOptions *blacklist_make_default_options(void);
 extern void blacklist_layout(int64 capacity, int bits_per_key, BlacklistMeta *meta);
 extern uint64 blacklist_key_hash(Relation index, Datum key);
+extern bool blacklist_key_hash_typed(Relation index, Oid keytype, Datum key, uint64 *hash);
+extern bool blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot);
 extern void blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot);
 extern bool blacklist_block_test(const uint8 *block, const BlacklistSlot *slot, int nprobes);
 extern bool blacklist_block_set(uint8 *block, const BlacklistSlot *slot, int nprobes);

@@ -78,8 +78,8 @@ blacklist_fill_filter_page(Page page, const BlacklistMeta *meta, const uint8 *fi
 	BlacklistPageGetHead(page)->entries = entries;
 	if (filter)
 		memcpy(BlacklistPageBlock(page, 0),
-			   filter + (Size) p * BLACKLIST_BLOCKS_PER_PAGE * BLACKLIST_BLOCK_BYTES,
-			   BLACKLIST_BLOCKS_PER_PAGE * BLACKLIST_BLOCK_BYTES);
+			   filter + (Size) p * meta->blocks_per_page * BLACKLIST_BLOCK_BYTES,
+			   (Size) meta->blocks_per_page * BLACKLIST_BLOCK_BYTES);
 }
 
 /* append one page to the main fork, WAL-logged as a full image */
@@ -139,7 +139,7 @@ blacklist_ambuild(Relation heap, Relation index, IndexInfo *indexInfo)
 
 		blacklist_slot(&meta, bs.hashes[i], &slot);
 		if (blacklist_block_set(filter + slot.block * BLACKLIST_BLOCK_BYTES, &slot, meta.nprobes))
-			page_entries[slot.block / BLACKLIST_BLOCKS_PER_PAGE]++;
+			page_entries[slot.block / meta.blocks_per_page]++;
 	}
 	pfree(bs.hashes);
 

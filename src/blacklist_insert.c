@@ -49,8 +49,8 @@ blacklist_aminsert(Relation index, Datum *values, bool *isnull,
 
 		meta = blacklist_get_meta(index);
 		blacklist_slot(meta, hash, &slot);
-		off = (int) (slot.block % BLACKLIST_BLOCKS_PER_PAGE);
-		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / BLACKLIST_BLOCKS_PER_PAGE));
+		off = (int) (slot.block % meta->blocks_per_page);
+		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / meta->blocks_per_page));
 
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
 		page = BufferGetPage(buf);

@@ -43,6 +43,7 @@ blacklist_getbitmap(IndexScanDesc scan, TIDBitmap *tbm)
 	Relation	heap;
 	BlockNumber nblocks;
 	BlockNumber b;
+	uint64		hash;
 	int			i;
 
 	for (i = 0; i < scan->numberOfKeys; i++)
@@ -51,7 +52,11 @@ blacklist_getbitmap(IndexScanDesc scan, TIDBitmap *tbm)
 
 		if (key->sk_flags & SK_ISNULL)
 			return 0;			/* = NULL matches nothing */
-		if (!blacklist_may_contain(scan->indexRelation, key->sk_argument, scan->xs_snapshot))
+		if (!blacklist_key_hash_typed(scan->indexRelation, key->sk_subtype,
+									  key->sk_argument, &hash))
+			elog(ERROR, "blacklist index \"%s\": no hash support function for type %u",
+				 RelationGetRelationName(scan->indexRelation), key->sk_subtype);
+		if (!blacklist_may_contain_hash(scan->indexRelation, hash, scan->xs_snapshot))
 			return 0;
 	}
 

@@ -8,6 +8,8 @@
  * blacklist_text_hash (support function 1 of the int8 and text operator
  * classes; cnid and uscc use their own extended hash), blacklist_probe (a
  * diagnostic: the filter's answer for one key) and blacklist_index_stats.
+ * blacklist_int4_hash and blacklist_int2_hash hash integer and smallint
+ * search keys of int8_ops (cross-type =) exactly as the same bigint.
  *
  * What a blacklist index is: a blocked Bloom filter over the values of its
  * one key column (see blacklist_am.h for the layout).  It only
@@ -28,33 +30,36 @@
  *    Either way the bits are in the shared buffer when we look.
  *
  * 2. The private copy.  After enough probes of one index a backend copies
- *    the whole filter into private memory.  Before copying it reads
- *    C0 = ShmemVariableCache->xactCompletionCount under ProcArrayLock.  That
- *    counter is advanced, under ProcArrayLock held exclusively, whenever a
- *    transaction with an xid leaves the proc array (ProcArrayEndTransaction
- *    and its group-clear variant, ProcArrayRemove for COMMIT/ROLLBACK
- *    PREPARED, ProcArrayClearTransaction at PREPARE, and the expiry of known
- *    assigned xids on a standby), and GetSnapshotData stores its value in
- *    snapshot->snapXactCompletionCount, read under the same lock.  So a
- *    snapshot S with 0 < S->snapXactCompletionCount <= C0 can see only
- *    transactions that had completed when C0 was read, i.e. before the
- *    copy began; their inserts set their bits before they completed, so
- *    the copy holds them.  (A too-large count, as an imported snapshot may
- *    carry, is only conservative.)  A snapshot with a larger count needs a
- *    newer copy or the shared path.  A count of 0 means "unknown"
- *    (RestoreSnapshot, historic snapshots): in a parallel worker every
- *    snapshot was restored from the leader, which took it before it
- *    launched the worker, so a copy the worker made is newer than it; in
- *    any other process a count of 0 takes the shared path.  The backend's
- *    own transaction: rows it wrote before the copy have their bits in the
- *    shared pages that were copied; rows it writes afterwards go through
- *    blacklist_aminsert, which also sets the bits in this backend's copy of
- *    the index (blacklist_copy_note_insert).  Parallel workers cannot write.
+ *    the whole filter into private memory.  Just before copying it takes an
+ *    MVCC snapshot of its own, C (GetSnapshotData), and keeps C's xmax and
+ *    running xids (less its own transaction's).  A transaction that C sees
+ *    as completed (xid < C.xmax, not in C.xip) had left the proc array when
+ *    C was taken, so its index inserts, which set their bits before it
+ *    committed or aborted, are in the pages copied after C.  The copy
+ *    therefore covers a caller's snapshot S when every transaction S sees as
+ *    completed is completed in C too: S.xmax <= C.xmax, and every xid of
+ *    C.xip below S.xmax is also in S.xip (top-level xids; a subtransaction's
+ *    rows are visible only if its top-level transaction is, and that xid is
+ *    smaller).  A newer snapshot takes the shared path, and after enough
+ *    such probes a fresh copy is taken.  This backend's own transaction:
+ *    rows it wrote before the copy have their bits in the pages copied; rows
+ *    it writes afterwards go through blacklist_aminsert, which also sets the
+ *    bits in this backend's copy (blacklist_copy_note_insert), so a trigger
+ *    screening the rows of its own statement stays covered.  Parallel
+ *    workers check the restored snapshot the same way against a copy of
+ *    their own (they cannot write; the leader's rows were in the pages
+ *    before the worker started).  Snapshots taken during recovery (hot
+ *    standby keeps running xids in subxip) always take the shared path.
+ *
+ *    PostgreSQL 15's snapXactCompletionCount is not usable here: every
+ *    copied snapshot (the active and registered ones a caller holds) has it
+ *    reset to 0 by CopySnapshot.
+ *
  *    A copy is dropped at any relcache invalidation of its index (REINDEX,
- *    TRUNCATE, DROP), and is checked against the relfilenode and the layout
- *    stamp of the build it was taken from.  All copies of a backend
- *    together take at most BLACKLIST_COPY_MAX_BYTES; beyond that the shared
- *    path answers.
+ *    TRUNCATE, DROP, ANALYZE and VACUUM updating its statistics), and is
+ *    checked against the relfilenode and the layout stamp of the build it
+ *    was taken from.  All copies of a backend together take at most
+ *    BLACKLIST_COPY_MAX_BYTES; beyond that the shared path answers.
  *
  * Non-MVCC snapshots (SnapshotSelf, SnapshotAny, dirty snapshots) and a
  * NULL snapshot always take the shared path, which covers every row whose
@@ -71,6 +76,7 @@
 #include "access/table.h"
 #include "access/reloptions.h"
 #include "access/transam.h"
+#include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_amop.h"
 #include "catalog/pg_amproc.h"
@@ -84,7 +90,7 @@
 #include "parser/parse_coerce.h"
 #include "port/pg_bitutils.h"
 #include "storage/lmgr.h"
-#include "storage/lwlock.h"
+#include "storage/procarray.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -396,6 +402,32 @@ blacklist_key_hash(Relation index, Datum key)
 }
 
 /*
+ * The 64-bit hash of a key of type `keytype`: the index's own support
+ * function if the type is (binary coercible to) the key column's, else the
+ * support function the operator family registers for that type (the
+ * cross-type members, e.g. integer and smallint keys of int8_ops, hash
+ * equal values alike).  False if the family has none.
+ */
+bool
+blacklist_key_hash_typed(Relation index, Oid keytype, Datum key, uint64 *hash)
+{
+	Oid			proc;
+
+	if (!OidIsValid(keytype) || keytype == index->rd_opcintype[0] ||
+		IsBinaryCoercible(keytype, index->rd_opcintype[0]))
+	{
+		*hash = blacklist_key_hash(index, key);
+		return true;
+	}
+	proc = get_opfamily_proc(index->rd_opfamily[0], keytype, keytype, BLACKLIST_HASH_PROC);
+	if (!OidIsValid(proc))
+		return false;
+	*hash = (uint64) DatumGetInt64(OidFunctionCall2Coll(proc, index->rd_indcollation[0],
+														key, Int64GetDatum(0)));
+	return true;
+}
+
+/*
  * Block: multiply-shift range reduction of the hash's high 32 bits.  Bits:
  * 9-bit fields of a second mix of the hash (7 per 64-bit word; probes 8 to
  * 14 come from another mix of the hash with a different constant, and so
@@ -509,7 +541,7 @@ blacklist_init_filter_page(Page page, const BlacklistMeta *meta)
 	head = BlacklistPageGetHead(page);
 	head->stamp = meta->stamp;
 	head->entries = 0;
-	((PageHeader) page)->pd_lower = BLACKLIST_FILTER_END;
+	((PageHeader) page)->pd_lower = BLACKLIST_FILTER_END(meta->blocks_per_page);
 }
 
 /*
@@ -536,7 +568,9 @@ blacklist_get_meta(Relation index)
 
 	if (meta->magic != BLACKLIST_MAGIC || meta->version != BLACKLIST_VERSION ||
 		meta->nblocks == 0 ||
-		meta->nblocks != (uint64) meta->npages * BLACKLIST_BLOCKS_PER_PAGE)
+		meta->blocks_per_page == 0 ||
+		meta->blocks_per_page > BLACKLIST_MAX_BLOCKS_PER_PAGE ||
+		meta->nblocks != (uint64) meta->npages * meta->blocks_per_page)
 		ereport(ERROR,
 				(errcode(ERRCODE_INDEX_CORRUPTED),
 				 errmsg("index \"%s\" is not a valid blacklist index",
@@ -568,10 +602,19 @@ typedef struct BlacklistCopy
 	RelFileNode node;			/* the relfilenode the copy was taken from */
 	uint64		stamp;			/* and its build */
 	uint64		nblocks;
-	uint64		c0;				/* xactCompletionCount read before copying */
 	uint64		shared_calls;	/* probes answered by the shared path */
 	uint8	   *filter;			/* nblocks * 64 bytes, or NULL */
 	Size		bytes;
+	/* the snapshot taken just before copying (see the file header) */
+	TransactionId xmax;
+	uint32		xcnt;			/* running xids, less our own transaction */
+	TransactionId *xip;
+	/* the last snapshot checked against this copy, and the verdict */
+	bool		checked;
+	TransactionId checked_xmin;
+	TransactionId checked_xmax;
+	uint32		checked_xcnt;
+	bool		checked_covers;
 } BlacklistCopy;
 
 static HTAB *blacklist_copies = NULL;
@@ -587,8 +630,13 @@ blacklist_copy_free(BlacklistCopy *c)
 		pfree(c->filter);
 		blacklist_copy_bytes -= c->bytes;
 	}
+	if (c->xip)
+		pfree(c->xip);
 	c->filter = NULL;
+	c->xip = NULL;
+	c->xcnt = 0;
 	c->bytes = 0;
+	c->checked = false;
 }
 
 static void
@@ -652,10 +700,12 @@ blacklist_copy_lookup(Relation index, bool create)
 			c->node = index->rd_node;
 			c->stamp = 0;
 			c->nblocks = 0;
-			c->c0 = 0;
 			c->shared_calls = 0;
 			c->filter = NULL;
 			c->bytes = 0;
+			c->xip = NULL;
+			c->xcnt = 0;
+			c->checked = false;
 		}
 		blacklist_last_copy = c;
 	}
@@ -668,25 +718,69 @@ blacklist_copy_lookup(Relation index, bool create)
 	return c;
 }
 
-/* does the copy cover every row `snapshot` can see?  (see the file header) */
-static inline bool
-blacklist_copy_covers(const BlacklistCopy *c, Snapshot snapshot)
+/*
+ * Does the copy cover every row `snapshot` can see?  (See the file header.)
+ * Every transaction the snapshot treats as completed must have completed
+ * before the copy's snapshot: snapshot->xmax <= copy xmax, and every xid
+ * running at the copy (other than our own transaction) that is below
+ * snapshot->xmax is also running for `snapshot`.  With the same xmin, xmax
+ * and xcnt two snapshots of one backend have the same running set (below a
+ * fixed xmax the set of running top-level xids only shrinks), so the
+ * verdict is cached on those three.
+ */
+static bool
+blacklist_copy_covers(BlacklistCopy *c, Snapshot snapshot)
 {
+	bool		covers = true;
+	uint32		i,
+				j;
+
 	if (c->filter == NULL || snapshot == NULL ||
-		snapshot->snapshot_type != SNAPSHOT_MVCC)
+		snapshot->snapshot_type != SNAPSHOT_MVCC || snapshot->takenDuringRecovery)
 		return false;
-	if (snapshot->snapXactCompletionCount == 0)
-		return IsParallelWorker();
-	return snapshot->snapXactCompletionCount <= c->c0;
+	if (c->checked && c->checked_xmin == snapshot->xmin &&
+		c->checked_xmax == snapshot->xmax && c->checked_xcnt == snapshot->xcnt)
+		return c->checked_covers;
+
+	if (TransactionIdFollows(snapshot->xmax, c->xmax))
+		covers = false;
+	for (i = 0; covers && i < c->xcnt; i++)
+	{
+		TransactionId x = c->xip[i];
+		bool		running = false;
+
+		if (!TransactionIdPrecedes(x, snapshot->xmax))
+			continue;
+		for (j = 0; j < snapshot->xcnt; j++)
+		{
+			if (TransactionIdEquals(snapshot->xip[j], x))
+			{
+				running = true;
+				break;
+			}
+		}
+		if (!running)
+			covers = false;
+	}
+	c->checked = true;
+	c->checked_xmin = snapshot->xmin;
+	c->checked_xmax = snapshot->xmax;
+	c->checked_xcnt = snapshot->xcnt;
+	c->checked_covers = covers;
+	return covers;
 }
 
 /* take a fresh copy; false if the memory bound forbids it */
 static bool
 blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 {
+	static SnapshotData snap = {SNAPSHOT_MVCC};
 	Size		bytes = (Size) meta->nblocks * BLACKLIST_BLOCK_BYTES;
+	TransactionId own = GetTopTransactionIdIfAny();
 	uint8	   *filter;
-	uint64		c0;
+	TransactionId *xip;
+	uint32		xcnt = 0;
+	uint32		i;
 	BlockNumber p;
 
 	blacklist_copy_free(c);
@@ -694,10 +788,17 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 		return false;
 	filter = MemoryContextAllocHuge(blacklist_copy_cxt, bytes);
 
-	/* C0 first, then the pages (see the file header) */
-	LWLockAcquire(ProcArrayLock, LW_SHARED);
-	c0 = ShmemVariableCache->xactCompletionCount;
-	LWLockRelease(ProcArrayLock);
+	/* the snapshot first, then the pages (see the file header) */
+	GetSnapshotData(&snap);
+	if (snap.takenDuringRecovery)
+	{
+		pfree(filter);
+		return false;
+	}
+	xip = MemoryContextAlloc(blacklist_copy_cxt, sizeof(TransactionId) * Max(snap.xcnt, 1));
+	for (i = 0; i < snap.xcnt; i++)
+		if (!TransactionIdEquals(snap.xip[i], own))
+			xip[xcnt++] = snap.xip[i];
 
 	for (p = 0; p < meta->npages; p++)
 	{
@@ -710,18 +811,22 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 		{
 			UnlockReleaseBuffer(buf);
 			pfree(filter);
+			pfree(xip);
 			return false;
 		}
-		memcpy(filter + (Size) p * BLACKLIST_BLOCKS_PER_PAGE * BLACKLIST_BLOCK_BYTES,
+		memcpy(filter + (Size) p * meta->blocks_per_page * BLACKLIST_BLOCK_BYTES,
 			   BlacklistPageBlock(page, 0),
-			   BLACKLIST_BLOCKS_PER_PAGE * BLACKLIST_BLOCK_BYTES);
+			   (Size) meta->blocks_per_page * BLACKLIST_BLOCK_BYTES);
 		UnlockReleaseBuffer(buf);
 	}
 	c->filter = filter;
 	c->bytes = bytes;
 	c->stamp = meta->stamp;
 	c->nblocks = meta->nblocks;
-	c->c0 = c0;
+	c->xmax = snap.xmax;
+	c->xcnt = xcnt;
+	c->xip = xip;
+	c->checked = false;
 	c->shared_calls = 0;
 	blacklist_copy_bytes += bytes;
 	return true;
@@ -750,7 +855,7 @@ blacklist_copy_note_insert(Relation index, const BlacklistSlot *slot)
 
 /* the shared path: one filter page through shared buffers */
 static bool
-blacklist_shared_test(Relation index, Datum key)
+blacklist_shared_test(Relation index, uint64 hash)
 {
 	bool		retried = false;
 
@@ -763,12 +868,12 @@ blacklist_shared_test(Relation index, Datum key)
 		bool		result;
 		uint64		stamp;
 
-		blacklist_slot(meta, blacklist_key_hash(index, key), &slot);
-		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / BLACKLIST_BLOCKS_PER_PAGE));
+		blacklist_slot(meta, hash, &slot);
+		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / meta->blocks_per_page));
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
 		page = BufferGetPage(buf);
 		stamp = BlacklistPageGetHead(page)->stamp;
-		result = blacklist_block_test(BlacklistPageBlock(page, slot.block % BLACKLIST_BLOCKS_PER_PAGE),
+		result = blacklist_block_test(BlacklistPageBlock(page, slot.block % meta->blocks_per_page),
 									  &slot, meta->nprobes);
 		UnlockReleaseBuffer(buf);
 		if (stamp == meta->stamp)
@@ -790,14 +895,20 @@ blacklist_index_is(Relation index)
 bool
 blacklist_may_contain(Relation index, Datum key, Snapshot snapshot)
 {
+	return blacklist_may_contain_hash(index, blacklist_key_hash(index, key), snapshot);
+}
+
+/* blacklist_may_contain for a key already hashed (blacklist_key_hash_typed) */
+bool
+blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
+{
 	const BlacklistMeta *meta = blacklist_get_meta(index);
 	BlacklistCopy *c = blacklist_copy_lookup(index, true);
+	BlacklistSlot slot;
 
 	if (c->filter && c->stamp == meta->stamp && blacklist_copy_covers(c, snapshot))
 	{
-		BlacklistSlot slot;
-
-		blacklist_slot(meta, blacklist_key_hash(index, key), &slot);
+		blacklist_slot(meta, hash, &slot);
 		return blacklist_block_test(c->filter + slot.block * BLACKLIST_BLOCK_BYTES,
 									&slot, meta->nprobes);
 	}
@@ -806,19 +917,26 @@ blacklist_may_contain(Relation index, Datum key, Snapshot snapshot)
 	if (c->shared_calls >= BLACKLIST_COPY_AFTER_CALLS +
 		(uint64) BLACKLIST_COPY_PER_PAGE * meta->npages &&
 		snapshot != NULL && snapshot->snapshot_type == SNAPSHOT_MVCC &&
-		(snapshot->snapXactCompletionCount != 0 || IsParallelWorker()))
+		!snapshot->takenDuringRecovery)
 	{
 		c->shared_calls = 0;
 		if (blacklist_copy_take(index, c, meta) && blacklist_copy_covers(c, snapshot))
 		{
-			BlacklistSlot slot;
-
-			blacklist_slot(meta, blacklist_key_hash(index, key), &slot);
+			blacklist_slot(meta, hash, &slot);
 			return blacklist_block_test(c->filter + slot.block * BLACKLIST_BLOCK_BYTES,
 										&slot, meta->nprobes);
 		}
 	}
-	return blacklist_shared_test(index, key);
+	return blacklist_shared_test(index, hash);
+}
+
+/* does this backend hold a private copy of the index's filter? */
+static bool
+blacklist_has_copy(Relation index)
+{
+	BlacklistCopy *c = blacklist_copy_lookup(index, false);
+
+	return c != NULL && c->filter != NULL;
 }
 
 /* ---------- statistics ---------- */
@@ -844,7 +962,7 @@ blacklist_scan_stats(Relation index, const BlacklistMeta *meta,
 		n += BlacklistPageGetHead(page)->entries;
 		if (measured_fpr)
 		{
-			for (i = 0; i < BLACKLIST_BLOCKS_PER_PAGE; i++)
+			for (i = 0; i < (int) meta->blocks_per_page; i++)
 			{
 				uint64		c = pg_popcount((const char *) BlacklistPageBlock(page, i),
 											BLACKLIST_BLOCK_BYTES);
@@ -886,6 +1004,25 @@ Datum
 blacklist_int8_hash(PG_FUNCTION_ARGS)
 {
 	uint64		v = (uint64) PG_GETARG_INT64(0);
+
+	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+}
+
+/* integer and smallint keys of int8_ops: the hash of the same bigint */
+PG_FUNCTION_INFO_V1(blacklist_int4_hash);
+Datum
+blacklist_int4_hash(PG_FUNCTION_ARGS)
+{
+	uint64		v = (uint64) (int64) PG_GETARG_INT32(0);
+
+	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+}
+
+PG_FUNCTION_INFO_V1(blacklist_int2_hash);
+Datum
+blacklist_int2_hash(PG_FUNCTION_ARGS)
+{
+	uint64		v = (uint64) (int64) PG_GETARG_INT16(0);
 
 	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
 }
@@ -966,15 +1103,16 @@ blacklist_probe(PG_FUNCTION_ARGS)
 	Relation	heap;
 	Relation	index = blacklist_open_for_sql(indexoid, &heap);
 	bool		result;
+	uint64		hash;
 
-	if (!IsBinaryCoercible(keytype, index->rd_opcintype[0]))
+	if (!blacklist_key_hash_typed(index, keytype, PG_GETARG_DATUM(1), &hash))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("blacklist index \"%s\" holds keys of type %s, not %s",
 						RelationGetRelationName(index),
 						format_type_be(index->rd_opcintype[0]),
 						format_type_be(keytype))));
-	result = blacklist_may_contain(index, PG_GETARG_DATUM(1), GetActiveSnapshot());
+	result = blacklist_may_contain_hash(index, hash, GetActiveSnapshot());
 	index_close(index, NoLock);
 	table_close(heap, NoLock);
 	PG_RETURN_BOOL(result);
@@ -989,8 +1127,8 @@ blacklist_index_stats(PG_FUNCTION_ARGS)
 	Relation	index = blacklist_open_for_sql(PG_GETARG_OID(0), &heap);
 	const BlacklistMeta *meta = blacklist_get_meta(index);
 	TupleDesc	tupdesc;
-	Datum		values[9];
-	bool		nulls[9] = {0};
+	Datum		values[10];
+	bool		nulls[10] = {0};
 	int64		entries;
 	double		measured,
 				fill;
@@ -1008,6 +1146,7 @@ blacklist_index_stats(PG_FUNCTION_ARGS)
 	values[6] = Float8GetDatum(fill);
 	values[7] = Float8GetDatum(blacklist_fpr_estimate(meta, entries));
 	values[8] = Float8GetDatum(measured);
+	values[9] = BoolGetDatum(blacklist_has_copy(index));
 
 	index_close(index, NoLock);
 	table_close(heap, NoLock);
