@@ -475,7 +475,7 @@ SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
 
 DROP TABLE listed_t_secret;
 DROP FUNCTION listed_f_rls_a(bigint), listed_f_rls_b(bigint), listed_f_tenants(), listed_f_tenant_hits(),
-  listed_f_owndel() CASCADE, listed_f_owndel2() CASCADE, listed_f_trig() CASCADE;
+  listed_f_owndel(), listed_f_owndel2(), listed_f_trig() CASCADE;
 DROP VIEW listed_v_tenant, listed_v_trig;
 DROP TABLE listed_t_rls, listed_t_tenant_bans, listed_t_trig, listed_t_owndel, listed_t_owndel2, listed_t_dellog, listed_t_noindex;
 DROP ROLE listed_role_a, listed_role_b;
