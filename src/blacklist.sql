@@ -47,12 +47,16 @@ CREATE OPERATOR CLASS cnid_ops
         FUNCTION 1 cnid_hash_extended(cnid, bigint);
 COMMENT ON OPERATOR CLASS cnid_ops USING blacklist IS
     'blacklist filter over cnid keys';
+COMMENT ON OPERATOR FAMILY cnid_ops USING blacklist IS
+    'blacklist filter over cnid keys';
 
 CREATE OPERATOR CLASS uscc_ops
     DEFAULT FOR TYPE uscc USING blacklist AS
         OPERATOR 1 = (uscc, uscc),
         FUNCTION 1 uscc_hash_extended(uscc, bigint);
 COMMENT ON OPERATOR CLASS uscc_ops USING blacklist IS
+    'blacklist filter over uscc keys';
+COMMENT ON OPERATOR FAMILY uscc_ops USING blacklist IS
     'blacklist filter over uscc keys';
 
 CREATE OPERATOR CLASS int8_ops
@@ -65,6 +69,8 @@ CREATE OPERATOR CLASS int8_ops
         FUNCTION 1 (smallint, smallint) blacklist_int2_hash(smallint, bigint);
 COMMENT ON OPERATOR CLASS int8_ops USING blacklist IS
     'blacklist filter over bigint keys';
+COMMENT ON OPERATOR FAMILY int8_ops USING blacklist IS
+    'blacklist filter over bigint keys (searched also with integer and smallint values)';
 
 CREATE OPERATOR CLASS text_ops
     DEFAULT FOR TYPE text USING blacklist AS
@@ -72,6 +78,8 @@ CREATE OPERATOR CLASS text_ops
         FUNCTION 1 blacklist_text_hash(text, bigint);
 COMMENT ON OPERATOR CLASS text_ops USING blacklist IS
     'blacklist filter over text (and varchar) keys; deterministic collations only';
+COMMENT ON OPERATOR FAMILY text_ops USING blacklist IS
+    'blacklist filter over text and varchar keys';
 
 CREATE FUNCTION blacklist_probe(index regclass, key anyelement) RETURNS boolean
     AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;

@@ -25,6 +25,8 @@
 
 #include "postgres.h"
 
+#include "blacklist.h"
+
 #include "access/amapi.h"
 #include "access/generic_xlog.h"
 #include "access/itup.h"
@@ -115,8 +117,6 @@ extern void blacklist_init(void);
 extern BlacklistOptions *blacklist_make_default_options(void);
 extern void blacklist_layout(int64 capacity, int bits_per_key, BlacklistMeta *meta);
 extern uint64 blacklist_key_hash(Relation index, Datum key);
-extern bool blacklist_key_hash_typed(Relation index, Oid keytype, Datum key, uint64 *hash);
-extern bool blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot);
 extern void blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot);
 extern bool blacklist_block_test(const uint8 *block, const BlacklistSlot *slot, int nprobes);
 extern bool blacklist_block_set(uint8 *block, const BlacklistSlot *slot, int nprobes);

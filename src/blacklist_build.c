@@ -27,6 +27,9 @@
 
 #include "blacklist_am.h"
 
+/* keys ahead whose filter block the build prefetches */
+#define BLACKLIST_PREFETCH_DISTANCE 16
+
 typedef struct BlacklistBuildState
 {
 	uint64	   *hashes;
@@ -119,7 +122,10 @@ blacklist_ambuild(Relation heap, Relation index, IndexInfo *indexInfo)
 		elog(ERROR, "index \"%s\" already contains data", RelationGetRelationName(index));
 	blacklist_check_key_column(index);
 
+	/* room for the rows the statistics expect, so the array rarely grows */
 	bs.size = 1024;
+	if (heap->rd_rel->reltuples > bs.size)
+		bs.size = (int64) Min(heap->rd_rel->reltuples * 1.1, (double) (MaxAllocHugeSize / sizeof(uint64)));
 	bs.n = 0;
 	bs.hashes = palloc_extended((Size) bs.size * sizeof(uint64), MCXT_ALLOC_HUGE);
 	reltuples = table_index_build_scan(heap, index, indexInfo, true, true,
@@ -137,6 +143,12 @@ blacklist_ambuild(Relation heap, Relation index, IndexInfo *indexInfo)
 	{
 		BlacklistSlot slot;
 
+#ifdef __GNUC__
+		/* the filter outgrows the caches: fetch a later key's block now */
+		if (i + BLACKLIST_PREFETCH_DISTANCE < bs.n)
+			__builtin_prefetch(filter + (((bs.hashes[i + BLACKLIST_PREFETCH_DISTANCE] >> 32) *
+										  meta.nblocks) >> 32) * BLACKLIST_BLOCK_BYTES, 1);
+#endif
 		blacklist_slot(&meta, bs.hashes[i], &slot);
 		if (blacklist_block_set(filter + slot.block * BLACKLIST_BLOCK_BYTES, &slot, meta.nprobes))
 			page_entries[slot.block / meta.blocks_per_page]++;

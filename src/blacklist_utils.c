@@ -71,7 +71,6 @@
 
 #include "access/amvalidate.h"
 #include "access/htup_details.h"
-#include "access/parallel.h"
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/reloptions.h"
@@ -89,7 +88,6 @@
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "port/pg_bitutils.h"
-#include "storage/lmgr.h"
 #include "storage/procarray.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -97,7 +95,6 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/regproc.h"
 #include "utils/selfuncs.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -458,40 +455,59 @@ blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 	}
 }
 
-bool
-blacklist_block_test(const uint8 *block, const BlacklistSlot *slot, int nprobes)
+/*
+ * A key's bits as a mask of eight 64-bit words; bit b of a block is bit
+ * b % 64 of its word b / 64 (native byte order: index pages are not
+ * portable between byte orders anyway; the hash values are).  Word-wise
+ * and branch-free: the build and inserts set bits of unpredictable keys.
+ */
+static inline void
+blacklist_mask(const BlacklistSlot *slot, int nprobes, uint64 *mask)
 {
 	int			i;
 
+	memset(mask, 0, sizeof(uint64) * (BLACKLIST_BLOCK_BYTES / 8));
 	for (i = 0; i < nprobes; i++)
-	{
-		int			b = slot->bit[i];
+		mask[slot->bit[i] >> 6] |= UINT64CONST(1) << (slot->bit[i] & 63);
+}
 
-		if ((block[b >> 3] & (1 << (b & 7))) == 0)
-			return false;
+bool
+blacklist_block_test(const uint8 *block, const BlacklistSlot *slot, int nprobes)
+{
+	uint64		mask[BLACKLIST_BLOCK_BYTES / 8];
+	uint64		miss = 0;
+	int			j;
+
+	blacklist_mask(slot, nprobes, mask);
+	for (j = 0; j < BLACKLIST_BLOCK_BYTES / 8; j++)
+	{
+		uint64		w;
+
+		memcpy(&w, block + j * 8, 8);
+		miss |= mask[j] & ~w;
 	}
-	return true;
+	return miss == 0;
 }
 
 /* sets the key's bits; true if any was not set before */
 bool
 blacklist_block_set(uint8 *block, const BlacklistSlot *slot, int nprobes)
 {
-	bool		changed = false;
-	int			i;
+	uint64		mask[BLACKLIST_BLOCK_BYTES / 8];
+	uint64		miss = 0;
+	int			j;
 
-	for (i = 0; i < nprobes; i++)
+	blacklist_mask(slot, nprobes, mask);
+	for (j = 0; j < BLACKLIST_BLOCK_BYTES / 8; j++)
 	{
-		int			b = slot->bit[i];
-		uint8		m = (uint8) (1 << (b & 7));
+		uint64		w;
 
-		if ((block[b >> 3] & m) == 0)
-		{
-			block[b >> 3] |= m;
-			changed = true;
-		}
+		memcpy(&w, block + j * 8, 8);
+		miss |= mask[j] & ~w;
+		w |= mask[j];
+		memcpy(block + j * 8, &w, 8);
 	}
-	return changed;
+	return miss != 0;
 }
 
 /*
