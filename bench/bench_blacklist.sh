@@ -39,8 +39,8 @@ for BL_N in $BL_SIZES; do
     base=$(bench_ms "DROP INDEX IF EXISTS bb_build_bt; CREATE INDEX bb_build_bt ON bb_list USING btree (id)" 3)
     bench_line "blacklist_build_$L" "$ours" "$base"
     sizes=$(psql -X -qAt -F' ' -d "$BENCH_DB" -c "SELECT pg_relation_size('bb_build_bl'), pg_relation_size('bb_build_bt'), estimated_fpr FROM blacklist_index_stats('bb_build_bl')")
-    set -- $sizes
-    bench_note "$(awk -v ms="$ours" -v n="$BL_N" -v bl="$1" -v bt="$2" -v fpr="$3" -v L="$L" \
+    read -r bl_bytes bt_bytes bl_fpr <<<"$sizes"
+    bench_note "$(awk -v ms="$ours" -v n="$BL_N" -v bl="$bl_bytes" -v bt="$bt_bytes" -v fpr="$bl_fpr" -v L="$L" \
         'BEGIN { printf "blacklist_size_%s build_ns_per_entry=%.0f bytes_per_entry=%.2f btree_bytes_per_entry=%.2f estimated_fpr=%.4f%% (goals: <= 200 ns, <= 16 bytes)", L, ms * 1e6 / n, bl / n, bt / n, fpr * 100 }')"
 
     # inserts: three lists of N rows (btree only, blacklist only, both), each

@@ -183,6 +183,12 @@ CREATE INDEX ON bl_bad USING blacklist ((k + 1));
 CREATE INDEX ON bl_bad USING blacklist (k) WHERE k > 0;
 CREATE INDEX ON bl_bad USING blacklist (k) INCLUDE (d);
 CREATE UNIQUE INDEX ON bl_bad USING blacklist (k);
+CREATE COLLATION bl_nd (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE INDEX ON bl_bad USING blacklist ((t COLLATE bl_nd));
+ALTER TABLE bl_bad ALTER COLUMN t TYPE text COLLATE bl_nd;
+CREATE INDEX ON bl_bad USING blacklist (t);
+CREATE INDEX ON bl_bad USING blacklist (t COLLATE "C");   -- fine: deterministic
+DROP COLLATION bl_nd CASCADE;
 CREATE INDEX bl_bad_btree ON bl_bad (k);
 SELECT blacklist_probe('bl_bad_btree', 1::bigint);
 SELECT blacklist_probe('bl_bad', 1::bigint);
@@ -191,6 +197,16 @@ SELECT blacklist_probe('bl_int8_k', NULL::bigint) IS NULL AS null_key;
 SELECT blacklist_probe('bl_small_k', 15000) AS int4_key, blacklist_probe('bl_small_k', 15000::smallint) AS int2_key;
 SELECT blacklist_probe('bl_text_k', 1);
 SELECT * FROM blacklist_index_stats('bl_bad_btree');
+
+-- a partitioned list: each partition has its own filter
+CREATE TABLE bl_part (k bigint, p int) PARTITION BY LIST (p);
+CREATE TABLE bl_part1 PARTITION OF bl_part FOR VALUES IN (1);
+CREATE TABLE bl_part2 PARTITION OF bl_part FOR VALUES IN (2);
+INSERT INTO bl_part SELECT g, 1 + g % 2 FROM generate_series(1, 1000) g;
+CREATE INDEX bl_part_k ON bl_part USING blacklist (k);
+SELECT blacklist_probe('bl_part1_k_idx', 2::bigint) AS in_part1, blacklist_probe('bl_part2_k_idx', 2::bigint) AS in_part2;
+SELECT blacklist_probe('bl_part_k', 2::bigint);
+DROP TABLE bl_part;
 
 -- privileges: probing reveals the list's contents
 CREATE ROLE bl_nobody;

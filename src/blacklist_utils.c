@@ -1098,6 +1098,13 @@ blacklist_open_for_sql(Oid indexoid, Relation *heap)
 		aclcheck_error(aclresult, get_relkind_objtype((*heap)->rd_rel->relkind),
 					   RelationGetRelationName(*heap));
 	index = index_open(indexoid, AccessShareLock);
+	if (index->rd_rel->relkind == RELKIND_PARTITIONED_INDEX &&
+		index->rd_indam != NULL && index->rd_indam->ambuild == blacklist_ambuild)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is a partitioned blacklist index", RelationGetRelationName(index)),
+				 errdetail("A partitioned index has no filter of its own."),
+				 errhint("Probe the blacklist index of each partition.")));
 	if (!blacklist_index_is(index))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),

@@ -8,7 +8,9 @@
 # server is stopped with `pg_ctl stop -m immediate`.  After the restart
 # (crash recovery replays the generic WAL of the filter pages), for every
 # key any session tried to insert: the probe says "maybe" wherever the key
-# is present (EXISTS) — no key missed.  Then pg_dump -Fc / pg_restore of a
+# is present (EXISTS) — no key missed.  An unlogged list's filter restarts
+# empty from its init fork.  A streaming replica replays the filter's WAL
+# and answers on hot standby.  Then pg_dump -Fc / pg_restore of a
 # database with a blacklist index gives a working index (probe true for
 # every key, a sane false-positive rate).
 # Prints "ok N - ..." / "not ok N - ..." lines; exits non-zero on a failure.
@@ -18,7 +20,8 @@ cd "$(dirname "$0")/.."
 start_cluster >/dev/null 2>&1 || { echo "not ok 1 - start a throwaway cluster"; exit 1; }
 work=$(mktemp -d /tmp/integrity-blcrash.XXXXXX)
 chmod 777 "$work"
-trap 'stop_cluster; rm -rf "$work"' EXIT
+standby=
+trap '[ -n "$standby" ] && as_owner "$PG_BINDIR/pg_ctl" -D "$standby" -m immediate -w stop >/dev/null 2>&1; stop_cluster; rm -rf "$work"' EXIT
 
 n=0 bad=0
 check() {   # check DESCRIPTION COMMAND...
@@ -66,10 +69,10 @@ check "recovery replayed committed inserts after the checkpoint" \
 
 # every key anyone tried: probe "no" never meets a present key
 cat >"$work/keys.sql" <<'SQL'
-CREATE TEMP TABLE tried AS
-SELECT (w * 1000000 + g)::bigint AS k FROM generate_series(1, 3) w, generate_series(0, 100019) g
-UNION ALL SELECT 9000000 + g FROM generate_series(1, 5000) g
-UNION ALL SELECT g FROM generate_series(1, 20000) g;
+WITH tried AS (
+  SELECT (w * 1000000 + g)::bigint AS k FROM generate_series(1, 5) w, generate_series(0, 100019) g
+  UNION ALL SELECT 9000000 + g FROM generate_series(1, 5000) g
+  UNION ALL SELECT g FROM generate_series(1, 20000) g)
 SELECT count(*) FILTER (WHERE NOT blacklist_probe('list_bl', t.k)
                           AND EXISTS (SELECT 1 FROM list l WHERE l.k = t.k)) AS missed,
        count(*) FILTER (WHERE EXISTS (SELECT 1 FROM list l WHERE l.k = t.k)) > 20000 AS some_present
@@ -85,6 +88,45 @@ check "inserts after recovery are found" \
     equals "$(val -d postgres -c "INSERT INTO list VALUES (-42)" -c "SELECT blacklist_probe('list_bl', -42::bigint)")" t
 check "stats readable after recovery" \
     equals "$(val -d postgres -c "SELECT inserted >= 20000 AND measured_fpr < 0.05 FROM blacklist_index_stats('list_bl')")" t
+
+# an unlogged list: after the crash its table is empty and its filter the
+# empty one of the init fork; it keeps working
+check "an unlogged list with a blacklist index" \
+    q -d postgres -c "CREATE UNLOGGED TABLE ulist (k bigint)" \
+      -c "CREATE INDEX ulist_bl ON ulist USING blacklist (k)" \
+      -c "INSERT INTO ulist SELECT g FROM generate_series(1, 5000) g" -c "CHECKPOINT"
+as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1
+as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null 2>&1
+check "after a crash the unlogged list is empty and its filter reset" \
+    equals "$(val -d postgres -c "SELECT count(*) FROM ulist" -c "SELECT count(*) FILTER (WHERE blacklist_probe('ulist_bl', g::bigint)) < 100 FROM generate_series(1, 5000) g")" "0
+t"
+check "the unlogged list's filter takes new rows" \
+    equals "$(val -d postgres -c "INSERT INTO ulist VALUES (77)" -c "SELECT blacklist_probe('ulist_bl', 77::bigint)")" t
+
+# a streaming replica replays the filter's WAL and answers on hot standby
+standby_dir="$CLUSTER_DIR/standby"
+sport=$(pick_port)
+check "a streaming replica (pg_basebackup)" \
+    as_owner "$PG_BINDIR/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$standby_dir" -R -X stream
+if [ -d "$standby_dir" ]; then
+    standby=$standby_dir
+    {
+        echo "port = $sport"
+        echo "hot_standby = on"
+    } >>"$standby_dir/postgresql.conf"
+    check "the replica starts" \
+        as_owner "$PG_BINDIR/pg_ctl" -D "$standby_dir" -l "$CLUSTER_DIR/standby.log" -w start
+    target=$(val -d postgres -c "INSERT INTO list SELECT 5000000 + g FROM generate_series(1, 5000) g" -c "SELECT pg_current_wal_insert_lsn()")
+    for i in $(seq 1 100); do
+        [ "$(val -p "$sport" -d postgres -c "SELECT pg_last_wal_replay_lsn() >= '$target'::pg_lsn")" = t ] && break
+        sleep 0.2
+    done
+    check "on the replica: every row of the list is maybe, new rows included" \
+        equals "$(val -p "$sport" -d postgres -c "SELECT count(*) FILTER (WHERE k > 5000000), count(*) FILTER (WHERE NOT blacklist_probe('list_bl', k)) FROM list" -F' ')" "5000 0"
+    check "on the replica: probe no => NOT EXISTS, no private copy during recovery" \
+        equals "$(val -p "$sport" -d postgres -F' ' -f "$work/keys.sql" -c "SELECT private_copy FROM blacklist_index_stats('list_bl')")" "0 t
+f"
+fi
 
 # dump and restore
 check "a database with a blacklist index on cnid and on text" \
