@@ -86,6 +86,7 @@
 #include "nodes/nodeFuncs.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
+#include "storage/predicate.h"
 #include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -934,6 +935,22 @@ decide(CallSite *site, Oid relid)
 		decide_access(e, &site->access);
 		if (!e->valid)
 			continue;
+
+		/*
+		 * Under SERIALIZABLE the EXISTS would leave a predicate lock on what
+		 * it read (the btree page where the key would be), so that a
+		 * concurrent insert of the key is a read/write conflict.  A "no"
+		 * from the filter reads nothing of the list: lock the whole list
+		 * instead, as a sequential scan would.
+		 */
+		if (OidIsValid(site->access.filter) && IsolationIsSerializable() &&
+			ActiveSnapshotSet())
+		{
+			Relation	heap = table_open(relid, NoLock);
+
+			PredicateLockRelation(heap, GetActiveSnapshot());
+			table_close(heap, NoLock);
+		}
 		stamp_now(&site->stamp);
 		site->ent = e;
 		site->serial = e->serial;
