@@ -30,7 +30,9 @@
  *      snapshot, command id, role and policy, and is the answer.  This is the
  *      only way a call may answer "not listed" without reading the list, and
  *      the filter is persistent, shared and maintained by PostgreSQL (the
- *      access method's business, not ours);
+ *      access method's business, not ours).  Under SERIALIZABLE such a "no"
+ *      reads nothing the conflict detection could see, so the list is
+ *      predicate-locked whole, as a sequential scan for the EXISTS would;
  *   2. otherwise (a "maybe", or no filter) an exact probe under the active
  *      snapshot: for a plain table that this user reads without row-level
  *      security and without inheritance children, the list's btree index on
