@@ -390,6 +390,17 @@ SELECT filter, probe_index, confirm, note, calls, filtered, probed, spi, hits,
        advice LIKE 'CREATE INDEX ON public.listed_t_noindex USING blacklist (id)%' AS advises_blacklist
   FROM listed_explain('listed_t_noindex');
 SELECT filter, probe_index, confirm, note FROM listed_explain('listed_v_tenant');
+-- a blacklist index under another deterministic collation filters too; a
+-- column under a nondeterministic collation gets no filter
+CREATE TABLE listed_t_coll (id text COLLATE "POSIX");
+INSERT INTO listed_t_coll VALUES ('A');
+CREATE INDEX listed_t_coll_bl ON listed_t_coll USING blacklist (id COLLATE "C");
+SELECT listed('A', 'listed_t_coll') AS a, listed('a', 'listed_t_coll') AS lower_a;
+SELECT filter, confirm FROM listed_explain('listed_t_coll');
+CREATE INDEX listed_t_ci_bl ON listed_t_ci USING blacklist (name COLLATE "C");
+SELECT s, listed(s, 'listed_t_ci') FROM unnest(ARRAY['zhang wei', 'Li Na', 'Wang Fang']) s ORDER BY s;
+SELECT filter, confirm FROM listed_explain('listed_t_ci');
+DROP TABLE listed_t_coll;
 SELECT probe_index, confirm, note FROM listed_explain('listed_t_names');
 -- listed_lists: tables whose first column is an identifier
 CREATE TABLE listed_t_cnids (person cnid PRIMARY KEY, valid daterange);

@@ -319,7 +319,8 @@ is_citus_table(Oid relid)
  * is the key under the key's collation and the subject type's equality (the
  * index scan the planner would choose for the EXISTS), and a valid blacklist
  * index on the key with no predicate (a partial index does not cover every
- * row).  Both are plain indexes of a plain table.
+ * row) when the key's collation is deterministic.  Both are plain indexes of
+ * a plain table.
  */
 static void
 find_indexes(ListEntry *e)
@@ -336,10 +337,10 @@ find_indexes(ListEntry *e)
 		if (ix->indisvalid && ix->indislive && ix->indisready &&
 			ix->indnkeyatts >= 1 &&
 			ix->indkey.values[0] == e->keyattno &&
-			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
-			idx->rd_indcollation[0] == e->keycoll)
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL))
 		{
 			if (!OidIsValid(e->btree) &&
+				idx->rd_indcollation[0] == e->keycoll &&
 				idx->rd_rel->relam == BTREE_AM_OID &&
 				get_op_opfamily_strategy(e->eq_opr, idx->rd_opfamily[0]) == BTEqualStrategyNumber)
 			{
@@ -348,7 +349,14 @@ find_indexes(ListEntry *e)
 				e->btree_checkxmin = ix->indcheckxmin;
 				e->btree_xmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
 			}
-			else if (!OidIsValid(e->filter) && blacklist_index_is(idx))
+			/*
+			 * The filter hashes bytes (its collation is deterministic): it
+			 * covers the EXISTS's equality whenever the key column's
+			 * collation is deterministic too, whichever that is.
+			 */
+			else if (!OidIsValid(e->filter) && blacklist_index_is(idx) &&
+					 (!OidIsValid(e->keycoll) ||
+					  get_collation_isdeterministic(e->keycoll)))
 			{
 				e->filter = RelationGetRelid(idx);
 				e->filter_checkxmin = ix->indcheckxmin;

@@ -20,7 +20,9 @@ COMMENT ON FUNCTION listed_explain(regclass) IS
 
 -- Tables that look like lists, with the indexes listed() would use: plain
 -- tables whose first column is an identifier (cnid, uscc, or a domain over
--- one), and every table that already has a blacklist index.
+-- one), and every table that already has a blacklist index.  A blacklist
+-- index counts when the subject column's collation is deterministic, a
+-- btree when it has the column's collation (as in src/listed.c).
 CREATE VIEW listed_lists AS
 SELECT c.oid::regclass AS list,
        a.attname AS subject_column,
@@ -31,11 +33,13 @@ SELECT c.oid::regclass AS list,
           JOIN pg_catalog.pg_am am ON am.oid = ic.relam
          WHERE i.indrelid = c.oid AND am.amname = 'blacklist' AND i.indkey[0] = a.attnum
            AND i.indisvalid AND i.indpred IS NULL
+           AND (a.attcollation = 0 OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+                                        WHERE co.oid = a.attcollation))
          ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
          WHERE i.indrelid = c.oid AND ic.relam = 403 AND i.indkey[0] = a.attnum
-           AND i.indisvalid AND i.indpred IS NULL
+           AND i.indcollation[0] = a.attcollation AND i.indisvalid AND i.indpred IS NULL
          ORDER BY i.indexrelid LIMIT 1) AS btree_index
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
