@@ -1,23 +1,31 @@
 # bench/bench_listed.sh — screening: listed() against EXISTS and the bare scan.
 #
 # Sourced by bench/run.sh (bench_sql, bench_ms, bench_line, bench_note).
-# 10M probe rows against lists of 10k, 1M and 10M entries; about 10% of the
-# probes are on each list (the lists are disjoint, so one probe table serves
-# all three).  Compared, in the same run:
-#   (a) the best plain plan: bigint keys, EXISTS (hash semi-join, default work_mem)
-#   (b) the common schema: varchar(18) keys, EXISTS
-#   the floor: the same scan with a trivial filter (ratio = floor / ours)
+# Every timed query runs in a new connection (bench_ms starts psql per run):
+# what is fast must be fast from a fresh session, where nothing was built
+# before — the blacklist index is persistent and shared.
 #
-# The key type (cnid by default) is set by the two definitions below — the key type and the SQL expression that turns a
-# sequence number $1 (bigint, 0 .. ~120M) into a distinct key of that type.
-# The bigint and varchar(18) baselines are derived from the same sequence
-# numbers, so every variant screens the same subjects.
+# Data: probe tables of LISTED_PROBES rows (default 10M) of cnid keys, one
+# per fraction in LISTED_FRACTIONS (default "1 10": per cent of the probes on
+# each list), and three disjoint lists, LISTED_SIZES (default
+# "10k=10000 1m=1000000 10m=10000000"), each with a btree (primary key) and a
+# blacklist index on the key.  The bigint and varchar(18) baselines use the
+# same sequence numbers (the same subjects) for the 1M list.
+#
+# Compared, serially and with 2 parallel workers, per fraction:
+#   listed_<list>_vs_floor_<f>pct_<mode>         vs the same scan with a trivial filter
+#   listed_1m_vs_bigint_exists_<f>pct_<mode>     vs bigint keys, EXISTS (hash semi-join)
+#   listed_1m_vs_varchar_exists_<f>pct_<mode>    vs varchar(18) keys, EXISTS
+# and once:
+#   listed_single_call_<largest>_vs_exists       LISTED_CALLS statements of one call each
+#   listed_plpgsql_loop_vs_exists                one-row lookups in a plpgsql loop
+#   listed_plpgsql_loop_writes_vs_exists         ... with a write per iteration
+#
+# Develop with small sizes, e.g.
+#   LISTED_PROBES=200000 LISTED_SIZES="10k=1000 1m=20000 10m=200000" BENCH_ONLY=listed make bench
 LISTED_KEY_TYPE=${LISTED_KEY_TYPE:-cnid}
 LISTED_KEY_EXPR=${LISTED_KEY_EXPR:-'cnid_from_parts((ARRAY[11,12,13,14,15,21,22,23,31,32,33,34,35,36,37,41,42,43,44,45,46,50,51,52,53,54,61,62,63,64,65,71,81,82,83])[(1 + $1 % 35)::int] * 10000 + (($1 * 7919) % 10000)::int, date '"'"'1940-01-01'"'"' + (($1 / 35) % 25000)::int, (($1 / 875000) % 1000)::int)'}
-# LISTED_KEY_TYPE=bigint with LISTED_KEY_EXPR='(($1 * 2654435761) % 1099511627776)'
-# screens bigint keys instead.
 # (distinct for $1 < 875M: region from $1 % 35, birth date and sequence from $1 / 35)
-# the bigint baseline's key and the varchar(18) text form of a key
 LISTED_BIGINT_EXPR='(($1 * 2654435761) % 1099511627776)'
 if [ "$LISTED_KEY_TYPE" = bigint ]; then
     LISTED_TEXT_EXPR="lpad(($LISTED_BIGINT_EXPR)::text, 18, '0')"
@@ -26,8 +34,12 @@ else
 fi
 
 LISTED_PROBES=${LISTED_PROBES:-10000000}
+LISTED_FRACTIONS=${LISTED_FRACTIONS:-"1 10"}
+LISTED_SIZES=${LISTED_SIZES:-"10k=10000 1m=1000000 10m=10000000"}
+LISTED_CALLS=${LISTED_CALLS:-2000}
+LISTED_LOOP=${LISTED_LOOP:-100000}
 
-bench_note "listed: generating $LISTED_PROBES probe rows and lists of 10k, 1M, 10M entries (key type $LISTED_KEY_TYPE)"
+bench_note "listed: $LISTED_PROBES probe rows per fraction ($LISTED_FRACTIONS %), lists $LISTED_SIZES (key type $LISTED_KEY_TYPE)"
 gen_start=$(date +%s)
 bench_sql "
 CREATE FUNCTION bench_listed_key(bigint) RETURNS $LISTED_KEY_TYPE
@@ -37,77 +49,136 @@ CREATE FUNCTION bench_listed_bigint(bigint) RETURNS bigint
 CREATE FUNCTION bench_listed_text(bigint) RETURNS varchar(18)
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS \$f\$SELECT $LISTED_TEXT_EXPR\$f\$;
 "
-# sequence numbers: [0,10k) list 10k, [10k,1.01M) list 1M, [1.01M,11.01M) list 10M, beyond: nobody
-bench_sql "
-SELECT setseed(0.1234);
-CREATE UNLOGGED TABLE bench_listed_seq AS
-SELECT CASE WHEN r < 0.1 THEN (random() * 9999)::bigint
-            WHEN r < 0.2 THEN 10000 + (random() * 999999)::bigint
-            WHEN r < 0.3 THEN 1010000 + (random() * 9999999)::bigint
-            ELSE 11010000 + (random() * 99999999)::bigint END AS i
-  FROM (SELECT random() AS r FROM generate_series(1, $LISTED_PROBES)) g;
-"
-bench_sql "
-CREATE UNLOGGED TABLE bench_listed_probes AS SELECT bench_listed_key(i) AS k FROM bench_listed_seq;
-CREATE UNLOGGED TABLE bench_listed_probes_b AS SELECT bench_listed_bigint(i) AS k FROM bench_listed_seq;
-CREATE UNLOGGED TABLE bench_listed_probes_v AS SELECT bench_listed_text(i) AS k FROM bench_listed_seq;
-DROP TABLE bench_listed_seq;
-"
-for spec in "10k 0 10000" "1m 10000 1000000" "10m 1010000 10000000"; do
-    set -- $spec
+
+# the lists: consecutive, disjoint ranges of sequence numbers
+lists=() ; start=0 ; largest=
+for spec in $LISTED_SIZES; do
+    name=${spec%%=*}; n=${spec#*=}
+    lists+=("$name:$start:$n")
+    t0=$(date +%s%N)
     bench_sql "
-CREATE UNLOGGED TABLE bench_listed_$1 AS
-  SELECT bench_listed_key(i) AS k FROM generate_series($2::bigint, $2::bigint + $3 - 1) i;
-ALTER TABLE bench_listed_$1 ADD PRIMARY KEY (k);"
+CREATE UNLOGGED TABLE bench_listed_$name AS
+  SELECT bench_listed_key(i) AS k FROM generate_series($start::bigint, $start::bigint + $n - 1) i;
+ALTER TABLE bench_listed_$name ADD PRIMARY KEY (k);"
+    t1=$(date +%s%N)
+    bench_sql "CREATE INDEX bench_listed_${name}_bl ON bench_listed_$name USING blacklist (k)"
+    t2=$(date +%s%N)
+    bench_note "listed_$name: $n entries; btree build $(( (t1 - t0) / 1000000 )) ms (with the table), blacklist index build $(( (t2 - t1) / 1000000 )) ms, $(psql -X -At -d "$BENCH_DB" -c "SELECT pg_relation_size('bench_listed_${name}_bl')") bytes"
+    [ "$name" = 1m ] && { m_start=$start; m_n=$n; }
+    largest=$name
+    start=$((start + n))
 done
+nobody=$start
+[ -n "${m_n:-}" ] || { echo "bench_listed: LISTED_SIZES needs a list named 1m" >&2; return 1 2>/dev/null || exit 1; }
 bench_sql "
 CREATE UNLOGGED TABLE bench_listed_1m_b AS
-  SELECT bench_listed_bigint(i) AS k FROM generate_series(10000::bigint, 1009999) i;
+  SELECT bench_listed_bigint(i) AS k FROM generate_series($m_start::bigint, $m_start::bigint + $m_n - 1) i;
 ALTER TABLE bench_listed_1m_b ADD PRIMARY KEY (k);
 CREATE UNLOGGED TABLE bench_listed_1m_v AS
-  SELECT bench_listed_text(i) AS k FROM generate_series(10000::bigint, 1009999) i;
+  SELECT bench_listed_text(i) AS k FROM generate_series($m_start::bigint, $m_start::bigint + $m_n - 1) i;
 ALTER TABLE bench_listed_1m_v ADD PRIMARY KEY (k);"
-bench_sql "VACUUM ANALYZE bench_listed_probes, bench_listed_probes_b, bench_listed_probes_v,
-  bench_listed_10k, bench_listed_1m, bench_listed_10m, bench_listed_1m_b, bench_listed_1m_v;
-"
+
+# probes: per fraction f, f% of the probes on each list, the rest on nobody
+for f in $LISTED_FRACTIONS; do
+    cases="" ; acc=0
+    for l in "${lists[@]}"; do
+        IFS=: read -r name s n <<<"$l"
+        acc=$((acc + f))
+        cases="$cases WHEN r < $acc / 100.0 THEN $s + (random() * ($n - 1))::bigint"
+    done
+    bench_sql "
+SELECT setseed(0.1234);
+CREATE UNLOGGED TABLE bench_listed_seq AS
+SELECT CASE $cases ELSE $nobody + (random() * 99999999)::bigint END AS i
+  FROM (SELECT random() AS r FROM generate_series(1, $LISTED_PROBES)) g;
+CREATE UNLOGGED TABLE bench_listed_p$f AS SELECT bench_listed_key(i) AS k FROM bench_listed_seq;
+CREATE UNLOGGED TABLE bench_listed_p${f}_b AS SELECT bench_listed_bigint(i) AS k FROM bench_listed_seq;
+CREATE UNLOGGED TABLE bench_listed_p${f}_v AS SELECT bench_listed_text(i) AS k FROM bench_listed_seq;
+DROP TABLE bench_listed_seq;"
+    bench_sql "VACUUM ANALYZE bench_listed_p$f, bench_listed_p${f}_b, bench_listed_p${f}_v"
+done
+bench_sql "VACUUM ANALYZE $(for l in "${lists[@]}"; do printf 'bench_listed_%s, ' "${l%%:*}"; done) bench_listed_1m_b, bench_listed_1m_v"
 bench_note "listed: data generated in $(( $(date +%s) - gen_start )) s"
 
-# warm the caches (and set hint bits) once
-bench_sql "SELECT count(*) FROM bench_listed_probes; SELECT count(*) FROM bench_listed_probes_b;
-           SELECT count(*) FROM bench_listed_probes_v"
-
 # correctness first: the counts agree with EXISTS
-for l in 10k 1m 10m; do
-    ours=$(psql -X -At -d "$BENCH_DB" -c "SELECT count(*) FROM bench_listed_probes WHERE listed(k, 'bench_listed_$l')")
-    theirs=$(psql -X -At -d "$BENCH_DB" -c "SELECT count(*) FROM bench_listed_probes p WHERE EXISTS (SELECT 1 FROM bench_listed_$l l WHERE l.k = p.k)")
-    bench_note "listed_$l: $ours of $LISTED_PROBES probes listed (EXISTS: $theirs)"
-    [ "$ours" = "$theirs" ] || { echo "listed() disagrees with EXISTS on bench_listed_$l" >&2; return 1 2>/dev/null || exit 1; }
+for f in $LISTED_FRACTIONS; do
+    for l in "${lists[@]}"; do
+        name=${l%%:*}
+        ours=$(psql -X -At -d "$BENCH_DB" -c "SELECT count(*) FROM bench_listed_p$f WHERE listed(k, 'bench_listed_$name')")
+        theirs=$(psql -X -At -d "$BENCH_DB" -c "SELECT count(*) FROM bench_listed_p$f p WHERE EXISTS (SELECT 1 FROM bench_listed_$name l WHERE l.k = p.k)")
+        bench_note "listed_$name, $f%: $ours of $LISTED_PROBES probes listed (EXISTS: $theirs)"
+        [ "$ours" = "$theirs" ] || { echo "listed() disagrees with EXISTS on bench_listed_$name" >&2; return 1 2>/dev/null || exit 1; }
+    done
 done
 
-floor=$(bench_ms "SELECT count(*) FROM bench_listed_probes WHERE k IS NOT NULL")
-for l in 10k 1m 10m; do
-    ours=$(bench_ms "SELECT count(*) FROM bench_listed_probes WHERE listed(k, 'bench_listed_$l')")
-    [ "$l" = 1m ] && ours_1m=$ours
-    bench_line "listed_${l}_vs_floor" "$ours" "$floor"
-done
-bigint_1m=$(bench_ms "SELECT count(*) FROM bench_listed_probes_b p WHERE EXISTS (SELECT 1 FROM bench_listed_1m_b l WHERE l.k = p.k)")
-bench_line listed_1m_vs_bigint_exists "$ours_1m" "$bigint_1m"
-varchar_1m=$(bench_ms "SELECT count(*) FROM bench_listed_probes_v p WHERE EXISTS (SELECT 1 FROM bench_listed_1m_v l WHERE l.k = p.k)")
-bench_line listed_1m_vs_varchar_exists "$ours_1m" "$varchar_1m"
-
-# build cost and size of the in-memory index (serial builds; the second one
-# of a session is reported, the first pays the process's page faults)
-for l in 10k 1m 10m; do
-    psql -X -At -F ' ' -d "$BENCH_DB" \
-        -c "SET integrity.listed_build_threshold = 0" -c "SET max_parallel_workers_per_gather = 0" \
-        -c "SELECT listed(k, 'bench_listed_$l') FROM bench_listed_probes LIMIT 1" \
-        -c "SELECT listed(k, 'bench_listed_$l') FROM bench_listed_probes LIMIT 1" \
-        -c "SELECT rows, round(build_ms::numeric * 1e6 / rows, 1), round(bytes::numeric / rows, 1) FROM listed_last_build()" \
-        | tail -1 | while read -r rows ns bytes; do
-            bench_note "listed_$l build: $rows entries, $ns ns/entry, $bytes bytes/entry"
+# the timed runs, each in a fresh session, serial and parallel
+for f in $LISTED_FRACTIONS; do
+    bench_sql "SELECT count(*) FROM bench_listed_p$f; SELECT count(*) FROM bench_listed_p${f}_b; SELECT count(*) FROM bench_listed_p${f}_v"
+    for mode in serial parallel; do
+        if [ $mode = serial ]; then set_par="SET max_parallel_workers_per_gather = 0;"
+        else set_par="SET max_parallel_workers_per_gather = 2;"; fi
+        floor=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p$f WHERE k IS NOT NULL")
+        for l in "${lists[@]}"; do
+            name=${l%%:*}
+            ours=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p$f WHERE listed(k, 'bench_listed_$name')")
+            [ "$name" = 1m ] && ours_1m=$ours
+            bench_line "listed_${name}_vs_floor_${f}pct_$mode" "$ours" "$floor"
         done
+        base=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p${f}_b p WHERE EXISTS (SELECT 1 FROM bench_listed_1m_b l WHERE l.k = p.k)")
+        bench_line "listed_1m_vs_bigint_exists_${f}pct_$mode" "$ours_1m" "$base"
+        base=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p${f}_v p WHERE EXISTS (SELECT 1 FROM bench_listed_1m_v l WHERE l.k = p.k)")
+        bench_line "listed_1m_vs_varchar_exists_${f}pct_$mode" "$ours_1m" "$base"
+    done
 done
 
-bench_sql "DROP TABLE bench_listed_probes, bench_listed_probes_b, bench_listed_probes_v,
-  bench_listed_10k, bench_listed_1m, bench_listed_10m, bench_listed_1m_b, bench_listed_1m_v;
+# single calls: LISTED_CALLS statements of one call each (half of the keys
+# listed) against the largest list, vs the same EXISTS; one session each
+f1=${LISTED_FRACTIONS%% *}
+calls_file=$(mktemp /tmp/bench_listed_calls.XXXXXX)
+psql -X -At -d "$BENCH_DB" -c "
+SELECT format('SELECT listed(%L::$LISTED_KEY_TYPE, ''bench_listed_$largest'');', k)
+  FROM (SELECT k FROM bench_listed_$largest ORDER BY k LIMIT $LISTED_CALLS / 2) a
+UNION ALL
+SELECT format('SELECT listed(%L::$LISTED_KEY_TYPE, ''bench_listed_$largest'');', k)
+  FROM (SELECT k FROM bench_listed_p$f1 p WHERE NOT EXISTS (SELECT 1 FROM bench_listed_$largest l WHERE l.k = p.k) LIMIT $LISTED_CALLS / 2) b" >"$calls_file"
+sed -e "s/^SELECT listed(\(.*\)::$LISTED_KEY_TYPE, 'bench_listed_$largest');/SELECT EXISTS (SELECT 1 FROM bench_listed_$largest l WHERE l.k = \1::$LISTED_KEY_TYPE);/" \
+    "$calls_file" >"$calls_file.exists"
+run_file() {   # best of 3 wall times in ms of psql -f FILE
+    local best= i t0 t1 t
+    for i in 1 2 3; do
+        t0=$(date +%s%N); psql -X -q -d "$BENCH_DB" -f "$1" >/dev/null; t1=$(date +%s%N)
+        t=$(( (t1 - t0) / 1000 ))
+        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+    done
+    awk -v t="$best" 'BEGIN { printf "%.1f", t / 1000 }'
+}
+ours=$(run_file "$calls_file")
+base=$(run_file "$calls_file.exists")
+bench_line "listed_single_call_${largest}_vs_exists" "$ours" "$base"
+rm -f "$calls_file" "$calls_file.exists"
+
+# one-row lookups in a plpgsql loop (simple expressions), without and with
+# a write per iteration, against the 1M list's btree
+loop() {   # loop LOOKUP WRITE
+    echo "DO \$\$DECLARE r boolean; subj $LISTED_KEY_TYPE; keys $LISTED_KEY_TYPE[];
+BEGIN
+  keys := ARRAY(SELECT p.k FROM bench_listed_p$f1 p LIMIT 1000);
+  FOR i IN 1..$LISTED_LOOP LOOP
+    subj := keys[1 + i % 1000];
+    r := $1;
+    $2
+  END LOOP;
+END \$\$"
+}
+bench_sql "CREATE UNLOGGED TABLE bench_listed_log (i int)"
+ours=$(bench_ms "$(loop "listed(subj, 'bench_listed_1m')" "")")
+base=$(bench_ms "$(loop "EXISTS (SELECT 1 FROM bench_listed_1m l WHERE l.k = subj)" "")")
+bench_line listed_plpgsql_loop_vs_exists "$ours" "$base"
+ours=$(bench_ms "TRUNCATE bench_listed_log; $(loop "listed(subj, 'bench_listed_1m')" "INSERT INTO bench_listed_log VALUES (i);")")
+base=$(bench_ms "TRUNCATE bench_listed_log; $(loop "EXISTS (SELECT 1 FROM bench_listed_1m l WHERE l.k = subj)" "INSERT INTO bench_listed_log VALUES (i);")")
+bench_line listed_plpgsql_loop_writes_vs_exists "$ours" "$base"
+
+bench_sql "DROP TABLE bench_listed_log, bench_listed_1m_b, bench_listed_1m_v,
+  $(for f in $LISTED_FRACTIONS; do printf 'bench_listed_p%s, bench_listed_p%s_b, bench_listed_p%s_v, ' "$f" "$f" "$f"; done)
+  $(for l in "${lists[@]}"; do printf 'bench_listed_%s, ' "${l%%:*}"; done | sed 's/, $//');
   DROP FUNCTION bench_listed_key(bigint), bench_listed_bigint(bigint), bench_listed_text(bigint)"

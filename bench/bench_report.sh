@@ -66,8 +66,8 @@ base=$(bench_ms "$plain_portraits" 2)
 bench_line report_portraits_vs_plain_sql "$ours" "$base"
 
 # 4. plain SQL: EXISTS against the blacklist instead of listed()
-plain_hits=$(sed -e "s|listed(e.cnid, 'regulator.screening_list', e.hired)|EXISTS (SELECT FROM regulator.blacklist b WHERE b.subject = e.cnid AND b.valid @> e.hired)|" \
-                 -e "s|listed(e.cnid, 'regulator.screening_list', date '2024-12-31')|EXISTS (SELECT FROM regulator.blacklist b WHERE b.subject = e.cnid AND b.valid @> date '2024-12-31')|" \
+plain_hits=$(sed -e "s|listed(e.cnid, 'regulator.blacklist', e.hired)|EXISTS (SELECT FROM regulator.blacklist b WHERE b.subject = e.cnid AND b.valid @> e.hired)|" \
+                 -e "s|listed(e.cnid, 'regulator.blacklist', date '2024-12-31')|EXISTS (SELECT FROM regulator.blacklist b WHERE b.subject = e.cnid AND b.valid @> date '2024-12-31')|" \
                  -e '/^--/d' demo/report/4_blacklist_hits.sql)
 grep -q 'listed(e' <<<"$plain_hits" && { echo "bench_report: could not build the plain version of section 4" >&2; return 1; }
 ours=$(bench_ms "$(cat demo/report/4_blacklist_hits.sql)" 2)

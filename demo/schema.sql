@@ -168,12 +168,15 @@ CREATE TABLE regulator.event (
 -- dishonest debtors, institutions' own published lists.  No two entries of
 -- one person on one list may overlap in time (exclusion constraint in
 -- constraints.sql: cnid's GiST opclass, btree_gist for the text column).
+-- Subject first, validity second: the table itself is a list for
+-- listed(subject, 'regulator.blacklist', at), with a blacklist index
+-- (constraints.sql).
 CREATE TABLE regulator.blacklist (
-    id          bigint PRIMARY KEY,
     subject     cnid NOT NULL,
+    valid       daterange NOT NULL CHECK (NOT isempty(valid) AND lower(valid) IS NOT NULL),
+    id          bigint PRIMARY KEY,
     list        text NOT NULL CHECK (list IN ('industry_ban', 'dishonest_debtor', 'internal')),
     reason      text NOT NULL,
-    valid       daterange NOT NULL CHECK (NOT isempty(valid) AND lower(valid) IS NOT NULL),
     listed_by   integer              -- the institution that reported the case, if any
 );
 
@@ -384,11 +387,6 @@ ORDER BY 1
 $$;
 COMMENT ON FUNCTION regulator.explain_score(integer, integer) IS
     'the lines behind an institution''s published score for a year: norms, assessors, weights, cap, veto, total, grade, index contribution';
-
--- Every list entry for screening with listed(subject, list, at): the first
--- column is the subject, the second the validity (the contract of listed()).
-CREATE VIEW regulator.screening_list AS
-SELECT subject, valid, list, id FROM regulator.blacklist;
 
 -- ====================================================================
 -- The screening workflow (issue 12): the lists and every publication of

@@ -26,6 +26,7 @@ CREATE FUNCTION listed(subject bigint, list regclass, at date) RETURNS boolean
 COMMENT ON FUNCTION listed(bigint, regclass, date) IS
     'true if the list has a row for the subject whose validity (second column, daterange) contains the date';
 
+-- 1.0 API: since 1.1 no in-memory index is built, so this returns NULLs.
 CREATE FUNCTION listed_last_build(OUT list regclass, OUT rows bigint, OUT keys bigint,
                                   OUT bytes bigint, OUT build_ms float8,
                                   OUT calls_before bigint, OUT threshold bigint)
@@ -33,7 +34,59 @@ CREATE FUNCTION listed_last_build(OUT list regclass, OUT rows bigint, OUT keys b
     AS 'MODULE_PATHNAME', 'listed_last_build'
     LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION listed_last_build() IS
-    'diagnostics of the last in-memory list index listed() built in this session';
+    'deprecated since 1.1 (listed() builds no in-memory index any more): a row of NULLs; see listed_explain()';
+
+CREATE FUNCTION listed_explain(list regclass,
+                               OUT filter regclass, OUT probe_index regclass,
+                               OUT confirm text, OUT note text,
+                               OUT calls bigint, OUT filtered bigint, OUT probed bigint,
+                               OUT spi bigint, OUT hits bigint, OUT advice text)
+    RETURNS record
+    AS 'MODULE_PATHNAME', 'listed_explain'
+    LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION listed_explain(regclass) IS
+    'how listed() answers calls on the list for the current user (blacklist filter, btree probe or SPI) and how this session''s calls were answered';
+
+-- Tables that look like lists, with the indexes listed() would use: plain
+-- tables whose first column is an identifier (cnid, uscc, or a domain over
+-- one), and every table that already has a blacklist index.  A blacklist
+-- index counts when the subject column's collation is deterministic, a
+-- btree when it has the column's collation (as in src/listed.c).
+CREATE VIEW listed_lists AS
+SELECT c.oid::regclass AS list,
+       a.attname AS subject_column,
+       a.atttypid::regtype AS subject_type,
+       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows_estimate,
+       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+         WHERE i.indrelid = c.oid AND am.amname = 'blacklist' AND i.indkey[0] = a.attnum
+           AND i.indisvalid AND i.indpred IS NULL
+           AND (a.attcollation = 0 OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+                                        WHERE co.oid = a.attcollation))
+         ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
+       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+         WHERE i.indrelid = c.oid AND ic.relam = 403 AND i.indkey[0] = a.attnum
+           AND i.indcollation[0] = a.attcollation AND i.indisvalid AND i.indpred IS NULL
+         ORDER BY i.indexrelid LIMIT 1) AS btree_index
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a
+    ON a.attrelid = c.oid
+   AND a.attnum = (SELECT min(f.attnum) FROM pg_catalog.pg_attribute f
+                    WHERE f.attrelid = c.oid AND f.attnum > 0 AND NOT f.attisdropped)
+  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+ WHERE c.relkind = 'r'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+   AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
+   AND (coalesce(nullif(t.typbasetype, 0), t.oid) IN ('@extschema@.cnid'::regtype, '@extschema@.uscc'::regtype)
+        OR EXISTS (SELECT FROM pg_catalog.pg_index i
+                     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+                    WHERE i.indrelid = c.oid AND am.amname = 'blacklist'));
+COMMENT ON VIEW listed_lists IS
+    'tables that look like lists (first column cnid or uscc, or a blacklist index) with the blacklist and btree indexes listed() would use; blacklist_index IS NULL: screening reads the list on every call';
 
 -- listed for the identifier types (appended after src/listed.sql once the
 -- cnid and uscc types exist: the ident branch).

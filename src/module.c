@@ -1,10 +1,10 @@
 /*
  * module.c — the library's entry point: the module magic block and
- * _PG_init, which registers the settings of every concept that has any
- * (integrity.listed_build_threshold and integrity.listed_max_memory, see
- * listed.c), and the reloptions of the blacklist index access method with
- * its cache invalidation hook (blacklist_utils.c).  The prefix "integrity."
- * is not reserved: the scheme default integrity.scheme is read with current_setting(..., true), so it stays a
+ * _PG_init, which registers the cache callbacks of listed() (listed.c)
+ * and the reloptions of the blacklist index access method with its cache
+ * invalidation hook (blacklist_utils.c).  No setting is registered.  The
+ * prefix "integrity." is not reserved: the scheme default
+ * integrity.scheme is read with current_setting(..., true), so it stays a
  * free-form placeholder setting and is not registered here.
  *
  * Also what every concept shares about the server: the Chinese names the C

@@ -1,6 +1,6 @@
 -- listed(): behaviour as properties (pgTAP)
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 
 -- signatures
 SELECT has_function('listed', ARRAY['text', 'regclass'], 'listed(text, regclass) exists');
@@ -58,26 +58,35 @@ CREATE FUNCTION tap_disagree_text_bans() RETURNS bigint LANGUAGE sql AS $$
 
 SELECT cmp_ok((SELECT count(*) FROM tap_probe_ids p WHERE listed(p.k, 'tap_ids')), '>', 3000::bigint,
               'the random probes hit the list often');
-SET LOCAL integrity.listed_build_threshold = 1000000;
-SELECT is(tap_disagree_ids(), 0::bigint, 'bigint list, probing: listed() = EXISTS');
-SELECT is(tap_disagree_names(), 0::bigint, 'text list, probing: listed() = EXISTS');
-SELECT is(tap_disagree_bans(), 0::bigint, 'dated bigint list, probing: listed() = EXISTS');
-SELECT is(tap_disagree_text_bans(), 0::bigint, 'dated text list, probing: listed() = EXISTS');
-SET LOCAL integrity.listed_build_threshold = 0;
-SELECT is(tap_disagree_ids(), 0::bigint, 'bigint list, in memory: listed() = EXISTS');
-SELECT is((SELECT rows FROM listed_last_build()), (SELECT count(id) FROM tap_ids), 'the in-memory index read every row');
-SELECT is((SELECT keys FROM listed_last_build()), (SELECT count(DISTINCT id) FROM tap_ids), 'and kept each key once');
-SELECT cmp_ok((SELECT bytes::numeric / keys FROM listed_last_build()), '<=', 16::numeric,
-              'at most 16 bytes per bigint key');
-SELECT is(tap_disagree_names(), 0::bigint, 'text list, in memory: listed() = EXISTS');
-SELECT is(tap_disagree_bans(), 0::bigint, 'dated bigint list (open bounds, all inclusivities), in memory: listed() = EXISTS');
-SELECT is(tap_disagree_text_bans(), 0::bigint, 'dated text list, in memory: listed() = EXISTS');
-SET LOCAL integrity.listed_build_threshold = 500;
-SELECT is(tap_disagree_ids(), 0::bigint, 'bigint list, switching after 500 probes: listed() = EXISTS');
-SELECT is((SELECT calls_before FROM listed_last_build()), 500::bigint, 'the switch happened after 500 probes');
-SELECT is(tap_disagree_bans(), 0::bigint, 'dated list, switching after 500 probes: listed() = EXISTS');
-RESET integrity.listed_build_threshold;
-
+-- without a blacklist index: btree probes (and SPI for the view below)
+SELECT is(tap_disagree_ids(), 0::bigint, 'bigint list, btree probes: listed() = EXISTS');
+SELECT is(tap_disagree_names(), 0::bigint, 'text list, btree probes: listed() = EXISTS');
+SELECT is(tap_disagree_bans(), 0::bigint, 'dated bigint list, btree probes: listed() = EXISTS');
+SELECT is(tap_disagree_text_bans(), 0::bigint, 'dated text list, btree probes: listed() = EXISTS');
+SELECT is((SELECT filter FROM listed_explain('tap_ids')), NULL, 'no blacklist index: no filter');
+SELECT matches((SELECT advice FROM listed_explain('tap_ids')), 'USING blacklist', 'and the advice says to create one');
+-- with blacklist indexes: the filter answers "no", the btree confirms
+CREATE INDEX tap_ids_bl ON tap_ids USING blacklist (id);
+CREATE INDEX tap_names_bl ON tap_names USING blacklist (name);
+CREATE INDEX tap_bans_bl ON tap_bans USING blacklist (id);
+CREATE INDEX tap_text_bans_bl ON tap_text_bans USING blacklist (id);
+SELECT is(tap_disagree_ids(), 0::bigint, 'bigint list, blacklist filter: listed() = EXISTS');
+SELECT is((SELECT filter FROM listed_explain('tap_ids')), 'tap_ids_bl'::regclass, 'the blacklist index is the filter');
+SELECT cmp_ok((SELECT filtered FROM listed_explain('tap_ids')), '>', 0::bigint, 'and answered calls');
+SELECT is(tap_disagree_names(), 0::bigint, 'text list, blacklist filter: listed() = EXISTS');
+SELECT is(tap_disagree_bans(), 0::bigint, 'dated bigint list (open bounds, all inclusivities), blacklist filter: listed() = EXISTS');
+SELECT is(tap_disagree_text_bans(), 0::bigint, 'dated text list, blacklist filter: listed() = EXISTS');
+-- the statement's own inserts and deletes, through the filter: one
+-- statement deletes half the list and inserts new keys, then screens
+CREATE FUNCTION tap_change_and_disagree() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM tap_ids WHERE id % 2 = 0;
+  INSERT INTO tap_ids SELECT 30000 + g FROM generate_series(1, 500) g;
+  RETURN (SELECT count(*) FROM generate_series(-21000, 31000) g
+           WHERE listed(g::bigint, 'tap_ids') IS DISTINCT FROM EXISTS (SELECT 1 FROM tap_ids l WHERE l.id = g));
+END $$;
+SELECT is(tap_change_and_disagree(), 0::bigint, 'own deletes and inserts in the same function: listed() = EXISTS');
+SELECT is(tap_disagree_ids(), 0::bigint, 'and in the next statement');
 -- NULLs
 SELECT is(listed(NULL::bigint, 'tap_ids'), NULL, 'NULL subject: NULL');
 SELECT is(listed(1::bigint, 'tap_bans', NULL), NULL, 'NULL date: NULL');
@@ -121,14 +130,13 @@ SELECT throws_ok('SELECT tap_as_role_hits()', '42501', NULL, 'without SELECT on 
 GRANT SELECT ON tap_secret TO tap_listed_role;
 ALTER TABLE tap_secret ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tap_secret_own ON tap_secret FOR SELECT USING (visible_to = current_user);
-SET LOCAL integrity.listed_build_threshold = 0;
-SELECT is(tap_as_role_hits(), 1000::bigint, 'row-level security hides the other rows (in memory)');
-SELECT is(tap_as_role_disagree(), 0::bigint, 'under row-level security listed() = EXISTS (in memory)');
+SELECT is(tap_as_role_hits(), 1000::bigint, 'row-level security hides the other rows');
+SELECT is(tap_as_role_disagree(), 0::bigint, 'under row-level security listed() = EXISTS');
 SELECT is((SELECT count(*) FROM generate_series(0, 4100) g WHERE listed(g::bigint, 'tap_secret')), 4000::bigint,
           'the owner still sees every row');
-SET LOCAL integrity.listed_build_threshold = 1000000;
-SELECT is(tap_as_role_hits(), 1000::bigint, 'row-level security hides the other rows (probing)');
-RESET integrity.listed_build_threshold;
+CREATE INDEX tap_secret_bl ON tap_secret USING blacklist (id);
+SELECT is(tap_as_role_hits(), 1000::bigint, 'row-level security hides the other rows (blacklist filter, SPI confirmation)');
+SELECT is(tap_as_role_disagree(), 0::bigint, 'under row-level security with a blacklist index listed() = EXISTS');
 
 -- parallel plans give the same answers
 CREATE TABLE tap_serial AS
@@ -146,16 +154,15 @@ BEGIN
 END $$;
 SELECT matches(tap_explain($$SELECT k, listed(k, 'tap_ids') FROM tap_probe_ids WHERE listed(k, 'tap_ids')$$),
                'Gather.*Parallel Seq Scan.*listed', 'the screening runs in parallel workers');
-SET LOCAL integrity.listed_build_threshold = 0;
 SELECT is((SELECT count(*) FROM (SELECT k, listed(k, 'tap_ids') AS l FROM tap_probe_ids WHERE k IS NOT NULL) p
                     FULL JOIN tap_serial s ON s.k = p.k AND s.l = p.l
             WHERE s.k IS NULL OR p.k IS NULL),
-          0::bigint, 'parallel (in memory) = serial');
+          0::bigint, 'parallel (blacklist filter in the workers) = serial');
 SELECT is((SELECT count(*) FROM tap_probe_ids p WHERE listed(p.k, 'tap_ids')),
-          (SELECT count(*) FROM tap_serial WHERE l), 'parallel count (in memory) = serial count');
-SET LOCAL integrity.listed_build_threshold = 1000000;
-SELECT is((SELECT count(*) FROM tap_probe_ids p WHERE listed(p.k, 'tap_ids')),
-          (SELECT count(*) FROM tap_serial WHERE l), 'parallel count (probing) = serial count');
+          (SELECT count(*) FROM tap_serial WHERE l), 'parallel count (blacklist filter) = serial count');
+SELECT is((SELECT count(*) FROM tap_probe_ids p WHERE listed(p.k, 'tap_v_even')),
+          (SELECT count(*) FROM tap_probe_ids p WHERE EXISTS (SELECT 1 FROM tap_v_even v WHERE v.id = p.k)),
+          'parallel count (view, SPI in the workers) = EXISTS');
 
 SELECT * FROM finish();
 ROLLBACK;
