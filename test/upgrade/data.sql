@@ -10,3 +10,5 @@ SET enable_seqscan = off;
 SELECT id FROM up_scores WHERE s = iscore(12.50, 3, 0);
 SELECT id FROM up_scores WHERE org = '91350100M000100Y43'::uscc ORDER BY id LIMIT 3;
 SELECT count(*) FROM up_bans WHERE subject = (SELECT who FROM up_scores WHERE id = 5);
+SELECT * FROM up_portrait_rules ORDER BY year;
+SELECT * FROM up_portrait_grades ORDER BY id, year;

@@ -51,3 +51,13 @@ CREATE VIEW up_summary AS
 SELECT sum(s) AS s, avg(s) AS a, count(*) FILTER (WHERE g = 'green') AS greens,
        (integrity_index(a, scheme())).value AS idx
   FROM up_scores;
+
+-- portraits' rules stored in a column, and a view over the grade and tags
+-- (1.1 re-implements them in C and re-creates the rules' constraints)
+CREATE TABLE up_portrait_rules (year int PRIMARY KEY, rules portrait_rules NOT NULL);
+INSERT INTO up_portrait_rules VALUES (2023, make_portrait_rules()),
+    (2024, make_portrait_rules(alert_redlines => 2, watch_negative => 5.5, trend_months => 6));
+CREATE VIEW up_portrait_grades AS
+SELECT s.id, r.year, portrait_grade(s.p, timestamptz '2024-06-30 00:00+00', r.rules) AS grade,
+       portrait_tags(s.p, timestamptz '2024-06-30 00:00+00', r.rules) AS tags
+  FROM up_scores s, up_portrait_rules r;
