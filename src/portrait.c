@@ -22,6 +22,12 @@
  *     portrait_events, portrait_redlines, portrait_first, portrait_last,
  *     portrait_dimension_points, portrait_dimension_events,
  *     portrait_dimension_count
+ *   risk: portrait_tags, portrait_grade (text), portrait_risk (the enum
+ *     risk_grade), under the rules of the domain portrait_rules
+ *
+ * Points are bounded as iscore's are: the positive points of all dimensions
+ * together, and the negative ones, each within +/-9999999999999999.99, so
+ * every sum a reader prints fits (PORTRAIT_MAX_CENTS below).
  *
  * Memory layout of a portrait value (also the aggregate state; never sent on
  * the wire — send/recv use an explicit, versioned, network-order format):
@@ -33,7 +39,7 @@
  *
  * Rows that hit an existing dimension and month update the state in place
  * (it lives in the aggregate context, AggCheckCallContext); when it must
- * grow, a larger copy with a little spare room is made in the per-row
+ * grow, a larger copy (filling its allocator chunk) is made in the per-row
  * context and returned, and the executor copies it into the aggregate
  * context and frees the old state itself — so the old state is never
  * repalloc'd or freed here (that would be a double free).  portrait_final, portrait_in, portrait_recv and portrait_combine
