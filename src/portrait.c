@@ -60,6 +60,8 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "nodes/nodes.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -79,12 +81,12 @@
 #define PORTRAIT_MAX_TREND_MONTHS 1200
 
 /*
- * Room of a new aggregate state: a typical subject's dimensions and months
+ * Room of a new aggregate state (not in a partial aggregate, see
+ * partial_aggregate): a typical subject's dimensions and months
  * (about six dimensions of the eight default modules, nine or ten months:
- * 0.4 kB), so that most states are allocated once and never grow — growing
- * copies the state and leaves the smaller chunk behind in the aggregate
- * context, which with hundreds of thousands of groups cost more memory than
- * the states themselves.
+ * 0.4 kB), so that most states are allocated once and never grow: growing
+ * copies the state twice (here, then the executor into the aggregate
+ * context) and leaves the smaller chunk behind in the aggregate context.
  */
 #define PORTRAIT_INITIAL_DIMS	6
 #define PORTRAIT_INITIAL_MONTHS	10
@@ -1262,14 +1264,26 @@ find_month(Portrait p, int32 month, bool *found)
 }
 
 /*
- * Capacities for a state of at least the given ones, filling the memory
- * chunk that palloc hands out for it anyway (AllocSet rounds small requests
- * up to a power of two): the spare bytes become month slots and dimension
- * slots with name room, alternately, so a state grows less often and takes
- * no more memory in the aggregate context.  (A parallel worker's partial
- * state carries the spare bytes to the leader; the final function and
- * combine return the compact form.)
+ * Two ways to size a state.  Where the final function follows (a serial
+ * or a finalizing aggregate, a window), a new state has room for a typical
+ * subject and every state fills the memory chunk that palloc hands out for
+ * it anyway (AllocSet rounds small requests up to a power of two): the
+ * spare bytes become month slots and dimension slots with name room, so a
+ * state grows rarely and takes no more memory in the aggregate context.
+ * A parallel worker's partial aggregate, though, hands its states on as
+ * they are — through the tuple queue, sorted, combined — so there every
+ * spare byte is paid for again: those states start small and grow by a
+ * little each time (more copies, smaller states; measured, the better
+ * trade there).
  */
+static inline bool
+partial_aggregate(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+		DO_AGGSPLIT_SKIPFINAL(((AggState *) fcinfo->context)->aggsplit);
+}
+
+/* capacities at least the given ones, filling their allocator chunk */
 static void
 fill_capacities(int *dc, int *mc, int *nc, int namelen)
 {
@@ -1305,7 +1319,7 @@ fill_capacities(int *dc, int *mc, int *nc, int namelen)
  * one more month, then whatever fills the chunk.
  */
 static Portrait
-portrait_grow(Portrait p, int newlen, bool newmonth)
+portrait_grow(Portrait p, int newlen, bool newmonth, bool fill)
 {
 	int			dc = p->dimcap,
 				nc = p->namecap,
@@ -1318,7 +1332,8 @@ portrait_grow(Portrait p, int newlen, bool newmonth)
 		if (p->namelen + newlen > nc)
 			nc = Min(PORTRAIT_MAX_DIMS * PORTRAIT_MAX_NAME, p->namelen + 3 * newlen);
 	}
-	fill_capacities(&dc, &mc, &nc, Max(newlen, p->ndims > 0 ? p->namelen / p->ndims : 0));
+	if (fill)
+		fill_capacities(&dc, &mc, &nc, Max(newlen, p->ndims > 0 ? p->namelen / p->ndims : 0));
 	return portrait_copy(p, dc, mc, nc);
 }
 
@@ -1327,6 +1342,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 {
 	MemoryContext aggctx;
 	bool		in_agg = AggCheckCallContext(fcinfo, &aggctx) != 0;
+	bool		partial = in_agg && partial_aggregate(fcinfo);
 	Portrait	p;
 	struct varlena *dimv;
 	const char *name;
@@ -1398,11 +1414,17 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 
 	if (PG_ARGISNULL(0))
 	{
-		int			dc = PORTRAIT_INITIAL_DIMS,
-					mc = PORTRAIT_INITIAL_MONTHS,
-					nc = PORTRAIT_INITIAL_DIMS * len;
+		int			dc = 2,
+					mc = 2,
+					nc = 2 * len;
 
-		fill_capacities(&dc, &mc, &nc, len);
+		if (!partial)
+		{
+			dc = PORTRAIT_INITIAL_DIMS;
+			mc = PORTRAIT_INITIAL_MONTHS;
+			nc = PORTRAIT_INITIAL_DIMS * len;
+			fill_capacities(&dc, &mc, &nc, len);
+		}
 		p = portrait_alloc(dc, mc, nc);
 		p->first = p->last = at;
 		p->flags = PORTRAIT_FLAG_SMALL;		/* no dimension yet */
@@ -1466,7 +1488,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 	/* grow if needed: a new copy in the per-row context, moved by the executor */
 	if ((!dfound && (p->ndims == p->dimcap || p->namelen + len > p->namecap)) ||
 		(!mfound && p->nmonths == p->monthcap))
-		p = portrait_grow(p, dfound ? 0 : len, !mfound);
+		p = portrait_grow(p, dfound ? 0 : len, !mfound, !partial);
 
 	if (!dfound)
 	{
