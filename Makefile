@@ -2,7 +2,9 @@
 #
 # The extension script is assembled from one SQL fragment per concept,
 # src/<concept>.sql, in the order of CONCEPTS (later concepts use earlier
-# ones), next to the C file of the same name.
+# ones), next to the C file of the same name.  src/catalog.sql comes last:
+# the comments of 1.0's objects and the move of internal helpers into the
+# schema integrity_internal (a rule over the whole catalogue).
 #
 # Released versions are frozen: upgrade/integrity--1.0.sql is the script
 # 1.0 shipped with and is never edited.  Every change to the extension's SQL
@@ -15,13 +17,13 @@ EXTENSION  = integrity
 EXTVERSION = 1.1
 MODULE_big = integrity
 
-CONCEPTS  = iscore scheme redline assessment index cnid uscc listed portrait
+CONCEPTS  = iscore scheme redline assessment index cnid uscc normalize blacklist listed portrait screening catalog
 SQL_PARTS = $(wildcard $(foreach c,$(CONCEPTS),src/$(c).sql))
 OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 UPGRADE_PARTS = $(sort $(wildcard upgrade/1.0--1.1/*.sql))
 
-DATA       = upgrade/$(EXTENSION)--1.0.sql
+DATA       = upgrade/$(EXTENSION)--1.0.sql upgrade/$(EXTENSION)--1.0.control
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--1.0--1.1.sql
 EXTRA_CLEAN = $(DATA_built)
 

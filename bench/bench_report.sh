@@ -75,4 +75,5 @@ base=$(bench_ms "$plain_hits" 2)
 bench_line report_blacklist_hits_vs_exists "$ours" "$base"
 
 BENCH_DB=$saved_db
-psql -X -q -d postgres -c "DROP DATABASE $report_db" >/dev/null
+# the province database stays for bench/bench_warnings.sh, which drops it
+[ -n "${BENCH_ONLY:-}" ] && psql -X -q -d postgres -c "DROP DATABASE $report_db" >/dev/null

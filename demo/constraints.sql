@@ -4,8 +4,8 @@
 
 ALTER TABLE regulator.assessment
     ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution,
-    ADD FOREIGN KEY (year) REFERENCES regulator.scheme_year,
-    ADD FOREIGN KEY (indicator) REFERENCES regulator.indicator;
+    ADD FOREIGN KEY (year) REFERENCES regulator.assessment_year,
+    ADD FOREIGN KEY (indicator) REFERENCES regulator.norm;
 
 ALTER TABLE regulator.employee
     ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution;
@@ -34,5 +34,21 @@ ALTER TABLE regulator.feedback
 CREATE INDEX feedback_institution_at_idx ON regulator.feedback (institution_id, at);
 CREATE INDEX feedback_employee_idx ON regulator.feedback (employee_id) WHERE employee_id IS NOT NULL;
 
-ANALYZE regulator.institution, regulator.scheme_year, regulator.indicator, regulator.assessment,
-        regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback;
+ALTER TABLE regulator.client
+    ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution;
+ALTER TABLE regulator.loan
+    ADD FOREIGN KEY (client_id) REFERENCES regulator.client,
+    ADD FOREIGN KEY (officer_id) REFERENCES regulator.employee;
+CREATE INDEX loan_officer_idx ON regulator.loan (officer_id, client_id);
+ALTER TABLE regulator.account
+    ADD FOREIGN KEY (employee_id) REFERENCES regulator.employee,
+    ADD FOREIGN KEY (client_id) REFERENCES regulator.client;
+ALTER TABLE regulator.transfer
+    ADD FOREIGN KEY (from_account) REFERENCES regulator.account,
+    ADD FOREIGN KEY (to_account) REFERENCES regulator.account;
+CREATE INDEX transfer_at_idx ON regulator.transfer USING brin (at);
+
+ANALYZE regulator.institution, regulator.assessment_year, regulator.scheme_version, regulator.norm,
+        regulator.indicator_version, regulator.assessment,
+        regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback,
+        regulator.client, regulator.loan, regulator.account, regulator.transfer, regulator.warning_rule;

@@ -161,11 +161,14 @@ BEGIN
 
     RAISE NOTICE 'generate: institutions done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
     ---------------------------------------------------------------- schemes
-    INSERT INTO regulator.scheme_year VALUES
-        (2022, scheme(), date '2022-01-15'),
-        (2023, scheme(), date '2023-01-15'),
+    INSERT INTO regulator.assessment_year
+    SELECT y, make_date(y + 1, 1, 31) FROM generate_series(first_year, last_year) y;
+    INSERT INTO regulator.scheme_version (id, rules, effective, published, note) VALUES
+        (1, scheme(), daterange(make_date(first_year, 1, 1), date '2024-01-01'), make_date(first_year, 1, 15),
+         'the default rules'),
         -- 2024: the third party's weight raised at the inspection team's expense
-        (2024, scheme(w_self => 0.2, w_inspection => 0.4, w_third_party => 0.4), date '2024-01-15');
+        (2, scheme(w_self => 0.2, w_inspection => 0.4, w_third_party => 0.4), daterange('2024-01-01', NULL),
+         date '2024-01-15', 'third party 0.4, inspection 0.4');
 
     ---------------------------------------------------------------- assessments
     -- each assessor scores each norm: basic points near quality x full marks
@@ -194,7 +197,8 @@ BEGIN
     FROM gen_inst g
     CROSS JOIN generate_series(first_year, last_year) y
     CROSS JOIN (VALUES (1, 'self', 0.035), (2, 'inspection', -0.01), (3, 'third_party', -0.02)) w(k, who, bias)
-    CROSS JOIN (SELECT i.*, row_number() OVER (ORDER BY item, norm) AS ord FROM regulator.indicator i) ind
+    CROSS JOIN LATERAL (SELECT i.*, row_number() OVER (ORDER BY item, norm) AS ord
+                        FROM regulator.indicator_year i WHERE i.year = y) ind
     LEFT JOIN gen_redline rl ON rl.i = g.i AND rl.year = y
     -- some small lenders were not visited by the third party that year
     WHERE NOT (who = 'third_party' AND g.sector = 'private_lending'
@@ -277,14 +281,15 @@ BEGIN
     SELECT r.employee_id * 64 + 63, r.employee_id, '黑名单', -30.00,
            (r.red_on + 29 + time '10:00') AT TIME ZONE 'Asia/Shanghai', 'discipline_inspection'
     FROM gen_red r;
-    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
     SELECT 2 * r.employee_id, r.cnid, 'industry_ban', '红线: 重大违规, 禁止从业',
            daterange(r.red_on + 30, (r.red_on + 30 + make_interval(years => 3 + (r.employee_id % 3)::int))::date),
-           r.institution_id
+           r.institution_id, regulator.first_publication(r.red_on + 30)
     FROM gen_red r;
-    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
     SELECT 2 * r.employee_id + 1, r.cnid, 'internal', '清廉积分黑名单公示',
-           daterange(r.red_on + 30, (r.red_on + 30 + interval '2 years')::date), r.institution_id
+           daterange(r.red_on + 30, (r.red_on + 30 + interval '2 years')::date), r.institution_id,
+           regulator.first_publication(r.red_on + 30)
     FROM gen_red r;
 
     RAISE NOTICE 'generate: red lines done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
@@ -304,18 +309,20 @@ BEGIN
         WHEN 'industry_ban' THEN (lo + make_interval(years => 3 + floor(8 * rl)::int))::date
         WHEN 'internal' THEN (lo + make_interval(years => 1 + floor(4 * rl)::int))::date
         ELSE CASE WHEN rl < 0.2 THEN NULL ELSE lo + 365 + floor(1100 * rl)::int END END;
-    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by)
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
     SELECT 1000000000000 + 2 * k, subject, list,
            CASE list WHEN 'dishonest_debtor' THEN '失信被执行人'
                      WHEN 'industry_ban' THEN (ARRAY['违规放贷, 禁止从业', '挪用客户资金, 禁止从业',
                                                      '虚构保险理赔, 禁止从业', '内幕交易, 市场禁入'])[1 + (k % 4)::int]
                      ELSE '机构内部黑名单' END,
-           daterange(lo, hi), CASE WHEN list <> 'dishonest_debtor' THEN by_inst END
+           daterange(lo, hi), CASE WHEN list <> 'dishonest_debtor' THEN by_inst END,
+           regulator.first_publication(lo)
     FROM gen_ext
     UNION ALL
     SELECT 1000000000000 + 2 * k + 1, subject, list, '再次列入',
            daterange(hi + 30 + (k % 300)::int, hi + 400 + (k % 700)::int),
-           CASE WHEN list <> 'dishonest_debtor' THEN by_inst END
+           CASE WHEN list <> 'dishonest_debtor' THEN by_inst END,
+           regulator.first_publication(hi + 30 + (k % 300)::int)
     FROM gen_ext WHERE k % 17 = 0 AND hi IS NOT NULL;
 
     RAISE NOTICE 'generate: blacklist done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
@@ -374,7 +381,266 @@ BEGIN
     WHERE f.verified AND f.at + interval '7 days' < timestamptz '2025-01-01 00:00+08'
       AND (e.left_on IS NULL OR e.left_on >= ((f.at + interval '7 days') AT TIME ZONE 'Asia/Shanghai')::date);
     RAISE NOTICE 'generate: feedback done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_screening(seed);
+    RAISE NOTICE 'generate: screening workflow done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+
+    ---------------------------------------------------------------- flows for early warning
+    CALL regulator.generate_flows(seed);
+    RAISE NOTICE 'generate: clients, loans and transfers done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
 END
 $proc$;
 COMMENT ON PROCEDURE regulator.generate(text, integer, numeric) IS
     'fill the reference model with deterministic synthetic data: scale district or province, a seed, a size factor';
+
+-- ====================================================================
+-- The screening workflow (issue 12): publications of the lists, superseded
+-- versions of entries, audited screening runs of the year's new hires and
+-- the reviews that followed them.  Called at the end of generate().
+-- ===========================================================================
+
+-- The publication that first carried an entry whose validity starts on d.
+-- Every list is published on the first of every month; the regulator kept
+-- the publications from 2021-01-01 to 2024-12-01 (the last of the data's
+-- world).  An entry decided in a month appears in the next publication;
+-- everything decided before 2021 in the first one kept, everything the data
+-- holds beyond 2024-12 (bans decided in advance) in the last one.
+CREATE FUNCTION regulator.first_publication(d date) RETURNS date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN least(date '2024-12-01', greatest(date '2021-01-01', (date_trunc('month', d) + interval '1 month')::date));
+
+CREATE PROCEDURE regulator.generate_screening(seed integer)
+LANGUAGE plpgsql AS $proc$
+DECLARE
+    m   integer;
+    lo  date;
+    hi  date;
+    run bigint;
+BEGIN
+    -- the year's new hires: about 8% of each institution's staff joined in
+    -- January to October 2024 (people not seen before, no events yet)
+    INSERT INTO regulator.employee (id, cnid, institution_id, position, hired, left_on, cadre)
+    SELECT (SELECT max(id) FROM regulator.employee) + row_number() OVER (ORDER BY i.id, k),
+           regulator.person_cnid(seed, 800000000 + i.id * 1000 + k), i.id,
+           (ARRAY['柜员', '客户经理', '信贷员', '理赔员', '会计', '综合管理'])
+               [1 + floor(6 * regulator.rnd(seed, 86, i.id * 1000 + k))::int],
+           date '2024-01-01' + floor(305 * regulator.rnd(seed, 87, i.id * 1000 + k))::int, NULL, false
+    FROM regulator.institution i
+    CROSS JOIN LATERAL generate_series(1, greatest(1, round(0.08 * i.staff))::int) k
+    ORDER BY i.id, k;
+
+    -- bans shortened by a court: about 5% of the industry bans were first
+    -- published two years longer and corrected 3-14 publications later
+    CREATE TEMP TABLE gen_court ON COMMIT DROP AS
+    SELECT b.id, (b.recorded_from + make_interval(months => 3 + floor(12 * regulator.rnd(seed, 81, b.id))::int))::date
+               AS corrected
+    FROM regulator.blacklist b
+    WHERE b.list = 'industry_ban' AND upper(b.valid) IS NOT NULL
+      AND b.recorded_from BETWEEN date '2021-02-01' AND date '2024-06-01'
+      AND regulator.rnd(seed, 80, b.id) < 0.05;
+    INSERT INTO regulator.blacklist_history (id, subject, list, reason, valid, listed_by, recorded_from, recorded_until)
+    SELECT b.id, b.subject, b.list, b.reason, daterange(lower(b.valid), (upper(b.valid) + interval '2 years')::date),
+           b.listed_by, b.recorded_from, c.corrected
+    FROM regulator.blacklist b JOIN gen_court c USING (id)
+    ORDER BY b.id;
+    UPDATE regulator.blacklist b SET recorded_from = c.corrected FROM gen_court c WHERE c.id = b.id;
+
+    -- numbers typed wrong: about 3% of the year's new hires appear on the
+    -- dishonest-debtor list in the publication of their hiring month, by
+    -- someone else's mistyped number, withdrawn two publications later
+    INSERT INTO regulator.blacklist_history (id, subject, list, reason, valid, listed_by, recorded_from, recorded_until)
+    SELECT 3000000000000 + e.id, e.cnid, 'dishonest_debtor', '失信被执行人', daterange(e.hired - 120, NULL), NULL,
+           date_trunc('month', e.hired)::date, (date_trunc('month', e.hired) + interval '2 months')::date
+    FROM regulator.employee e
+    WHERE e.hired >= date '2024-01-01' AND regulator.rnd(seed, 82, e.id) < 0.03
+    ORDER BY e.id;
+
+    -- the publications: size, additions and removals of every list, monthly
+    INSERT INTO regulator.list_publication (list, published, entries, added, removed)
+    SELECT l.name, m.p,
+           sum(coalesce(a.n, 0) - coalesce(r.n, 0)) OVER (PARTITION BY l.name ORDER BY m.p),
+           coalesce(a.n, 0), coalesce(r.n, 0)
+    FROM regulator.list l
+    CROSS JOIN LATERAL (SELECT d::date AS p FROM generate_series(date '2021-01-01', date '2024-12-01', interval '1 month') d) m
+    LEFT JOIN (SELECT x.list, x.recorded_from AS p, count(*) AS n
+               FROM (SELECT list, recorded_from FROM regulator.blacklist
+                     UNION ALL SELECT list, recorded_from FROM regulator.blacklist_history) x
+               GROUP BY 1, 2) a ON a.list = l.name AND a.p = m.p
+    LEFT JOIN (SELECT list, recorded_until AS p, count(*) AS n FROM regulator.blacklist_history GROUP BY 1, 2) r
+           ON r.list = l.name AND r.p = m.p;
+
+    -- monthly runs: at every month end of 2024 the new hires of the month are
+    -- screened against every list as published then; the reviewers decide on
+    -- the hits within days (a typed-wrong number is cleared, most true hits
+    -- confirmed, a few cleared after a court lifted the ban, some left open)
+    CREATE TEMP TABLE gen_batch (cnid cnid, ref bigint) ON COMMIT DROP;
+    FOR m IN 1..12 LOOP
+        lo := make_date(2024, m, 1);
+        hi := (lo + interval '1 month')::date - 1;
+        TRUNCATE gen_batch;
+        INSERT INTO gen_batch SELECT e.cnid, e.id FROM regulator.employee e WHERE e.hired BETWEEN lo AND hi;
+        CREATE TEMP TABLE gen_match ON COMMIT DROP AS
+            SELECT * FROM regulator.screening_matches('pg_temp.gen_batch', hi, hi, NULL);
+        INSERT INTO regulator.screening_run (ran_at, ran_by, purpose, batch, at, published,
+                                             batch_size, invalid, matches, cleared)
+        SELECT (hi + time '17:30') AT TIME ZONE 'Asia/Shanghai', 'screening_officer', 'new hires',
+               format('regulator.employee hired %s..%s', lo, hi), hi, hi,
+               (SELECT count(*) FROM gen_batch), 0, count(*), count(*) FILTER (WHERE status = 'cleared')
+        FROM gen_match
+        RETURNING id INTO run;
+        INSERT INTO regulator.screening_run_list (run_id, list, publication, entries)
+        SELECT run, p.list, p.published, p.entries
+        FROM regulator.list_publication p
+        WHERE p.published = regulator.publication_in_force(p.list, hi)
+        ORDER BY p.list;
+        INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id)
+        SELECT run, g.ref, g.subject, g.list, g.entry_id, g.valid, g.recorded_from, g.status, g.review_id
+        FROM gen_match g ORDER BY g.ref, g.list, g.entry_id;
+        INSERT INTO regulator.screening_review (subject, list, decision, reviewer, reason, reviewed_at, expires)
+        SELECT g.subject, g.list, d.decision, 'reviewer_' || (ARRAY['li', 'zhou', 'chen'])[1 + (g.entry_id % 3)::int],
+               d.reason, t.at, CASE d.decision WHEN 'cleared' THEN (t.at AT TIME ZONE 'Asia/Shanghai')::date + d.days END
+        FROM gen_match g
+        CROSS JOIN LATERAL (SELECT regulator.rnd(seed, 83, g.entry_id * 7 + g.ref::bigint) AS r) x
+        CROSS JOIN LATERAL (SELECT ((hi + 2 + floor(8 * x.r)::int) + time '10:00') AT TIME ZONE 'Asia/Shanghai' AS at) t
+        CROSS JOIN LATERAL (SELECT * FROM (VALUES
+                ('cleared', '名单号码录入错误, 发布机关已更正 (number typed wrong on the list)', 365,
+                 g.entry_id >= 3000000000000),
+                ('confirmed', '核实为同一人, 已通报用人机构 (same person, employer informed)', NULL,
+                 g.entry_id < 3000000000000 AND x.r < 0.55),
+                ('cleared', '禁业决定已被法院撤销 (ban lifted by a court)', 180,
+                 g.entry_id < 3000000000000 AND x.r >= 0.55 AND x.r < 0.7)) v(decision, reason, days, applies)
+            WHERE v.applies) d
+        WHERE g.status = 'open' AND (t.at AT TIME ZONE 'Asia/Shanghai')::date <= date '2024-12-31'
+        ORDER BY g.ref, g.list, g.entry_id;
+        DROP TABLE gen_match;
+    END LOOP;
+END
+$proc$;
+COMMENT ON PROCEDURE regulator.generate_screening(integer) IS
+    'the screening workflow''s data: corrected and withdrawn list entries, monthly publications, audited runs of the year''s new hires, reviews';
+
+-- Clients, loans, accounts and transfers for early warning (2024), with a few
+-- planted patterns and near misses recorded in regulator.planted_warning.
+-- Called at the end of regulator.generate.  Background flows never come
+-- near a rule: employees move at most 10,000 in and 15,000 out per
+-- transfer, four and six times a year, and never with a client; clients
+-- move money with everyone else.
+CREATE PROCEDURE regulator.generate_flows(seed integer)
+LANGUAGE plpgsql AS $proc$
+DECLARE
+    rate       numeric;
+    n_emp      bigint;
+BEGIN
+    SELECT count(*) INTO n_emp FROM regulator.employee;
+    -- planted cases per kind: about 3 at district scale, 1 in 2,000 staff
+    -- at province scale
+    rate := CASE WHEN n_emp < 20000 THEN 0.0006 ELSE 0.0005 END;
+
+    -- clients: one and a half per member of staff, numbered per institution
+    INSERT INTO regulator.client (id, cnid, institution_id)
+    SELECT c, regulator.person_cnid(seed, 700000000 + c), inst
+    FROM (SELECT row_number() OVER (ORDER BY i.id, k) AS c, i.id AS inst
+          FROM regulator.institution i, generate_series(1, greatest(2, round(i.staff * 1.5))::int) k) x;
+    CREATE TEMP TABLE gen_cli ON COMMIT DROP AS
+    SELECT institution_id, min(id) AS first, count(*) AS n FROM regulator.client GROUP BY institution_id;
+
+    -- loans: each credit officer in service in 2024 manages one to four
+    INSERT INTO regulator.loan (id, client_id, officer_id, amount, granted, due)
+    SELECT e.id * 8 + k, gc.first + floor(gc.n * regulator.rnd(seed, 71, e.id * 8 + k))::bigint, e.id,
+           round((50000 + 1950000 * power(regulator.rnd(seed, 72, e.id * 8 + k), 3))::numeric, -2),
+           g, g + 365 * (1 + floor(3 * regulator.rnd(seed, 74, e.id * 8 + k))::int)
+    FROM regulator.employee e
+    JOIN gen_cli gc ON gc.institution_id = e.institution_id
+    CROSS JOIN LATERAL generate_series(1, 1 + floor(4 * regulator.rnd(seed, 70, e.id))::int) k
+    CROSS JOIN LATERAL (SELECT greatest(e.hired, date '2022-01-01')
+                               + floor(900 * regulator.rnd(seed, 73, e.id * 8 + k))::int AS g) gg
+    WHERE e.position IN ('信贷员', '客户经理') AND (e.left_on IS NULL OR e.left_on > date '2024-12-31')
+      AND gg.g < date '2024-10-01';
+
+    -- accounts: employees (id = employee id), clients (1e10 + client id),
+    -- 5,000 others (2e10 + k)
+    INSERT INTO regulator.account (id, owner_kind, employee_id)
+    SELECT id, 'employee', id FROM regulator.employee;
+    INSERT INTO regulator.account (id, owner_kind, client_id)
+    SELECT 10000000000 + id, 'client', id FROM regulator.client;
+    INSERT INTO regulator.account (id, owner_kind)
+    SELECT 20000000000 + k, 'other' FROM generate_series(1, 5000) k;
+
+    -- background: employees in service in 2024, 4 inflows and 6 outflows
+    INSERT INTO regulator.transfer (id, from_account, to_account, amount, at)
+    SELECT e.id * 16 + k,
+           CASE WHEN k <= 4 THEN 20000000001 + floor(5000 * regulator.rnd(seed, 75, e.id * 16 + k))::bigint ELSE e.id END,
+           CASE WHEN k <= 4 THEN e.id ELSE 20000000001 + floor(5000 * regulator.rnd(seed, 75, e.id * 16 + k))::bigint END,
+           CASE WHEN k <= 4 THEN round((200 + 9800 * power(regulator.rnd(seed, 76, e.id * 16 + k), 2))::numeric, 2)
+                ELSE round((50 + 14950 * power(regulator.rnd(seed, 76, e.id * 16 + k), 3))::numeric, 2) END,
+           timestamptz '2024-01-01 00:00+08' + make_interval(secs => floor(31535000 * regulator.rnd(seed, 77, e.id * 16 + k)))
+    FROM regulator.employee e CROSS JOIN generate_series(1, 10) k
+    WHERE e.hired <= date '2024-01-01' AND (e.left_on IS NULL OR e.left_on > date '2024-12-31');
+    -- background: each client three transfers with others, either way
+    INSERT INTO regulator.transfer (id, from_account, to_account, amount, at)
+    SELECT 100000000000 + c.id * 4 + k,
+           CASE WHEN k = 1 THEN 20000000001 + floor(5000 * regulator.rnd(seed, 78, c.id * 4 + k))::bigint ELSE 10000000000 + c.id END,
+           CASE WHEN k = 1 THEN 10000000000 + c.id ELSE 20000000001 + floor(5000 * regulator.rnd(seed, 78, c.id * 4 + k))::bigint END,
+           round((100 + 199900 * power(regulator.rnd(seed, 79, c.id * 4 + k), 3))::numeric, 2),
+           timestamptz '2024-01-01 00:00+08' + make_interval(secs => floor(31535000 * regulator.rnd(seed, 80, c.id * 4 + k)))
+    FROM regulator.client c CROSS JOIN generate_series(1, 3) k;
+
+    -- planted patterns and near misses: employees in service all 2024 drawn
+    -- by one hash into disjoint bands (a case per band and employee)
+    CREATE TEMP TABLE gen_plant ON COMMIT DROP AS
+    SELECT e.id, e.institution_id, e.position IN ('信贷员', '客户经理') AS officer,
+           floor(regulator.rnd(seed, 90, e.id) / rate)::int AS band
+    FROM regulator.employee e
+    WHERE e.hired <= date '2024-01-01' AND (e.left_on IS NULL OR e.left_on > date '2024-12-31');
+    DELETE FROM gen_plant WHERE band > 7;
+    -- EW1: officer and own borrower (band 0 planted, 4 near miss: 600 < 1000)
+    CREATE TEMP TABLE gen_pl1 ON COMMIT DROP AS
+    SELECT DISTINCT ON (p.id) p.id, p.band, l.client_id, d
+    FROM gen_plant p
+    JOIN regulator.loan l ON l.officer_id = p.id
+    CROSS JOIN LATERAL (SELECT greatest(l.granted, date '2024-01-10') + (p.id % 60)::int AS d) dd
+    WHERE p.band IN (0, 4) AND p.officer AND dd.d < least(l.due, date '2024-12-01')
+    ORDER BY p.id, l.id;
+    INSERT INTO regulator.transfer (id, from_account, to_account, amount, at)
+    SELECT 200000000000 + p.id * 8 + 1, 10000000000 + p.client_id, p.id,
+           CASE WHEN p.band = 0 THEN 8000.00 ELSE 600.00 END, (p.d + time '14:00') AT TIME ZONE 'Asia/Shanghai'
+    FROM gen_pl1 p
+    UNION ALL
+    SELECT 200000000000 + p.id * 8 + 2, p.id, 10000000000 + p.client_id, 3000.00,
+           (p.d + 20 + time '15:30') AT TIME ZONE 'Asia/Shanghai'
+    FROM gen_pl1 p WHERE p.band = 0;
+    INSERT INTO regulator.planted_warning SELECT 'EW1', id, band = 0 FROM gen_pl1;
+    -- EW2: money from two clients of the institution, not the employee's
+    -- borrowers (band 1: 15,000 + 12,000 in ten days; band 5: 9,000 once)
+    CREATE TEMP TABLE gen_pl2 ON COMMIT DROP AS
+    SELECT p.id, p.band, gc.first + (p.id % gc.n) AS c1, gc.first + ((p.id + 1) % gc.n) AS c2,
+           date '2024-03-01' + (p.id % 200)::int AS d
+    FROM gen_plant p JOIN gen_cli gc ON gc.institution_id = p.institution_id
+    WHERE p.band IN (1, 5) AND NOT p.officer AND gc.n >= 2;
+    INSERT INTO regulator.transfer (id, from_account, to_account, amount, at)
+    SELECT 200000000000 + p.id * 8 + 3, 10000000000 + p.c1, p.id,
+           CASE WHEN p.band = 1 THEN 15000.00 ELSE 9000.00 END, (p.d + time '11:00') AT TIME ZONE 'Asia/Shanghai'
+    FROM gen_pl2 p
+    UNION ALL
+    SELECT 200000000000 + p.id * 8 + 4, 10000000000 + p.c2, p.id, 12000.00,
+           (p.d + 10 + time '16:00') AT TIME ZONE 'Asia/Shanghai'
+    FROM gen_pl2 p WHERE p.band = 1;
+    INSERT INTO regulator.planted_warning SELECT 'EW2', id, band = 1 FROM gen_pl2;
+    -- EW3: four transfers of 48,000-49,900 on four days (band 2); two in a
+    -- week and a third a month later (band 6)
+    INSERT INTO regulator.transfer (id, from_account, to_account, amount, at)
+    SELECT 300000000000 + p.id * 8 + k, p.id, 20000000001 + (p.id * 7 + k) % 5000,
+           48000.00 + (p.id * 437 + k * 611) % 1900,
+           ((date '2024-04-01' + (p.id % 180)::int + CASE WHEN p.band = 6 AND k = 3 THEN 30 ELSE k END)
+             + time '10:00') AT TIME ZONE 'Asia/Shanghai'
+    FROM gen_plant p CROSS JOIN generate_series(1, 4) k
+    WHERE (p.band = 2) OR (p.band = 6 AND k <= 3);
+    INSERT INTO regulator.planted_warning SELECT 'EW3', id, band = 2 FROM gen_plant WHERE band IN (2, 6);
+    -- EW4: 320,000 from outside in one go (band 3); 90,000 (band 7)
+    INSERT INTO regulator.transfer (id, from_account, to_account, amount, at)
+    SELECT 300000000000 + p.id * 8 + 6, 20000000001 + (p.id * 13) % 5000, p.id,
+           CASE WHEN p.band = 3 THEN 320000.00 ELSE 90000.00 END,
+           ((date '2024-06-01' + (p.id % 150)::int) + time '09:30') AT TIME ZONE 'Asia/Shanghai'
+    FROM gen_plant p WHERE p.band IN (3, 7);
+    INSERT INTO regulator.planted_warning SELECT 'EW4', id, band = 3 FROM gen_plant WHERE band IN (3, 7);
+END
+$proc$;

@@ -50,3 +50,7 @@ section demo/report/3_top_risk_portraits.sql "3. Five highest-risk employee port
 section demo/report/4_blacklist_hits.sql    "4. Blacklist hits across institutions (黑名单)"
 section demo/report/5_feedback.sql          "5. Feedback code: ratings and complaints (清廉码)"
 section demo/report/6_outcomes.sql          "6. Outcomes year on year (成效)"
+section demo/report/7_new_hire_screening.sql "7. Screening of the year's new hires (新员工名单筛查)"
+section demo/report/8_explanation.sql       "8. Why this grade? The lowest-graded institution explained (评分说明)"
+section demo/report/9_early_warnings.sql    "9. Early warnings from fund flows (清廉数智监督)"
+section demo/report/10_honour_list.sql      "10. Honour list: exemplar institutions and employees (光荣榜)"

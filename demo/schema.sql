@@ -27,26 +27,91 @@ CREATE TABLE regulator.institution (
     UNIQUE (district, name)
 );
 
--- A year's scoring rules (评分方案): one row per year, the rules as data.
-CREATE TABLE regulator.scheme_year (
+-- Rules by effective date (评分方案 and 创建规范 change every year; published
+-- results must not).  Every assessment campaign (测评年度) is computed under
+-- the rules in force on 1 January of its year: the scheme version and the
+-- indicator versions whose `effective` range contains that day.  Versions
+-- never overlap (exclusion constraints); publishing next year's rules ends
+-- the open version's range and inserts a new one (README "Rules by year"),
+-- and a trigger refuses any change to a version that a published year used.
+
+-- Assessment campaigns: one per year; `published` once its results are.
+CREATE TABLE regulator.assessment_year (
     year      integer PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
-    rules     scheme NOT NULL,
-    published date NOT NULL
+    published date
 );
 
--- The creation standard (创建规范), shaped like "10 items, 27 norms":
--- each norm has a class (basic / bonus / red line) and full marks.
-CREATE TABLE regulator.indicator (
-    code        text PRIMARY KEY CHECK (code ~ '^[0-9]{1,2}\.[0-9]$'),   -- "item.norm"
+-- A scheme version: the rules as a `scheme` value, in force over `effective`.
+CREATE TABLE regulator.scheme_version (
+    id        integer PRIMARY KEY,
+    rules     scheme NOT NULL,
+    effective daterange NOT NULL CHECK (NOT isempty(effective) AND lower(effective) IS NOT NULL),
+    published date NOT NULL,
+    note      text,
+    EXCLUDE USING gist (effective WITH &&)
+);
+
+-- The creation standard (创建规范), shaped like "10 items, 27 norms": a norm
+-- is identified by its code for good; what it says, its class (basic /
+-- bonus / red line) and its full marks are versioned by effective date.
+CREATE TABLE regulator.norm (
+    code        text PRIMARY KEY CHECK (code ~ '^[0-9]{1,2}\.[0-9]$')   -- "item.norm"
+);
+CREATE TABLE regulator.indicator_version (
+    code        text NOT NULL REFERENCES regulator.norm,
+    effective   daterange NOT NULL CHECK (NOT isempty(effective) AND lower(effective) IS NOT NULL),
     item        integer NOT NULL CHECK (item BETWEEN 1 AND 10),
     item_title  text NOT NULL,
     norm        integer NOT NULL CHECK (norm BETWEEN 1 AND 9),
     title       text NOT NULL,
     class       text NOT NULL CHECK (class IN ('basic', 'bonus', 'redline')),
     full_marks  numeric(6, 2) NOT NULL CHECK (full_marks >= 0),
-    UNIQUE (item, norm),
-    CHECK ((class = 'redline') = (full_marks = 0))
+    CHECK ((class = 'redline') = (full_marks = 0)),
+    PRIMARY KEY (code, effective),
+    EXCLUDE USING gist (code WITH =, effective WITH &&)
 );
+
+-- The rules each campaign year is computed under.
+CREATE VIEW regulator.scheme_year AS
+SELECT y.year, v.rules, v.published, v.id AS version, y.published AS results_published
+FROM regulator.assessment_year y
+JOIN regulator.scheme_version v ON v.effective @> make_date(y.year, 1, 1);
+COMMENT ON VIEW regulator.scheme_year IS
+    'per campaign year: the scheme version in force on 1 January of the year';
+
+CREATE VIEW regulator.indicator_year AS
+SELECT y.year, iv.code, iv.item, iv.item_title, iv.norm, iv.title, iv.class, iv.full_marks, iv.effective
+FROM regulator.assessment_year y
+JOIN regulator.indicator_version iv ON iv.effective @> make_date(y.year, 1, 1);
+COMMENT ON VIEW regulator.indicator_year IS
+    'per campaign year: the indicator catalogue (norms, classes, full marks) in force on 1 January of the year';
+
+-- A version that a published year was computed under is frozen: it may not
+-- be deleted, nor changed except by ending its range after every published
+-- year it serves (which is how next year's rules are published).
+CREATE FUNCTION regulator.guard_published_rules() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    y integer;
+BEGIN
+    FOR y IN SELECT ay.year FROM regulator.assessment_year ay
+             WHERE ay.published IS NOT NULL AND OLD.effective @> make_date(ay.year, 1, 1)
+             ORDER BY ay.year
+    LOOP
+        IF TG_OP = 'DELETE'
+           OR NOT NEW.effective @> make_date(y, 1, 1)
+           OR (to_jsonb(NEW) - 'effective') IS DISTINCT FROM (to_jsonb(OLD) - 'effective') THEN
+            RAISE EXCEPTION 'the rules of % were used by the published year %', TG_TABLE_NAME, y
+                USING ERRCODE = 'integrity_constraint_violation',
+                      HINT = 'Publish new rules as a new version from 1 January of the next year; end the old version''s range there.';
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER scheme_version_frozen AFTER UPDATE OR DELETE ON regulator.scheme_version
+    FOR EACH ROW EXECUTE FUNCTION regulator.guard_published_rules();
+CREATE TRIGGER indicator_version_frozen AFTER UPDATE OR DELETE ON regulator.indicator_version
+    FOR EACH ROW EXECUTE FUNCTION regulator.guard_published_rules();
 
 -- Scores per institution, year, assessor and norm (一机构一表、一年一测评).
 -- Basic and bonus norms carry points; a red-line norm carries the number of
@@ -84,7 +149,9 @@ INSERT INTO regulator.module VALUES
     ('清廉建设', 'integrity building', 1), ('清廉宣传', 'promotion', 2),
     ('员工管理', 'staff management', 3), ('合规建设', 'compliance', 4),
     ('纪检监察', 'discipline inspection', 5), ('重点工作', 'key tasks', 6),
-    ('红线', 'red line', 7), ('黑名单', 'blacklist', 8);
+    ('红线', 'red line', 7), ('黑名单', 'blacklist', 8),
+    -- not one of the eight: fed by the early-warning rules (regulator.warning_events)
+    ('预警', 'early warning', 9);
 
 -- Events (积分事项): violations (negative points) and positive actions.
 CREATE TABLE regulator.event (
@@ -123,10 +190,12 @@ CREATE TABLE regulator.feedback (
     CHECK (kind = 'complaint' OR verified IS NULL)
 );
 
--- The creation standard: 10 items, 27 norms.  Basic norms sum to 100 full
--- marks; bonus norms (item 9) to 15, of which the scheme counts at most its
--- bonus cap; item 10 holds the red lines.
-INSERT INTO regulator.indicator (code, item, item_title, norm, title, class, full_marks) VALUES
+-- The creation standard: 10 items, 27 norms, in force since 2020.  Basic
+-- norms sum to 100 full marks; bonus norms (item 9) to 15, of which the
+-- scheme counts at most its bonus cap; item 10 holds the red lines.
+CREATE TEMP TABLE standard_2020 (code text, item integer, item_title text, norm integer, title text,
+                                 class text, full_marks numeric(6, 2));
+INSERT INTO standard_2020 (code, item, item_title, norm, title, class, full_marks) VALUES
  ('1.1', 1, '组织领导 leadership',            1, '党委主体责任、一岗双责 party committee responsibility',      'basic', 5),
  ('1.2', 1, '组织领导 leadership',            2, '清廉金融领导小组 leading group',                            'basic', 4),
  ('1.3', 1, '组织领导 leadership',            3, '年度工作计划 annual plan',                                   'basic', 4),
@@ -154,6 +223,10 @@ INSERT INTO regulator.indicator (code, item, item_title, norm, title, class, ful
  ('9.3', 9, '特色创建 distinctive initiatives',  3, '上级表彰 commendations',                                      'bonus', 5),
  ('10.1', 10, '红线 red lines',                  1, '重大违纪违法案件 major case of corruption or crime',          'redline', 0),
  ('10.2', 10, '红线 red lines',                  2, '瞒报、迟报案件 concealing or late reporting of a case',      'redline', 0);
+INSERT INTO regulator.norm SELECT code FROM standard_2020;
+INSERT INTO regulator.indicator_version (code, effective, item, item_title, norm, title, class, full_marks)
+SELECT code, daterange('2020-01-01', NULL), item, item_title, norm, title, class, full_marks FROM standard_2020;
+DROP TABLE standard_2020;
 
 -- Each institution's composed assessment per year: the three assessors'
 -- norm rows summed into one iscore each (iscore_agg), then weighted by the
@@ -165,14 +238,760 @@ SELECT per.institution_id, per.year, s.rules,
 FROM (SELECT a.institution_id, a.year, a.assessor,
              iscore_agg(i.class, a.points) AS score
       FROM regulator.assessment a
-      JOIN regulator.indicator i ON i.code = a.indicator
+      JOIN regulator.indicator_year i ON i.year = a.year AND i.code = a.indicator
       GROUP BY a.institution_id, a.year, a.assessor) per
 JOIN regulator.scheme_year s ON s.year = per.year
 GROUP BY per.institution_id, per.year, s.rules;
 COMMENT ON VIEW regulator.institution_year IS
-    'per institution and year: the year''s scheme and the composed assessment of the three assessors';
+    'per institution and year: the scheme in force for the year and the composed assessment of the three assessors under the year''s catalogue';
+
+-- "Why this grade?" (评分说明): the lines behind one institution's published
+-- score for one year, computed from the assessment rows with plain numeric
+-- arithmetic, independently of the extension's aggregates, so that each
+-- figure can be checked by hand and the lines reconcile exactly with the
+-- published total, grade and index contribution (sql/supervision.sql tests
+-- it for every institution of the demo).  Steps, in order:
+--   norm      one line per assessor and norm: the points (a red-line norm:
+--             the hits), with the norm's class and full marks in force
+--   assessor  per assessor: basic points, bonus points and red-line hits
+--             (the sums of its norm lines), its weight in the scheme and its
+--             renormalised weight over the assessors present
+--   composed  base and bonus: sum(weight x points) / sum(weights), rounded
+--             half-even to 0.01; red lines: the most hits any assessor found
+--   cap       the bonus counted: least(bonus, the scheme's bonus cap)
+--   veto      only when a red line was hit: which norms, found by whom
+--   total     base + counted bonus, or 0 when vetoed
+--   grade     the grade and the threshold crossed (red when vetoed)
+--   index     the points on the index scale, 100 x total / (full marks + cap),
+--             the institution's share of the year's unweighted index and its
+--             contribution (points x share); excluded when the scheme's rule
+--             excludes vetoed institutions
+CREATE FUNCTION regulator.explain_score(p_institution integer, p_year integer)
+RETURNS TABLE (line integer, step text, assessor text, code text, class text,
+               value numeric, detail text)
+LANGUAGE sql STABLE AS $$
+WITH rules AS (
+    SELECT s.rules, (s.rules).bonus_cap AS cap, (s.rules).full_marks AS full_marks,
+           (s.rules).green AS green, (s.rules).blue AS blue, (s.rules).yellow AS yellow,
+           (s.rules).redline AS redline_rule, s.version
+    FROM regulator.scheme_year s WHERE s.year = p_year),
+norm AS (
+    SELECT a.assessor, a.indicator AS code, i.class, i.full_marks, i.title, a.points,
+           CASE a.assessor WHEN 'self' THEN 1 WHEN 'inspection' THEN 2 ELSE 3 END AS ord,
+           i.item, i.norm
+    FROM regulator.assessment a
+    JOIN regulator.indicator_year i ON i.year = a.year AND i.code = a.indicator
+    WHERE a.institution_id = p_institution AND a.year = p_year),
+per AS (
+    SELECT n.assessor, n.ord,
+           sum(n.points) FILTER (WHERE n.class = 'basic') AS base,
+           coalesce(sum(n.points) FILTER (WHERE n.class = 'bonus'), 0) AS bonus,
+           coalesce(sum(n.points) FILTER (WHERE n.class = 'redline'), 0)::integer AS hits,
+           CASE n.assessor WHEN 'self' THEN (r.rules).w_self
+                           WHEN 'inspection' THEN (r.rules).w_inspection
+                           ELSE (r.rules).w_third_party END AS w
+    FROM norm n CROSS JOIN rules r
+    GROUP BY n.assessor, n.ord, r.rules),
+sums AS (
+    SELECT sum(w) AS sw, sum(w * base) AS swb, sum(w * bonus) AS swo, max(hits) AS hits
+    FROM per),
+comp AS (
+    SELECT round_half_even(swb / sw, 2) AS base, round_half_even(swo / sw, 2) AS bonus, hits
+    FROM sums),
+fin AS (
+    SELECT c.base, c.bonus, least(c.bonus, r.cap) AS counted, c.hits, r.*,
+           CASE WHEN c.hits > 0 THEN 0.00 ELSE c.base + least(c.bonus, r.cap) END AS total
+    FROM comp c CROSS JOIN rules r),
+year_index AS (
+    -- the institutions the year's unweighted index counts
+    SELECT count(*) FILTER (WHERE NOT (redlines(score(iy.a)) > 0 AND (iy.rules).redline = 'exclude')) AS n
+    FROM regulator.institution_year iy WHERE iy.year = p_year),
+lines AS (
+    SELECT 1 AS s, ord, n.item, n.norm, 'norm' AS step, n.assessor, n.code, n.class, n.points AS value,
+           CASE WHEN n.class = 'redline' THEN format('%s red-line hit(s): %s', n.points::integer, n.title)
+                ELSE format('%s of %s: %s', n.points, n.full_marks, n.title) END AS detail
+    FROM norm n
+    UNION ALL
+    SELECT 2, p.ord, 0, 1, 'assessor', p.assessor, NULL, 'basic', p.base,
+           format('basic points of %s (sum of its basic norm lines)', p.assessor) FROM per p
+    UNION ALL
+    SELECT 2, p.ord, 0, 2, 'assessor', p.assessor, NULL, 'bonus', p.bonus,
+           format('bonus points of %s, before the cap', p.assessor) FROM per p
+    UNION ALL
+    SELECT 2, p.ord, 0, 3, 'assessor', p.assessor, NULL, 'redline', p.hits,
+           format('red-line hits found by %s', p.assessor) FROM per p
+    UNION ALL
+    SELECT 2, p.ord, 0, 4, 'assessor', p.assessor, NULL, 'weight', p.w,
+           format('weight of %s in scheme version %s; renormalised over the %s assessor(s) present: %s / %s = %s',
+                  p.assessor, (SELECT version FROM rules), (SELECT count(*) FROM per), p.w, s.sw,
+                  round(p.w / s.sw, 6))
+    FROM per p CROSS JOIN sums s
+    UNION ALL
+    SELECT 3, 0, 0, 1, 'composed', NULL, NULL, 'basic', c.base,
+           format('sum(weight x basic) / sum(weights) = %s / %s, rounded half-even to 0.01', s.swb, s.sw)
+    FROM comp c CROSS JOIN sums s
+    UNION ALL
+    SELECT 3, 0, 0, 2, 'composed', NULL, NULL, 'bonus', c.bonus,
+           format('sum(weight x bonus) / sum(weights) = %s / %s, rounded half-even to 0.01', s.swo, s.sw)
+    FROM comp c CROSS JOIN sums s
+    UNION ALL
+    SELECT 3, 0, 0, 3, 'composed', NULL, NULL, 'redline', c.hits,
+           'red-line hits: the most any one assessor found'
+    FROM comp c
+    UNION ALL
+    SELECT 4, 0, 0, 1, 'cap', NULL, NULL, 'bonus', f.counted,
+           format('bonus counted: least(%s, bonus cap %s)', f.bonus, f.cap)
+    FROM fin f
+    UNION ALL
+    SELECT 5, 0, 0, 1, 'veto', NULL, NULL, 'redline', f.hits,
+           format('red line hit (%s): zero tolerance, the total is 0%s',
+                  (SELECT string_agg(format('%s by %s', x.code, x.who), '; ' ORDER BY x.code)
+                   FROM (SELECT n.code, string_agg(n.assessor, ', ' ORDER BY n.ord) AS who
+                         FROM norm n WHERE n.class = 'redline' AND n.points > 0 GROUP BY n.code) x),
+                  CASE WHEN f.redline_rule = 'exclude' THEN ' and the institution is left out of the index' ELSE '' END)
+    FROM fin f WHERE f.hits > 0
+    UNION ALL
+    SELECT 6, 0, 0, 1, 'total', NULL, NULL, NULL, f.total,
+           CASE WHEN f.hits > 0 THEN 'vetoed by a red line: 0'
+                ELSE format('base %s + bonus counted %s', f.base, f.counted) END
+    FROM fin f
+    UNION ALL
+    SELECT 7, 0, 0, 1, 'grade', NULL, NULL, g.grade, NULL,
+           CASE WHEN f.hits > 0 THEN 'red: vetoed by a red line'
+                WHEN g.grade = 'green' THEN format('green: %s >= %s', f.total, f.green)
+                WHEN g.grade = 'blue' THEN format('blue: %s >= %s (green needs %s)', f.total, f.blue, f.green)
+                WHEN g.grade = 'yellow' THEN format('yellow: %s >= %s (blue needs %s)', f.total, f.yellow, f.blue)
+                ELSE format('red: %s < %s (yellow needs %s)', f.total, f.yellow, f.yellow) END
+    FROM fin f CROSS JOIN LATERAL (SELECT CASE WHEN f.hits > 0 THEN 'red'
+                                              WHEN f.total >= f.green THEN 'green'
+                                              WHEN f.total >= f.blue THEN 'blue'
+                                              WHEN f.total >= f.yellow THEN 'yellow' ELSE 'red' END AS grade) g
+    UNION ALL
+    SELECT 8, 0, 0, 1, 'index', NULL, NULL, 'points', 100 * f.total / (f.full_marks + f.cap),
+           format('index points: 100 x %s / (%s + %s)', f.total, f.full_marks, f.cap)
+    FROM fin f
+    UNION ALL
+    SELECT 8, 0, 0, 2, 'index', NULL, NULL, 'contribution',
+           CASE WHEN f.hits > 0 AND f.redline_rule = 'exclude' THEN NULL
+                ELSE 100 * f.total / (f.full_marks + f.cap) / yi.n END,
+           CASE WHEN f.hits > 0 AND f.redline_rule = 'exclude' THEN 'excluded from the index by the scheme''s red-line rule'
+                ELSE format('contribution to the %s index: index points x 1/%s (one of %s institutions, equal weights)',
+                            p_year, yi.n, yi.n) END
+    FROM fin f CROSS JOIN year_index yi)
+SELECT (row_number() OVER (ORDER BY s, ord, item, norm))::integer, step, assessor, code, class, value, detail
+FROM lines
+ORDER BY 1
+$$;
+COMMENT ON FUNCTION regulator.explain_score(integer, integer) IS
+    'the lines behind an institution''s published score for a year: norms, assessors, weights, cap, veto, total, grade, index contribution';
 
 -- Every list entry for screening with listed(subject, list, at): the first
 -- column is the subject, the second the validity (the contract of listed()).
 CREATE VIEW regulator.screening_list AS
 SELECT subject, valid, list, id FROM regulator.blacklist;
+
+-- ====================================================================
+-- The screening workflow (issue 12): the lists and every publication of
+-- them, reviewed decisions on hits, and the append-only audit of screening
+-- runs.  Uses the extension's to_cnid() to clean batch identifiers and
+-- cnid_mask() in every audit view others may read.
+-- ===========================================================================
+
+-- The lists screened against.
+CREATE TABLE regulator.list (
+    name       text PRIMARY KEY,
+    title      text NOT NULL,
+    authority  text NOT NULL
+);
+INSERT INTO regulator.list VALUES
+    ('industry_ban', '禁业/禁入 industry and market bans', 'financial regulators'),
+    ('dishonest_debtor', '失信被执行人 dishonest judgement debtors', 'people''s courts'),
+    ('internal', '机构黑名单 institutions'' own published lists', 'institutions');
+
+-- List publications.  A list is republished every month; the regulator
+-- keeps every publication.  An entry of regulator.blacklist carries, beside
+-- its validity (valid: when the person is banned), the date of the
+-- publication that first recorded it in this version (recorded_from); a
+-- version that a later publication changed or withdrew moves to
+-- regulator.blacklist_history with recorded_until, the date of that
+-- publication.  "The list as published on P" is every version with
+-- recorded_from <= P < recorded_until: regulator.blacklist_version.
+ALTER TABLE regulator.blacklist ADD COLUMN recorded_from date NOT NULL DEFAULT current_date;
+COMMENT ON COLUMN regulator.blacklist.recorded_from IS
+    'date of the publication that first recorded this version of the entry (transaction time; valid is the ban''s own time)';
+
+CREATE TABLE regulator.blacklist_history (
+    id             bigint NOT NULL,
+    subject        cnid NOT NULL,
+    list           text NOT NULL,
+    reason         text NOT NULL,
+    valid          daterange NOT NULL,
+    listed_by      integer,
+    recorded_from  date NOT NULL,
+    recorded_until date NOT NULL,
+    CHECK (recorded_until > recorded_from)
+);
+CREATE INDEX blacklist_history_subject_idx ON regulator.blacklist_history (subject);
+COMMENT ON TABLE regulator.blacklist_history IS
+    'superseded versions of blacklist entries: recorded from one publication until the publication that changed or withdrew them';
+
+CREATE TABLE regulator.list_publication (
+    list       text NOT NULL REFERENCES regulator.list,
+    published  date NOT NULL,
+    entries    integer NOT NULL CHECK (entries >= 0),   -- versions recorded in this publication
+    added      integer NOT NULL CHECK (added >= 0),     -- new or changed since the previous one
+    removed    integer NOT NULL CHECK (removed >= 0),   -- changed or withdrawn since the previous one
+    PRIMARY KEY (list, published)
+);
+COMMENT ON TABLE regulator.list_publication IS 'every publication of every list, with its size and changes';
+
+-- Every version of every entry with its recorded period.
+CREATE VIEW regulator.blacklist_version AS
+SELECT id, subject, list, reason, valid, listed_by, daterange(recorded_from, NULL) AS recorded
+FROM regulator.blacklist
+UNION ALL
+SELECT id, subject, list, reason, valid, listed_by, daterange(recorded_from, recorded_until)
+FROM regulator.blacklist_history;
+COMMENT ON VIEW regulator.blacklist_version IS
+    'every version of every blacklist entry; recorded @> P selects the lists as published on P';
+
+-- The publication of a list in force on a date: the latest on or before it.
+CREATE FUNCTION regulator.publication_in_force(list text, on_date date) RETURNS date
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+RETURN (SELECT max(p.published) FROM regulator.list_publication p
+        WHERE p.list = publication_in_force.list AND p.published <= on_date);
+
+-- Changing or deleting an entry keeps the old version: it moves to the
+-- history, recorded until the publication being loaded (the setting
+-- regulator.recorded_on, which regulator.publish sets) or today.
+CREATE FUNCTION regulator.blacklist_versioning() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    on_date date := coalesce(nullif(current_setting('regulator.recorded_on', true), '')::date, current_date);
+BEGIN
+    IF TG_OP = 'UPDATE' AND (NEW.subject, NEW.list, NEW.reason, NEW.valid, NEW.listed_by)
+                            IS NOT DISTINCT FROM (OLD.subject, OLD.list, OLD.reason, OLD.valid, OLD.listed_by) THEN
+        RETURN NEW;                       -- nothing the lists publish changed
+    END IF;
+    IF OLD.recorded_from < on_date THEN   -- a version never published on its own leaves no trace
+        INSERT INTO regulator.blacklist_history
+        VALUES (OLD.id, OLD.subject, OLD.list, OLD.reason, OLD.valid, OLD.listed_by, OLD.recorded_from, on_date);
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        NEW.recorded_from := on_date;
+        RETURN NEW;
+    END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER blacklist_versioning BEFORE UPDATE OR DELETE ON regulator.blacklist
+    FOR EACH ROW EXECUTE FUNCTION regulator.blacklist_versioning();
+
+-- Load a new publication of a list: the table or view `entries` holds it
+-- whole (subject, reason, valid, listed_by; the id of an entry that was
+-- already published, NULL for a new one).  Entries no longer published are
+-- withdrawn, changed ones get a new version, new ones are recorded from the
+-- publication date; the publication is registered with its counts.
+CREATE PROCEDURE regulator.publish(list text, published date, entries regclass)
+LANGUAGE plpgsql AS $$
+DECLARE
+    n_added integer; n_removed integer; n_changed integer;
+BEGIN
+    IF EXISTS (SELECT FROM regulator.list_publication p
+               WHERE p.list = publish.list AND p.published >= publish.published) THEN
+        RAISE EXCEPTION 'list % already has a publication on or after %', list, published
+            USING ERRCODE = '22023', HINT = 'Publications are loaded in date order.';
+    END IF;
+    PERFORM set_config('regulator.recorded_on', published::text, true);
+    EXECUTE format('CREATE TEMP TABLE publish_in ON COMMIT DROP AS
+                    SELECT id, to_cnid(subject::text) AS subject, reason, valid, listed_by FROM %s', entries);
+    -- withdrawn
+    DELETE FROM regulator.blacklist b
+    WHERE b.list = publish.list AND NOT EXISTS (SELECT FROM publish_in i WHERE i.id = b.id);
+    GET DIAGNOSTICS n_removed = ROW_COUNT;
+    -- changed
+    UPDATE regulator.blacklist b SET subject = i.subject, reason = i.reason, valid = i.valid, listed_by = i.listed_by
+    FROM publish_in i
+    WHERE i.id = b.id AND b.list = publish.list
+      AND (b.subject, b.reason, b.valid, b.listed_by) IS DISTINCT FROM (i.subject, i.reason, i.valid, i.listed_by);
+    GET DIAGNOSTICS n_changed = ROW_COUNT;
+    -- new
+    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
+    SELECT coalesce(i.id, (SELECT coalesce(max(id), 0) FROM regulator.blacklist) + row_number() OVER (ORDER BY i.subject, i.valid)),
+           i.subject, publish.list, i.reason, i.valid, i.listed_by, published
+    FROM publish_in i
+    WHERE i.id IS NULL OR NOT EXISTS (SELECT FROM regulator.blacklist b WHERE b.id = i.id);
+    GET DIAGNOSTICS n_added = ROW_COUNT;
+    INSERT INTO regulator.list_publication (list, published, entries, added, removed)
+    SELECT publish.list, published, count(*), n_added + n_changed, n_removed + n_changed
+    FROM regulator.blacklist b WHERE b.list = publish.list AND b.recorded_from <= published;
+    DROP TABLE publish_in;
+    PERFORM set_config('regulator.recorded_on', '', true);
+END $$;
+COMMENT ON PROCEDURE regulator.publish(text, date, regclass) IS
+    'load a new publication of a list: withdraw, change and add entries, keeping every old version';
+
+-- Reviewed decisions on hits.  A reviewer clears a hit (a false positive:
+-- the same number typed wrong on a list, a ban lifted by a court) or
+-- confirms it, says why, and until when the decision holds.  A review covers
+-- the subject's entries on that list as recorded on the review date: an
+-- entry recorded later (a new listing, a new version) reopens the case;
+-- after `expires` the case is open again.  Decisions are never edited: a
+-- later review supersedes an earlier one.
+CREATE TABLE regulator.screening_review (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subject     cnid NOT NULL,
+    list        text NOT NULL REFERENCES regulator.list,
+    decision    text NOT NULL CHECK (decision IN ('cleared', 'confirmed')),
+    reviewer    text NOT NULL DEFAULT current_user,
+    reason      text NOT NULL CHECK (reason <> ''),
+    reviewed_at timestamptz NOT NULL DEFAULT now(),
+    expires     date,
+    CHECK (decision = 'confirmed' OR expires IS NOT NULL),
+    CHECK (expires IS NULL OR expires > (reviewed_at AT TIME ZONE 'Asia/Shanghai')::date)
+);
+CREATE INDEX screening_review_subject_idx ON regulator.screening_review (subject, list, reviewed_at);
+COMMENT ON TABLE regulator.screening_review IS
+    'reviewed decisions on screening hits: cleared or confirmed, by whom, why, until when';
+
+-- The review in force for a hit (subject, list, the entry version's
+-- recorded_from) on a date: the latest review that covers the version.
+-- status: 'open' (none, or it expired), 'cleared' or 'confirmed'.
+CREATE FUNCTION regulator.review_status(subject cnid, list text, recorded_from date, on_date date,
+                                        OUT status text, OUT review_id bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN r.id IS NULL THEN 'open'
+                WHEN r.expires IS NOT NULL AND on_date >= r.expires THEN 'open'
+                ELSE r.decision END,
+           r.id
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+        SELECT r.* FROM regulator.screening_review r
+        WHERE r.subject = review_status.subject AND r.list = review_status.list
+          AND review_status.recorded_from <= (r.reviewed_at AT TIME ZONE 'Asia/Shanghai')::date
+        ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) r ON true
+$$;
+
+-- A batch to screen is any table or view: its first column the resident ID
+-- (cnid, or text as it came from a CSV file: cleaned with to_cnid(...,
+-- strict => false), NULL when it is no valid ID), its second, if any, a
+-- reference returned with each hit (an employee id, a line number).
+CREATE FUNCTION regulator.batch_query(batch regclass) RETURNS text
+LANGUAGE plpgsql STABLE STRICT AS $$
+DECLARE
+    c record;
+    subj text; ref text := 'NULL::text';
+    n integer := 0;
+BEGIN
+    FOR c IN SELECT a.attname, a.atttypid FROM pg_attribute a
+             WHERE a.attrelid = batch AND a.attnum > 0 AND NOT a.attisdropped
+             ORDER BY a.attnum LIMIT 2 LOOP
+        n := n + 1;
+        IF n = 1 THEN
+            IF c.atttypid = 'cnid'::regtype THEN
+                subj := format('b.%I', c.attname);
+            ELSIF c.atttypid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype) THEN
+                subj := format('to_cnid(b.%I::text, strict => false)', c.attname);
+            ELSE
+                RAISE EXCEPTION 'the first column of batch % is of type %, not cnid or text', batch, c.atttypid::regtype
+                    USING ERRCODE = '42804';
+            END IF;
+        ELSE
+            ref := format('b.%I::text', c.attname);
+        END IF;
+    END LOOP;
+    IF subj IS NULL THEN
+        RAISE EXCEPTION 'batch % has no columns', batch USING ERRCODE = '42804';
+    END IF;
+    RETURN format('SELECT %s AS subject, %s AS ref FROM %s b', subj, ref, batch);
+END $$;
+
+-- Every match of a batch against the lists (default all) as published on
+-- `published`, listed on `at`, with the review status in force on `at`.
+CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
+                                            published date DEFAULT current_date, lists text[] DEFAULT NULL)
+RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
+               recorded_from date, status text, review_id bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    -- the matches first (few), then the review of each
+    RETURN QUERY EXECUTE format($q$
+        WITH m AS MATERIALIZED (
+            SELECT b.ref, b.subject, v.list, v.id, v.reason, v.valid, lower(v.recorded) AS recorded_from
+            FROM (%s) b
+            JOIN regulator.blacklist_version v ON v.subject = b.subject
+            WHERE v.valid @> $1 AND v.recorded @> $2 AND ($3 IS NULL OR v.list = ANY ($3)))
+        SELECT m.*, s.status, s.review_id
+        FROM m CROSS JOIN LATERAL regulator.review_status(m.subject, m.list, m.recorded_from, $1) s
+        ORDER BY m.ref, m.subject, m.list, m.id$q$, regulator.batch_query(batch))
+    USING at, published, lists;
+END $$;
+COMMENT ON FUNCTION regulator.screening_matches(regclass, date, date, text[]) IS
+    'every match of a batch against the lists as published on a date, with its review status (open, cleared, confirmed)';
+
+-- What a screening officer works on: the matches less the cleared ones.
+CREATE FUNCTION regulator.screening_hits(batch regclass, at date DEFAULT current_date,
+                                         published date DEFAULT current_date, lists text[] DEFAULT NULL)
+RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
+               recorded_from date, status text, review_id bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM regulator.screening_matches(batch, at, published, lists) m WHERE m.status <> 'cleared'
+$$;
+COMMENT ON FUNCTION regulator.screening_hits(regclass, date, date, text[]) IS
+    'the matches of a batch less those cleared by a review in force: what a screening officer works on';
+
+-- The audit of screening runs (the personal information protection law
+-- expects a record of who processed whose ID numbers, when, why and
+-- against what).  Append-only for everyone but the owner: no UPDATE,
+-- DELETE or TRUNCATE privilege is granted to anyone, and a trigger refuses
+-- them to non-owners even if one is granted by mistake.  Others read the
+-- audit through views that mask the ID numbers (cnid_mask).
+CREATE TABLE regulator.screening_run (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ran_at      timestamptz NOT NULL DEFAULT now(),
+    ran_by      text NOT NULL DEFAULT current_user,
+    purpose     text NOT NULL CHECK (purpose <> ''),
+    batch       text NOT NULL,             -- the table or view screened
+    at          date NOT NULL,             -- listed on this date
+    published   date NOT NULL,             -- against the lists as published on this date
+    batch_size  integer NOT NULL CHECK (batch_size >= 0),
+    invalid     integer NOT NULL CHECK (invalid >= 0),   -- rows without a valid resident ID
+    matches     integer NOT NULL CHECK (matches >= 0),   -- hits found on the lists
+    cleared     integer NOT NULL CHECK (cleared >= 0)    -- of which left out by a review in force
+);
+CREATE TABLE regulator.screening_run_list (
+    run_id      bigint NOT NULL REFERENCES regulator.screening_run,
+    list        text NOT NULL REFERENCES regulator.list,
+    publication date,                      -- the publication in force (NULL: none yet)
+    entries     integer,                   -- its size
+    PRIMARY KEY (run_id, list)
+);
+CREATE TABLE regulator.screening_hit (
+    run_id        bigint NOT NULL REFERENCES regulator.screening_run,
+    ref           text,
+    subject       cnid NOT NULL,
+    list          text NOT NULL,
+    entry_id      bigint NOT NULL,
+    valid         daterange NOT NULL,
+    recorded_from date NOT NULL,
+    status        text NOT NULL CHECK (status IN ('open', 'cleared', 'confirmed')),
+    review_id     bigint
+);
+CREATE INDEX screening_hit_run_idx ON regulator.screening_hit (run_id);
+COMMENT ON TABLE regulator.screening_run IS 'append-only audit: one row per screening run (who, when, why, what, how many hits)';
+COMMENT ON TABLE regulator.screening_run_list IS 'append-only audit: the lists of a run and the publication of each it used';
+COMMENT ON TABLE regulator.screening_hit IS 'append-only audit: every match of a run, with its review status at the time';
+
+-- Non-owners may add to the audit, never change it: the trigger also
+-- stamps who and when on their runs.
+CREATE FUNCTION regulator.audit_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'MEMBER') THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF TG_TABLE_NAME = 'screening_run' THEN
+            NEW.ran_by := current_user;
+            NEW.ran_at := now();
+        END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the screening audit is append-only: % on %.% is not allowed', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = '42501';
+END $$;
+CREATE TRIGGER screening_run_guard BEFORE INSERT OR UPDATE OR DELETE ON regulator.screening_run
+    FOR EACH ROW EXECUTE FUNCTION regulator.audit_guard();
+CREATE TRIGGER screening_run_list_guard BEFORE UPDATE OR DELETE ON regulator.screening_run_list
+    FOR EACH ROW EXECUTE FUNCTION regulator.audit_guard();
+CREATE TRIGGER screening_hit_guard BEFORE UPDATE OR DELETE ON regulator.screening_hit
+    FOR EACH ROW EXECUTE FUNCTION regulator.audit_guard();
+CREATE TRIGGER screening_run_truncate_guard BEFORE TRUNCATE ON regulator.screening_run
+    FOR EACH STATEMENT EXECUTE FUNCTION regulator.audit_guard();
+CREATE TRIGGER screening_run_list_truncate_guard BEFORE TRUNCATE ON regulator.screening_run_list
+    FOR EACH STATEMENT EXECUTE FUNCTION regulator.audit_guard();
+CREATE TRIGGER screening_hit_truncate_guard BEFORE TRUNCATE ON regulator.screening_hit
+    FOR EACH STATEMENT EXECUTE FUNCTION regulator.audit_guard();
+
+REVOKE ALL ON regulator.screening_run, regulator.screening_run_list, regulator.screening_hit FROM PUBLIC;
+REVOKE UPDATE, DELETE, TRUNCATE ON regulator.screening_run, regulator.screening_run_list,
+                                   regulator.screening_hit FROM PUBLIC;
+GRANT INSERT ON regulator.screening_run, regulator.screening_run_list, regulator.screening_hit TO PUBLIC;
+GRANT SELECT (id) ON regulator.screening_run TO PUBLIC;      -- INSERT ... RETURNING id
+
+-- The audit as others may read it: ID numbers masked.
+CREATE VIEW regulator.screening_run_log AS
+SELECT r.id AS run_id, r.ran_at, r.ran_by, r.purpose, r.batch, r.at, r.published,
+       r.batch_size, r.invalid, r.matches, r.cleared,
+       (SELECT string_agg(l.list || ' ' || coalesce(l.publication::text, 'unpublished'), ', ' ORDER BY l.list)
+        FROM regulator.screening_run_list l WHERE l.run_id = r.id) AS publications
+FROM regulator.screening_run r;
+CREATE VIEW regulator.screening_hit_log AS
+SELECT h.run_id, r.ran_at, r.ran_by, h.ref, cnid_mask(h.subject) AS person, h.list, h.entry_id,
+       lower(h.valid) AS listed_from, upper(h.valid) AS listed_until, h.recorded_from, h.status
+FROM regulator.screening_hit h JOIN regulator.screening_run r ON r.id = h.run_id;
+COMMENT ON VIEW regulator.screening_run_log IS 'the screening runs with the publications they used, for everyone allowed to read the audit';
+COMMENT ON VIEW regulator.screening_hit_log IS 'the hits of every run with masked ID numbers, for everyone allowed to read the audit';
+GRANT SELECT ON regulator.screening_run_log, regulator.screening_hit_log TO PUBLIC;
+
+-- Screen a batch and record the run: CALL regulator.screen('my_batch',
+-- 'new hires 2024-05').  Lists default to all; at (listed on) and published
+-- (the lists as published on) to today; published cannot be in the future.
+-- Returns the run's id; its hits are in regulator.screening_hit (the owner)
+-- or regulator.screening_hit_log (everyone else), the hits to work on from
+-- regulator.screening_hits(batch, at, published, lists).
+CREATE PROCEDURE regulator.screen(batch regclass, purpose text, lists text[] DEFAULT NULL,
+                                  at date DEFAULT NULL, published date DEFAULT NULL,
+                                  INOUT run_id bigint DEFAULT NULL)
+LANGUAGE plpgsql AS $$
+DECLARE
+    n integer; bad integer;
+BEGIN
+    at := coalesce(at, current_date);
+    published := coalesce(published, current_date);
+    IF published > current_date THEN
+        RAISE EXCEPTION 'cannot screen against publications after today' USING ERRCODE = '22023',
+            DETAIL = format('published => %s is later than %s.', published, current_date);
+    END IF;
+    IF purpose IS NULL OR btrim(purpose) = '' THEN
+        RAISE EXCEPTION 'a screening run needs its purpose' USING ERRCODE = '22023';
+    END IF;
+    IF EXISTS (SELECT FROM unnest(lists) l WHERE l NOT IN (SELECT name FROM regulator.list)) THEN
+        RAISE EXCEPTION 'unknown list in %', lists USING ERRCODE = '22023';
+    END IF;
+    EXECUTE format('SELECT count(*), count(*) FILTER (WHERE subject IS NULL) FROM (%s) b',
+                   regulator.batch_query(batch)) INTO n, bad;
+    CREATE TEMP TABLE screen_matches ON COMMIT DROP AS
+        SELECT * FROM regulator.screening_matches(batch, at, published, lists);
+    INSERT INTO regulator.screening_run (purpose, batch, at, published, batch_size, invalid, matches, cleared)
+    SELECT purpose, batch::text, at, published, n, bad, count(*), count(*) FILTER (WHERE m.status = 'cleared')
+    FROM screen_matches m
+    RETURNING id INTO run_id;
+    INSERT INTO regulator.screening_run_list (run_id, list, publication, entries)
+    SELECT run_id, l.name, p.published, p.entries
+    FROM regulator.list l
+    LEFT JOIN regulator.list_publication p
+           ON p.list = l.name AND p.published = regulator.publication_in_force(l.name, screen.published)
+    WHERE lists IS NULL OR l.name = ANY (lists);
+    INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id)
+    SELECT run_id, m.ref, m.subject, m.list, m.entry_id, m.valid, m.recorded_from, m.status, m.review_id
+    FROM screen_matches m;
+    DROP TABLE screen_matches;
+END $$;
+COMMENT ON PROCEDURE regulator.screen(regclass, text, text[], date, date, bigint) IS
+    'screen a batch (first column the resident ID, second a reference) against the lists as published on a date and record the run in the audit';
+
+-- ---------------------------------------------------------------------
+-- Early warning (清廉数智监督): clients, the loans each credit officer
+-- manages, accounts and transfers, and warning rules as data.
+-- ---------------------------------------------------------------------
+
+-- Clients (客户) of an institution.
+CREATE TABLE regulator.client (
+    id             bigint PRIMARY KEY,
+    cnid           cnid NOT NULL,
+    institution_id integer NOT NULL
+);
+
+-- Loans (贷款) and the credit officer (信贷员/客户经理) who manages each.
+CREATE TABLE regulator.loan (
+    id          bigint PRIMARY KEY,
+    client_id   bigint NOT NULL,
+    officer_id  bigint NOT NULL,                -- regulator.employee
+    amount      numeric(14, 2) NOT NULL CHECK (amount > 0),
+    granted     date NOT NULL,
+    due         date NOT NULL CHECK (due > granted)
+);
+
+-- Accounts the monitoring sees: employees' personal accounts, clients'
+-- accounts, and everyone else ('other': merchants, family, companies).
+CREATE TABLE regulator.account (
+    id          bigint PRIMARY KEY,
+    owner_kind  text NOT NULL CHECK (owner_kind IN ('employee', 'client', 'other')),
+    employee_id bigint,
+    client_id   bigint,
+    CHECK ((owner_kind = 'employee') = (employee_id IS NOT NULL)),
+    CHECK ((owner_kind = 'client') = (client_id IS NOT NULL))
+);
+
+-- Transfers (资金往来) between accounts.
+CREATE TABLE regulator.transfer (
+    id           bigint PRIMARY KEY,
+    from_account bigint NOT NULL,
+    to_account   bigint NOT NULL CHECK (to_account <> from_account),
+    amount       numeric(14, 2) NOT NULL CHECK (amount > 0),
+    at           timestamptz NOT NULL
+);
+
+-- Warning rules as data: each kind has a fixed meaning, its figures are
+-- the regulator's (README "Early warning" explains each kind).
+--   officer_borrower        a transfer of at least `threshold`, either way,
+--                           between a credit officer and a borrower of a
+--                           loan the officer manages, from `window_days`
+--                           before the grant to `window_days` after the due
+--                           date
+--   borrowing_from_clients  an employee receives at least `threshold` in
+--                           total from clients of any institution within
+--                           `window_days`
+--   structuring             at least `min_count` transfers of an employee,
+--                           either way, each in [threshold x (1 - band),
+--                           threshold) within `window_days`: amounts kept just
+--                           below the reporting threshold
+--   sudden_inflow           an employee's inflow within `window_days` is at
+--                           least `threshold` and at least `factor` times the
+--                           inflow usual for such a window over the
+--                           `baseline_days` before it
+CREATE TABLE regulator.warning_rule (
+    code          text PRIMARY KEY,
+    kind          text NOT NULL CHECK (kind IN ('officer_borrower', 'borrowing_from_clients',
+                                                'structuring', 'sudden_inflow')),
+    title         text NOT NULL,
+    threshold     numeric(14, 2) NOT NULL CHECK (threshold > 0),
+    window_days   integer NOT NULL CHECK (window_days BETWEEN 1 AND 3650),
+    min_count     integer NOT NULL DEFAULT 1 CHECK (min_count >= 1),
+    band          numeric(4, 2) CHECK (band > 0 AND band < 1),
+    factor        numeric(8, 2) CHECK (factor > 0),
+    baseline_days integer CHECK (baseline_days BETWEEN 1 AND 3650),
+    points        numeric(6, 2) NOT NULL CHECK (points < 0),   -- what a warning costs in the portrait
+    enabled       boolean NOT NULL DEFAULT true,
+    CHECK (kind <> 'structuring' OR band IS NOT NULL),
+    CHECK (kind <> 'sudden_inflow' OR (factor IS NOT NULL AND baseline_days IS NOT NULL))
+);
+INSERT INTO regulator.warning_rule (code, kind, title, threshold, window_days, min_count, band, factor, baseline_days, points) VALUES
+ ('EW1', 'officer_borrower', '信贷员与借款人资金往来 officer and own borrower', 1000, 90, 1, NULL, NULL, NULL, -10),
+ ('EW2', 'borrowing_from_clients', '员工向客户借款 employee borrowing from clients', 20000, 90, 1, NULL, NULL, NULL, -10),
+ ('EW3', 'structuring', '拆分交易规避报告 repeated amounts just below the reporting threshold', 50000, 7, 3, 0.10, NULL, NULL, -8),
+ ('EW4', 'sudden_inflow', '大额资金异常流入 sudden large inflow', 100000, 30, 1, NULL, 5, 180, -6);
+
+-- The warnings of a period (dates in Asia/Shanghai): one row per rule and
+-- employee, with the transfers (and clients, loans) behind it as evidence.
+-- One query for all enabled rules, built from the rule table: each rule
+-- reads the transfers with an employee on a side (`flow`) through its own
+-- filters; the window rules slide a window of `window_days` (both ends
+-- included) over each employee's flows, anchored at every flow of the
+-- period, and keep the window's transfers as evidence.
+CREATE FUNCTION regulator.early_warnings(period daterange)
+RETURNS TABLE (rule text, employee_id bigint, first_at timestamptz, last_at timestamptz,
+               transfers integer, amount numeric, evidence jsonb)
+LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    r        regulator.warning_rule;
+    branches text[] := '{}';
+    look     integer;
+BEGIN
+    IF period IS NULL OR isempty(period) OR lower_inf(period) OR upper_inf(period) THEN
+        RAISE EXCEPTION 'early_warnings needs a bounded period of dates'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example daterange(''2024-01-01'', ''2025-01-01'').';
+    END IF;
+    SELECT coalesce(max(w.window_days + coalesce(w.baseline_days, 0)), 0) INTO look
+    FROM regulator.warning_rule w WHERE w.enabled;
+    FOR r IN SELECT * FROM regulator.warning_rule w WHERE w.enabled ORDER BY w.code LOOP
+        branches := branches || CASE r.kind
+        WHEN 'officer_borrower' THEN format($b$
+            SELECT %1$L::text AS code, f.employee_id, f.id, f.client_id, l.id AS loan_id
+            FROM flow f
+            JOIN regulator.loan l ON l.officer_id = f.employee_id AND l.client_id = f.client_id
+            WHERE f.at >= $3 AND f.client_id IS NOT NULL AND f.amount >= %2$L::numeric
+              AND (f.at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN l.granted - %3$s AND l.due + %3$s$b$,
+            r.code, r.threshold, r.window_days)
+        WHEN 'borrowing_from_clients' THEN format($b$
+            SELECT %1$L::text, a.employee_id, unnest(a.ids), NULL::bigint, NULL::bigint
+            FROM (SELECT f.employee_id, f.at,
+                         sum(f.amount) OVER w AS total, array_agg(f.id) OVER w AS ids
+                  FROM flow f WHERE f.dir = 'in' AND f.client_id IS NOT NULL
+                  WINDOW w AS (PARTITION BY f.employee_id ORDER BY f.at
+                               RANGE BETWEEN interval '1 day' * %3$s PRECEDING AND CURRENT ROW)) a
+            WHERE a.at >= $3 AND a.total >= %2$L::numeric$b$,
+            r.code, r.threshold, r.window_days)
+        WHEN 'structuring' THEN format($b$
+            SELECT %1$L::text, a.employee_id, unnest(a.ids), NULL::bigint, NULL::bigint
+            FROM (SELECT f.employee_id, f.at, count(*) OVER w AS n, array_agg(f.id) OVER w AS ids
+                  FROM flow f WHERE f.amount >= %2$L::numeric AND f.amount < %3$L::numeric
+                  WINDOW w AS (PARTITION BY f.employee_id ORDER BY f.at
+                               RANGE BETWEEN interval '1 day' * %4$s PRECEDING AND CURRENT ROW)) a
+            WHERE a.at >= $3 AND a.n >= %5$s$b$,
+            r.code, r.threshold * (1 - r.band), r.threshold, r.window_days, r.min_count)
+        WHEN 'sudden_inflow' THEN format($b$
+            SELECT %1$L::text, a.employee_id, unnest(a.ids), NULL::bigint, NULL::bigint
+            FROM (SELECT f.employee_id, f.at,
+                         sum(f.amount) OVER w AS win, array_agg(f.id) OVER w AS ids,
+                         coalesce(sum(f.amount) OVER (PARTITION BY f.employee_id ORDER BY f.at
+                                                      RANGE BETWEEN interval '1 day' * %4$s PRECEDING
+                                                                AND interval '1 day' * %3$s PRECEDING), 0)
+                           * %3$s / %5$s AS usual
+                  FROM flow f WHERE f.dir = 'in'
+                  WINDOW w AS (PARTITION BY f.employee_id ORDER BY f.at
+                               RANGE BETWEEN interval '1 day' * %3$s PRECEDING AND CURRENT ROW)) a
+            WHERE a.at >= $3 AND a.win >= %2$L::numeric AND a.win >= %6$L::numeric * a.usual$b$,
+            r.code, r.threshold, r.window_days, r.window_days + r.baseline_days, r.baseline_days, r.factor)
+        END;
+    END LOOP;
+    IF cardinality(branches) = 0 THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE format($q$
+WITH flow AS (
+    -- every transfer with an employee on a side, once per employee side,
+    -- from the earliest day any rule looks back to; each rule's filters
+    -- reach the scans of transfers and accounts
+    SELECT t.id, t.at, t.amount, ta.employee_id, 'in' AS dir, fa.client_id
+    FROM regulator.transfer t
+    JOIN regulator.account ta ON ta.id = t.to_account AND ta.owner_kind = 'employee'
+    JOIN regulator.account fa ON fa.id = t.from_account
+    WHERE t.at >= $1 AND t.at < $2
+    UNION ALL
+    SELECT t.id, t.at, t.amount, fa.employee_id, 'out', ta.client_id
+    FROM regulator.transfer t
+    JOIN regulator.account fa ON fa.id = t.from_account AND fa.owner_kind = 'employee'
+    JOIN regulator.account ta ON ta.id = t.to_account
+    WHERE t.at >= $1 AND t.at < $2),
+hits AS (%s),
+per_transfer AS (
+    -- each transfer once, with the client on its other side (if any) and
+    -- the loans it was matched with
+    SELECT h.code, h.employee_id, h.id, t.at, t.amount,
+           array_remove(array_agg(DISTINCT coalesce(fa.client_id, ta.client_id)), NULL) AS clients,
+           array_remove(array_agg(DISTINCT h.loan_id), NULL) AS loans
+    FROM hits h
+    JOIN regulator.transfer t ON t.id = h.id
+    JOIN regulator.account fa ON fa.id = t.from_account
+    JOIN regulator.account ta ON ta.id = t.to_account
+    GROUP BY h.code, h.employee_id, h.id, t.at, t.amount)
+SELECT p.code, p.employee_id, min(p.at), max(p.at), count(*)::integer, sum(p.amount),
+       jsonb_strip_nulls(jsonb_build_object(
+           'transfers', jsonb_agg(p.id ORDER BY p.at, p.id),
+           'clients', (SELECT jsonb_agg(DISTINCT c ORDER BY c) FROM per_transfer q, unnest(q.clients) c
+                       WHERE (q.code, q.employee_id) = (p.code, p.employee_id)),
+           'loans', (SELECT jsonb_agg(DISTINCT l ORDER BY l) FROM per_transfer q, unnest(q.loans) l
+                     WHERE (q.code, q.employee_id) = (p.code, p.employee_id))))
+FROM per_transfer p
+GROUP BY p.code, p.employee_id
+ORDER BY p.code, p.employee_id$q$, array_to_string(branches, E'\n    UNION ALL'))
+    USING (lower(period) - look + time '00:00') AT TIME ZONE 'Asia/Shanghai',
+          (upper(period) + time '00:00') AT TIME ZONE 'Asia/Shanghai',
+          (lower(period) + time '00:00') AT TIME ZONE 'Asia/Shanghai';
+END
+$fn$;
+COMMENT ON FUNCTION regulator.early_warnings(daterange) IS
+    'early warnings of a period: every enabled rule of regulator.warning_rule, one row per rule and employee, with the transfers, clients and loans behind it';
+
+-- Warnings as portrait events: each warning of the period is one event of
+-- the dimension 预警 (early warning) worth the rule's points, dated at its
+-- last transfer, to add to an employee's events when building portraits.
+CREATE FUNCTION regulator.warning_events(period daterange)
+RETURNS TABLE (employee_id bigint, module text, points numeric, at timestamptz, rule text)
+LANGUAGE sql STABLE AS $$
+    SELECT w.employee_id, '预警', r.points, w.last_at, w.rule
+    FROM regulator.early_warnings(period) w
+    JOIN regulator.warning_rule r ON r.code = w.rule
+$$;
+COMMENT ON FUNCTION regulator.warning_events(daterange) IS
+    'the warnings of a period as portrait events of the dimension 预警 (early warning), worth each rule''s points';
+
+-- Ground truth of the generator: the patterns it planted (expected = true)
+-- and the near misses it placed just under a rule (expected = false).
+CREATE TABLE regulator.planted_warning (
+    rule        text NOT NULL,
+    employee_id bigint NOT NULL,
+    expected    boolean NOT NULL,
+    PRIMARY KEY (rule, employee_id)
+);

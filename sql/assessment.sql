@@ -35,6 +35,11 @@ SELECT 'self:90;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
 SELECT 'self:90+2;inspection:-;third_party:-;weights:0.2/0.5/0.3;'::assessment;
 SELECT 'self:90+2;inspection:-;third_party:-;weights:0.25555/0.5/0.3'::assessment;
 SELECT 'self:90+2;inspection:-;third_party:-'::assessment;
+-- white space is not part of a part: a TAB, a trailing blank, a newline
+SELECT E'self:90+2\t;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
+SELECT 'self:90+2 ;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
+SELECT E'self:90+2;inspection:\n80+0;third_party:-;weights:0.2/0.5/0.3'::assessment;
+SELECT 'self: 90+2;inspection:-;third_party:-;weights:0.2/0.5/0.3'::assessment;
 
 -- bad rows
 SELECT assess(a, s, scheme()) FROM (VALUES ('auditor', '1+0'::iscore)) t(a, s);
@@ -87,6 +92,6 @@ SELECT pg_temp.copy_file('01' || '08' || '00002710' || '00000000' || '00000000' 
 COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
 SELECT pg_temp.copy_file('01' || '01' || '00002710');
 COPY assessment_copy FROM '/tmp/integrity_regress_assessment_bad.bin' (FORMAT binary);
-SELECT assess_combine('self:1+0;inspection:-;third_party:-;weights:1/0/0', 'self:1+0;inspection:-;third_party:-;weights:1/0/0');
+SELECT integrity_internal.assess_combine('self:1+0;inspection:-;third_party:-;weights:1/0/0', 'self:1+0;inspection:-;third_party:-;weights:1/0/0');
 DROP TABLE assessment_copy;
 DROP TABLE assessment_rows;

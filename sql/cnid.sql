@@ -42,9 +42,10 @@ SELECT '110105194913010011'::cnid;            -- month 13
 SELECT '110105194912000011'::cnid;            -- day 0
 SELECT '110105490230002'::cnid;               -- impossible date in the old form
 SELECT '11010517991231002X'::cnid;            -- before 1800
-\set VERBOSITY terse
-SELECT '110105209912310011'::cnid;            -- future (detail names today)
-\set VERBOSITY default
+-- a birth date after today is not an input rule (input is a pure function
+-- of the text); the cleansing functions refuse it
+SELECT '110105209912310010'::cnid AS future_value, is_valid_cnid('110105209912310010') AS valid,
+       cnid_invalid_reason('110105209912310010') AS reason;
 
 -- leap days are fine
 SELECT '110105200002290013'::cnid, '110105190402290016'::cnid;
@@ -56,6 +57,39 @@ BEGIN
 EXCEPTION WHEN invalid_text_representation THEN
     RAISE NOTICE 'caught %', SQLSTATE;
 END $$;
+
+-- type input is a pure function of its text: a value born "today" where the
+-- date is already tomorrow elsewhere reads back under every time zone (text
+-- input, cast, text COPY and binary COPY); the cleansing rule follows the
+-- session's date
+SET TimeZone = 'Pacific/Kiritimati';
+CREATE TABLE cnid_tz (id cnid);
+INSERT INTO cnid_tz SELECT cnid_from_parts(110105, current_date, 1);
+SELECT is_valid_cnid(id::text) AS valid_in_kiritimati FROM cnid_tz;
+COPY cnid_tz TO '/tmp/integrity_regress_cnid_tz.txt';
+COPY cnid_tz TO '/tmp/integrity_regress_cnid_tz.bin' (FORMAT binary);
+SET TimeZone = 'Pacific/Pago_Pago';
+SELECT cnid_birth_date(id) > current_date AS born_tomorrow_here,
+       id::text::cnid = id AS text_cast, cnid(id::text) = id AS cnid_text,
+       cnid_in(cnid_out(id)) = id AS type_input,
+       is_valid_cnid(id::text) AS valid_in_pago_pago,
+       cnid_invalid_reason(id::text) LIKE '%is in the future' AS reason_future
+FROM cnid_tz;
+COPY cnid_tz FROM '/tmp/integrity_regress_cnid_tz.txt';
+COPY cnid_tz FROM '/tmp/integrity_regress_cnid_tz.bin' (FORMAT binary);
+SELECT count(*) AS rows, count(DISTINCT id) AS values FROM cnid_tz;
+RESET TimeZone;
+DROP TABLE cnid_tz;
+-- and it is IMMUTABLE: usable in an expression index over raw text
+CREATE TABLE cnid_raw (raw text);
+CREATE INDEX ON cnid_raw (cnid(raw));
+DROP TABLE cnid_raw;
+SELECT p.oid::regprocedure AS function, p.provolatile AS volatility
+FROM pg_proc p
+WHERE p.oid IN ('cnid_in(cstring)'::regprocedure, 'cnid_recv(internal)'::regprocedure,
+                'cnid(text)'::regprocedure, 'cnid_from_parts(integer, date, integer)'::regprocedure,
+                'is_valid_cnid(text)'::regprocedure, 'cnid_invalid_reason(text)'::regprocedure)
+ORDER BY 1::text;
 
 -- the future rule against the real current date
 SELECT cnid_birth_date(cnid_from_parts(110105, current_date, 1)) = current_date AS today_ok,
@@ -236,5 +270,12 @@ SELECT cnid_try_recv('\x01' || convert_to('1101051949', 'UTF8')) AS short;
 SELECT cnid_try_recv('\x01' || convert_to('11010519491231002X0', 'UTF8')) AS long;
 SELECT cnid_try_recv('\x01ffffffffffffffffffffffffffffffffffff') AS garbage;
 SELECT cnid_try_recv('') AS empty;
+-- every failure is 22P03, never a read past the field: an embedded NUL
+-- (the issue's payload: "1" and 17 NULs), a NUL after 17 good characters,
+-- control characters, invalid UTF-8
+SELECT cnid_try_recv('\x01310000000000000000000000000000000000') AS nul_after_one;
+SELECT cnid_try_recv('\x01' || convert_to('11010519491231002', 'UTF8') || '\x00') AS nul_last;
+SELECT cnid_try_recv('\x01' || convert_to('1101051949123100', 'UTF8') || '\x0a0d') AS control;
+SELECT cnid_try_recv('\x01' || convert_to('1101051949123100', 'UTF8') || '\xc3a9') AS utf8_char;
 DROP FUNCTION cnid_try_recv(bytea);
 DROP TABLE cnid_bin, cnid_bin2;

@@ -18,7 +18,7 @@ SELECT (SELECT count(*) FROM regulator.institution) AS institutions,
        (SELECT count(*) FROM regulator.blacklist) AS blacklist,
        (SELECT count(*) FROM regulator.feedback) AS feedback,
        (SELECT count(*) FROM regulator.assessment) AS assessment_rows;
-SELECT class, count(*) AS norms, sum(full_marks) AS full_marks FROM regulator.indicator GROUP BY class ORDER BY class;
+SELECT year, class, count(*) AS norms, sum(full_marks) AS full_marks FROM regulator.indicator_year GROUP BY year, class ORDER BY year, class;
 -- every credit code's embedded organisation code passes GB 11714; resident
 -- IDs are valid by type; birth dates 1960-1999
 SELECT bool_and(uscc_org_code_valid(uscc)) AS org_codes_valid FROM regulator.institution;
@@ -56,6 +56,9 @@ FROM regulator.employee e;
 \i demo/report/4_blacklist_hits.sql
 \i demo/report/5_feedback.sql
 \i demo/report/6_outcomes.sql
+\i demo/report/7_new_hire_screening.sql
 \set ECHO all
+SET client_min_messages = warning;
 DROP SCHEMA regulator CASCADE;
+RESET client_min_messages;
 DROP EXTENSION btree_gist;

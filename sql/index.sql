@@ -40,8 +40,8 @@ SELECT (integrity_index(a, 0, scheme())).* FROM index_example_inst;
 SELECT integrity_index(a, -1, scheme()) FROM index_example_inst;
 SELECT integrity_index(s, r) FROM (VALUES ('80+0'::iscore, scheme()),
                                           ('70+0', scheme(bonus_cap => 5))) t(s, r);
-SELECT index_combine('{1,2,3}', '{0,0,0,0,0,0,-1,-1,-1}');
-SELECT index_final('{1,2,3,4,5,6,7,8,NULL}');
+SELECT integrity_internal.index_combine('{1,2,3}', '{0,0,0,0,0,0,-1,-1,-1}');
+SELECT integrity_internal.index_final('{1,2,3,4,5,6,7,8,NULL}');
 
 -- serial = parallel on a table of many pages
 CREATE TABLE index_many AS

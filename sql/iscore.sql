@@ -71,6 +71,15 @@ SELECT iscore_hash('80.50+3.00'), iscore_hash('80.5+3'), iscore_hash('80.50+3.00
        iscore_hash_extended('80.50+3.00', 0) = iscore_hash_extended('80.5+3', 0) AS ext_eq,
        iscore_hash_extended('80.50+3.00', 1) <> iscore_hash_extended('80.50+3.00', 2) AS seeded;
 
+-- the hash values of release 1.0 (x86-64), pinned: hash indexes and hash
+-- partitions built by 1.0 stay valid after the update, and the values are
+-- computed without reading memory in the machine's byte order, so a
+-- big-endian server gives the same numbers
+SELECT s, iscore_hash(s) AS h, iscore_hash_extended(s, 0) AS h0,
+       iscore_hash_extended(s, 42) AS h42, iscore_hash_extended(s, -1) AS hm1
+FROM (VALUES ('0+0'::iscore), ('80.50+3.00'), ('-1.25-0.50!3'),
+             ('9999999999999999.99-9999999999999999.99!2147483647')) t(s);
+
 -- btree and hash indexes, hash join, merge join, hash aggregate, hash partitions
 CREATE TABLE iscore_t (id int, s iscore);
 INSERT INTO iscore_t SELECT g, iscore(g % 50, (g % 7) * 0.25, (g % 11 = 0)::int) FROM generate_series(1, 2000) g;
@@ -104,9 +113,70 @@ SELECT sum(s) = iscore(sum(base(s)), sum(bonus(s)), sum(redlines(s))::int) AS su
 FROM iscore_t;
 
 -- avg's bigint[] state is checked when it comes from outside
-SELECT iscore_avg_final('{1,2,3}');
-SELECT iscore_avg_final('{-1,0,0,0}');
-SELECT iscore_avg_final('{1,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('{1,2,3}');
+SELECT integrity_internal.iscore_avg_final('{-1,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('{1,0,0,0}');
+-- every support function checks the state it is given (they are callable
+-- from SQL): the row count cannot wrap, a red-line count beyond int4 is not
+-- truncated, impossible sums are refused
+SELECT integrity_internal.iscore_avg_accum('{9223372036854775807,0,0,0}', '1+1');
+SELECT integrity_internal.iscore_avg_accum('{1,0,0,4294967296}', '1+1');
+SELECT integrity_internal.iscore_avg_final('{1,0,0,4294967296}');
+SELECT integrity_internal.iscore_avg_combine('{1,0,0,0}', '{1,0,0,4294967296}');
+SELECT integrity_internal.iscore_avg_combine('{9223372036854775807,0,0,0}', '{1,0,0,0}');
+SELECT integrity_internal.iscore_avg_accum('{1,100000000000000000,0,0}', '1+1');
+SELECT integrity_internal.iscore_avg_accum('{0,1,0,0}', '1+1');
+SELECT integrity_internal.iscore_avg_accum('{0,0,0,1}', '1+1');
+SELECT integrity_internal.iscore_avg_final('{3,1,0,0,-1,0}');
+SELECT integrity_internal.iscore_avg_final('{3,1000000000000000000,0,0,0,0}');
+SELECT integrity_internal.iscore_avg_final('[0:3]={1,0,0,0}');
+-- sums beyond one score's range are exact: the average of two (or three)
+-- largest scores is representable and returned
+SELECT avg(s) FROM (VALUES ('9999999999999999.99+0'::iscore), ('9999999999999999.99+0')) t(s);
+SELECT avg(s) FROM (VALUES ('-9999999999999999.99-9999999999999999.99'::iscore),
+                           ('-9999999999999999.99-9999999999999999.99'),
+                           ('-9999999999999999.98-9999999999999999.99')) t(s);
+SELECT integrity_internal.iscore_avg_accum(integrity_internal.iscore_avg_accum('{0,0,0,0}', '9999999999999999.99+0.01!1'),
+                        '9999999999999999.99+0.01') AS wide_state;
+SELECT integrity_internal.iscore_avg_final(integrity_internal.iscore_avg_combine(
+           integrity_internal.iscore_avg_accum(integrity_internal.iscore_avg_accum('{0,0,0,0}', '9999999999999999.99+0'), '9999999999999999.99+0'),
+           integrity_internal.iscore_avg_accum('{0,0,0,0}', '9999999999999999.97+0'))) AS combined;
+-- serial = forced parallel over sums far beyond one score
+CREATE TABLE iscore_big AS
+SELECT g % 7 AS k, iscore(9999999999999999.99 - (g % 3), -9999999999999999.99 + (g % 5), g % 2) AS s
+FROM generate_series(1, 30000) g;
+ANALYZE iscore_big;
+CREATE TEMP TABLE avg_serial AS SELECT k, avg(s) AS a FROM iscore_big GROUP BY k;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT k, avg(s) FROM iscore_big GROUP BY k;
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.a = s.a) AS equal
+FROM (SELECT k, avg(s) AS a FROM iscore_big GROUP BY k) p JOIN avg_serial s USING (k);
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+SELECT a FROM avg_serial WHERE k = 0;
+DROP TABLE iscore_big;
+
+-- "finer than a hundredth" is 22023 everywhere (as in portrait)
+DO $$
+DECLARE q text;
+BEGIN
+    FOREACH q IN ARRAY ARRAY['SELECT iscore(80.501)', 'SELECT iscore(1, 0.001)',
+                             'SELECT total(''80+3''::iscore, 0.001)']
+    LOOP
+        BEGIN
+            EXECUTE q;
+            RAISE NOTICE '%: no error', q;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE '%: %', q, SQLSTATE;
+        END;
+    END LOOP;
+END $$;
+
+-- text input accepts what numeric would (leading zeros, "-0", fewer
+-- decimals) and normalises it; output is canonical
+SELECT '007.50+000.5'::iscore AS leading_zeros, '-0.00-0'::iscore AS minus_zero,
+       '-0+0'::iscore = '0+0' AS minus_zero_equal, ' 1.5-2 '::iscore AS blanks;
 
 -- binary COPY round trip
 CREATE TABLE iscore_copy (s iscore);

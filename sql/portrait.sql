@@ -120,9 +120,9 @@ SELECT portrait_combine(a.p, b.p)::text = portrait_combine(b.p, a.p)::text AS co
   FROM pt_p a, pt_p b WHERE a.subject = 2 AND b.subject = 3;
 SELECT portrait_combine(NULL, p) IS NULL FROM pt_p WHERE subject = 2;
 -- the transition and final functions called directly never modify their argument
-SELECT portrait_trans(NULL, 'x', 1, '2024-01-01');
-SELECT a, portrait_trans(a, 'y', 2, '2024-02-01', true) AS b, portrait_final(a) AS c
-  FROM (SELECT portrait_trans(NULL, 'x', 1, '2024-01-01') AS a OFFSET 0) s;
+SELECT integrity_internal.portrait_trans(NULL, 'x', 1, '2024-01-01');
+SELECT a, integrity_internal.portrait_trans(a, 'y', 2, '2024-02-01', true) AS b, integrity_internal.portrait_final(a) AS c
+  FROM (SELECT integrity_internal.portrait_trans(NULL, 'x', 1, '2024-01-01') AS a OFFSET 0) s;
 
 -- points are exact hundredths
 SELECT portrait('x', 1.500, '2024-01-01')::text;

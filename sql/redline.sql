@@ -36,6 +36,20 @@ FROM (SELECT inst, redline_sum(points, class = 'redline' AND points > 0) AS a,
                   ELSE sum(points) END AS b
       FROM redline_items WHERE class IS NOT NULL AND points IS NOT NULL GROUP BY inst) t;
 
+-- "finer than a hundredth" is 22023, as everywhere
+DO $$
+BEGIN
+    PERFORM iscore_agg(c, p) FROM (VALUES ('basic', 1.001)) t(c, p);
+EXCEPTION WHEN invalid_parameter_value THEN
+    RAISE NOTICE 'iscore_agg: %', SQLSTATE;
+END $$;
+DO $$
+BEGIN
+    PERFORM redline_sum(p, r) FROM (VALUES (1.555, false)) t(p, r);
+EXCEPTION WHEN invalid_parameter_value THEN
+    RAISE NOTICE 'redline_sum: %', SQLSTATE;
+END $$;
+
 -- transition functions refuse to run outside an aggregate
-SELECT iscore_item_accum(NULL, 'basic', 1);
+SELECT integrity_internal.iscore_item_accum(NULL, 'basic', 1);
 DROP TABLE redline_items;

@@ -192,5 +192,31 @@ SELECT uscc_try_recv('\x01' || convert_to('9135010', 'UTF8')) AS short;
 SELECT uscc_try_recv('\x01' || convert_to('91350100M000100Y43 ', 'UTF8')) AS long;
 SELECT uscc_try_recv('\x01' || convert_to(' 91350100M000100Y4', 'UTF8')) AS padded;
 SELECT uscc_try_recv('\x01808080808080808080808080808080808080') AS garbage;
+-- every failure is 22P03, never a read past the field: "9" and 17 NULs (the
+-- issue's payload), a NUL at the end, invalid UTF-8
+SELECT uscc_try_recv('\x01390000000000000000000000000000000000') AS nul_after_one;
+SELECT uscc_try_recv('\x01' || convert_to('91350100M000100Y4', 'UTF8') || '\x00') AS nul_last;
+SELECT uscc_try_recv('\x01' || convert_to('91350100M000100Y', 'UTF8') || '\xe6b8') AS cut_utf8;
 DROP FUNCTION uscc_try_recv(bytea);
+-- the same inside an array: the issue's crasher was a 366-element uscc[] of
+-- such values sent in binary; built here by hand (ndim, flags, element type,
+-- length, lower bound, then each element's length and bytes)
+CREATE TABLE uscc_arr (ids uscc[]);
+CREATE FUNCTION uscc_arr_try_recv(elem bytea, n int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    raw bytea := int4send(1) || int4send(0) || int4send('uscc'::regtype::oid::bigint::int)
+                 || int4send(n) || int4send(1)
+                 || (SELECT string_agg(int4send(length(elem)) || elem, ''::bytea) FROM generate_series(1, n));
+BEGIN
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', raw, '/tmp/integrity_regress_uscc_arr.bin');
+    TRUNCATE uscc_arr;
+    COPY uscc_arr FROM '/tmp/integrity_regress_uscc_arr.bin' WITH (FORMAT binary);
+    RETURN 'accepted ' || (SELECT cardinality(ids) || ' x ' || ids[n]::text FROM uscc_arr);
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT uscc_arr_try_recv('\x01' || convert_to('91350100M000100Y43', 'UTF8'), 366) AS good_array;
+SELECT uscc_arr_try_recv('\x01390000000000000000000000000000000000', 366) AS nul_array;
+DROP FUNCTION uscc_arr_try_recv(bytea, int);
+DROP TABLE uscc_arr;
 DROP TABLE uscc_bin, uscc_bin2;

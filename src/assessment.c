@@ -34,6 +34,7 @@
 
 #include "iscore.h"
 #include "assessment.h"
+#include "module.h"
 
 StaticAssertDecl(sizeof(IScore) == 24, "iscore is 24 bytes (INTERNALLENGTH)");
 
@@ -42,21 +43,31 @@ StaticAssertDecl(sizeof(Assessment) == 96, "assessment is 96 bytes (INTERNALLENG
 static const char *const assessor_names[N_ASSESSORS] = {"self", "inspection", "third_party"};
 static const char *const assessor_names_zh[N_ASSESSORS] = {"机构自评", "检查组考评", "第三方测评"};
 
+/* the assessor named by t, in English or (in the server encoding) Chinese */
 static int
 assessor_index(text *t)
 {
 	const char *s = VARDATA_ANY(t);
 	int			len = VARSIZE_ANY_EXHDR(t);
 	int			i;
+	int			zlen;
 
 	for (i = 0; i < N_ASSESSORS; i++)
 		if ((len == (int) strlen(assessor_names[i]) && memcmp(s, assessor_names[i], len) == 0) ||
-			(len == (int) strlen(assessor_names_zh[i]) && memcmp(s, assessor_names_zh[i], len) == 0))
+			integrity_name_eq(s, len, assessor_names_zh[i]))
 			return i;
+	if (integrity_server_name(assessor_names_zh[0], &zlen) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown assessor \"%s\"", text_to_cstring(t)),
+				 errhint("Use 'self' (%s), 'inspection' (%s) or 'third_party' (%s).",
+						 integrity_server_name(assessor_names_zh[0], &zlen),
+						 integrity_server_name(assessor_names_zh[1], &zlen),
+						 integrity_server_name(assessor_names_zh[2], &zlen))));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown assessor \"%s\"", text_to_cstring(t)),
-			 errhint("Use 'self' (机构自评), 'inspection' (检查组考评) or 'third_party' (第三方测评).")));
+			 errhint("Use 'self', 'inspection' or 'third_party'.")));
 	return -1;
 }
 
@@ -187,7 +198,9 @@ assessment_in(PG_FUNCTION_ARGS)
 		if (len == 1 && *start == '-')
 			continue;
 		part = pnstrdup(start, len);
-		if (len == 0 || *start == ' ' || iscore_parse(part, &a->part[i]) != 0)
+		/* a part is a score and nothing else: no white space anywhere */
+		if (len == 0 || strpbrk(part, " \t\n\r\v\f") != NULL ||
+			iscore_parse(part, &a->part[i]) != 0)
 			bad_text(str, psprintf("The score of %s, \"%s\", is not a valid iscore or \"-\".",
 								   assessor_names[i], part));
 		a->present |= 1 << i;
@@ -353,12 +366,11 @@ PG_FUNCTION_INFO_V1(assess_accum);
 Datum
 assess_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
 	Assessment *a;
 	const int32 *w;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("assess_accum called outside an aggregate")));
@@ -380,13 +392,19 @@ assess_accum(PG_FUNCTION_ARGS)
 	w = scheme_weights(fcinfo, PG_GETARG_HEAPTUPLEHEADER(3));
 	if (PG_ARGISNULL(0))
 	{
-		a = MemoryContextAllocZero(aggcxt, sizeof(Assessment));
+		/*
+		 * A group's first row: a fresh state in the per-row context.  The
+		 * executor copies a new pass-by-reference state into the aggregate
+		 * context; one allocated there would be left behind per group.
+		 */
+		a = palloc0(sizeof(Assessment));
 		a->version = ASSESSMENT_VERSION;
 		memcpy(a->weight, w, sizeof(a->weight));
 	}
 	else
 	{
 		a = PG_GETARG_ASSESSMENT_P(0);
+		assessment_validate(a);
 		if (memcmp(a->weight, w, sizeof(a->weight)) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

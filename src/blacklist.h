@@ -28,9 +28,25 @@ extern bool blacklist_index_is(Relation index);
  * call; true otherwise ("maybe").  `key` is a Datum of the indexed column's
  * type.  The caller holds at least AccessShareLock on the index and its
  * table.  May keep a backend-private copy of the filter while it provably
- * covers every such row (see src/blacklist_utils.c for the proof).
+ * covers every such row (see src/blacklist_utils.c for the proof).  For a
+ * snapshot that is not MVCC the answer covers every row whose inserting
+ * command has finished.
  */
 extern bool blacklist_may_contain(Relation index, Datum key, Snapshot snapshot);
+
+/*
+ * The same for a key of another type of the index's operator family (e.g. an
+ * integer key of a bigint index) or a key hashed once and probed in several
+ * calls: blacklist_key_hash_typed computes the filter hash of `key` of type
+ * `keytype` (InvalidOid or a type binary coercible to the key column's: the
+ * column's own hash) and returns false if the family has no hash for that
+ * type (then the index cannot answer for such keys);
+ * blacklist_may_contain_hash is blacklist_may_contain for that hash.
+ */
+extern bool blacklist_key_hash_typed(Relation index, Oid keytype, Datum key,
+									 uint64 *hash);
+extern bool blacklist_may_contain_hash(Relation index, uint64 hash,
+									   Snapshot snapshot);
 
 /*
  * Diagnostics: entries the filter was sized for and has taken, and the

@@ -15,7 +15,12 @@
  *
  * Structure: cnid_parse() is a pure parser returning bool and a reason,
  * never calling ereport; cnid_in, cnid_recv, cnid(text), is_valid_cnid and
- * cnid_invalid_reason wrap it.
+ * cnid_invalid_reason wrap it.  Type input is a pure function of the text
+ * (IMMUTABLE): whether a birth date lies in the future depends on the clock
+ * and the time zone, so that rule is checked only by the cleansing
+ * functions is_valid_cnid and cnid_invalid_reason (STABLE), never by input,
+ * COPY, casts or binary receive, which a restore or a replica in another
+ * time zone must pass.
  *
  * SQL objects backed here (src/cnid.sql): type cnid (cnid_in, cnid_out,
  * cnid_recv, cnid_send), casts cnid(text) and text(cnid), is_valid_cnid,
@@ -38,6 +43,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "normalize.h"
 
 #define CNID_BODY_LIMIT INT64CONST(100000000000000000)	/* 10^17 */
 #define CNID_MIN_YEAR 1800
@@ -56,7 +62,7 @@ typedef enum CnidReason
 	CNID_BAD_PROVINCE,			/* positions 1-2 not a province code */
 	CNID_BAD_DATE,				/* birth date not a calendar date */
 	CNID_EARLY_DATE,			/* birth year before 1800 */
-	CNID_FUTURE_DATE,			/* birth date after today */
+	CNID_FUTURE_DATE,			/* birth date after today (cleansing only) */
 	CNID_BAD_CHECK				/* wrong check character */
 } CnidReason;
 
@@ -68,7 +74,7 @@ typedef struct CnidError
 	char		found;			/* the check character given */
 	char		expected;		/* the check character computed */
 	int32		ymd;			/* birth date as YYYYMMDD */
-	int32		today;			/* current date as YYYYMMDD */
+	int32		today;			/* current date as YYYYMMDD, if checked */
 } CnidError;
 
 static const int cnid_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -119,11 +125,12 @@ cnid_body_digits(int64 body, int *d)
 }
 
 /*
- * Validate the rules on the 17 body digits (province, date, not in the
- * future).  today is YYYYMMDD.
+ * Validate the rules on the 17 body digits (province, calendar date, year).
+ * The future-date rule is separate (cnid_born_by), so that parsing does not
+ * depend on the current date.
  */
 static bool
-cnid_check_body(const int *d, int32 today, CnidError *err)
+cnid_check_body(const int *d, CnidError *err)
 {
 	int			y,
 				m,
@@ -138,7 +145,6 @@ cnid_check_body(const int *d, int32 today, CnidError *err)
 	m = d[10] * 10 + d[11];
 	dd = d[12] * 10 + d[13];
 	err->ymd = y * 10000 + m * 100 + dd;
-	err->today = today;
 	if (m < 1 || m > 12 || dd < 1 || dd > cnid_days_in_month(y, m))
 	{
 		err->reason = CNID_BAD_DATE;
@@ -149,21 +155,35 @@ cnid_check_body(const int *d, int32 today, CnidError *err)
 		err->reason = CNID_EARLY_DATE;
 		return false;
 	}
-	if (err->ymd > today)
+	return true;
+}
+
+/*
+ * The cleansing rule: the birth date of a parsed body is not after today
+ * (YYYYMMDD).  Fills *err and returns false otherwise.
+ */
+static bool
+cnid_born_by(int64 body, int32 today, CnidError *err)
+{
+	int32		ymd = (int32) ((body / 1000) % 100000000);
+
+	if (ymd > today)
 	{
 		err->reason = CNID_FUTURE_DATE;
+		err->ymd = ymd;
+		err->today = today;
 		return false;
 	}
 	return true;
 }
 
 /*
- * Parse str[0..len) (surrounding white space ignored) against the date
- * today (YYYYMMDD).  On success store the body in *result; otherwise fill
- * *err.  Never raises.
+ * Parse str[0..len) (surrounding white space ignored).  On success store
+ * the body in *result; otherwise fill *err.  Never raises, and depends on
+ * nothing but the text.
  */
 static bool
-cnid_parse(const char *str, size_t len, int32 today, int64 *result, CnidError *err)
+cnid_parse(const char *str, size_t len, int64 *result, CnidError *err)
 {
 	int			d[17];
 	int			i;
@@ -196,7 +216,7 @@ cnid_parse(const char *str, size_t len, int32 today, int64 *result, CnidError *e
 			err->pos = 17;
 			return false;
 		}
-		if (!cnid_check_body(d, today, err))
+		if (!cnid_check_body(d, err))
 			return false;
 		err->found = c;
 		err->expected = cnid_check_of(d);
@@ -231,7 +251,7 @@ cnid_parse(const char *str, size_t len, int32 today, int64 *result, CnidError *e
 			d[8 + i] = str[6 + i] - '0';
 		for (i = 0; i < 3; i++)
 			d[14 + i] = str[12 + i] - '0';
-		if (!cnid_check_body(d, today, err))
+		if (!cnid_check_body(d, err))
 			return false;
 	}
 	else
@@ -276,8 +296,8 @@ cnid_format(int64 body, char *buf)
 
 /*
  * The current date (CURRENT_DATE: transaction start, session time zone) as
- * YYYYMMDD, cached per transaction start and time zone so that COPY pays for
- * it once.
+ * YYYYMMDD, for the cleansing functions only; cached per transaction start
+ * and time zone.
  */
 static int32
 cnid_today(void)
@@ -374,6 +394,19 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 	ident_trim(&s, &len);
 	rule = cnid_reason_text(s, e);
 
+	/* what identifier_normalize() would clean: point there */
+	if (e->reason != CNID_OK)
+	{
+		char	   *holds = ident_normalize_advice(s, len);
+
+		if (holds)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid cnid \"%s\": %s", input, rule),
+					 errdetail("The value holds %s.", holds),
+					 errhint("to_cnid(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.")));
+	}
+
 	switch (e->reason)
 	{
 		case CNID_OK:
@@ -422,12 +455,7 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 					 errhint("Check the year of the birth date (positions 7-10).")));
 			break;
 		case CNID_FUTURE_DATE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("The current date is %s (CURRENT_DATE in the session time zone).",
-							   ymd_text(e->today)),
-					 errhint("Check the birth date (positions 7-14).")));
+			/* a cleansing rule (is_valid_cnid), never an input error */
 			break;
 		case CNID_BAD_CHECK:
 			ereport(ERROR,
@@ -438,6 +466,8 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 					 errhint("A wrong check character usually means a mistyped or transposed digit.")));
 			break;
 	}
+	/* only parse failures come here, and each one raised above */
+	elog(ERROR, "cnid parse failure %d without a message", (int) e->reason);
 }
 
 static int64
@@ -446,7 +476,7 @@ cnid_from_cstring(const char *str, size_t len)
 	int64		v;
 	CnidError	e;
 
-	if (!cnid_parse(str, len, cnid_today(), &v, &e))
+	if (!cnid_parse(str, len, &v, &e))
 	{
 		/* the message needs a NUL-terminated copy */
 		char	   *copy = pnstrdup(str, len);
@@ -479,7 +509,9 @@ cnid_out(PG_FUNCTION_ARGS)
 /*
  * Binary format: a version byte (1) and the 18 characters of the canonical
  * text.  Everything is validated; non-canonical text (lower-case x, white
- * space, the 15-digit form) is rejected.
+ * space, the 15-digit form) is rejected.  Every failure is 22P03
+ * (invalid_binary_representation); the rule that failed is named when the
+ * 18 bytes are printable ASCII, so the message never shows raw bytes.
  */
 PG_FUNCTION_INFO_V1(cnid_recv);
 Datum
@@ -498,15 +530,23 @@ cnid_recv(PG_FUNCTION_ARGS)
 				 errmsg("invalid binary cnid: unknown format version %d", version),
 				 errdetail("This version of the extension reads format version %d.", CNID_WIRE_VERSION)));
 	chars = pq_getmsgbytes(buf, 18);
-	if (!cnid_parse(chars, 18, cnid_today(), &v, &e))
+	if (!cnid_parse(chars, 18, &v, &e))
 	{
-		char	   *copy = pnstrdup(chars, 18);
+		if (ident_printable_ascii(chars, 18))
+		{
+			char	   *copy = pnstrdup(chars, 18);
+			const char *s = copy;
+			size_t		len = 18;
 
-		if (pg_verifymbstr(copy, 18, true))
-			cnid_report(copy, 18, &e);
+			ident_trim(&s, &len);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary cnid \"%s\": %s", copy, cnid_reason_text(s, &e))));
+		}
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cnid: not 18 characters of a resident identity number")));
+				 errmsg("invalid binary cnid: not 18 characters of a resident identity number"),
+				 errdetail("The field holds bytes outside printable ASCII.")));
 	}
 	cnid_format(v, canon);
 	if (memcmp(canon, chars, 18) != 0)
@@ -560,7 +600,8 @@ is_valid_cnid(PG_FUNCTION_ARGS)
 	int64		v;
 	CnidError	e;
 
-	PG_RETURN_BOOL(cnid_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), cnid_today(), &v, &e));
+	PG_RETURN_BOOL(cnid_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &v, &e) &&
+				   cnid_born_by(v, cnid_today(), &e));
 }
 
 PG_FUNCTION_INFO_V1(cnid_invalid_reason);
@@ -573,7 +614,7 @@ cnid_invalid_reason(PG_FUNCTION_ARGS)
 	int64		v;
 	CnidError	e;
 
-	if (cnid_parse(s, len, cnid_today(), &v, &e))
+	if (cnid_parse(s, len, &v, &e) && cnid_born_by(v, cnid_today(), &e))
 		PG_RETURN_NULL();
 	ident_trim(&s, &len);
 	PG_RETURN_TEXT_P(cstring_to_text(cnid_reason_text(s, &e)));
@@ -667,7 +708,7 @@ cnid_from_parts(PG_FUNCTION_ARGS)
 		digits[i] = body[i] - '0';
 	body[17] = cnid_check_of(digits);
 	body[18] = '\0';
-	/* the full validation (province, date rules) */
+	/* the full validation (province, date rules; not the cleansing rule) */
 	PG_RETURN_CNID(cnid_from_cstring(body, 18));
 }
 

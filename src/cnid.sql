@@ -3,23 +3,24 @@
 --
 -- 8 bytes by value: the 17-digit body as an int64; the check character is
 -- derived.  Input validates length, characters, the province code, the birth
--- date (a calendar date, year >= 1800, not after CURRENT_DATE) and the ISO
--- 7064 MOD 11-2 check character; the 15-digit form is upgraded.
+-- date (a calendar date, year >= 1800) and the ISO 7064 MOD 11-2 check
+-- character; the 15-digit form is upgraded.
 --
--- Volatility: input depends on the current date (future birth dates are
--- rejected), so every function that parses text (cnid_in, cnid_recv,
--- cnid(text), is_valid_cnid, cnid_invalid_reason, cnid_from_parts) is
--- STABLE, like date_in.  Everything that works on a stored cnid is IMMUTABLE.
+-- Volatility: input is a pure function of the text, so cnid_in, cnid_recv,
+-- cnid(text) and cnid_from_parts are IMMUTABLE and a dump restores, and a
+-- replica applies, under any clock and time zone.  The cleansing functions
+-- is_valid_cnid and cnid_invalid_reason also refuse a birth date after
+-- CURRENT_DATE (session time zone): they are STABLE.
 -- ---------------------------------------------------------------------------
 
 CREATE TYPE cnid;
 
 CREATE FUNCTION cnid_in(cstring) RETURNS cnid
-    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cnid_out(cnid) RETURNS cstring
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cnid_recv(internal) RETURNS cnid
-    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cnid_send(cnid) RETURNS bytea
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
@@ -37,7 +38,7 @@ COMMENT ON TYPE cnid IS 'resident identity number (GB 11643-1999), 8 bytes, cano
 
 -- casts to and from text (and varchar, through the same functions)
 CREATE FUNCTION cnid(text) RETURNS cnid
-    AS 'MODULE_PATHNAME', 'cnid_from_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'cnid_from_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION text(cnid) RETURNS text
     AS 'MODULE_PATHNAME', 'cnid_to_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (text AS cnid) WITH FUNCTION cnid(text) AS ASSIGNMENT;
@@ -48,10 +49,10 @@ CREATE CAST (cnid AS varchar) WITH FUNCTION text(cnid) AS ASSIGNMENT;
 -- validation without raising
 CREATE FUNCTION is_valid_cnid(text) RETURNS boolean
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION is_valid_cnid(text) IS 'true if the text is a valid resident identity number; never raises';
+COMMENT ON FUNCTION is_valid_cnid(text) IS 'true if the text is a valid resident identity number with a birth date not after CURRENT_DATE; never raises';
 CREATE FUNCTION cnid_invalid_reason(text) RETURNS text
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cnid_invalid_reason(text) IS 'the rule a text breaks as a cnid, NULL if valid; never raises';
+COMMENT ON FUNCTION cnid_invalid_reason(text) IS 'the rule a text breaks as a cnid (a birth date after CURRENT_DATE included), NULL if valid; never raises';
 
 -- accessors
 CREATE FUNCTION cnid_birth_date(cnid) RETURNS date
@@ -72,7 +73,7 @@ COMMENT ON FUNCTION cnid_mask(cnid) IS 'the number with the birth date masked: 1
 
 -- constructor: computes the check character
 CREATE FUNCTION cnid_from_parts(region integer, birth date, seq integer) RETURNS cnid
-    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cnid_from_parts(integer, date, integer) IS 'the cnid of a 6-digit region, a birth date and a 3-digit sequence, with its check character';
 
 -- comparison

@@ -264,6 +264,23 @@ ident_gist_key_text(const uint8 *key, int L)
 }
 
 
+/*
+ * True when s[0..len) is printable ASCII (0x20-0x7e): binary receive names
+ * the failed rule only for such fields, so a message never carries raw
+ * bytes (a NUL, an invalid multibyte sequence) and nothing reads past the
+ * field.
+ */
+static inline bool
+ident_printable_ascii(const char *s, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char) s[i] < 0x20 || (unsigned char) s[i] > 0x7e)
+			return false;
+	return true;
+}
+
 /* A printable name for the byte at offset pos of an identifier, for messages. */
 static inline char *
 ident_char_text(const char *s, int pos)

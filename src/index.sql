@@ -10,18 +10,26 @@
 -- =====================================================================
 
 -- Half-even rounding (banker's rounding), used for every published figure.
+-- Every operator and function in a body that is bound when the script runs
+-- (RETURN bodies, domain CHECKs) takes exactly the built-in's argument
+-- types: an implicit cast would let an operator planted in the target
+-- schema (e.g. %(numeric, integer)) match better and be bound for good
+-- (README, "Trusted"; test/trusted.sh plants such traps).
 CREATE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN (SELECT round(CASE WHEN y - fl > 0.5 OR (y - fl = 0.5 AND fl % 2 <> 0) THEN fl + 1 ELSE fl END
-                     / power(10::numeric, places), places)
-        FROM (SELECT y, floor(y) AS fl FROM (SELECT x * power(10::numeric, places) AS y) a) b);
+RETURN (SELECT pg_catalog.round(
+                   CASE WHEN y - fl > 0.5 OR (y - fl = 0.5 AND fl % 2::numeric <> 0::numeric)
+                        THEN fl + 1::numeric ELSE fl END
+                   / pg_catalog.power(10::numeric, places::numeric), places)
+        FROM (SELECT y, pg_catalog.floor(y) AS fl
+                FROM (SELECT x * pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
 COMMENT ON FUNCTION round_half_even(numeric, integer) IS 'round half to even (banker''s rounding)';
 
 -- An institution's points on the index scale, 0..100:
 --   100 * total / (full_marks + bonus_cap)      (total is 0 when vetoed)
 CREATE FUNCTION index_points(s iscore, rules scheme) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN 100 * @extschema@.total(s, (rules).bonus_cap) / ((rules).full_marks + (rules).bonus_cap);
+RETURN 100::numeric * @extschema@.total(s, (rules).bonus_cap) / ((rules).full_marks + (rules).bonus_cap);
 
 -- The variance (points squared) of an institution's composed total, from the
 -- disagreement of its assessors: the sample variance of the assessors' capped

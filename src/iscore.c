@@ -22,13 +22,12 @@
  * iscore_recv, iscore_send), iscore(numeric, numeric, integer), base(),
  * bonus(), redlines(), total(iscore, numeric), operators + and *, the
  * comparison operators with btree and hash opclasses (iscore_cmp,
- * iscore_hash, iscore_hash_extended), and the aggregates sum(iscore) and
- * avg(iscore).
+ * iscore_hash, iscore_hash_extended), and the aggregates sum(iscore),
+ * avg(iscore), min(iscore) and max(iscore) (iscore_smaller, iscore_larger).
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "common/int.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -231,11 +230,11 @@ numeric_to_cents(Numeric n, const char *what)
 										  NumericGetDatum(scaled),
 										  NumericGetDatum(whole))))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be exact to 0.01", what),
 				 errdetail("Value: %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)))),
-				 errhint("Points are exact to a hundredth; round the value first.")));
+				 errhint("Round the points with round(points, 2) if that is what you mean.")));
 	if (DatumGetBool(DirectFunctionCall2(numeric_gt, NumericGetDatum(whole),
 										 NumericGetDatum(cents_bound(false)))) ||
 		DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(whole),
@@ -677,44 +676,109 @@ ISCORE_CMP_FN(iscore_gt, >)
 ISCORE_CMP_FN(iscore_ge, >=)
 
 /*
- * Hash over a fixed little-endian encoding of the three fields, so the value
- * is the same on every platform and release (hash partitions depend on it).
+ * Hashing.  Release 1.0 hashed a fixed little-endian encoding of the three
+ * fields (base, bonus: 8 bytes each, red-line count: 4 bytes) with
+ * PostgreSQL's hash_bytes().  hash_bytes() reads its input as 32-bit words
+ * in the machine's byte order, so the same 20 bytes hashed differently on a
+ * big-endian machine.  Hash indexes and hash partitions built by 1.0 on
+ * little-endian machines must keep their values, so this computes exactly
+ * those values, on every platform: the 20 bytes read as little-endian words
+ * are the low and high halves of base, of bonus, and the red-line count,
+ * and these five words go through the same mixing steps (Bob Jenkins'
+ * lookup3, as PostgreSQL's hashfn.c uses it for a 20-byte key) as integer
+ * arithmetic, without reading memory in the machine's byte order.
+ * sql/iscore.sql pins values computed by 1.0 on x86-64.
  */
-static void
-iscore_hash_bytes(const IScore *s, unsigned char *out)
+static inline uint32
+hrot(uint32 x, int k)
 {
-	uint64		b = (uint64) s->base;
-	uint64		o = (uint64) s->bonus;
-	uint32		r = (uint32) s->redlines;
-	int			i;
+	return (x << k) | (x >> (32 - k));
+}
 
-	for (i = 0; i < 8; i++)
+#define HASH_MIX(a, b, c) \
+	do { \
+		a -= c; a ^= hrot(c, 4); c += b; \
+		b -= a; b ^= hrot(a, 6); a += c; \
+		c -= b; c ^= hrot(b, 8); b += a; \
+		a -= c; a ^= hrot(c, 16); c += b; \
+		b -= a; b ^= hrot(a, 19); a += c; \
+		c -= b; c ^= hrot(b, 4); b += a; \
+	} while (0)
+
+#define HASH_FINAL(a, b, c) \
+	do { \
+		c ^= b; c -= hrot(b, 14); \
+		a ^= c; a -= hrot(c, 11); \
+		b ^= a; b -= hrot(a, 25); \
+		c ^= b; c -= hrot(b, 16); \
+		a ^= c; a -= hrot(c, 4); \
+		b ^= a; b -= hrot(a, 14); \
+		c ^= b; c -= hrot(b, 24); \
+	} while (0)
+
+/* the 64-bit hash (b << 32 | c) of a score; seed 0 = unseeded */
+static uint64
+iscore_hash64(const IScore *s, uint64 seed)
+{
+	uint64		base = (uint64) s->base;
+	uint64		bonus = (uint64) s->bonus;
+	uint32		a,
+				b,
+				c;
+
+	a = b = c = 0x9e3779b9 + 20 + 3923095;	/* key length 20 bytes */
+	if (seed != 0)
 	{
-		out[i] = (unsigned char) (b >> (8 * i));
-		out[8 + i] = (unsigned char) (o >> (8 * i));
+		a += (uint32) (seed >> 32);
+		b += (uint32) seed;
+		HASH_MIX(a, b, c);
 	}
-	for (i = 0; i < 4; i++)
-		out[16 + i] = (unsigned char) (r >> (8 * i));
+	/* bytes 0-11 */
+	a += (uint32) base;
+	b += (uint32) (base >> 32);
+	c += (uint32) bonus;
+	HASH_MIX(a, b, c);
+	/* bytes 12-19 */
+	a += (uint32) (bonus >> 32);
+	b += (uint32) s->redlines;
+	HASH_FINAL(a, b, c);
+	return ((uint64) b << 32) | c;
 }
 
 PG_FUNCTION_INFO_V1(iscore_hash);
 Datum
 iscore_hash(PG_FUNCTION_ARGS)
 {
-	unsigned char bytes[20];
-
-	iscore_hash_bytes(PG_GETARG_ISCORE_P(0), bytes);
-	PG_RETURN_UINT32(hash_bytes(bytes, sizeof(bytes)));
+	PG_RETURN_UINT32((uint32) iscore_hash64(PG_GETARG_ISCORE_P(0), 0));
 }
 
 PG_FUNCTION_INFO_V1(iscore_hash_extended);
 Datum
 iscore_hash_extended(PG_FUNCTION_ARGS)
 {
-	unsigned char bytes[20];
+	PG_RETURN_UINT64(iscore_hash64(PG_GETARG_ISCORE_P(0), (uint64) PG_GETARG_INT64(1)));
+}
 
-	iscore_hash_bytes(PG_GETARG_ISCORE_P(0), bytes);
-	PG_RETURN_UINT64(hash_bytes_extended(bytes, sizeof(bytes), PG_GETARG_INT64(1)));
+/* min(iscore) and max(iscore): the lesser / greater of two scores in the
+ * btree order; the argument itself is returned, as numeric_smaller does. */
+PG_FUNCTION_INFO_V1(iscore_smaller);
+Datum
+iscore_smaller(PG_FUNCTION_ARGS)
+{
+	IScore	   *a = PG_GETARG_ISCORE_P(0);
+	IScore	   *b = PG_GETARG_ISCORE_P(1);
+
+	PG_RETURN_ISCORE_P(iscore_compare(a, b) <= 0 ? a : b);
+}
+
+PG_FUNCTION_INFO_V1(iscore_larger);
+Datum
+iscore_larger(PG_FUNCTION_ARGS)
+{
+	IScore	   *a = PG_GETARG_ISCORE_P(0);
+	IScore	   *b = PG_GETARG_ISCORE_P(1);
+
+	PG_RETURN_ISCORE_P(iscore_compare(a, b) >= 0 ? a : b);
 }
 
 /* ---------------------------------------------------------------------
@@ -740,109 +804,184 @@ iscore_sum_accum(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * avg(iscore): the state is int8[4] {rows, base, bonus, redlines}
+ * avg(iscore): the state is a bigint[]
+ *
+ *   {rows, base_lo, bonus_lo, redlines, base_hi, bonus_hi}
+ *
+ * where the exact sums are base = base_hi * 10^18 + base_lo (and the same
+ * for bonus), |*_lo| < 10^18 with the sign of the sum.  The sums of many
+ * scores exceed an int64 of hundredths although their average is a valid
+ * score, so they are kept as int128.  A sum within the range of one score
+ * has *_hi = 0, and the state is then written as the first four elements
+ * only, release 1.0's state {rows, base, bonus, redlines} (INITCOND
+ * '{0,0,0,0}'); it grows to six elements when a sum needs them.
+ *
+ * Every function checks the state it is given (these functions are
+ * callable from SQL with any array): counts in range, |sum| <= rows * the
+ * largest score, nothing without rows.
  * --------------------------------------------------------------------- */
 
-#define AVG_STATE_LEN 4
+#define AVG_STATE_LEN_1_0 4
+#define AVG_STATE_LEN 6
+#define AVG_SPLIT INT64CONST(1000000000000000000)	/* 10^18 */
 
-static int64 *
-avg_state_values(ArrayType *a)
+typedef struct AvgState
 {
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != AVG_STATE_LEN ||
-		ARR_HASNULL(a) || ARR_ELEMTYPE(a) != INT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid avg(iscore) state"),
-				 errdetail("Expected a bigint array of %d non-null elements.", AVG_STATE_LEN)));
-	return (int64 *) ARR_DATA_PTR(a);
+	int64		rows;
+	int128		base;
+	int128		bonus;
+	int64		redlines;
+} AvgState;
+
+static void
+avg_state_invalid(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid avg(iscore) state"),
+			 errdetail("%s", detail)));
+}
+
+static int128
+avg_state_join(int64 hi, int64 lo)
+{
+	if (lo <= -AVG_SPLIT || lo >= AVG_SPLIT || (hi > 0 && lo < 0) || (hi < 0 && lo > 0))
+		avg_state_invalid("A sum's low part must lie within +/-(10^18 - 1) with the sign of the sum.");
+	return (int128) hi * AVG_SPLIT + lo;
+}
+
+/* read and check a state of either layout */
+static void
+avg_state_read(ArrayType *a, AvgState *st)
+{
+	int			n;
+	const int64 *v;
+	int128		bound;
+
+	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != INT8OID ||
+		ARR_LBOUND(a)[0] != 1 ||
+		(ARR_DIMS(a)[0] != AVG_STATE_LEN && ARR_DIMS(a)[0] != AVG_STATE_LEN_1_0))
+		avg_state_invalid("Expected a bigint array of 6 (or 4) non-null elements.");
+	n = ARR_DIMS(a)[0];
+	v = (const int64 *) ARR_DATA_PTR(a);
+	st->rows = v[0];
+	st->redlines = v[3];
+	if (n == AVG_STATE_LEN)
+	{
+		st->base = avg_state_join(v[4], v[1]);
+		st->bonus = avg_state_join(v[5], v[2]);
+	}
+	else
+	{
+		st->base = v[1];
+		st->bonus = v[2];
+	}
+	if (st->rows < 0)
+		avg_state_invalid("The row count must not be negative.");
+	if (st->redlines < 0 || st->redlines > PG_INT32_MAX)
+		avg_state_invalid("The red-line count must lie within 0..2147483647.");
+	bound = (int128) st->rows * ISCORE_MAX_CENTS;
+	if (st->base > bound || st->base < -bound || st->bonus > bound || st->bonus < -bound)
+		avg_state_invalid("A sum of points exceeds the row count times the largest score.");
+	if (st->rows == 0 && st->redlines != 0)
+		avg_state_invalid("A state without rows has no red-line hits.");
+}
+
+/*
+ * The state as an array: the argument itself, updated in place, inside an
+ * aggregate when it has room; a new array otherwise.  The four-element form
+ * is kept while both sums fit in it (a smaller state per group in hash
+ * aggregation); the six-element form once either does not, or once given.
+ */
+static Datum
+avg_state_write(FunctionCallInfo fcinfo, ArrayType *a, const AvgState *st)
+{
+	int64		v[AVG_STATE_LEN];
+	int			have = ARR_DIMS(a)[0];
+	int			n;
+
+	v[0] = st->rows;
+	v[1] = (int64) (st->base % AVG_SPLIT);
+	v[2] = (int64) (st->bonus % AVG_SPLIT);
+	v[3] = st->redlines;
+	v[4] = (int64) (st->base / AVG_SPLIT);
+	v[5] = (int64) (st->bonus / AVG_SPLIT);
+	n = (v[4] != 0 || v[5] != 0 || have == AVG_STATE_LEN) ? AVG_STATE_LEN : AVG_STATE_LEN_1_0;
+	if (n == have && AggCheckCallContext(fcinfo, NULL))
+	{
+		memcpy(ARR_DATA_PTR(a), v, n * sizeof(int64));
+		PG_RETURN_ARRAYTYPE_P(a);
+	}
+	else
+	{
+		Datum		d[AVG_STATE_LEN];
+		int			i;
+
+		for (i = 0; i < n; i++)
+			d[i] = Int64GetDatum(v[i]);
+		PG_RETURN_ARRAYTYPE_P(construct_array(d, n, INT8OID, sizeof(int64),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	}
 }
 
 static void
-avg_state_check(const int64 *v)
+avg_state_add(AvgState *st, int64 rows, int128 base, int128 bonus, int64 redlines)
 {
-	IScore		s = {v[1], v[2], 0, 0};
-
-	if (v[0] < 0 || v[3] < 0 || v[3] > PG_INT32_MAX)
+	if (pg_add_s64_overflow(st->rows, rows, &st->rows))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid avg(iscore) state"),
-				 errdetail("Row and red-line counts must be non-negative.")));
-	iscore_validate(&s);
-}
-
-static ArrayType *
-avg_state_writable(FunctionCallInfo fcinfo, int argno)
-{
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		a = PG_GETARG_ARRAYTYPE_P_COPY(argno);
-	return a;
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("row count out of range"),
+				 errdetail("avg(iscore) counts at most 9223372036854775807 rows.")));
+	/* |sums| <= rows * ISCORE_MAX_CENTS < 2^123: int128 cannot wrap */
+	st->base += base;
+	st->bonus += bonus;
+	st->redlines = redlines_add((int32) st->redlines, (int32) redlines);
 }
 
 PG_FUNCTION_INFO_V1(iscore_avg_accum);
 Datum
 iscore_avg_accum(PG_FUNCTION_ARGS)
 {
-	ArrayType  *a = avg_state_writable(fcinfo, 0);
-	int64	   *v = avg_state_values(a);
-	IScore		acc;
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	const IScore *s;
+	AvgState	st;
 
-	if (PG_ARGISNULL(1))
+	avg_state_read(a, &st);
+	if (PG_ARGISNULL(1))		/* declared STRICT; kept for direct calls */
 		PG_RETURN_ARRAYTYPE_P(a);
-	acc.base = v[1];
-	acc.bonus = v[2];
-	acc.redlines = (int32) v[3];
-	iscore_accumulate(&acc, PG_GETARG_ISCORE_P(1));
-	v[0] += 1;
-	v[1] = acc.base;
-	v[2] = acc.bonus;
-	v[3] = acc.redlines;
-	PG_RETURN_ARRAYTYPE_P(a);
+	s = PG_GETARG_ISCORE_P(1);
+	iscore_validate(s);
+	avg_state_add(&st, 1, s->base, s->bonus, s->redlines);
+	return avg_state_write(fcinfo, a, &st);
 }
 
 PG_FUNCTION_INFO_V1(iscore_avg_combine);
 Datum
 iscore_avg_combine(PG_FUNCTION_ARGS)
 {
-	ArrayType  *a = avg_state_writable(fcinfo, 0);
-	int64	   *v = avg_state_values(a);
-	int64	   *w = avg_state_values(PG_GETARG_ARRAYTYPE_P(1));
-	IScore		acc,
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	AvgState	st,
 				add;
 
-	avg_state_check(v);
-	avg_state_check(w);
-	acc.base = v[1];
-	acc.bonus = v[2];
-	acc.redlines = (int32) v[3];
-	add.base = w[1];
-	add.bonus = w[2];
-	add.redlines = (int32) w[3];
-	iscore_accumulate(&acc, &add);
-	if (pg_add_s64_overflow(v[0], w[0], &v[0]))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("row count out of range")));
-	v[1] = acc.base;
-	v[2] = acc.bonus;
-	v[3] = acc.redlines;
-	PG_RETURN_ARRAYTYPE_P(a);
+	avg_state_read(a, &st);
+	avg_state_read(PG_GETARG_ARRAYTYPE_P(1), &add);
+	avg_state_add(&st, add.rows, add.base, add.bonus, add.redlines);
+	return avg_state_write(fcinfo, a, &st);
 }
 
 PG_FUNCTION_INFO_V1(iscore_avg_final);
 Datum
 iscore_avg_final(PG_FUNCTION_ARGS)
 {
-	int64	   *v = avg_state_values(PG_GETARG_ARRAYTYPE_P(0));
+	AvgState	st;
 	IScore	   *r;
 
-	avg_state_check(v);
-	if (v[0] == 0)
+	avg_state_read(PG_GETARG_ARRAYTYPE_P(0), &st);
+	if (st.rows == 0)
 		PG_RETURN_NULL();
 	r = palloc0(sizeof(IScore));
-	r->base = div_half_even(v[1], v[0]);
-	r->bonus = div_half_even(v[2], v[0]);
-	r->redlines = (int32) v[3];
+	r->base = div_half_even(st.base, st.rows);
+	r->bonus = div_half_even(st.bonus, st.rows);
+	r->redlines = (int32) st.redlines;
 	PG_RETURN_ISCORE_P(r);
 }

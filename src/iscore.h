@@ -34,7 +34,7 @@ extern int64 cents_add(int64 a, int64 b, const char *what);
 extern int32 redlines_add(int32 a, int32 b);
 extern void cents_check(int64 v, const char *what);
 
-/* exact numeric <-> hundredths; finer than 0.01 is an error (22P02) */
+/* exact numeric <-> hundredths; finer than 0.01 is an error (22023) */
 extern int64 numeric_to_cents(Numeric n, const char *what);
 extern Numeric cents_to_numeric(int64 v);
 /* numeric Datum -> hundredths by reading its stored digits; never raises */

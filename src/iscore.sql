@@ -2,6 +2,23 @@
 -- per concept (src/<concept>.sql, beside src/<concept>.c), in dependency order.
 \echo Use "CREATE EXTENSION integrity" to load this file. \quit
 
+-- Server encodings: UTF8 and EUC_CN.  The extension compares and returns
+-- Chinese names (indicator classes, assessors, portrait dimensions); the
+-- control file declares this script UTF-8 and PostgreSQL converts it to the
+-- server encoding, which must hold those names.  Clients may use any client
+-- encoding PostgreSQL converts to the server's (GB18030 and GBK: to UTF8).
+DO $encoding$
+BEGIN
+    IF current_setting('server_encoding') NOT IN ('UTF8', 'EUC_CN') THEN
+        RAISE EXCEPTION 'extension "integrity" does not support the server encoding %',
+                current_setting('server_encoding')
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its Chinese names (indicator classes, assessors, portrait dimensions) need a server encoding that holds them: UTF8 or EUC_CN.',
+                  HINT = 'Create the database with ENCODING ''UTF8'' (or ''EUC_CN'') and TEMPLATE template0; a UTF8 database also serves GB18030 and GBK clients.';
+    END IF;
+END
+$encoding$;
+
 -- =====================================================================
 -- iscore: an exact integrity score (src/iscore.c)
 -- =====================================================================
@@ -100,7 +117,8 @@ CREATE OPERATOR CLASS iscore_hash_ops DEFAULT FOR TYPE iscore USING hash AS
     FUNCTION 2 iscore_hash_extended(iscore, bigint);
 
 -- aggregates: sum keeps an iscore as its state (no internal state: partial
--- states travel as text or binary), avg keeps bigint[4]
+-- states travel as text or binary), avg keeps bigint[6] {rows, base, bonus,
+-- redlines, base / 10^18, bonus / 10^18}: exact int128 sums (src/iscore.c)
 CREATE FUNCTION iscore_sum_accum(iscore, iscore) RETURNS iscore
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE AGGREGATE sum(iscore) (
@@ -124,3 +142,22 @@ CREATE AGGREGATE avg(iscore) (
     FINALFUNC = iscore_avg_final,
     PARALLEL = SAFE
 );
+
+-- min and max in the btree order (as for any ordered type): the state is the
+-- best or worst score so far; SORTOP lets an index answer them
+CREATE FUNCTION iscore_smaller(iscore, iscore) RETURNS iscore
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iscore_smaller(iscore, iscore) IS 'transition and combine function of min(iscore)';
+CREATE FUNCTION iscore_larger(iscore, iscore) RETURNS iscore
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION iscore_larger(iscore, iscore) IS 'transition and combine function of max(iscore)';
+CREATE AGGREGATE min(iscore) (
+    SFUNC = iscore_smaller, STYPE = iscore, COMBINEFUNC = iscore_smaller,
+    SORTOP = <, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE min(iscore) IS 'lowest score in the iscore order: most red-line hits, then least base + bonus, then least base';
+CREATE AGGREGATE max(iscore) (
+    SFUNC = iscore_larger, STYPE = iscore, COMBINEFUNC = iscore_larger,
+    SORTOP = >, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE max(iscore) IS 'highest score in the iscore order: fewest red-line hits, then most base + bonus, then most base';

@@ -2,20 +2,100 @@
  * module.c — the library's entry point: the module magic block and
  * _PG_init, which registers the settings of every concept that has any
  * (integrity.listed_build_threshold and integrity.listed_max_memory, see
- * listed.c).  The prefix "integrity." is not reserved: the scheme default
- * integrity.scheme is read with current_setting(..., true), so it stays a
+ * listed.c), and the reloptions of the blacklist index access method with
+ * its cache invalidation hook (blacklist_utils.c).  The prefix "integrity."
+ * is not reserved: the scheme default integrity.scheme is read with current_setting(..., true), so it stays a
  * free-form placeholder setting and is not registered here.
+ *
+ * Also what every concept shares about the server: the Chinese names the C
+ * code compares with (indicator classes, assessors, ...) are UTF-8 in the
+ * source and are compared in the server encoding (module.h).  The supported
+ * server encodings are UTF8 and EUC_CN (GB2312, which holds every name the
+ * extension uses); clients may use any client encoding PostgreSQL converts
+ * to the server's (GB18030 and GBK convert to UTF8 only); the install script
+ * refuses the others.
  */
 #include "postgres.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "utils/memutils.h"
+
+#include "module.h"
 
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 extern void listed_init(void);
+extern void blacklist_init(void);
 
 void
 _PG_init(void)
 {
 	listed_init();
+	blacklist_init();
+}
+
+/* ---------------------------------------------------------------------
+ * Names in the server encoding
+ * --------------------------------------------------------------------- */
+
+typedef struct ServerName
+{
+	const char *utf8;			/* the literal (identity of the entry) */
+	const char *server;			/* NULL: not representable */
+	int			len;
+} ServerName;
+
+#define MAX_SERVER_NAMES 32
+static ServerName server_names[MAX_SERVER_NAMES];
+static int	n_server_names = 0;
+
+const char *
+integrity_server_name(const char *utf8, int *len)
+{
+	int			enc = GetDatabaseEncoding();
+	int			i;
+	const char *server = NULL;
+
+	if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
+	{
+		*len = (int) strlen(utf8);
+		return utf8;
+	}
+	for (i = 0; i < n_server_names; i++)
+		if (server_names[i].utf8 == utf8)
+		{
+			*len = server_names[i].len;
+			return server_names[i].server;
+		}
+	/*
+	 * EUC_CN: convert once.  The names are GB2312 characters, so the
+	 * conversion cannot fail (test/encodings.sh proves it for each name).
+	 * Any other encoding: no text can be the name.
+	 */
+	if (enc == PG_EUC_CN)
+	{
+		char	   *conv = pg_any_to_server(utf8, (int) strlen(utf8), PG_UTF8);
+
+		server = MemoryContextStrdup(TopMemoryContext, conv);
+		if (conv != utf8)
+			pfree(conv);
+	}
+	if (n_server_names >= MAX_SERVER_NAMES)
+		elog(ERROR, "too many names for the server encoding");
+	server_names[n_server_names].utf8 = utf8;
+	server_names[n_server_names].server = server;
+	server_names[n_server_names].len = server ? (int) strlen(server) : 0;
+	*len = server_names[n_server_names].len;
+	n_server_names++;
+	return server;
+}
+
+bool
+integrity_name_eq(const char *s, int len, const char *utf8)
+{
+	int			nlen;
+	const char *name = integrity_server_name(utf8, &nlen);
+
+	return name != NULL && len == nlen && memcmp(s, name, len) == 0;
 }

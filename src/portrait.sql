@@ -176,7 +176,7 @@ CREATE DOMAIN portrait_rules AS portrait_rules_t
             (VALUE).alert_below <= (VALUE).watch_below
         AND (VALUE).watch_below <= (VALUE).exemplar_from)
     CONSTRAINT portrait_rules_amounts_not_negative CHECK (
-            (VALUE).watch_negative >= 0 AND (VALUE).watch_drop >= 0)
+            (VALUE).watch_negative >= 0::numeric AND (VALUE).watch_drop >= 0::numeric)
     CONSTRAINT portrait_rules_trend_months_range CHECK (
             (VALUE).trend_months BETWEEN 1 AND 1200);
 COMMENT ON DOMAIN portrait_rules IS 'risk rules of portraits: alert/watch/exemplar thresholds, validated (finite amounts in hundredths within +/-9999999999999999.99); NULL allowed';

@@ -14,6 +14,8 @@
  *       clean).  Rows with a NULL argument are skipped, like sum().
  *   redline_sum(points numeric, is_redline boolean) -> numeric
  *       sum(points), or 0 as soon as one row is a red line.
+ *
+ * The Chinese class names are compared in the server encoding (module.h).
  */
 #include "postgres.h"
 
@@ -21,6 +23,7 @@
 #include "utils/numeric.h"
 
 #include "iscore.h"
+#include "module.h"
 
 typedef enum ItemClass
 {
@@ -29,42 +32,53 @@ typedef enum ItemClass
 	ITEM_REDLINE
 } ItemClass;
 
+static const char *const class_names[3] = {"basic", "bonus", "redline"};
+static const char *const class_names_zh[3] = {"基础项", "加分项", "红线项"};
+
 static ItemClass
 item_class(text *t)
 {
 	const char *s = VARDATA_ANY(t);
 	int			len = VARSIZE_ANY_EXHDR(t);
+	int			i;
+	int			zlen;
 
-#define IS(lit) (len == (int) strlen(lit) && memcmp(s, lit, len) == 0)
-	if (IS("basic") || IS("基础项"))
-		return ITEM_BASIC;
-	if (IS("bonus") || IS("加分项"))
-		return ITEM_BONUS;
-	if (IS("redline") || IS("红线项"))
-		return ITEM_REDLINE;
-#undef IS
+	for (i = 0; i < 3; i++)
+		if ((len == (int) strlen(class_names[i]) && memcmp(s, class_names[i], len) == 0) ||
+			integrity_name_eq(s, len, class_names_zh[i]))
+			return (ItemClass) i;
+	if (integrity_server_name(class_names_zh[0], &zlen) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown indicator class \"%s\"", text_to_cstring(t)),
+				 errhint("Use 'basic' (%s), 'bonus' (%s) or 'redline' (%s).",
+						 integrity_server_name(class_names_zh[0], &zlen),
+						 integrity_server_name(class_names_zh[1], &zlen),
+						 integrity_server_name(class_names_zh[2], &zlen))));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown indicator class \"%s\"", text_to_cstring(t)),
-			 errhint("Use 'basic' (基础项), 'bonus' (加分项) or 'redline' (红线项).")));
+			 errhint("Use 'basic', 'bonus' or 'redline'.")));
 	return ITEM_BASIC;			/* keep the compiler quiet */
 }
 
-/* the state: reuse the caller's when inside an aggregate, else a fresh zero */
+/*
+ * The state: the caller's, updated in place, inside an aggregate; a fresh
+ * zero for a group's first row.  The fresh state is allocated in the
+ * current (per-row) memory context, not in the aggregate context: the
+ * executor copies a new pass-by-reference state into the aggregate context
+ * itself, so a state allocated there would be left behind once per group.
+ */
 static IScore *
 state_for_update(FunctionCallInfo fcinfo)
 {
-	MemoryContext aggcxt;
-	IScore	   *state;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("transition function called outside an aggregate")));
 	if (!PG_ARGISNULL(0))
 		return PG_GETARG_ISCORE_P(0);
-	state = MemoryContextAllocZero(aggcxt, sizeof(IScore));
-	return state;
+	return palloc0(sizeof(IScore));
 }
 
 PG_FUNCTION_INFO_V1(iscore_item_accum);

@@ -128,3 +128,25 @@ COMMENT ON FUNCTION grade(iscore, scheme) IS 'red when vetoed by a red line, els
 CREATE FUNCTION grade(s iscore) RETURNS grade
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 RETURN @extschema@.grade(s, @extschema@.current_scheme());
+
+-- Untyped literals and NULLs: total(s, NULL), total(s, '12'), grade(NULL, r),
+-- grade('85', r) named two overloads each ("function is not unique").  An
+-- overload taking text settles them (an unknown literal prefers text): it
+-- reads the text as whichever of the other overloads' types can read it,
+-- and the text forms never overlap (a scheme starts with "(", a number has
+-- no sign after a digit, a score always has one: 80.50+3.00).
+CREATE FUNCTION total(s iscore, cap_or_rules text) RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN ltrim(cap_or_rules) LIKE '(%'
+            THEN @extschema@.total(s, cap_or_rules::@extschema@.scheme)
+            ELSE @extschema@.total(s, cap_or_rules::numeric) END;
+COMMENT ON FUNCTION total(iscore, text) IS
+    'total of a literal: a scheme''s text form "(...)" or a bonus cap; makes total(s, NULL) unambiguous';
+
+CREATE FUNCTION grade(points_or_score text, rules scheme) RETURNS grade
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN points_or_score ~ '[0-9.][-+]'
+            THEN @extschema@.grade(points_or_score::@extschema@.iscore, rules)
+            ELSE @extschema@.grade(points_or_score::numeric, rules) END;
+COMMENT ON FUNCTION grade(text, scheme) IS
+    'grade of a literal: a score "80.50+3.00" or a total "85"; makes grade(NULL, rules) unambiguous';

@@ -36,6 +36,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "normalize.h"
 
 #define USCC_LEN 10				/* stored bytes */
 #define USCC_WIRE_VERSION 1
@@ -358,6 +359,19 @@ uscc_report(const char *input, size_t len, const UsccError *e)
 
 	ident_trim(&s, &len);
 	rule = uscc_reason_text(s, e);
+	/* what identifier_normalize() would clean: point there */
+	if (e->reason != USCC_OK)
+	{
+		char	   *holds = ident_normalize_advice(s, len);
+
+		if (holds)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid uscc \"%s\": %s", input, rule),
+					 errdetail("The value holds %s.", holds),
+					 errhint("to_uscc(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.")));
+	}
+
 	switch (e->reason)
 	{
 		case USCC_OK:
@@ -433,7 +447,8 @@ uscc_out(PG_FUNCTION_ARGS)
 
 /*
  * Binary format: a version byte (1) and the 18 characters of the canonical
- * text.  Everything is validated; non-canonical text is rejected.
+ * text.  Everything is validated; non-canonical text is rejected.  Every
+ * failure is 22P03; the rule is named only for printable ASCII fields.
  */
 PG_FUNCTION_INFO_V1(uscc_recv);
 Datum
@@ -454,13 +469,21 @@ uscc_recv(PG_FUNCTION_ARGS)
 	chars = pq_getmsgbytes(buf, 18);
 	if (!uscc_parse(chars, 18, u, &e))
 	{
-		char	   *copy = pnstrdup(chars, 18);
+		if (ident_printable_ascii(chars, 18))
+		{
+			char	   *copy = pnstrdup(chars, 18);
+			const char *s = copy;
+			size_t		len = 18;
 
-		if (pg_verifymbstr(copy, 18, true))
-			uscc_report(copy, 18, &e);
+			ident_trim(&s, &len);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary uscc \"%s\": %s", copy, uscc_reason_text(s, &e))));
+		}
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary uscc: not 18 characters of a unified social credit code")));
+				 errmsg("invalid binary uscc: not 18 characters of a unified social credit code"),
+				 errdetail("The field holds bytes outside printable ASCII.")));
 	}
 	uscc_format(u, canon);
 	if (memcmp(canon, chars, 18) != 0)

@@ -1,6 +1,6 @@
 -- pgTAP: the score aggregates are exact, and equal serial and in parallel.
 BEGIN;
-SELECT plan(28);
+SELECT plan(34);
 
 -- the objects exist with the fixed signatures
 SELECT has_type('iscore');
@@ -81,7 +81,9 @@ INSERT INTO queries VALUES
  ('iscore_agg', $$SELECT inst, iscore_agg(class, points) FROM tap_items GROUP BY inst$$),
  ('redline_sum', $$SELECT inst, redline_sum(points, class = 'redline' AND points > 0) FROM tap_items GROUP BY inst$$),
  ('assess', $$SELECT inst, score(a), a::text FROM (SELECT inst, assess(assessor, s, scheme()) a FROM (SELECT inst, assessor, iscore_agg(class, points) s FROM tap_items GROUP BY inst, assessor) x GROUP BY inst) y$$),
- ('assess_flat', $$SELECT inst, assess(assessor, iscore(points, 0), scheme())::text FROM tap_items WHERE class = 'basic' GROUP BY inst$$);
+ ('assess_flat', $$SELECT inst, assess(assessor, iscore(points, 0), scheme())::text FROM tap_items WHERE class = 'basic' GROUP BY inst$$),
+ ('min', $$SELECT inst, min(iscore(points, round(points / 2, 2), (class = 'redline' AND points > 0)::int)) FROM tap_items GROUP BY inst$$),
+ ('max', $$SELECT inst, max(iscore(points, -points, (class = 'redline' AND points > 0)::int)) FROM tap_items GROUP BY inst$$);
 
 CREATE TEMP TABLE serial AS SELECT name, pg_temp.results(q) AS r FROM queries;
 
@@ -93,12 +95,23 @@ SET LOCAL parallel_leader_participation = off;
 SET LOCAL enable_hashagg = off;
 
 SELECT ok(pg_temp.plan(q) LIKE '%Partial%Aggregate%', name || ': the plan has a Partial Aggregate')
-FROM queries WHERE name IN ('sum', 'avg', 'iscore_agg', 'redline_sum', 'assess_flat') ORDER BY name;
+FROM queries WHERE name IN ('sum', 'avg', 'iscore_agg', 'redline_sum', 'assess_flat', 'min', 'max') ORDER BY name;
 SELECT is(pg_temp.results(q.q), s.r, q.name || ': parallel equals serial')
 FROM queries q JOIN serial s USING (name) ORDER BY name;
 
--- combine with empty and one-sided states
-SELECT is(iscore_avg_final(iscore_avg_combine('{0,0,0,0}', '{2,301,0,1}'))::text, '1.50+0.00!1',
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather; RESET parallel_leader_participation; RESET enable_hashagg;
+
+-- min and max follow the btree order (the first and the last of ORDER BY)
+SELECT is((SELECT pg_temp.results($$SELECT inst, min(iscore(points, round(points / 2, 2), (class = 'redline' AND points > 0)::int))::text FROM tap_items GROUP BY inst$$)),
+          (SELECT pg_temp.results($$SELECT DISTINCT ON (inst) inst, s::text AS txt FROM (SELECT inst, iscore(points, round(points / 2, 2), (class = 'redline' AND points > 0)::int) s FROM tap_items) x ORDER BY inst, s$$)),
+          'min(iscore) is the first score of ORDER BY');
+SELECT is((SELECT pg_temp.results($$SELECT inst, max(iscore(points, -points, (class = 'redline' AND points > 0)::int))::text FROM tap_items GROUP BY inst$$)),
+          (SELECT pg_temp.results($$SELECT DISTINCT ON (inst) inst, s::text AS txt FROM (SELECT inst, iscore(points, -points, (class = 'redline' AND points > 0)::int) s FROM tap_items) x ORDER BY inst, s DESC$$)),
+          'max(iscore) is the last score of ORDER BY');
+
+-- combine with empty and one-sided states (the support functions live in integrity_internal)
+SELECT is(integrity_internal.iscore_avg_final(integrity_internal.iscore_avg_combine('{0,0,0,0}', '{2,301,0,1}'))::text, '1.50+0.00!1',
           'avg combine with an empty state');
 SELECT * FROM finish();
 ROLLBACK;

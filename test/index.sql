@@ -62,9 +62,9 @@ CREATE AGGREGATE pg_temp.ref_raw(iscore, numeric, scheme) (
     SFUNC = pg_temp.ref_accum_score, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
 -- the C transition functions, without the final function: raw states
 CREATE AGGREGATE pg_temp.c_raw(assessment, numeric, scheme) (
-    SFUNC = index_accum_assessment, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+    SFUNC = integrity_internal.index_accum_assessment, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
 CREATE AGGREGATE pg_temp.c_raw(iscore, numeric, scheme) (
-    SFUNC = index_accum_score, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+    SFUNC = integrity_internal.index_accum_score, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
 
 -- random assessments: one to three assessors, some red lines, some scores so
 -- large that the sums of squares leave int64
@@ -120,17 +120,17 @@ SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
 SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, integrity_index(a, r) AS c FROM ix_a GROUP BY id) x),
           (SELECT string_agg(c::text, ';' ORDER BY id) FROM
-              (SELECT id, index_final(pg_temp.ref_raw(a, 1, r)) AS c FROM ix_a GROUP BY id) x),
+              (SELECT id, integrity_internal.index_final(pg_temp.ref_raw(a, 1, r)) AS c FROM ix_a GROUP BY id) x),
           'integrity_index(a, rules) is the reference with weight 1');
 
 -- errors
-SELECT throws_ok($$SELECT index_accum_score('{0,0,0}', '80+0', 1, scheme())$$, '22023',
+SELECT throws_ok($$SELECT integrity_internal.index_accum_score('{0,0,0}', '80+0', 1, scheme())$$, '22023',
                  'invalid integrity_index state');
-SELECT throws_ok($$SELECT index_accum_score('{0,0,0,0,0,0,-1,-1,NULL}', '80+0', 1, scheme())$$, '22023',
+SELECT throws_ok($$SELECT integrity_internal.index_accum_score('{0,0,0,0,0,0,-1,-1,NULL}', '80+0', 1, scheme())$$, '22023',
                  'invalid integrity_index state');
-SELECT throws_ok($$SELECT index_accum_score('{0,0,0,0,0,0,-1,-1,-1}', '80+0', 1, NULL)$$, '22004',
+SELECT throws_ok($$SELECT integrity_internal.index_accum_score('{0,0,0,0,0,0,-1,-1,-1}', '80+0', 1, NULL)$$, '22004',
                  'scheme must not be NULL');
-SELECT throws_ok($$SELECT index_step('{0,0,0,0,0,0,-1,-1,-1}', '80+0', NULL, -0.01, scheme(), false)$$, '22023',
+SELECT throws_ok($$SELECT integrity_internal.index_step('{0,0,0,0,0,0,-1,-1,-1}', '80+0', NULL, -0.01, scheme(), false)$$, '22023',
                  'index weight must not be negative');
 
 SELECT * FROM finish();

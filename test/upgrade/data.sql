@@ -10,5 +10,8 @@ SET enable_seqscan = off;
 SELECT id FROM up_scores WHERE s = iscore(12.50, 3, 0);
 SELECT id FROM up_scores WHERE org = '91350100M000100Y43'::uscc ORDER BY id LIMIT 3;
 SELECT count(*) FROM up_bans WHERE subject = (SELECT who FROM up_scores WHERE id = 5);
+SELECT * FROM up_user_objects;
+SELECT p.oid::regprocedure AS user_api_kept_in_place FROM pg_proc p
+ WHERE p.proname IN ('iscore_plus', 'is_valid_uscc') ORDER BY p.proname;
 SELECT * FROM up_portrait_rules ORDER BY year;
 SELECT * FROM up_portrait_grades ORDER BY id, year;

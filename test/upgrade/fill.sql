@@ -52,6 +52,14 @@ SELECT sum(s) AS s, avg(s) AS a, count(*) FILTER (WHERE g = 'green') AS greens,
        (integrity_index(a, scheme())).value AS idx
   FROM up_scores;
 
+-- a user's own aggregate and domain built on the extension's functions: the
+-- update (which moves the extension's helpers by a rule over aggregates and
+-- domain CHECKs) must leave iscore_plus and is_valid_uscc where they are
+CREATE AGGREGATE up_plus(iscore) (SFUNC = iscore_plus, STYPE = iscore);
+CREATE DOMAIN up_org_text AS text CHECK (is_valid_uscc(VALUE));
+CREATE VIEW up_user_objects AS
+SELECT up_plus(s) AS plus, (SELECT '91350100M000100Y43'::up_org_text) AS org FROM up_scores;
+
 -- portraits' rules stored in a column, and a view over the grade and tags
 -- (1.1 re-implements them in C and re-creates the rules' constraints)
 CREATE TABLE up_portrait_rules (year int PRIMARY KEY, rules portrait_rules NOT NULL);

@@ -1,0 +1,192 @@
+-- screening_workflow: the regulator's screening workflow in the reference
+-- model (demo/schema.sql): list publications, reviewed decisions, audited
+-- runs.  Loads the district data, then follows one person through
+-- publications, a run, a review, its expiry and a new entry; re-runs past
+-- screenings as published; checks that the audit is append-only and masked.
+\set ECHO none
+SET client_min_messages = warning;
+CREATE EXTENSION btree_gist;
+\i demo/schema.sql
+\i demo/generate.sql
+CALL regulator.generate('district');
+\i demo/constraints.sql
+RESET client_min_messages;
+\set ECHO all
+\set VERBOSITY default
+
+-- the generated workflow: monthly publications of every list, superseded
+-- versions, twelve runs of the new hires of 2024, reviews
+SELECT list, count(*) AS publications, min(published), max(published),
+       sum(added) AS added, sum(removed) AS removed
+FROM regulator.list_publication GROUP BY list ORDER BY list;
+SELECT count(*) AS versions_superseded, count(*) FILTER (WHERE NOT EXISTS (
+           SELECT FROM regulator.blacklist b WHERE b.id = h.id)) AS withdrawn
+FROM regulator.blacklist_history h;
+-- a publication's size is what the versions recorded in it add up to
+SELECT count(*) AS publications_checked
+FROM regulator.list_publication p
+WHERE p.entries = (SELECT count(*) FROM regulator.blacklist_version v
+                   WHERE v.list = p.list AND v.recorded @> p.published);
+SELECT count(*) AS runs, sum(batch_size) AS screened, sum(matches) AS matches FROM regulator.screening_run;
+
+-- every past run re-run as published on its date gives the same hits,
+-- although the lists changed since (corrections, withdrawn entries); with
+-- today's lists some of them are gone
+CREATE TABLE wf_month (lo date, hi date);
+CREATE VIEW wf_batch AS
+SELECT e.cnid, e.id FROM regulator.employee e, wf_month m WHERE e.hired BETWEEN m.lo AND m.hi;
+CREATE TABLE wf_rerun (run_id bigint, same_as_published boolean, hits bigint, gone_today bigint);
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT * FROM regulator.screening_run ORDER BY id LOOP
+        DELETE FROM wf_month;
+        INSERT INTO wf_month VALUES (date_trunc('month', r.at)::date, r.at);
+        INSERT INTO wf_rerun
+        SELECT r.id,
+               NOT EXISTS ((SELECT ref, subject, list, entry_id, valid FROM regulator.screening_hit WHERE run_id = r.id
+                            EXCEPT SELECT ref, subject, list, entry_id, valid
+                                   FROM regulator.screening_matches('wf_batch', r.at, r.published))
+                           UNION ALL
+                           (SELECT ref, subject, list, entry_id, valid
+                            FROM regulator.screening_matches('wf_batch', r.at, r.published)
+                            EXCEPT SELECT ref, subject, list, entry_id, valid FROM regulator.screening_hit WHERE run_id = r.id)),
+               (SELECT count(*) FROM regulator.screening_hit WHERE run_id = r.id),
+               (SELECT count(*) FROM (SELECT ref, list, entry_id FROM regulator.screening_hit WHERE run_id = r.id
+                                      EXCEPT SELECT ref, list, entry_id
+                                             FROM regulator.screening_matches('wf_batch', r.at, current_date)) g);
+    END LOOP;
+END $$;
+SELECT count(*) AS runs, bool_and(same_as_published) AS all_reproduced, sum(hits) AS hits,
+       sum(gone_today) AS hits_gone_from_todays_lists
+FROM wf_rerun;
+
+-- one person through the workflow.  A CSV batch: full-width digits, spaces
+-- and a hyphen, a line that is no ID at all, a second person
+CREATE TABLE wf_csv (raw text, line text);
+INSERT INTO wf_csv VALUES
+    (translate(cnid_from_parts(330102, date '1985-05-05', 11)::text, '0123456789X', '０１２３４５６７８９Ｘ'), 'line 1'),
+    ('not an id', 'line 2'),
+    (regexp_replace(cnid_from_parts(330103, date '1990-02-02', 21)::text, '^(.{6})(.{8})', '\1 \2-'), 'line 3');
+SELECT line, to_cnid(raw, strict => false) FROM wf_csv ORDER BY line;
+-- publication of 2025-01-01 of the dishonest-debtor list: both people listed
+CREATE TABLE wf_pub (id bigint, subject text, reason text, valid daterange, listed_by integer);
+INSERT INTO wf_pub SELECT id, subject::text, reason, valid, listed_by FROM regulator.blacklist WHERE list = 'dishonest_debtor';
+INSERT INTO wf_pub VALUES
+    (NULL, '３３０１０２１９８５０５０５０１１' || (SELECT right(cnid_from_parts(330102, date '1985-05-05', 11)::text, 1)),
+     '失信被执行人', '[2024-06-01,2026-01-01)', NULL),
+    (NULL, cnid_from_parts(330103, date '1990-02-02', 21)::text, '失信被执行人', '[2024-01-01,)', NULL);
+CALL regulator.publish('dishonest_debtor', '2025-01-01', 'wf_pub');
+SELECT list, published, entries, added, removed FROM regulator.list_publication
+WHERE list = 'dishonest_debtor' AND published >= '2024-12-01' ORDER BY published;
+-- a run on 2025-01-15: two hits, open
+CALL regulator.screen('wf_csv', 'regression: new hires', at => '2025-01-15', published => '2025-01-15');
+SELECT run_id, batch, at, published, batch_size, invalid, matches, cleared, publications
+FROM regulator.screening_run_log WHERE run_id = (SELECT max(id) FROM regulator.screening_run);
+SELECT ref, subject, list, valid, recorded_from, status FROM regulator.screening_hit
+WHERE run_id = (SELECT max(id) FROM regulator.screening_run) ORDER BY ref;
+-- line 1 is cleared by a reviewer until 2025-07-01; line 3 confirmed
+INSERT INTO regulator.screening_review (subject, list, decision, reviewer, reason, reviewed_at, expires)
+VALUES (cnid_from_parts(330102, date '1985-05-05', 11), 'dishonest_debtor', 'cleared', 'reviewer_regress',
+        'same number typed wrong on the list', '2025-01-20 10:00+08', '2025-07-01'),
+       (cnid_from_parts(330103, date '1990-02-02', 21), 'dishonest_debtor', 'confirmed', 'reviewer_regress',
+        'same person', '2025-01-20 11:00+08', NULL);
+-- the cleared hit is left out while the review holds, and back after it expires
+SELECT '1 hits before expiry' AS what, ref, status FROM regulator.screening_hits('wf_csv', '2025-06-30', '2025-01-15')
+UNION ALL
+SELECT '2 matches before expiry', ref, status FROM regulator.screening_matches('wf_csv', '2025-06-30', '2025-01-15')
+UNION ALL
+SELECT '3 hits after expiry', ref, status FROM regulator.screening_hits('wf_csv', '2025-07-01', '2025-01-15')
+ORDER BY 1, 2;
+-- publication of 2025-02-01: line 1's entry extended (a new version), line 3's withdrawn
+UPDATE wf_pub SET valid = '[2024-06-01,2027-01-01)' WHERE id IS NULL AND valid = '[2024-06-01,2026-01-01)';
+UPDATE wf_pub SET id = b.id FROM regulator.blacklist b
+WHERE wf_pub.id IS NULL AND b.list = 'dishonest_debtor' AND b.subject = to_cnid(wf_pub.subject);
+DELETE FROM wf_pub WHERE subject = cnid_from_parts(330103, date '1990-02-02', 21)::text;
+CALL regulator.publish('dishonest_debtor', '2025-02-01', 'wf_pub');
+SELECT list, published, entries, added, removed FROM regulator.list_publication
+WHERE list = 'dishonest_debtor' AND published >= '2025-01-01' ORDER BY published;
+SELECT subject, valid, recorded FROM regulator.blacklist_version
+WHERE subject IN (cnid_from_parts(330102, date '1985-05-05', 11), cnid_from_parts(330103, date '1990-02-02', 21))
+ORDER BY subject, recorded;
+-- the new version was recorded after the review: the case is open again
+SELECT 'new version' AS why, ref, status FROM regulator.screening_hits('wf_csv', '2025-05-31', '2025-02-01');
+-- as published on 2025-01-15 the review still covers the old version
+SELECT 'as published 2025-01-15' AS why, ref, status FROM regulator.screening_matches('wf_csv', '2025-05-31', '2025-01-15')
+ORDER BY 1, 2;
+-- a new review after the new version clears it again
+INSERT INTO regulator.screening_review (subject, list, decision, reviewer, reason, reviewed_at, expires)
+VALUES (cnid_from_parts(330102, date '1985-05-05', 11), 'dishonest_debtor', 'cleared', 'reviewer_regress',
+        'still typed wrong', '2025-02-03 10:00+08', '2025-12-31');
+SELECT count(*) AS open_hits FROM regulator.screening_hits('wf_csv', '2025-05-31', '2025-02-01');
+-- re-running the 2025-01-15 run as published then gives its hits, today's lists do not
+SELECT 'as published' AS lists, ref, list, valid FROM regulator.screening_matches('wf_csv', '2025-01-15', '2025-01-15')
+UNION ALL
+SELECT 'today', ref, list, valid FROM regulator.screening_matches('wf_csv', '2025-01-15', current_date)
+ORDER BY 1, 2;
+SELECT NOT EXISTS (SELECT ref, subject, list, entry_id, valid FROM regulator.screening_hit
+                   WHERE run_id = (SELECT max(id) FROM regulator.screening_run)
+                   EXCEPT SELECT ref, subject, list, entry_id, valid
+                          FROM regulator.screening_matches('wf_csv', '2025-01-15', '2025-01-15')) AS same_hits;
+
+-- refusals
+CALL regulator.screen('wf_csv', '');
+CALL regulator.screen('wf_csv', 'x', lists => ARRAY['no_such_list']);
+CALL regulator.screen('wf_csv', 'x', published => current_date + 1);
+CALL regulator.publish('dishonest_debtor', '2025-01-15', 'wf_pub');
+CREATE TABLE wf_bad (n integer);
+CALL regulator.screen('wf_bad', 'x');
+
+-- the audit is append-only for everyone but its owner, and masked for them
+CREATE ROLE regress_officer;
+GRANT USAGE ON SCHEMA regulator TO regress_officer;
+GRANT SELECT ON regulator.blacklist_version, regulator.list, regulator.list_publication,
+                regulator.screening_review, wf_csv TO regress_officer;
+SELECT p AS privilege, has_table_privilege('regress_officer', 'regulator.screening_hit', p) AS hit,
+       has_table_privilege('regress_officer', 'regulator.screening_run', p) AS run,
+       has_table_privilege('regress_officer', 'regulator.screening_hit_log', p) AS hit_log
+FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p;
+SET ROLE regress_officer;
+CALL regulator.screen('wf_csv', 'regression: by an officer', at => '2025-01-15', published => '2025-01-15');
+SELECT ran_by, ran_at > now() - interval '1 hour' AS stamped_now, batch_size, matches, cleared
+FROM regulator.screening_run_log WHERE run_id = (SELECT max(run_id) FROM regulator.screening_run_log);
+SELECT run_id - (SELECT max(run_id) FROM regulator.screening_run_log) AS run, ref, person, list, status
+FROM regulator.screening_hit_log WHERE run_id = (SELECT max(run_id) FROM regulator.screening_run_log) ORDER BY ref;
+UPDATE regulator.screening_hit SET status = 'cleared';
+DELETE FROM regulator.screening_hit;
+DELETE FROM regulator.screening_run;
+TRUNCATE regulator.screening_run_list;
+SELECT subject FROM regulator.screening_hit LIMIT 1;
+DO $$
+BEGIN
+    BEGIN UPDATE regulator.screening_run SET purpose = 'changed';
+    EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'UPDATE of a run refused: SQLSTATE %', SQLSTATE; END;
+    BEGIN DELETE FROM regulator.screening_hit;
+    EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'DELETE of hits refused: SQLSTATE %', SQLSTATE; END;
+END $$;
+-- a forged run gets the officer's name and the time of the insert
+INSERT INTO regulator.screening_run (ran_at, ran_by, purpose, batch, at, published, batch_size, invalid, matches, cleared)
+VALUES ('2020-01-01', 'someone else', 'forged', 'x', '2020-01-01', '2020-01-01', 0, 0, 0, 0);
+SELECT ran_by, ran_at > now() - interval '1 hour' AS stamped_now FROM regulator.screening_run_log WHERE purpose = 'forged';
+RESET ROLE;
+-- even a privilege granted by mistake does not let a non-owner change it
+GRANT UPDATE, DELETE ON regulator.screening_hit TO regress_officer;
+SET ROLE regress_officer;
+DELETE FROM regulator.screening_hit;
+DO $$
+BEGIN
+    UPDATE regulator.screening_hit SET status = 'cleared';
+EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'UPDATE refused by the trigger: SQLSTATE %', SQLSTATE;
+END $$;
+RESET ROLE;
+-- the owner can
+SELECT count(*) AS hits_before FROM regulator.screening_hit;
+DELETE FROM regulator.screening_run_list WHERE run_id IN (SELECT id FROM regulator.screening_run WHERE purpose = 'forged');
+DELETE FROM regulator.screening_run WHERE purpose = 'forged';
+
+SET client_min_messages = warning;
+DROP SCHEMA regulator CASCADE;
+DROP TABLE wf_month, wf_rerun, wf_csv, wf_pub, wf_bad CASCADE;
+DROP OWNED BY regress_officer;
+DROP ROLE regress_officer;
+DROP EXTENSION btree_gist;

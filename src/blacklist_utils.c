@@ -1,0 +1,1191 @@
+/*
+ * blacklist_utils.c — the blacklist index access method: handler, options,
+ * validation, cost estimate, metapage, filter layout and hashing, and the
+ * probe used by listed() (src/blacklist.h).
+ *
+ * SQL objects backed here (src/blacklist.sql): blacklist_handler (the
+ * handler of ACCESS METHOD blacklist), blacklist_int8_hash and
+ * blacklist_text_hash (support function 1 of the int8 and text operator
+ * classes; cnid and uscc use their own extended hash), blacklist_probe (a
+ * diagnostic: the filter's answer for one key) and blacklist_index_stats.
+ * blacklist_int4_hash and blacklist_int2_hash hash integer and smallint
+ * search keys of int8_ops (cross-type =) exactly as the same bigint.
+ *
+ * What a blacklist index is: a blocked Bloom filter over the values of its
+ * one key column (see blacklist_am.h for the layout).  It only
+ * over-approximates: every value ever inserted into the table since the
+ * index was built has its bits set, whatever became of the inserting
+ * transaction, and bits are never cleared.  A "no" therefore holds for
+ * every MVCC snapshot, command id, role and row-level-security policy; a
+ * "maybe" must be confirmed by the caller.
+ *
+ * blacklist_may_contain: two paths
+ * --------------------------------
+ * 1. The shared path: hash the key, pin and share-lock the one filter page
+ *    that holds its block, test the cache line, release.  Correct for any
+ *    MVCC snapshot: a row visible to the snapshot was written by a
+ *    transaction that completed before the snapshot was taken (its index
+ *    insert, which set the bits under an exclusive buffer lock, came before
+ *    its commit), or by this backend's own transaction before this call.
+ *    Either way the bits are in the shared buffer when we look.
+ *
+ * 2. The private copy.  After enough probes of one index a backend copies
+ *    the whole filter into private memory.  Just before copying it takes an
+ *    MVCC snapshot of its own, C (GetSnapshotData), and keeps C's xmax and
+ *    running xids (less its own transaction's).  A transaction that C sees
+ *    as completed (xid < C.xmax, not in C.xip) had left the proc array when
+ *    C was taken, so its index inserts, which set their bits before it
+ *    committed or aborted, are in the pages copied after C.  The copy
+ *    therefore covers a caller's snapshot S when every transaction S sees as
+ *    completed is completed in C too: S.xmax <= C.xmax, and every xid of
+ *    C.xip below S.xmax is also in S.xip (top-level xids; a subtransaction's
+ *    rows are visible only if its top-level transaction is, and that xid is
+ *    smaller).  A newer snapshot takes the shared path, and after enough
+ *    such probes a fresh copy is taken.  This backend's own transaction:
+ *    rows it wrote before the copy have their bits in the pages copied; rows
+ *    it writes afterwards go through blacklist_aminsert, which also sets the
+ *    bits in this backend's copy (blacklist_copy_note_insert), so a trigger
+ *    screening the rows of its own statement stays covered.  Parallel
+ *    workers check the restored snapshot the same way against a copy of
+ *    their own (they cannot write; the leader's rows were in the pages
+ *    before the worker started).  Snapshots taken during recovery (hot
+ *    standby keeps running xids in subxip) always take the shared path.
+ *
+ *    PostgreSQL 15's snapXactCompletionCount is not usable here: every
+ *    copied snapshot (the active and registered ones a caller holds) has it
+ *    reset to 0 by CopySnapshot.
+ *
+ *    A copy is dropped at any relcache invalidation of its index (REINDEX,
+ *    TRUNCATE, DROP, ANALYZE and VACUUM updating its statistics), and is
+ *    checked against the relfilenode and the layout stamp of the build it
+ *    was taken from.  All copies of a backend together take at most
+ *    BLACKLIST_COPY_MAX_BYTES; beyond that the shared path answers.
+ *
+ * Non-MVCC snapshots (SnapshotSelf, SnapshotAny, dirty snapshots) and a
+ * NULL snapshot always take the shared path, which covers every row whose
+ * inserting command has finished.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/amvalidate.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/reloptions.h"
+#include "access/transam.h"
+#include "access/xact.h"
+#include "catalog/index.h"
+#include "catalog/pg_amop.h"
+#include "catalog/pg_amproc.h"
+#include "catalog/pg_opclass.h"
+#include "catalog/pg_type.h"
+#include "commands/vacuum.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
+#include "port/pg_bitutils.h"
+#include "storage/procarray.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rls.h"
+#include "utils/selfuncs.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "blacklist.h"
+#include "blacklist_am.h"
+#include "ident_common.h"
+
+/* a backend copies a filter after this many probes + BLACKLIST_COPY_PER_PAGE per page */
+#define BLACKLIST_COPY_AFTER_CALLS	256
+#define BLACKLIST_COPY_PER_PAGE		8
+/* all private copies of one backend together */
+#define BLACKLIST_COPY_MAX_BYTES	((Size) 512 * 1024 * 1024)
+
+static relopt_kind blacklist_relopt_kind;
+static relopt_parse_elt blacklist_relopt_tab[2];
+
+/* ---------- handler ---------- */
+
+PG_FUNCTION_INFO_V1(blacklist_handler);
+Datum
+blacklist_handler(PG_FUNCTION_ARGS)
+{
+	IndexAmRoutine *amroutine = makeNode(IndexAmRoutine);
+
+	amroutine->amstrategies = BLACKLIST_NSTRATEGIES;
+	amroutine->amsupport = BLACKLIST_NPROC;
+	amroutine->amoptsprocnum = 0;
+	amroutine->amcanorder = false;
+	amroutine->amcanorderbyop = false;
+	amroutine->amcanbackward = false;
+	amroutine->amcanunique = false;
+	amroutine->amcanmulticol = false;	/* only the key column is filtered */
+	amroutine->amoptionalkey = false;
+	amroutine->amsearcharray = false;
+	amroutine->amsearchnulls = false;
+	amroutine->amstorage = false;
+	amroutine->amclusterable = false;
+	amroutine->ampredlocks = false;
+	amroutine->amcanparallel = false;
+	amroutine->amcaninclude = false;
+	amroutine->amusemaintenanceworkmem = false;
+	amroutine->amparallelvacuumoptions = VACUUM_OPTION_NO_PARALLEL;
+	amroutine->amkeytype = InvalidOid;
+
+	amroutine->ambuild = blacklist_ambuild;
+	amroutine->ambuildempty = blacklist_ambuildempty;
+	amroutine->aminsert = blacklist_aminsert;
+	amroutine->ambulkdelete = blacklist_bulkdelete;
+	amroutine->amvacuumcleanup = blacklist_vacuumcleanup;
+	amroutine->amcanreturn = NULL;
+	amroutine->amcostestimate = blacklist_costestimate;
+	amroutine->amoptions = blacklist_amoptions;
+	amroutine->amproperty = NULL;
+	amroutine->ambuildphasename = NULL;
+	amroutine->amvalidate = blacklist_amvalidate;
+	amroutine->amadjustmembers = NULL;
+	amroutine->ambeginscan = blacklist_beginscan;
+	amroutine->amrescan = blacklist_rescan;
+	amroutine->amgettuple = NULL;	/* bitmap scans only */
+	amroutine->amgetbitmap = blacklist_getbitmap;
+	amroutine->amendscan = blacklist_endscan;
+	amroutine->ammarkpos = NULL;
+	amroutine->amrestrpos = NULL;
+	amroutine->amestimateparallelscan = NULL;
+	amroutine->aminitparallelscan = NULL;
+	amroutine->amparallelrescan = NULL;
+
+	PG_RETURN_POINTER(amroutine);
+}
+
+/* ---------- options ---------- */
+
+static void blacklist_relcache_callback(Datum arg, Oid relid);
+
+/* called from _PG_init: the reloptions, and the copy invalidation hook */
+void
+blacklist_init(void)
+{
+	blacklist_relopt_kind = add_reloption_kind();
+	add_int_reloption(blacklist_relopt_kind, "bits_per_key",
+					  "Filter bits per expected key of a blacklist index",
+					  BLACKLIST_DEFAULT_BITS_PER_KEY,
+					  BLACKLIST_MIN_BITS_PER_KEY, BLACKLIST_MAX_BITS_PER_KEY,
+					  AccessExclusiveLock);
+	add_int_reloption(blacklist_relopt_kind, "capacity",
+					  "Keys a blacklist index is sized for (0: the table's row count at build)",
+					  0, 0, PG_INT32_MAX, AccessExclusiveLock);
+	blacklist_relopt_tab[0].optname = "bits_per_key";
+	blacklist_relopt_tab[0].opttype = RELOPT_TYPE_INT;
+	blacklist_relopt_tab[0].offset = offsetof(BlacklistOptions, bits_per_key);
+	blacklist_relopt_tab[1].optname = "capacity";
+	blacklist_relopt_tab[1].opttype = RELOPT_TYPE_INT;
+	blacklist_relopt_tab[1].offset = offsetof(BlacklistOptions, capacity);
+
+	CacheRegisterRelcacheCallback(blacklist_relcache_callback, (Datum) 0);
+}
+
+bytea *
+blacklist_amoptions(Datum reloptions, bool validate)
+{
+	return (bytea *) build_reloptions(reloptions, validate,
+									  blacklist_relopt_kind,
+									  sizeof(BlacklistOptions),
+									  blacklist_relopt_tab,
+									  lengthof(blacklist_relopt_tab));
+}
+
+BlacklistOptions *
+blacklist_make_default_options(void)
+{
+	BlacklistOptions *opts = palloc0(sizeof(BlacklistOptions));
+
+	SET_VARSIZE(opts, sizeof(BlacklistOptions));
+	opts->bits_per_key = BLACKLIST_DEFAULT_BITS_PER_KEY;
+	opts->capacity = 0;
+	return opts;
+}
+
+/* ---------- validation ---------- */
+
+bool
+blacklist_amvalidate(Oid opclassoid)
+{
+	bool		result = true;
+	HeapTuple	classtup;
+	Form_pg_opclass classform;
+	Oid			opfamilyoid;
+	Oid			opcintype;
+	char	   *opclassname;
+	CatCList   *proclist,
+			   *oprlist;
+	bool		has_hash = false;
+	int			i;
+
+	classtup = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclassoid));
+	if (!HeapTupleIsValid(classtup))
+		elog(ERROR, "cache lookup failed for operator class %u", opclassoid);
+	classform = (Form_pg_opclass) GETSTRUCT(classtup);
+	opfamilyoid = classform->opcfamily;
+	opcintype = classform->opcintype;
+	opclassname = NameStr(classform->opcname);
+
+	proclist = SearchSysCacheList1(AMPROCNUM, ObjectIdGetDatum(opfamilyoid));
+	oprlist = SearchSysCacheList1(AMOPSTRATEGY, ObjectIdGetDatum(opfamilyoid));
+
+	for (i = 0; i < proclist->n_members; i++)
+	{
+		Form_pg_amproc procform = (Form_pg_amproc) GETSTRUCT(&proclist->members[i]->tuple);
+
+		if (procform->amprocnum != BLACKLIST_HASH_PROC ||
+			!check_amproc_signature(procform->amproc, INT8OID, false, 2, 2,
+									procform->amproclefttype, INT8OID))
+		{
+			ereport(INFO,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("blacklist operator class \"%s\" has an invalid support function %d: it must be (type, bigint) returns bigint",
+							opclassname, procform->amprocnum)));
+			result = false;
+			continue;
+		}
+		if (procform->amproclefttype == opcintype)
+			has_hash = true;
+	}
+	for (i = 0; i < oprlist->n_members; i++)
+	{
+		Form_pg_amop oprform = (Form_pg_amop) GETSTRUCT(&oprlist->members[i]->tuple);
+
+		if (oprform->amopstrategy != BLACKLIST_EQUAL_STRATEGY ||
+			oprform->amoppurpose != AMOP_SEARCH ||
+			!check_amop_signature(oprform->amopopr, BOOLOID,
+								  oprform->amoplefttype, oprform->amoprighttype))
+		{
+			ereport(INFO,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("blacklist operator class \"%s\" has an invalid operator %u at strategy %d: only = at strategy 1 is supported",
+							opclassname, oprform->amopopr, oprform->amopstrategy)));
+			result = false;
+		}
+	}
+	if (!has_hash)
+	{
+		ereport(INFO,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("blacklist operator class \"%s\" lacks support function 1 (the seeded 64-bit hash)",
+						opclassname)));
+		result = false;
+	}
+
+	ReleaseCatCacheList(proclist);
+	ReleaseCatCacheList(oprlist);
+	ReleaseSysCache(classtup);
+	return result;
+}
+
+/*
+ * The key column must be a plain column with a deterministic collation
+ * (the filter hashes bytes: two strings equal under a nondeterministic
+ * collation could hash apart).  Called at build.
+ */
+void
+blacklist_check_key_column(Relation index)
+{
+	Oid			coll = index->rd_indcollation[0];
+
+	if (index->rd_index->indkey.values[0] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a blacklist index must be on a plain column, not an expression")));
+	if (!heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a blacklist index cannot be partial"),
+				 errdetail("A \"no\" from the filter must hold for every row of the table.")));
+	if (OidIsValid(coll) && !get_collation_isdeterministic(coll))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a blacklist index needs a deterministic collation"),
+				 errhint("Index the column with COLLATE \"C\" or another deterministic collation.")));
+}
+
+/* ---------- cost estimate ---------- */
+
+/*
+ * The index itself costs one page, but when the filter says "maybe" the scan
+ * hands every heap page to the bitmap heap scan as lossy, so its true cost
+ * is the recheck of the whole table.  Charging that keeps the planner on a
+ * btree (or a sequential scan) whenever there is one; the index is for
+ * listed(), not for the planner.
+ */
+void
+blacklist_costestimate(PlannerInfo *root, IndexPath *path, double loop_count,
+					   Cost *indexStartupCost, Cost *indexTotalCost,
+					   Selectivity *indexSelectivity, double *indexCorrelation,
+					   double *indexPages)
+{
+	IndexOptInfo *index = path->indexinfo;
+	GenericCosts costs;
+
+	MemSet(&costs, 0, sizeof(costs));
+	costs.numIndexTuples = 1;
+	genericcostestimate(root, path, loop_count, &costs);
+
+	*indexStartupCost = costs.indexStartupCost;
+	*indexTotalCost = costs.indexTotalCost +
+		index->rel->pages * seq_page_cost +
+		index->rel->tuples * cpu_operator_cost;
+	*indexSelectivity = costs.indexSelectivity;
+	*indexCorrelation = 0;
+	*indexPages = costs.numIndexPages;
+}
+
+/* ---------- layout and hashing ---------- */
+
+/* the layout of a filter sized for `capacity` keys at `bits_per_key` */
+void
+blacklist_layout(int64 capacity, int bits_per_key, BlacklistMeta *meta)
+{
+	uint64		bits;
+	uint64		nblocks;
+	uint64		npages;
+	int			k;
+
+	if (capacity < BLACKLIST_MIN_CAPACITY)
+		capacity = BLACKLIST_MIN_CAPACITY;
+	bits = (uint64) capacity * (uint64) bits_per_key;
+	nblocks = (bits + BLACKLIST_BLOCK_BITS - 1) / BLACKLIST_BLOCK_BITS;
+	npages = (nblocks + BLACKLIST_BLOCKS_PER_PAGE - 1) / BLACKLIST_BLOCKS_PER_PAGE;
+	/* use every block of the last page */
+	nblocks = npages * BLACKLIST_BLOCKS_PER_PAGE;
+	if (npages >= (uint64) MaxBlockNumber || nblocks > PG_UINT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("blacklist index too large: %lld keys at %d bits per key",
+						(long long) capacity, bits_per_key)));
+
+	/* optimal k = bits per key * ln 2, capped */
+	k = (int) rint(bits_per_key * 0.6931471805599453);
+	k = Max(1, Min(k, BLACKLIST_MAX_PROBES));
+
+	memset(meta, 0, sizeof(*meta));
+	meta->magic = BLACKLIST_MAGIC;
+	meta->version = BLACKLIST_VERSION;
+	meta->bits_per_key = bits_per_key;
+	meta->nprobes = k;
+	meta->blocks_per_page = BLACKLIST_BLOCKS_PER_PAGE;
+	meta->npages = (uint32) npages;
+	meta->nblocks = nblocks;
+	meta->capacity = capacity;
+	meta->built_entries = 0;
+	meta->stamp = 0;
+}
+
+/* the key's 64-bit hash: support function 1 with seed 0 */
+uint64
+blacklist_key_hash(Relation index, Datum key)
+{
+	FmgrInfo   *proc = index_getprocinfo(index, 1, BLACKLIST_HASH_PROC);
+
+	return (uint64) DatumGetInt64(FunctionCall2Coll(proc, index->rd_indcollation[0],
+													key, Int64GetDatum(0)));
+}
+
+/*
+ * The 64-bit hash of a key of type `keytype`: the index's own support
+ * function if the type is (binary coercible to) the key column's, else the
+ * support function the operator family registers for that type (the
+ * cross-type members, e.g. integer and smallint keys of int8_ops, hash
+ * equal values alike).  False if the family has none.
+ */
+bool
+blacklist_key_hash_typed(Relation index, Oid keytype, Datum key, uint64 *hash)
+{
+	Oid			proc;
+
+	if (!OidIsValid(keytype) || keytype == index->rd_opcintype[0] ||
+		IsBinaryCoercible(keytype, index->rd_opcintype[0]))
+	{
+		*hash = blacklist_key_hash(index, key);
+		return true;
+	}
+	proc = get_opfamily_proc(index->rd_opfamily[0], keytype, keytype, BLACKLIST_HASH_PROC);
+	if (!OidIsValid(proc))
+		return false;
+	*hash = (uint64) DatumGetInt64(OidFunctionCall2Coll(proc, index->rd_indcollation[0],
+														key, Int64GetDatum(0)));
+	return true;
+}
+
+/*
+ * Block: multiply-shift range reduction of the hash's high 32 bits.  Bits:
+ * 9-bit fields of a second mix of the hash (7 per 64-bit word; probes 8 to
+ * 14 come from another mix of the hash with a different constant, and so
+ * on).
+ */
+void
+blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
+{
+	uint64		u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
+	uint64		round = 0;
+	int			left = 7;
+	int			i;
+
+	slot->block = ((hash >> 32) * meta->nblocks) >> 32;
+	for (i = 0; i < (int) meta->nprobes; i++)
+	{
+		if (left == 0)
+		{
+			/* a fresh mix of the key's hash (u has one bit left) */
+			round++;
+			u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
+							(round * UINT64CONST(0x9e3779b97f4a7c15)));
+			left = 7;
+		}
+		slot->bit[i] = (uint16) (u & (BLACKLIST_BLOCK_BITS - 1));
+		u >>= 9;
+		left--;
+	}
+}
+
+/*
+ * A key's bits as a mask of eight 64-bit words; bit b of a block is bit
+ * b % 64 of its word b / 64 (native byte order: index pages are not
+ * portable between byte orders anyway; the hash values are).  Word-wise
+ * and branch-free: the build and inserts set bits of unpredictable keys.
+ */
+static inline void
+blacklist_mask(const BlacklistSlot *slot, int nprobes, uint64 *mask)
+{
+	int			i;
+
+	memset(mask, 0, sizeof(uint64) * (BLACKLIST_BLOCK_BYTES / 8));
+	for (i = 0; i < nprobes; i++)
+		mask[slot->bit[i] >> 6] |= UINT64CONST(1) << (slot->bit[i] & 63);
+}
+
+bool
+blacklist_block_test(const uint8 *block, const BlacklistSlot *slot, int nprobes)
+{
+	uint64		mask[BLACKLIST_BLOCK_BYTES / 8];
+	uint64		miss = 0;
+	int			j;
+
+	blacklist_mask(slot, nprobes, mask);
+	for (j = 0; j < BLACKLIST_BLOCK_BYTES / 8; j++)
+	{
+		uint64		w;
+
+		memcpy(&w, block + j * 8, 8);
+		miss |= mask[j] & ~w;
+	}
+	return miss == 0;
+}
+
+/* sets the key's bits; true if any was not set before */
+bool
+blacklist_block_set(uint8 *block, const BlacklistSlot *slot, int nprobes)
+{
+	uint64		mask[BLACKLIST_BLOCK_BYTES / 8];
+	uint64		miss = 0;
+	int			j;
+
+	blacklist_mask(slot, nprobes, mask);
+	for (j = 0; j < BLACKLIST_BLOCK_BYTES / 8; j++)
+	{
+		uint64		w;
+
+		memcpy(&w, block + j * 8, 8);
+		miss |= mask[j] & ~w;
+		w |= mask[j];
+		memcpy(block + j * 8, &w, 8);
+	}
+	return miss != 0;
+}
+
+/*
+ * The expected false-positive rate of a blocked filter holding `entries`
+ * keys: the keys per block are Poisson(entries / nblocks); a block holding
+ * j keys has about 1 - (1 - 1/512)^(j k) of its bits set.
+ */
+double
+blacklist_fpr_estimate(const BlacklistMeta *meta, int64 entries)
+{
+	double		lambda = (double) entries / (double) meta->nblocks;
+	double		k = meta->nprobes;
+	double		sd = sqrt(lambda);
+	double		lo = floor(Max(0.0, lambda - 12 * sd - 30));
+	double		hi = ceil(lambda + 12 * sd + 30);
+	double		sum = 0;
+	double		j;
+
+	if (entries <= 0)
+		return 0.0;
+	for (j = lo; j <= hi; j += 1)
+	{
+		double		logp = -lambda + j * log(lambda) - lgamma(j + 1);
+		double		fill = 1.0 - pow(1.0 - 1.0 / BLACKLIST_BLOCK_BITS, j * k);
+
+		sum += exp(logp) * pow(fill, k);
+	}
+	return Min(sum, 1.0);
+}
+
+/* ---------- pages ---------- */
+
+void
+blacklist_init_metapage(Page page, const BlacklistMeta *meta)
+{
+	PageInit(page, BLCKSZ, 0);
+	memcpy(BlacklistPageGetMeta(page), meta, sizeof(BlacklistMeta));
+	((PageHeader) page)->pd_lower = ((char *) BlacklistPageGetMeta(page) + sizeof(BlacklistMeta)) - (char *) page;
+}
+
+void
+blacklist_init_filter_page(Page page, const BlacklistMeta *meta)
+{
+	BlacklistPageHead *head;
+
+	PageInit(page, BLCKSZ, 0);
+	head = BlacklistPageGetHead(page);
+	head->stamp = meta->stamp;
+	head->entries = 0;
+	((PageHeader) page)->pd_lower = BLACKLIST_FILTER_END(meta->blocks_per_page);
+}
+
+/*
+ * The metapage, cached in rd_amcache (freed by the relcache at any
+ * invalidation of the index; a build or truncation that keeps the
+ * relfilenode is caught by the stamp on every filter page).
+ */
+const BlacklistMeta *
+blacklist_get_meta(Relation index)
+{
+	Buffer		buf;
+	Page		page;
+	BlacklistMeta *meta;
+
+	if (index->rd_amcache != NULL)
+		return (const BlacklistMeta *) index->rd_amcache;
+
+	buf = ReadBuffer(index, BLACKLIST_METAPAGE_BLKNO);
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buf);
+	meta = MemoryContextAlloc(index->rd_indexcxt, sizeof(BlacklistMeta));
+	memcpy(meta, BlacklistPageGetMeta(page), sizeof(BlacklistMeta));
+	UnlockReleaseBuffer(buf);
+
+	if (meta->magic != BLACKLIST_MAGIC || meta->version != BLACKLIST_VERSION ||
+		meta->nblocks == 0 ||
+		meta->blocks_per_page == 0 ||
+		meta->blocks_per_page > BLACKLIST_MAX_BLOCKS_PER_PAGE ||
+		meta->nblocks != (uint64) meta->npages * meta->blocks_per_page)
+		ereport(ERROR,
+				(errcode(ERRCODE_INDEX_CORRUPTED),
+				 errmsg("index \"%s\" is not a valid blacklist index",
+						RelationGetRelationName(index)),
+				 errhint("REINDEX it.")));
+	index->rd_amcache = meta;
+	return meta;
+}
+
+static void
+blacklist_stale_meta(Relation index, bool retried)
+{
+	if (retried)
+		ereport(ERROR,
+				(errcode(ERRCODE_INDEX_CORRUPTED),
+				 errmsg("blacklist index \"%s\" has a filter page of another build",
+						RelationGetRelationName(index)),
+				 errhint("REINDEX it.")));
+	if (index->rd_amcache)
+		pfree(index->rd_amcache);
+	index->rd_amcache = NULL;
+}
+
+/* ---------- private copies ---------- */
+
+typedef struct BlacklistCopy
+{
+	Oid			indexoid;		/* hash key */
+	RelFileNode node;			/* the relfilenode the copy was taken from */
+	uint64		stamp;			/* and its build */
+	uint64		nblocks;
+	uint64		shared_calls;	/* probes answered by the shared path */
+	uint8	   *filter;			/* nblocks * 64 bytes, or NULL */
+	Size		bytes;
+	/* the snapshot taken just before copying (see the file header) */
+	TransactionId xmax;
+	uint32		xcnt;			/* running xids, less our own transaction */
+	TransactionId *xip;
+	/* the last snapshot checked against this copy, and the verdict */
+	bool		checked;
+	TransactionId checked_xmin;
+	TransactionId checked_xmax;
+	uint32		checked_xcnt;
+	bool		checked_covers;
+} BlacklistCopy;
+
+static HTAB *blacklist_copies = NULL;
+static MemoryContext blacklist_copy_cxt = NULL;
+static Size blacklist_copy_bytes = 0;
+static BlacklistCopy *blacklist_last_copy = NULL;
+
+static void
+blacklist_copy_free(BlacklistCopy *c)
+{
+	if (c->filter)
+	{
+		pfree(c->filter);
+		blacklist_copy_bytes -= c->bytes;
+	}
+	if (c->xip)
+		pfree(c->xip);
+	c->filter = NULL;
+	c->xip = NULL;
+	c->xcnt = 0;
+	c->bytes = 0;
+	c->checked = false;
+}
+
+static void
+blacklist_relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	BlacklistCopy *c;
+
+	if (blacklist_copies == NULL)
+		return;
+	blacklist_last_copy = NULL;
+	if (OidIsValid(relid))
+	{
+		c = hash_search(blacklist_copies, &relid, HASH_FIND, NULL);
+		if (c)
+		{
+			blacklist_copy_free(c);
+			hash_search(blacklist_copies, &relid, HASH_REMOVE, NULL);
+		}
+		return;
+	}
+	hash_seq_init(&status, blacklist_copies);
+	while ((c = hash_seq_search(&status)) != NULL)
+	{
+		blacklist_copy_free(c);
+		hash_search(blacklist_copies, &c->indexoid, HASH_REMOVE, NULL);
+	}
+}
+
+static BlacklistCopy *
+blacklist_copy_lookup(Relation index, bool create)
+{
+	Oid			oid = RelationGetRelid(index);
+	BlacklistCopy *c;
+	bool		found;
+
+	if (blacklist_last_copy && blacklist_last_copy->indexoid == oid)
+		c = blacklist_last_copy;
+	else
+	{
+		if (blacklist_copies == NULL)
+		{
+			HASHCTL		ctl;
+
+			if (!create)
+				return NULL;
+			blacklist_copy_cxt = AllocSetContextCreate(TopMemoryContext,
+													   "blacklist filter copies",
+													   ALLOCSET_DEFAULT_SIZES);
+			ctl.keysize = sizeof(Oid);
+			ctl.entrysize = sizeof(BlacklistCopy);
+			ctl.hcxt = blacklist_copy_cxt;
+			blacklist_copies = hash_create("blacklist filter copies", 16, &ctl,
+										   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		}
+		c = hash_search(blacklist_copies, &oid, create ? HASH_ENTER : HASH_FIND, &found);
+		if (c == NULL)
+			return NULL;
+		if (create && !found)
+		{
+			c->node = index->rd_node;
+			c->stamp = 0;
+			c->nblocks = 0;
+			c->shared_calls = 0;
+			c->filter = NULL;
+			c->bytes = 0;
+			c->xip = NULL;
+			c->xcnt = 0;
+			c->checked = false;
+		}
+		blacklist_last_copy = c;
+	}
+	if (!RelFileNodeEquals(c->node, index->rd_node))
+	{
+		blacklist_copy_free(c);
+		c->node = index->rd_node;
+		c->shared_calls = 0;
+	}
+	return c;
+}
+
+/*
+ * Does the copy cover every row `snapshot` can see?  (See the file header.)
+ * Every transaction the snapshot treats as completed must have completed
+ * before the copy's snapshot: snapshot->xmax <= copy xmax, and every xid
+ * running at the copy (other than our own transaction) that is below
+ * snapshot->xmax is also running for `snapshot`.  With the same xmin, xmax
+ * and xcnt two snapshots of one backend have the same running set (below a
+ * fixed xmax the set of running top-level xids only shrinks), so the
+ * verdict is cached on those three.
+ */
+static bool
+blacklist_copy_covers(BlacklistCopy *c, Snapshot snapshot)
+{
+	bool		covers = true;
+	uint32		i,
+				j;
+
+	if (c->filter == NULL || snapshot == NULL ||
+		snapshot->snapshot_type != SNAPSHOT_MVCC || snapshot->takenDuringRecovery)
+		return false;
+	if (c->checked && c->checked_xmin == snapshot->xmin &&
+		c->checked_xmax == snapshot->xmax && c->checked_xcnt == snapshot->xcnt)
+		return c->checked_covers;
+
+	if (TransactionIdFollows(snapshot->xmax, c->xmax))
+		covers = false;
+	for (i = 0; covers && i < c->xcnt; i++)
+	{
+		TransactionId x = c->xip[i];
+		bool		running = false;
+
+		if (!TransactionIdPrecedes(x, snapshot->xmax))
+			continue;
+		for (j = 0; j < snapshot->xcnt; j++)
+		{
+			if (TransactionIdEquals(snapshot->xip[j], x))
+			{
+				running = true;
+				break;
+			}
+		}
+		if (!running)
+			covers = false;
+	}
+	c->checked = true;
+	c->checked_xmin = snapshot->xmin;
+	c->checked_xmax = snapshot->xmax;
+	c->checked_xcnt = snapshot->xcnt;
+	c->checked_covers = covers;
+	return covers;
+}
+
+/* take a fresh copy; false if the memory bound forbids it */
+static bool
+blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
+{
+	static SnapshotData snap = {SNAPSHOT_MVCC};
+	Size		bytes = (Size) meta->nblocks * BLACKLIST_BLOCK_BYTES;
+	TransactionId own = GetTopTransactionIdIfAny();
+	uint8	   *filter;
+	TransactionId *xip;
+	uint32		xcnt = 0;
+	uint32		i;
+	BlockNumber p;
+
+	blacklist_copy_free(c);
+	if (blacklist_copy_bytes + bytes > BLACKLIST_COPY_MAX_BYTES)
+		return false;
+	filter = MemoryContextAllocHuge(blacklist_copy_cxt, bytes);
+
+	/* the snapshot first, then the pages (see the file header) */
+	GetSnapshotData(&snap);
+	if (snap.takenDuringRecovery)
+	{
+		pfree(filter);
+		return false;
+	}
+	xip = MemoryContextAlloc(blacklist_copy_cxt, sizeof(TransactionId) * Max(snap.xcnt, 1));
+	for (i = 0; i < snap.xcnt; i++)
+		if (!TransactionIdEquals(snap.xip[i], own))
+			xip[xcnt++] = snap.xip[i];
+
+	for (p = 0; p < meta->npages; p++)
+	{
+		Buffer		buf = ReadBuffer(index, p + 1);
+		Page		page;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		if (BlacklistPageGetHead(page)->stamp != meta->stamp)
+		{
+			UnlockReleaseBuffer(buf);
+			pfree(filter);
+			pfree(xip);
+			return false;
+		}
+		memcpy(filter + (Size) p * meta->blocks_per_page * BLACKLIST_BLOCK_BYTES,
+			   BlacklistPageBlock(page, 0),
+			   (Size) meta->blocks_per_page * BLACKLIST_BLOCK_BYTES);
+		UnlockReleaseBuffer(buf);
+	}
+	c->filter = filter;
+	c->bytes = bytes;
+	c->stamp = meta->stamp;
+	c->nblocks = meta->nblocks;
+	c->xmax = snap.xmax;
+	c->xcnt = xcnt;
+	c->xip = xip;
+	c->checked = false;
+	c->shared_calls = 0;
+	blacklist_copy_bytes += bytes;
+	return true;
+}
+
+/* called by blacklist_aminsert: keep this backend's copy covering its own rows */
+void
+blacklist_copy_note_insert(Relation index, const BlacklistSlot *slot)
+{
+	BlacklistCopy *c;
+	const BlacklistMeta *meta;
+
+	if (blacklist_copies == NULL)
+		return;
+	c = blacklist_copy_lookup(index, false);
+	if (c == NULL || c->filter == NULL)
+		return;
+	meta = blacklist_get_meta(index);
+	if (c->stamp != meta->stamp || c->nblocks != meta->nblocks)
+	{
+		blacklist_copy_free(c);
+		return;
+	}
+	blacklist_block_set(c->filter + slot->block * BLACKLIST_BLOCK_BYTES, slot, meta->nprobes);
+}
+
+/* the shared path: one filter page through shared buffers */
+static bool
+blacklist_shared_test(Relation index, uint64 hash)
+{
+	bool		retried = false;
+
+	for (;;)
+	{
+		const BlacklistMeta *meta = blacklist_get_meta(index);
+		BlacklistSlot slot;
+		Buffer		buf;
+		Page		page;
+		bool		result;
+		uint64		stamp;
+
+		blacklist_slot(meta, hash, &slot);
+		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / meta->blocks_per_page));
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		stamp = BlacklistPageGetHead(page)->stamp;
+		result = blacklist_block_test(BlacklistPageBlock(page, slot.block % meta->blocks_per_page),
+									  &slot, meta->nprobes);
+		UnlockReleaseBuffer(buf);
+		if (stamp == meta->stamp)
+			return result;
+		blacklist_stale_meta(index, retried);
+		retried = true;
+	}
+}
+
+bool
+blacklist_index_is(Relation index)
+{
+	return index != NULL &&
+		index->rd_rel->relkind == RELKIND_INDEX &&
+		index->rd_indam != NULL &&
+		index->rd_indam->ambuild == blacklist_ambuild;
+}
+
+bool
+blacklist_may_contain(Relation index, Datum key, Snapshot snapshot)
+{
+	return blacklist_may_contain_hash(index, blacklist_key_hash(index, key), snapshot);
+}
+
+/* blacklist_may_contain for a key already hashed (blacklist_key_hash_typed) */
+bool
+blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
+{
+	const BlacklistMeta *meta = blacklist_get_meta(index);
+	BlacklistCopy *c = blacklist_copy_lookup(index, true);
+	BlacklistSlot slot;
+
+	if (c->filter && c->stamp == meta->stamp && blacklist_copy_covers(c, snapshot))
+	{
+		blacklist_slot(meta, hash, &slot);
+		return blacklist_block_test(c->filter + slot.block * BLACKLIST_BLOCK_BYTES,
+									&slot, meta->nprobes);
+	}
+
+	c->shared_calls++;
+	if (c->shared_calls >= BLACKLIST_COPY_AFTER_CALLS +
+		(uint64) BLACKLIST_COPY_PER_PAGE * meta->npages &&
+		snapshot != NULL && snapshot->snapshot_type == SNAPSHOT_MVCC &&
+		!snapshot->takenDuringRecovery)
+	{
+		c->shared_calls = 0;
+		if (blacklist_copy_take(index, c, meta) && blacklist_copy_covers(c, snapshot))
+		{
+			blacklist_slot(meta, hash, &slot);
+			return blacklist_block_test(c->filter + slot.block * BLACKLIST_BLOCK_BYTES,
+										&slot, meta->nprobes);
+		}
+	}
+	return blacklist_shared_test(index, hash);
+}
+
+/* does this backend hold a private copy of the index's filter? */
+static bool
+blacklist_has_copy(Relation index)
+{
+	BlacklistCopy *c = blacklist_copy_lookup(index, false);
+
+	return c != NULL && c->filter != NULL;
+}
+
+/* ---------- statistics ---------- */
+
+/* sum of the filter pages' entry counts, and the measured FPR */
+static void
+blacklist_scan_stats(Relation index, const BlacklistMeta *meta,
+					 int64 *entries, double *measured_fpr, double *fill)
+{
+	int64		n = 0;
+	double		fpr = 0;
+	uint64		bits = 0;
+	BlockNumber p;
+
+	for (p = 0; p < meta->npages; p++)
+	{
+		Buffer		buf = ReadBuffer(index, p + 1);
+		Page		page;
+		int			i;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		n += BlacklistPageGetHead(page)->entries;
+		if (measured_fpr)
+		{
+			for (i = 0; i < (int) meta->blocks_per_page; i++)
+			{
+				uint64		c = pg_popcount((const char *) BlacklistPageBlock(page, i),
+											BLACKLIST_BLOCK_BYTES);
+
+				bits += c;
+				fpr += pow((double) c / BLACKLIST_BLOCK_BITS, meta->nprobes);
+			}
+		}
+		UnlockReleaseBuffer(buf);
+	}
+	*entries = n;
+	if (measured_fpr)
+	{
+		*measured_fpr = fpr / (double) meta->nblocks;
+		*fill = (double) bits / ((double) meta->nblocks * BLACKLIST_BLOCK_BITS);
+	}
+}
+
+void
+blacklist_stats(Relation index, int64 *capacity, int64 *inserted, double *fpr)
+{
+	const BlacklistMeta *meta = blacklist_get_meta(index);
+	int64		n;
+
+	blacklist_scan_stats(index, meta, &n, NULL, NULL);
+	*capacity = meta->capacity;
+	*inserted = n;
+	*fpr = blacklist_fpr_estimate(meta, n);
+}
+
+/* ---------- SQL-callable functions ---------- */
+
+/*
+ * Support function 1 of int8_ops: the same integer mix as cnid's extended
+ * hash (ident_mix64 of the value XOR the spread seed): portable.
+ */
+PG_FUNCTION_INFO_V1(blacklist_int8_hash);
+Datum
+blacklist_int8_hash(PG_FUNCTION_ARGS)
+{
+	uint64		v = (uint64) PG_GETARG_INT64(0);
+
+	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+}
+
+/* integer and smallint keys of int8_ops: the hash of the same bigint */
+PG_FUNCTION_INFO_V1(blacklist_int4_hash);
+Datum
+blacklist_int4_hash(PG_FUNCTION_ARGS)
+{
+	uint64		v = (uint64) (int64) PG_GETARG_INT32(0);
+
+	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+}
+
+PG_FUNCTION_INFO_V1(blacklist_int2_hash);
+Datum
+blacklist_int2_hash(PG_FUNCTION_ARGS)
+{
+	uint64		v = (uint64) (int64) PG_GETARG_INT16(0);
+
+	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+}
+
+/*
+ * Support function 1 of text_ops: a portable 64-bit hash of the bytes.  The
+ * bytes are read eight at a time as a little-endian integer assembled byte
+ * by byte (never by a word load), each word folded in with ident_mix64, so
+ * the value depends neither on the machine's byte order nor on PostgreSQL's
+ * hash_bytes.
+ */
+PG_FUNCTION_INFO_V1(blacklist_text_hash);
+Datum
+blacklist_text_hash(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const uint8 *p = (const uint8 *) VARDATA_ANY(t);
+	Size		len = VARSIZE_ANY_EXHDR(t);
+	uint64		h = ident_seed(PG_GETARG_INT64(1)) ^ ((uint64) len * UINT64CONST(0x9e3779b97f4a7c15));
+	Size		i = 0;
+
+	while (i < len)
+	{
+		uint64		w = 0;
+		int			n = (len - i >= 8) ? 8 : (int) (len - i);
+		int			b;
+
+		for (b = n - 1; b >= 0; b--)
+			w = (w << 8) | p[i + b];
+		h = ident_mix64(h ^ w) + UINT64CONST(0x632be59bd9b4e019);
+		i += n;
+	}
+	PG_FREE_IF_COPY(t, 0);
+	PG_RETURN_INT64((int64) ident_mix64(h ^ len));
+}
+
+/* open a blacklist index and its table for a diagnostic function */
+static Relation
+blacklist_open_for_sql(Oid indexoid, Relation *heap)
+{
+	Oid			heapoid = IndexGetRelation(indexoid, true);
+	Relation	index;
+	AclResult	aclresult;
+
+	if (!OidIsValid(heapoid))
+	{
+		char	   *name = get_rel_name(indexoid);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 name ? errmsg("\"%s\" is not an index", name)
+				 : errmsg("relation with OID %u does not exist", indexoid)));
+	}
+	*heap = table_open(heapoid, AccessShareLock);
+	aclresult = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
+	if (aclresult != ACLCHECK_OK)
+		aclcheck_error(aclresult, get_relkind_objtype((*heap)->rd_rel->relkind),
+					   RelationGetRelationName(*heap));
+	/*
+	 * The filter knows the keys of every row, also of rows a row-level
+	 * security policy hides from this user: a "maybe" would tell them apart
+	 * from absent keys.  listed() confirms under the policy; the diagnostic
+	 * refuses.
+	 */
+	if (check_enable_rls(heapoid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("row-level security is enabled on \"%s\" for this user",
+						RelationGetRelationName(*heap)),
+				 errdetail("The filter of a blacklist index covers every row, also those a policy hides."),
+				 errhint("Use listed(), which answers under the policy.")));
+	index = index_open(indexoid, AccessShareLock);
+	if (index->rd_rel->relkind == RELKIND_PARTITIONED_INDEX &&
+		index->rd_indam != NULL && index->rd_indam->ambuild == blacklist_ambuild)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is a partitioned blacklist index", RelationGetRelationName(index)),
+				 errdetail("A partitioned index has no filter of its own."),
+				 errhint("Probe the blacklist index of each partition.")));
+	if (!blacklist_index_is(index))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a blacklist index", RelationGetRelationName(index))));
+	return index;
+}
+
+/*
+ * blacklist_probe(index regclass, key anyelement) → boolean: the filter's
+ * answer for `key` under the statement's snapshot (false = certainly not in
+ * the table; true = maybe).  A diagnostic and a test hook.
+ */
+PG_FUNCTION_INFO_V1(blacklist_probe);
+Datum
+blacklist_probe(PG_FUNCTION_ARGS)
+{
+	Oid			indexoid = PG_GETARG_OID(0);
+	Oid			keytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	Relation	heap;
+	Relation	index = blacklist_open_for_sql(indexoid, &heap);
+	bool		result;
+	uint64		hash;
+
+	if (!blacklist_key_hash_typed(index, keytype, PG_GETARG_DATUM(1), &hash))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("blacklist index \"%s\" holds keys of type %s, not %s",
+						RelationGetRelationName(index),
+						format_type_be(index->rd_opcintype[0]),
+						format_type_be(keytype))));
+	result = blacklist_may_contain_hash(index, hash, GetActiveSnapshot());
+	index_close(index, NoLock);
+	table_close(heap, NoLock);
+	PG_RETURN_BOOL(result);
+}
+
+/* blacklist_index_stats(regclass): the filter's size, fill and error rate */
+PG_FUNCTION_INFO_V1(blacklist_index_stats);
+Datum
+blacklist_index_stats(PG_FUNCTION_ARGS)
+{
+	Relation	heap;
+	Relation	index = blacklist_open_for_sql(PG_GETARG_OID(0), &heap);
+	const BlacklistMeta *meta = blacklist_get_meta(index);
+	TupleDesc	tupdesc;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+	int64		entries;
+	double		measured,
+				fill;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	blacklist_scan_stats(index, meta, &entries, &measured, &fill);
+
+	values[0] = Int64GetDatum(meta->capacity);
+	values[1] = Int64GetDatum(entries);
+	values[2] = Int32GetDatum((int32) meta->bits_per_key);
+	values[3] = Int32GetDatum((int32) meta->nprobes);
+	values[4] = Int64GetDatum((int64) meta->npages + 1);
+	values[5] = Int64GetDatum((int64) (meta->npages + 1) * BLCKSZ);
+	values[6] = Float8GetDatum(fill);
+	values[7] = Float8GetDatum(blacklist_fpr_estimate(meta, entries));
+	values[8] = Float8GetDatum(measured);
+	values[9] = BoolGetDatum(blacklist_has_copy(index));
+
+	index_close(index, NoLock);
+	table_close(heap, NoLock);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

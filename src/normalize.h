@@ -1,0 +1,20 @@
+/*
+ * normalize.h — identifier cleaning (normalize.c), the part the input
+ * functions of cnid.c and uscc.c use for their error hint.
+ */
+#ifndef INTEGRITY_NORMALIZE_H
+#define INTEGRITY_NORMALIZE_H
+
+#include "postgres.h"
+
+/*
+ * If identifier_normalize() would change s[0..len) (server encoding) in a
+ * way the types' input functions do not — full-width forms, spaces inside
+ * the value or outside ASCII, hyphens or dots between groups — a phrase
+ * naming what it holds ("full-width characters", ...); otherwise NULL.
+ * Lower case and surrounding ASCII white space do not count: the types
+ * accept them.  Never raises for valid text in the server encoding.
+ */
+extern char *ident_normalize_advice(const char *s, size_t len);
+
+#endif							/* INTEGRITY_NORMALIZE_H */
