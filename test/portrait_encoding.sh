@@ -69,9 +69,9 @@ check "binary round trip through an EUC_CN client" "t" \
     "$(q EUC_CN "SELECT portrait_from_bytea(portrait_send(p))::text = p::text FROM (SELECT portrait(d, pts, t) p FROM $events) s")"
 
 psql -X -q -d postgres -c "CREATE DATABASE integrity_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" >/dev/null
-out=$(psql -X -q -v ON_ERROR_STOP=1 -d integrity_latin1 -c 'CREATE EXTENSION integrity' 2>&1)
+out=$(psql -X -q -v ON_ERROR_STOP=1 -d integrity_latin1 -c 'CREATE EXTENSION integrity' 2>&1 && echo installed)
 check "LATIN1 database: CREATE EXTENSION refuses (no mojibake)" "refused" \
-    "$(grep -q 'has no equivalent in encoding "LATIN1"' <<<"$out" && echo refused || echo "$out")"
+    "$(grep -q '^ERROR:' <<<"$out" && [ "$(psql -X -qAt -d integrity_latin1 -c "SELECT count(*) FROM pg_extension WHERE extname = 'integrity'")" = 0 ] && echo refused || echo "$out")"
 
 echo "1..$n"
 [ "$bad" -eq 0 ]
