@@ -127,17 +127,18 @@ SELECT a, integrity_internal.portrait_trans(a, 'y', 2, '2024-02-01', true) AS b,
 -- points are exact hundredths
 SELECT portrait('x', 1.500, '2024-01-01')::text;
 SELECT portrait('x', -0.01, '2024-01-01')::text;
-SELECT portrait('x', 92233720368547758.07, '2024-01-01')::text;
+SELECT portrait('x', 9999999999999999.99, '2024-01-01')::text;
 SELECT portrait(d, v, '2024-01-01')::text
-  FROM (VALUES ('x', -92233720368547758.07), ('y', -0.01)) AS t(d, v);
+  FROM (VALUES ('x', -9999999999999999.98), ('y', -0.01)) AS t(d, v);
 SELECT pt_err($$SELECT portrait('x', 1.001, '2024-01-01')$$);
 SELECT pt_err($$SELECT portrait('x', 0.0000001, '2024-01-01')$$);
 SELECT pt_err($$SELECT portrait('x', 'NaN', '2024-01-01')$$);
 SELECT pt_err($$SELECT portrait('x', 'Infinity', '2024-01-01')$$);
+SELECT pt_err($$SELECT portrait('x', 10000000000000000.00, '2024-01-01')$$);
 SELECT pt_err($$SELECT portrait('x', 92233720368547758.08, '2024-01-01')$$);
 SELECT pt_err($$SELECT portrait('x', 1e40, '2024-01-01')$$);
-SELECT pt_err($$SELECT portrait(d, 92233720368547758.07, '2024-01-01') FROM (VALUES ('x'), ('x')) t(d)$$);
-SELECT pt_err($$SELECT portrait(d, 92233720368547758.07, '2024-01-01') FROM (VALUES ('x'), ('y')) t(d)$$);
+SELECT pt_err($$SELECT portrait(d, 9999999999999999.99, '2024-01-01') FROM (VALUES ('x'), ('x')) t(d)$$);
+SELECT pt_err($$SELECT portrait(d, 9999999999999999.99, '2024-01-01') FROM (VALUES ('x'), ('y')) t(d)$$);
 -- times
 SELECT pt_err($$SELECT portrait('x', 1, 'infinity')$$);
 SELECT pt_err($$SELECT portrait('x', 1, '-infinity')$$);
@@ -155,7 +156,10 @@ SELECT pt_err($$SELECT portrait_combine(a, b) FROM
     (SELECT portrait('a' || i, 1, '2024-01-01') a FROM generate_series(1, 40) i) x,
     (SELECT portrait('b' || i, 1, '2024-01-01') b FROM generate_series(1, 40) i) y$$);
 SELECT pt_err($$SELECT portrait_combine(a, a) FROM
-    (SELECT portrait('x', 92233720368547758.07, '2024-01-01') a) x$$);
+    (SELECT portrait('x', 9999999999999999.99, '2024-01-01') a) x$$);
+SELECT pt_err($$SELECT portrait_combine(a, b) FROM
+    (SELECT portrait('x', 5000000000000000.00, '2024-01-01') a) x,
+    (SELECT portrait('y', 5000000000000000.00, '2024-02-01') b) y$$);
 
 -- text input: every malformation is rejected
 SELECT n, pt_err(format('SELECT %L::portrait', s)) FROM (VALUES
@@ -291,6 +295,113 @@ RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 
+-- ---------------------------------------------------------------------
+-- 1.1: defects of 1.0 (issue 10) and the ordered grade (issue 14)
+-- ---------------------------------------------------------------------
+
+-- every sum fits: values whose totals pass +/-9999999999999999.99 are refused
+-- when they are aggregated (1.0 accepted two dimensions of 9e16 points, then
+-- could not print, read back or total them)
+SELECT pt_err($$SELECT portrait(d, 90000000000000000.00, t::timestamptz)
+                  FROM (VALUES ('a', '2024-01-01'), ('b', '2024-02-01')) v(d, t)$$) AS two_dims_9e16;
+SELECT pt_err($$SELECT portrait(d, v, t::timestamptz)
+                  FROM (VALUES ('a', -5000000000000000.00, '2024-01-01'),
+                               ('b', -5000000000000000.00, '2024-02-01')) v(d, v, t)$$) AS negative_side;
+-- up to the bound everything round-trips: text, binary, totals, trend
+CREATE TABLE pt_edge AS
+    SELECT portrait(d, v, t::timestamptz) AS p
+      FROM (VALUES ('a', 5000000000000000.00, '2024-01-01'), ('b', 4999999999999999.99, '2024-02-01'),
+                   ('c', -9999999999999999.99, '2024-03-01')) v(d, v, t);
+SELECT p::text::portrait::text = p::text AS text_round_trip,
+       portrait_from_bytea(portrait_send(p))::text = p::text AS binary_round_trip,
+       portrait_total(p), portrait_positive(p), portrait_negative(p),
+       (portrait_trend(p, '2024-03-01', 1)).change AS change_1m
+  FROM pt_edge;
+-- input refuses totals past the bound (text 22003, binary 22003)
+SELECT pt_err($$SELECT 'v1|2024-01-01 00:00:00+00|2024-02-01 00:00:00+00|"a"=9000000000000000.00/0.00/1/0;"b"=9000000000000000.00/0.00/1/0|2024-01=9000000000000000.00/1;2024-02=9000000000000000.00/1'::portrait$$);
+SELECT pt_err($$SELECT portrait_from_bytea(pt_bin(1, '2024-01-01', '2024-02-01',
+                  2, pt_dim('a', 900000000000000000, 0, 1, 0) || pt_dim('b', 900000000000000000, 0, 1, 0),
+                  2, pt_month(288, 900000000000000000, 1) || pt_month(289, 900000000000000000, 1)))$$);
+-- months cannot gain or lose more than the dimensions hold
+SELECT pt_err($$SELECT 'v1|2024-01-01 00:00:00+00|2024-02-01 00:00:00+00|"a"=1.00/0.00/2/0|2024-01=5.00/1;2024-02=-4.00/1'::portrait$$);
+
+-- binary I/O depends on client_encoding (names travel in it): STABLE, as textsend
+SELECT proname, provolatile FROM pg_proc
+ WHERE proname IN ('portrait_send', 'portrait_recv', 'portrait_from_bytea') ORDER BY proname;
+SELECT portrait_send(p) AS pt_send_utf8 FROM pt_p WHERE subject = 1 \gset
+SET client_encoding = 'GB18030';
+SELECT portrait_send(p) <> :'pt_send_utf8'::bytea AS differs_in_gb18030,
+       portrait_from_bytea(portrait_send(p))::text = p::text AS round_trip_in_gb18030
+  FROM pt_p WHERE subject = 1;
+RESET client_encoding;
+
+-- the text form is exactly the canonical form
+SELECT n, pt_err(format('SELECT %L::portrait', t)) FROM (VALUES
+    (1, 'v01|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/0.00/1/0|2024-01=1.00/1'),
+    (2, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=01.00/0.00/1/0|2024-01=1.00/1'),
+    (3, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/-0.00/1/0|2024-01=1.00/1'),
+    (4, 'v1|2024-01-01 00:00:00.500000+00|2024-01-01 00:00:00.500000+00|"a"=1.00/0.00/1/0|2024-01=1.00/1'),
+    (5, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/0.00/01/0|2024-01=1.00/1'),
+    (6, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/0.00/1/00|2024-01=1.00/1'),
+    (7, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/0.00/1/0|2024-01=1.00/01'),
+    (8, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/0.00/1/0|2024-01=-0.00/1'),
+    (9, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/0.00/1/0|2024-01=+1.00/1'),
+    (10, 'v1|2024-01-01 00:00:00.0+00|2024-01-01 00:00:00.0+00|"a"=1.00/0.00/1/0|2024-01=1.00/1'),
+    (11, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=1.00/0.00/1/0|2024-01=1.000/1'),
+    (12, 'v1|2024-01-01 00:00:00+00|2024-01-01 00:00:00+00|"a"=10000000000000000.00/0.00/1/0|2024-01=10000000000000000.00/1')
+  ) AS v(n, t) ORDER BY n;
+-- canonical zeros and fractions are accepted and print back unchanged
+SELECT t::portrait::text = t AS canonical FROM (VALUES
+    ('v1|2024-01-01 00:00:00.5+00|2024-01-01 00:00:00.5+00|"a"=0.00/-0.01/1/0|2024-01=-0.01/1'),
+    ('v1|2024-01-01 00:00:00.000001+00|2024-01-10 00:00:00.12+00|"a"=0.50/0.00/10/0|2024-01=0.50/10')
+  ) AS v(t);
+
+-- rules: amounts finite and within the bound; NULL rules are a NULL value
+SELECT pt_err($$SELECT make_portrait_rules(watch_negative => 'NaN')$$);
+SELECT pt_err($$SELECT make_portrait_rules(watch_drop => 'Infinity')$$);
+SELECT pt_err($$SELECT make_portrait_rules(alert_below => '-Infinity')$$);
+SELECT pt_err($$SELECT make_portrait_rules(alert_below => 'NaN', watch_below => 'NaN', exemplar_from => 'NaN')$$);
+SELECT pt_err($$SELECT make_portrait_rules(exemplar_from => 10000000000000000)$$);
+SELECT pt_err($$SELECT ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL)::portrait_rules$$);
+SELECT NULL::portrait_rules IS NULL AS null_rules;
+CREATE TABLE pt_rules (year int, rules portrait_rules);
+INSERT INTO pt_rules VALUES (2023, NULL), (2024, make_portrait_rules(watch_negative => 500));
+SELECT year, rules FROM pt_rules ORDER BY year;
+-- a deduction of 500 is tagged with the default rules; NULL rules give NULL
+SELECT r.year, portrait_tags(q.p, NULL, r.rules) AS tags, portrait_grade(q.p, NULL, r.rules) AS grade
+  FROM (SELECT portrait('x', -500, '2024-01-01') AS p) q, pt_rules r ORDER BY r.year;
+SELECT portrait_tags(portrait('x', -500, '2024-01-01')) AS default_rules;
+
+-- finer than a hundredth: 22023, hint round(points, 2)
+DO $$
+BEGIN
+    PERFORM portrait('x', 1.005, '2024-01-01');
+EXCEPTION WHEN OTHERS THEN
+    DECLARE h text;
+    BEGIN
+        GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
+        RAISE NOTICE '% | %', SQLSTATE, h;
+    END;
+END $$;
+
+-- the grade as an ordered type: risk_grade, low to high risk
+SELECT enumlabel, enumsortorder FROM pg_enum WHERE enumtypid = 'risk_grade'::regtype ORDER BY enumsortorder;
+SELECT subject, portrait_risk(p) AS risk, portrait_grade(p) AS grade
+  FROM pt_p ORDER BY portrait_risk(p) DESC, subject;
+SELECT portrait_risk(NULL::portrait) IS NULL AS null_risk,
+       portrait_risk(p) = 'exemplar' AS equals_literal, portrait_risk(p) < 'normal' AS below_normal
+  FROM pt_p WHERE subject = 2;
+-- portrait_risk and portrait_grade agree everywhere (1024 subjects, four rule sets)
+SELECT count(*) AS cases,
+       count(*) FILTER (WHERE portrait_risk(s.p, a.as_of, a.rules)::text = portrait_grade(s.p, a.as_of, a.rules)) AS agree,
+       count(DISTINCT portrait_risk(s.p, a.as_of, a.rules)) AS grades
+  FROM pt_serial s,
+       (VALUES (NULL::timestamptz, make_portrait_rules()),
+               ('2022-12-31', make_portrait_rules(alert_redlines => 1000, alert_below => -400, watch_below => -100, watch_negative => 10000, exemplar_from => 50)),
+               ('2023-06-30', make_portrait_rules(alert_redlines => 1000, alert_below => -1000, watch_below => -1000, watch_negative => 10000, exemplar_from => -1000, watch_drop => 300)),
+               (NULL, make_portrait_rules(alert_redlines => 1000, alert_below => -1000, watch_below => 0, watch_negative => 10000, exemplar_from => 100))) AS a(as_of, rules);
+
+DROP TABLE pt_edge, pt_rules;
 DROP TABLE pt_events, pt_p, pt_p2, pt_bad, pt_big, pt_serial, pt_serial_all;
 DROP FUNCTION pt_err(text), pt_us(timestamptz), pt_dim(text, bigint, bigint, bigint, bigint),
     pt_month(int, bigint, bigint), pt_bin(int, timestamptz, timestamptz, int, bytea, int, bytea);

@@ -22,6 +22,12 @@
  *     portrait_events, portrait_redlines, portrait_first, portrait_last,
  *     portrait_dimension_points, portrait_dimension_events,
  *     portrait_dimension_count
+ *   risk: portrait_tags, portrait_grade (text), portrait_risk (the enum
+ *     risk_grade), under the rules of the domain portrait_rules
+ *
+ * Points are bounded as iscore's are: the positive points of all dimensions
+ * together, and the negative ones, each within +/-9999999999999999.99, so
+ * every sum a reader prints fits (PORTRAIT_MAX_CENTS below).
  *
  * Memory layout of a portrait value (also the aggregate state; never sent on
  * the wire — send/recv use an explicit, versioned, network-order format):
@@ -33,7 +39,7 @@
  *
  * Rows that hit an existing dimension and month update the state in place
  * (it lives in the aggregate context, AggCheckCallContext); when it must
- * grow, a larger copy with a little spare room is made in the per-row
+ * grow, a larger copy (filling its allocator chunk) is made in the per-row
  * context and returned, and the executor copies it into the aggregate
  * context and frees the old state itself — so the old state is never
  * repalloc'd or freed here (that would be a double free).  portrait_final, portrait_in, portrait_recv and portrait_combine
@@ -44,6 +50,9 @@
 
 #include <limits.h>
 
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_type.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -51,13 +60,18 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "nodes/nodes.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/numeric.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "iscore.h"
 
@@ -65,6 +79,35 @@
 #define PORTRAIT_MAX_DIMS	64		/* distinct dimensions per portrait */
 #define PORTRAIT_MAX_NAME	128		/* bytes per dimension name */
 #define PORTRAIT_MAX_TREND_MONTHS 1200
+
+/*
+ * Room of a new aggregate state (not in a partial aggregate, see
+ * partial_aggregate): a typical subject's dimensions and months
+ * (about six dimensions of the eight default modules, nine or ten months:
+ * 0.4 kB), so that most states are allocated once and never grow: growing
+ * copies the state twice (here, then the executor into the aggregate
+ * context) and leaves the smaller chunk behind in the aggregate context.
+ */
+#define PORTRAIT_INITIAL_DIMS	6
+#define PORTRAIT_INITIAL_MONTHS	10
+
+/*
+ * Points: every sum a portrait holds or prints — the positive and the
+ * negative points of all dimensions together, hence every dimension, month
+ * and window — lies within +/- PORTRAIT_MAX_CENTS (the iscore bound,
+ * 9999999999999999.99 points), so every reader can add them up in an int64.
+ * The aggregate, combine and input refuse anything beyond (22003).
+ *
+ * PORTRAIT_FLAG_SMALL: every dimension's positive and negative points are
+ * within PORTRAIT_SMALL_CENTS, so no sum over at most PORTRAIT_MAX_DIMS of
+ * them can pass the bound; the transition function then needs no sum over
+ * the dimensions per row.  The flag is a function of the content, set by
+ * every constructor; a clear flag only means "check", so values written by
+ * 1.0 (flags 0) are read correctly.
+ */
+#define PORTRAIT_MAX_CENTS	ISCORE_MAX_CENTS
+#define PORTRAIT_SMALL_CENTS (PORTRAIT_MAX_CENTS / PORTRAIT_MAX_DIMS)
+#define PORTRAIT_FLAG_SMALL 0x01
 
 typedef struct PortraitDim
 {
@@ -87,7 +130,7 @@ typedef struct PortraitData
 {
 	int32		vl_len_;
 	uint8		version;
-	uint8		flags;			/* 0 */
+	uint8		flags;			/* PORTRAIT_FLAG_*, derived from the content */
 	uint8		ndims;
 	uint8		dimcap;
 	uint16		namelen;
@@ -118,13 +161,31 @@ StaticAssertDecl(sizeof(PortraitMonth) % MAXIMUM_ALIGNOF == 0, "month alignment"
  * small helpers
  * ------------------------------------------------------------------------ */
 
+static void points_range_error(void);
+
 static void
 overflow_error(const char *what)
 {
+	if (strcmp(what, "points") == 0)
+		points_range_error();
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("portrait %s out of range", what),
-			 errdetail("Points are kept in hundredths in a 64-bit integer.")));
+			 errmsg("portrait %s out of range", what)));
+}
+
+static void
+points_range_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("portrait points out of range"),
+			 errdetail("The positive and the negative points of a portrait must each add up to within +/-9999999999999999.99.")));
+}
+
+static inline bool
+cents_small(int64 pos, int64 neg)
+{
+	return pos <= PORTRAIT_SMALL_CENTS && neg >= -PORTRAIT_SMALL_CENTS;
 }
 
 static inline int64
@@ -135,6 +196,19 @@ add64(int64 a, int64 b, const char *what)
 	if (unlikely(pg_add_s64_overflow(a, b, &r)))
 		overflow_error(what);
 	return r;
+}
+
+/* UTF-8 text converted to the server encoding, kept in TopMemoryContext */
+static const char *
+server_text_from_utf8(const char *utf8, int *len)
+{
+	char	   *conv = pg_any_to_server(utf8, strlen(utf8), PG_UTF8);
+	char	   *keep = MemoryContextStrdup(TopMemoryContext, conv);
+
+	if (conv != utf8)
+		pfree(conv);
+	*len = strlen(keep);
+	return keep;
 }
 
 /* bytewise name order: memcmp over the common prefix, then length */
@@ -253,7 +327,7 @@ numeric_cents(Datum d)
 					 errhint("Round the points with round(points, 2) if that is what you mean.")));
 			break;
 		case NUMERIC_CENTS_RANGE:
-			overflow_error("points");
+			points_range_error();
 			break;
 		case NUMERIC_CENTS_INVALID:
 			elog(ERROR, "invalid numeric datum");
@@ -334,6 +408,41 @@ portrait_alloc(int dimcap, int monthcap, int namecap)
 	return p;
 }
 
+/* PORTRAIT_FLAG_SMALL from the dimensions */
+static void
+portrait_set_flags(Portrait p)
+{
+	PortraitDim *pd = P_DIMS(p);
+	bool		small = true;
+	int			i;
+
+	for (i = 0; i < p->ndims; i++)
+		small &= cents_small(pd[i].pos, pd[i].neg);
+	p->flags = small ? PORTRAIT_FLAG_SMALL : 0;
+}
+
+/*
+ * The points bound over all dimensions (22003 past it); the state's own
+ * dimensions, except dimension skip (-1: none), plus pos and neg.
+ */
+static void
+check_points_bound(Portrait p, int skip, int64 pos, int64 neg)
+{
+	PortraitDim *pd = P_DIMS(p);
+	int			i;
+
+	for (i = 0; i < p->ndims; i++)
+	{
+		if (i == skip)
+			continue;
+		if (pg_add_s64_overflow(pos, pd[i].pos, &pos) ||
+			pg_add_s64_overflow(neg, pd[i].neg, &neg))
+			points_range_error();
+	}
+	if (pos > PORTRAIT_MAX_CENTS || neg < -PORTRAIT_MAX_CENTS)
+		points_range_error();
+}
+
 /* copy with new capacities (>= counts); compact == names in dim order */
 static Portrait
 portrait_copy(Portrait src, int dimcap, int monthcap, int namecap)
@@ -359,6 +468,7 @@ portrait_copy(Portrait src, int dimcap, int monthcap, int namecap)
 	}
 	p->namelen = off;
 	memcpy(P_MONTHS(p), P_MONTHS(src), (Size) src->nmonths * sizeof(PortraitMonth));
+	portrait_set_flags(p);
 	return p;
 }
 
@@ -475,9 +585,11 @@ static Portrait
 builder_finish(Builder *b)
 {
 	int64		dim_events = 0,
-				dim_points = 0,
+				dim_pos = 0,
+				dim_neg = 0,
 				month_events = 0,
-				month_points = 0;
+				month_pos = 0,
+				month_neg = 0;
 	int			names = 0;
 	int			i;
 	Portrait	p;
@@ -512,10 +624,12 @@ builder_finish(Builder *b)
 		if (d->redlines < 0 || d->redlines > d->events || d->redlines > PG_INT32_MAX)
 			BAD("Red-line hits of \"%s\" must be between 0 and its event count (and at most %d).",
 				d->name, PG_INT32_MAX);
-		if (pg_add_s64_overflow(dim_events, d->events, &dim_events) ||
-			pg_add_s64_overflow(dim_points, d->pos, &dim_points) ||
-			pg_add_s64_overflow(dim_points, d->neg, &dim_points))
-			BAD("Totals overflow.");
+		if (pg_add_s64_overflow(dim_events, d->events, &dim_events))
+			BAD("Event counts add up beyond the 64-bit range.");
+		if (pg_add_s64_overflow(dim_pos, d->pos, &dim_pos) ||
+			pg_add_s64_overflow(dim_neg, d->neg, &dim_neg) ||
+			dim_pos > PORTRAIT_MAX_CENTS || dim_neg < -PORTRAIT_MAX_CENTS)
+			points_range_error();
 		names += d->len;
 	}
 	for (i = 0; i < b->nmonths; i++)
@@ -528,15 +642,22 @@ builder_finish(Builder *b)
 			BAD("Month buckets must be sorted without duplicates.");
 		if (m->events < 1 || m->events > PG_INT32_MAX)
 			BAD("A month bucket has 1 to %d events.", PG_INT32_MAX);
-		if (pg_add_s64_overflow(month_events, m->events, &month_events) ||
-			pg_add_s64_overflow(month_points, m->points, &month_points))
-			BAD("Totals overflow.");
+		/* a month's net points: a positive part no larger than its
+		 * positive points, a negative part likewise; the monthly parts
+		 * therefore add up within the dimensions' points (checked below) */
+		if (pg_add_s64_overflow(month_events, m->events, &month_events))
+			BAD("Event counts add up beyond the 64-bit range.");
+		if (m->points > 0 ? pg_add_s64_overflow(month_pos, m->points, &month_pos)
+			: pg_add_s64_overflow(month_neg, m->points, &month_neg))
+			points_range_error();
 	}
 	if (dim_events != month_events)
 		BAD("Events per dimension (" INT64_FORMAT ") and per month (" INT64_FORMAT ") disagree.",
 			dim_events, month_events);
-	if (dim_points != month_points)
+	if (dim_pos + dim_neg != month_pos + month_neg)
 		BAD("Points per dimension and per month disagree.");
+	if (month_pos > dim_pos || month_neg < dim_neg)
+		BAD("The months' gains or losses exceed the dimensions' positive or negative points.");
 	if (ts_month(b->first) != b->months[0].month ||
 		ts_month(b->last) != b->months[b->nmonths - 1].month)
 		BAD("First and last event must fall in the first and last month buckets.");
@@ -571,6 +692,7 @@ builder_finish(Builder *b)
 		m->points = b->months[i].points;
 		m->events = b->months[i].events;
 	}
+	portrait_set_flags(p);
 	return p;
 }
 
@@ -628,37 +750,72 @@ parse_digits(Parser *ps, int mindig, int maxdig, const char *what)
 	return v;
 }
 
+/*
+ * A number in canonical form: decimal digits without leading zeros ("0"
+ * itself is the only number starting with 0).  Up to 19 digits are read
+ * into the result; *toolong is set when there are more (all are consumed).
+ */
+static uint64
+parse_number(Parser *ps, const char *what, bool *toolong)
+{
+	uint64		v = 0;
+	int			n = 0;
+
+	*toolong = false;
+	if (*ps->s < '0' || *ps->s > '9')
+		PBAD(what);
+	if (ps->s[0] == '0' && ps->s[1] >= '0' && ps->s[1] <= '9')
+		PBAD("Leading zeros in a number (the text form is canonical)");
+	while (*ps->s >= '0' && *ps->s <= '9')
+	{
+		if (n < 19)
+			v = v * 10 + (*ps->s - '0');
+		else
+			*toolong = true;
+		ps->s++;
+		n++;
+	}
+	return v;
+}
+
 static int64
 parse_count(Parser *ps)
 {
-	uint64		v = parse_digits(ps, 1, 19, "Expected a count");
+	bool		toolong;
+	uint64		v = parse_number(ps, "Expected a count", &toolong);
 
-	if (v > (uint64) PG_INT64_MAX)
-		PBAD("Count out of range");
+	if (toolong || v > (uint64) PG_INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("portrait count out of range"),
+				 errdetail("Counts are 64-bit integers.")));
 	return (int64) v;
 }
 
+/* points: -?D+.DD, canonical (no leading zeros, no -0.00), within the bound */
 static int64
 parse_points(Parser *ps)
 {
 	bool		neg = false;
+	bool		toolong;
 	uint64		whole,
 				frac;
+	int64		v;
 
 	if (*ps->s == '-')
 	{
 		neg = true;
 		ps->s++;
 	}
-	whole = parse_digits(ps, 1, 18, "Expected points as digits with two decimals");
+	whole = parse_number(ps, "Expected points as digits with two decimals", &toolong);
 	expect(ps, '.');
 	frac = parse_digits(ps, 2, 2, "Points have exactly two decimals");
-	if (whole > (PG_UINT64_MAX - 99) / 100)
-		PBAD("Points out of range");
-	whole = whole * 100 + frac;
-	if (neg ? whole > (uint64) PG_INT64_MAX + 1 : whole > (uint64) PG_INT64_MAX)
-		PBAD("Points out of range");
-	return neg ? (int64) (0 - whole) : (int64) whole;
+	if (toolong || whole > (uint64) (PORTRAIT_MAX_CENTS / 100))
+		points_range_error();
+	v = (int64) (whole * 100 + frac);
+	if (neg && v == 0)
+		PBAD("Negative zero (-0.00) is written 0.00");
+	return neg ? -v : v;
 }
 
 static TimestampTz
@@ -697,6 +854,8 @@ parse_ts(Parser *ps)
 		}
 		if (n == 0 || (*ps->s >= '0' && *ps->s <= '9'))
 			PBAD("Expected 1 to 6 fractional digits");
+		if (ps->s[-1] == '0')
+			PBAD("Trailing zeros in fractional seconds (the text form is canonical)");
 		for (; n < 6; n++)
 			usec *= 10;
 	}
@@ -749,10 +908,11 @@ portrait_in(PG_FUNCTION_ARGS)
 	Parser		pss = {str, str};
 	Parser	   *ps = &pss;
 	Builder		b;
+	bool		toolong;
 
 	builder_init(&b, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	expect(ps, 'v');
-	if (parse_digits(ps, 1, 3, "Expected a version number") != PORTRAIT_VERSION)
+	if (parse_number(ps, "Expected a version number", &toolong) != PORTRAIT_VERSION || toolong)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("unsupported portrait version"),
@@ -980,44 +1140,24 @@ portrait_send(PG_FUNCTION_ARGS)
  * the aggregate
  * ------------------------------------------------------------------------ */
 
-/* the default red-line dimension, 红线, in the server encoding */
+/*
+ * The default red-line dimension, 红线 (U+7EA2 U+7EBF), in the server
+ * encoding: converted from UTF-8 once per backend and kept.  Every server
+ * encoding the extension supports (see integrity.control) has these
+ * characters, so the conversion cannot fail there; in any other encoding it
+ * raises its own error, like any text that does not fit the encoding.
+ */
 static const char *redline_name = NULL;
 static int	redline_len = 0;
 
 static void
 init_redline_name(void)
 {
-	if (redline_name == NULL)
-	{
-		/* U+7EA2 U+7EBF */
-		static const char utf8[] = "\xe7\xba\xa2\xe7\xba\xbf";
-		int			enc = GetDatabaseEncoding();
-		char	   *keep = NULL;
+	static const char utf8[] = "\xe7\xba\xa2\xe7\xba\xbf";
 
-		if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
-			keep = MemoryContextStrdup(TopMemoryContext, utf8);
-		else
-		{
-			/* an encoding without these characters: no row matches */
-			MemoryContext oldcxt = CurrentMemoryContext;
-
-			PG_TRY();
-			{
-				char	   *conv = pg_any_to_server(utf8, sizeof(utf8) - 1, PG_UTF8);
-
-				keep = MemoryContextStrdup(TopMemoryContext, conv);
-			}
-			PG_CATCH();
-			{
-				MemoryContextSwitchTo(oldcxt);
-				FlushErrorState();
-				keep = MemoryContextStrdup(TopMemoryContext, "");
-			}
-			PG_END_TRY();
-		}
-		redline_len = strlen(keep);
-		redline_name = keep;
-	}
+	if (likely(redline_name != NULL))
+		return;
+	redline_name = server_text_from_utf8(utf8, &redline_len);
 }
 
 static inline int
@@ -1124,23 +1264,66 @@ find_month(Portrait p, int32 month, bool *found)
 }
 
 /*
+ * Two ways to size a state.  Where the final function follows (a serial
+ * or a finalizing aggregate, a window), a new state has room for a typical
+ * subject and every state fills the memory chunk that palloc hands out for
+ * it anyway (AllocSet rounds small requests up to a power of two): the
+ * spare bytes become month slots and dimension slots with name room, so a
+ * state grows rarely and takes no more memory in the aggregate context.
+ * A parallel worker's partial aggregate, though, hands its states on as
+ * they are — through the tuple queue, sorted, combined — so there every
+ * spare byte is paid for again: those states start small and grow by a
+ * little each time (more copies, smaller states; measured, the better
+ * trade there).
+ */
+static inline bool
+partial_aggregate(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+		DO_AGGSPLIT_SKIPFINAL(((AggState *) fcinfo->context)->aggsplit);
+}
+
+/* capacities at least the given ones, filling their allocator chunk */
+static void
+fill_capacities(int *dc, int *mc, int *nc, int namelen)
+{
+	Size		need = P_SIZE(*dc, *mc, *nc);
+	Size		spare = (need <= 8192 ? pg_nextpower2_size_t(need) : need) - need;
+	Size		dimcost = sizeof(PortraitDim) + namelen;
+	bool		progress = true;
+
+	while (progress)
+	{
+		progress = false;
+		if (spare >= sizeof(PortraitMonth) && *mc < MONTH_MAX - MONTH_MIN + 1)
+		{
+			(*mc)++;
+			spare -= sizeof(PortraitMonth);
+			progress = true;
+		}
+		if (spare >= dimcost && *dc < PORTRAIT_MAX_DIMS)
+		{
+			(*dc)++;
+			*nc += namelen;
+			spare -= dimcost;
+			progress = true;
+		}
+	}
+}
+
+/*
  * A larger copy with room for one more dimension (name of newlen bytes,
  * when newlen > 0) and/or one more month, in the current (per-row) memory
  * context: the executor copies it into the aggregate context and frees the
- * old state.
- *
- * Spare room is kept small (two dimension slots, names for two more of the
- * same length, one month slot): the state is also what a parallel worker's
- * Partial Aggregate hands on — sorted, sent through the tuple queue,
- * combined — so every spare byte is paid for again there.  Measured on the
- * benchmark, the extra copies cost less than bigger states.
+ * old state.  Room for two more dimensions (names of the same length) and
+ * one more month, then whatever fills the chunk.
  */
 static Portrait
-portrait_grow(Portrait p, int newlen, bool newmonth)
+portrait_grow(Portrait p, int newlen, bool newmonth, bool fill)
 {
 	int			dc = p->dimcap,
 				nc = p->namecap,
-				mc = p->nmonths + (newmonth ? 1 : 0) + 1;
+				mc = Max(p->monthcap, p->nmonths + (newmonth ? 1 : 0) + 1);
 
 	if (newlen > 0)
 	{
@@ -1149,6 +1332,8 @@ portrait_grow(Portrait p, int newlen, bool newmonth)
 		if (p->namelen + newlen > nc)
 			nc = Min(PORTRAIT_MAX_DIMS * PORTRAIT_MAX_NAME, p->namelen + 3 * newlen);
 	}
+	if (fill)
+		fill_capacities(&dc, &mc, &nc, Max(newlen, p->ndims > 0 ? p->namelen / p->ndims : 0));
 	return portrait_copy(p, dc, mc, nc);
 }
 
@@ -1157,6 +1342,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 {
 	MemoryContext aggctx;
 	bool		in_agg = AggCheckCallContext(fcinfo, &aggctx) != 0;
+	bool		partial = in_agg && partial_aggregate(fcinfo);
 	Portrait	p;
 	struct varlena *dimv;
 	const char *name;
@@ -1186,6 +1372,25 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 
+	/*
+	 * With many groups the states do not fit in the CPU caches, and every
+	 * row touches several cache lines of its state (header, dimensions,
+	 * names, a month): ask for all of them now, so that the misses overlap
+	 * with each other and with reading the arguments below instead of
+	 * stalling one after the other.  The first 512 bytes (a typical state)
+	 * are requested without reading the state's size first, which would
+	 * wait for the first miss; a prefetch past the end of an allocation
+	 * is harmless.  (Only states built by this function, in an aggregate.)
+	 */
+	if (in_agg && !PG_ARGISNULL(0))
+	{
+		const char *st = (const char *) PG_GETARG_POINTER(0);
+		int			off;
+
+		for (off = 0; off < 512; off += 64)
+			__builtin_prefetch(st + off, 1);
+	}
+
 	dimv = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(1));
 	name = VARDATA_ANY(dimv);
 	len = VARSIZE_ANY_EXHDR(dimv);
@@ -1209,8 +1414,20 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 
 	if (PG_ARGISNULL(0))
 	{
-		p = portrait_alloc(2, 2, 2 * len);
+		int			dc = 2,
+					mc = 2,
+					nc = 2 * len;
+
+		if (!partial)
+		{
+			dc = PORTRAIT_INITIAL_DIMS;
+			mc = PORTRAIT_INITIAL_MONTHS;
+			nc = PORTRAIT_INITIAL_DIMS * len;
+			fill_capacities(&dc, &mc, &nc, len);
+		}
+		p = portrait_alloc(dc, mc, nc);
 		p->first = p->last = at;
+		p->flags = PORTRAIT_FLAG_SMALL;		/* no dimension yet */
 	}
 	else
 	{
@@ -1251,6 +1468,9 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 		newpos = add64(newpos, cents, "points");
 	else
 		newneg = add64(newneg, cents, "points");
+	/* the bound over all dimensions: a sum only when a dimension is large */
+	if (unlikely(!(p->flags & PORTRAIT_FLAG_SMALL) || !cents_small(newpos, newneg)))
+		check_points_bound(p, dfound ? di : -1, newpos, newneg);
 	if (mfound)
 	{
 		m = &P_MONTHS(p)[mi];
@@ -1268,7 +1488,7 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 	/* grow if needed: a new copy in the per-row context, moved by the executor */
 	if ((!dfound && (p->ndims == p->dimcap || p->namelen + len > p->namecap)) ||
 		(!mfound && p->nmonths == p->monthcap))
-		p = portrait_grow(p, dfound ? 0 : len, !mfound);
+		p = portrait_grow(p, dfound ? 0 : len, !mfound, !partial);
 
 	if (!dfound)
 	{
@@ -1286,6 +1506,8 @@ portrait_trans_common(FunctionCallInfo fcinfo, bool has_flag)
 	d->pos = newpos;
 	d->neg = newneg;
 	d->events = dev;
+	if (!cents_small(newpos, newneg))
+		p->flags &= ~PORTRAIT_FLAG_SMALL;
 	if (redline)
 	{
 		if (unlikely(d->redlines == PG_INT32_MAX))
@@ -1468,6 +1690,8 @@ portrait_combine(PG_FUNCTION_ARGS)
 	r->nmonths = nm;
 	r->first = Min(a->first, b->first);
 	r->last = Max(a->last, b->last);
+	check_points_bound(r, -1, 0, 0);
+	portrait_set_flags(r);
 	SET_VARSIZE(r, P_SIZE(r->dimcap, r->monthcap, r->namecap));
 	PG_RETURN_POINTER(r);
 }
@@ -1697,22 +1921,16 @@ portrait_months(PG_FUNCTION_ARGS)
  * against the N months before them.  Record (recent, previous, change,
  * recent_events, previous_events).
  */
-PG_FUNCTION_INFO_V1(portrait_trend);
-Datum
-portrait_trend(PG_FUNCTION_ARGS)
+static void
+trend_sums(Portrait p, TimestampTz as_of, int32 n,
+		   int64 *recent, int64 *previous, int64 *recent_ev, int64 *previous_ev)
 {
-	Portrait	p = get_portrait(fcinfo, 0);
-	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
-	int32		n = PG_GETARG_INT32(2);
 	int32		now_m;
 	int64		rp = 0,
 				pp = 0,
 				re = 0,
 				pe = 0;
 	int			i;
-	TupleDesc	tupdesc;
-	Datum		values[5];
-	bool		nulls[5] = {0};
 
 	if (n < 1 || n > PORTRAIT_MAX_TREND_MONTHS)
 		ereport(ERROR,
@@ -1726,7 +1944,7 @@ portrait_trend(PG_FUNCTION_ARGS)
 		int32		age = now_m - m->month; /* 0 = the month of as_of */
 
 		if (age < 0)
-			break;
+			break;				/* months ascend: the rest are later too */
 		if (age < n)
 		{
 			rp = add64(rp, m->points, "points");
@@ -1738,6 +1956,26 @@ portrait_trend(PG_FUNCTION_ARGS)
 			pe = add64(pe, m->events, "event count");
 		}
 	}
+	*recent = rp;
+	*previous = pp;
+	*recent_ev = re;
+	*previous_ev = pe;
+}
+
+PG_FUNCTION_INFO_V1(portrait_trend);
+Datum
+portrait_trend(PG_FUNCTION_ARGS)
+{
+	Portrait	p = get_portrait(fcinfo, 0);
+	int64		rp,
+				pp,
+				re,
+				pe;
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {0};
+
+	trend_sums(p, PG_GETARG_TIMESTAMPTZ(1), PG_GETARG_INT32(2), &rp, &pp, &re, &pe);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	tupdesc = BlessTupleDesc(tupdesc);
@@ -1827,4 +2065,286 @@ portrait_from_bytea(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendBinaryStringInfo(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
 	PG_RETURN_DATUM(DirectFunctionCall1(portrait_recv, PointerGetDatum(&buf)));
+}
+
+/* ------------------------------------------------------------------------
+ * risk rules, tags and grade
+ *
+ * The rules arrive as a portrait_rules value (a domain over the composite
+ * portrait_rules_t whose CHECK constraints validated it).  They are read
+ * once per call site and kept in fn_extra with a copy of their bytes: a
+ * constant — the folded default make_portrait_rules(), a literal — costs a
+ * memcmp per row afterwards.
+ * ------------------------------------------------------------------------ */
+
+#define RULES_NATTS 7
+
+typedef struct PortraitRules
+{
+	int32		alert_redlines;
+	int64		alert_below;	/* hundredths */
+	int64		watch_below;
+	int64		watch_negative;
+	int64		exemplar_from;
+	int32		trend_months;
+	int64		watch_drop;
+} PortraitRules;
+
+/* the tags, in the order portrait_tags lists them */
+typedef enum PortraitTag
+{
+	TAG_REDLINE,
+	TAG_LOW_TOTAL,
+	TAG_BELOW_WATCH,
+	TAG_DEDUCTIONS,
+	TAG_DECLINING,
+	TAG_EXEMPLAR,
+	NUM_TAGS
+} PortraitTag;
+
+static const char *const tag_names[NUM_TAGS] = {
+	"redline", "low_total", "below_watch", "deductions", "declining", "exemplar"
+};
+
+/* the grades, from low to high risk: the order of the enum risk_grade */
+typedef enum PortraitGrade
+{
+	GRADE_EXEMPLAR,
+	GRADE_NORMAL,
+	GRADE_WATCH,
+	GRADE_ALERT,
+	NUM_GRADES
+} PortraitGrade;
+
+static const char *const grade_names[NUM_GRADES] = {
+	"exemplar", "normal", "watch", "alert"
+};
+
+typedef struct RulesCache
+{
+	uint32		len;			/* bytes of the cached rules tuple, 0: none */
+	char	   *bytes;			/* their copy */
+	PortraitRules rules;
+	Oid			grade_oid[NUM_GRADES];	/* risk_grade labels (portrait_risk) */
+} RulesCache;
+
+static int64
+rule_cents(Datum d, const char *field)
+{
+	int64		cents;
+
+	if (numeric_datum_cents(d, &cents) != NUMERIC_CENTS_OK ||
+		cents > PORTRAIT_MAX_CENTS || cents < -PORTRAIT_MAX_CENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid portrait rule %s", field),
+				 errdetail("Amounts of portrait rules are finite, in whole hundredths, within +/-9999999999999999.99.")));
+	return cents;
+}
+
+static void
+read_rules(HeapTupleHeader th, PortraitRules *r)
+{
+	static const Oid types[RULES_NATTS] = {INT4OID, NUMERICOID, NUMERICOID, NUMERICOID,
+	NUMERICOID, INT4OID, NUMERICOID};
+	static const char *const fields[RULES_NATTS] = {"alert_redlines", "alert_below",
+		"watch_below", "watch_negative", "exemplar_from", "trend_months", "watch_drop"};
+	TupleDesc	td;
+	HeapTupleData tuple;
+	Datum		values[RULES_NATTS];
+	bool		nulls[RULES_NATTS];
+	int			i;
+
+	td = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(th), HeapTupleHeaderGetTypMod(th));
+	if (td->natts != RULES_NATTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("portrait rules must have %d fields, not %d", RULES_NATTS, td->natts)));
+	for (i = 0; i < RULES_NATTS; i++)
+		if (TupleDescAttr(td, i)->atttypid != types[i] || TupleDescAttr(td, i)->attisdropped)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("portrait rules field %d is not %s of type %s",
+							i + 1, fields[i], format_type_be(types[i]))));
+	tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = th;
+	heap_deform_tuple(&tuple, td, values, nulls);
+	ReleaseTupleDesc(td);
+	for (i = 0; i < RULES_NATTS; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("portrait rule %s must not be NULL", fields[i])));
+	r->alert_redlines = DatumGetInt32(values[0]);
+	r->alert_below = rule_cents(values[1], fields[1]);
+	r->watch_below = rule_cents(values[2], fields[2]);
+	r->watch_negative = rule_cents(values[3], fields[3]);
+	r->exemplar_from = rule_cents(values[4], fields[4]);
+	r->trend_months = DatumGetInt32(values[5]);
+	r->watch_drop = rule_cents(values[6], fields[6]);
+	if (r->trend_months < 1 || r->trend_months > PORTRAIT_MAX_TREND_MONTHS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trend window must be 1 to %d months, not %d",
+						PORTRAIT_MAX_TREND_MONTHS, r->trend_months)));
+}
+
+static RulesCache *
+rules_cache(FunctionCallInfo fcinfo)
+{
+	RulesCache *c = (RulesCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RulesCache));
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
+
+/* the rules of argument 2, read or found in the cache */
+static const PortraitRules *
+get_rules(FunctionCallInfo fcinfo)
+{
+	RulesCache *c = rules_cache(fcinfo);
+	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(2);
+	uint32		len = HeapTupleHeaderGetDatumLength(th);
+
+	if (len != c->len || memcmp(th, c->bytes, len) != 0)
+	{
+		PortraitRules r;
+
+		read_rules(th, &r);
+		if (c->bytes)
+			pfree(c->bytes);
+		c->len = 0;
+		c->bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+		memcpy(c->bytes, th, len);
+		c->len = len;
+		c->rules = r;
+	}
+	return &c->rules;
+}
+
+/*
+ * The tags that fire, as a bit set over PortraitTag.  Arguments: the
+ * portrait, as_of (NULL: no trend rule), the rules.  Returns false when the
+ * result is NULL (a NULL portrait or NULL rules).
+ */
+static bool
+portrait_tag_bits(FunctionCallInfo fcinfo, uint32 *bits)
+{
+	Portrait	p;
+	const PortraitRules *r;
+	int64		pos,
+				neg,
+				ev,
+				rl,
+				total;
+	bool		declining = false;
+	uint32		b = 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+		return false;
+	p = get_portrait(fcinfo, 0);
+	r = get_rules(fcinfo);
+	portrait_sums(p, &pos, &neg, &ev, &rl);
+	total = pos + neg;			/* within the bound: cannot overflow */
+	if (!PG_ARGISNULL(1))
+	{
+		int64		rp,
+					pp,
+					re,
+					pe;
+
+		trend_sums(p, PG_GETARG_TIMESTAMPTZ(1), r->trend_months, &rp, &pp, &re, &pe);
+		/* change = rp - pp; declining when it falls by watch_drop or more */
+		declining = rp < pp && (int128) pp - rp >= r->watch_drop;
+	}
+	if (rl >= r->alert_redlines)
+		b |= 1 << TAG_REDLINE;
+	if (total < r->alert_below)
+		b |= 1 << TAG_LOW_TOTAL;
+	if (total < r->watch_below)
+		b |= 1 << TAG_BELOW_WATCH;
+	if (neg < 0 && -neg >= r->watch_negative)
+		b |= 1 << TAG_DEDUCTIONS;
+	if (declining)
+		b |= 1 << TAG_DECLINING;
+	if (total >= r->exemplar_from && rl == 0 && neg == 0 && !declining)
+		b |= 1 << TAG_EXEMPLAR;
+	*bits = b;
+	return true;
+}
+
+static PortraitGrade
+grade_of(uint32 bits)
+{
+	if (bits & ((1 << TAG_REDLINE) | (1 << TAG_LOW_TOTAL)))
+		return GRADE_ALERT;
+	if (bits & ((1 << TAG_BELOW_WATCH) | (1 << TAG_DEDUCTIONS) | (1 << TAG_DECLINING)))
+		return GRADE_WATCH;
+	if (bits & (1 << TAG_EXEMPLAR))
+		return GRADE_EXEMPLAR;
+	return GRADE_NORMAL;
+}
+
+/* portrait_tags(p, as_of, rules) -> text[] */
+PG_FUNCTION_INFO_V1(portrait_tags);
+Datum
+portrait_tags(PG_FUNCTION_ARGS)
+{
+	uint32		bits;
+	Datum		elems[NUM_TAGS];
+	int			n = 0;
+	int			i;
+
+	if (!portrait_tag_bits(fcinfo, &bits))
+		PG_RETURN_NULL();
+	for (i = 0; i < NUM_TAGS; i++)
+		if (bits & (1 << i))
+			elems[n++] = CStringGetTextDatum(tag_names[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* portrait_grade(p, as_of, rules) -> text (the 1.0 form) */
+PG_FUNCTION_INFO_V1(portrait_grade);
+Datum
+portrait_grade(PG_FUNCTION_ARGS)
+{
+	uint32		bits;
+
+	if (!portrait_tag_bits(fcinfo, &bits))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(grade_names[grade_of(bits)]));
+}
+
+/* portrait_risk(p, as_of, rules) -> risk_grade, the same grade, ordered */
+PG_FUNCTION_INFO_V1(portrait_risk);
+Datum
+portrait_risk(PG_FUNCTION_ARGS)
+{
+	uint32		bits;
+	RulesCache *c;
+
+	if (!portrait_tag_bits(fcinfo, &bits))
+		PG_RETURN_NULL();
+	c = rules_cache(fcinfo);
+	if (!OidIsValid(c->grade_oid[0]))
+	{
+		Oid			typid = get_func_rettype(fcinfo->flinfo->fn_oid);
+		int			i;
+
+		for (i = 0; i < NUM_GRADES; i++)
+		{
+			c->grade_oid[i] = GetSysCacheOid2(ENUMTYPOIDNAME, Anum_pg_enum_oid,
+											  ObjectIdGetDatum(typid),
+											  CStringGetDatum(grade_names[i]));
+			if (!OidIsValid(c->grade_oid[i]))
+				elog(ERROR, "type %s has no label \"%s\"", format_type_be(typid), grade_names[i]);
+		}
+	}
+	PG_RETURN_OID(c->grade_oid[grade_of(bits)]);
 }

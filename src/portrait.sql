@@ -9,10 +9,12 @@ CREATE FUNCTION portrait_in(cstring) RETURNS portrait
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION portrait_out(portrait) RETURNS cstring
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- binary I/O carries dimension names in the client encoding (as textsend
+-- and textrecv do): STABLE, like them
 CREATE FUNCTION portrait_recv(internal) RETURNS portrait
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION portrait_send(portrait) RETURNS bytea
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE portrait (
     INTERNALLENGTH = VARIABLE,
@@ -26,8 +28,8 @@ CREATE TYPE portrait (
 COMMENT ON TYPE portrait IS 'integrity portrait: points (hundredths) and events per dimension, red-line hits, first/last event, monthly buckets';
 
 CREATE FUNCTION portrait_from_bytea(bytea) RETURNS portrait
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION portrait_from_bytea(bytea) IS 'portrait from its binary form (as portrait_send gives it), fully validated';
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_from_bytea(bytea) IS 'portrait from its binary form (as portrait_send gives it, names in the client encoding), fully validated';
 
 -- the aggregate ------------------------------------------------------
 
@@ -148,12 +150,21 @@ CREATE TYPE portrait_rules_t AS (
     trend_months   integer,   -- trend window in months
     watch_drop     numeric    -- recent window down by at least this: watch
 );
+-- Every constraint is true or NULL for a NULL value (a column may hold NULL);
+-- a row of NULL fields is not a NULL value: IS NOT DISTINCT FROM tells them
+-- apart where IS NULL would not.
 CREATE DOMAIN portrait_rules AS portrait_rules_t
     CONSTRAINT portrait_rules_complete CHECK (
-            (VALUE).alert_redlines IS NOT NULL AND (VALUE).alert_below IS NOT NULL
-        AND (VALUE).watch_below IS NOT NULL AND (VALUE).watch_negative IS NOT NULL
-        AND (VALUE).exemplar_from IS NOT NULL AND (VALUE).trend_months IS NOT NULL
-        AND (VALUE).watch_drop IS NOT NULL)
+            VALUE IS NOT DISTINCT FROM NULL
+         OR num_nulls((VALUE).alert_redlines, (VALUE).alert_below, (VALUE).watch_below,
+                      (VALUE).watch_negative, (VALUE).exemplar_from, (VALUE).trend_months,
+                      (VALUE).watch_drop) = 0)
+    CONSTRAINT portrait_rules_amounts_in_range CHECK (
+            (VALUE).alert_below BETWEEN -9999999999999999.99 AND 9999999999999999.99
+        AND (VALUE).watch_below BETWEEN -9999999999999999.99 AND 9999999999999999.99
+        AND (VALUE).watch_negative BETWEEN -9999999999999999.99 AND 9999999999999999.99
+        AND (VALUE).exemplar_from BETWEEN -9999999999999999.99 AND 9999999999999999.99
+        AND (VALUE).watch_drop BETWEEN -9999999999999999.99 AND 9999999999999999.99)
     CONSTRAINT portrait_rules_alert_redlines_positive CHECK ((VALUE).alert_redlines >= 1)
     CONSTRAINT portrait_rules_hundredths CHECK (
             (VALUE).alert_below = round((VALUE).alert_below, 2)
@@ -168,7 +179,7 @@ CREATE DOMAIN portrait_rules AS portrait_rules_t
             (VALUE).watch_negative >= 0::numeric AND (VALUE).watch_drop >= 0::numeric)
     CONSTRAINT portrait_rules_trend_months_range CHECK (
             (VALUE).trend_months BETWEEN 1 AND 1200);
-COMMENT ON DOMAIN portrait_rules IS 'risk rules of portraits: alert/watch/exemplar thresholds, validated';
+COMMENT ON DOMAIN portrait_rules IS 'risk rules of portraits: alert/watch/exemplar thresholds, validated (finite amounts in hundredths within +/-9999999999999999.99); NULL allowed';
 
 CREATE FUNCTION make_portrait_rules(alert_redlines integer DEFAULT 1,
                                     alert_below numeric DEFAULT -20.00,
@@ -186,43 +197,22 @@ COMMENT ON FUNCTION make_portrait_rules(integer, numeric, numeric, numeric, nume
 CREATE FUNCTION portrait_tags(p portrait, as_of timestamptz DEFAULT NULL,
                               rules portrait_rules DEFAULT @extschema@.make_portrait_rules())
     RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-    SELECT CASE WHEN p IS NULL THEN NULL ELSE array_remove(ARRAY[
-             CASE WHEN s.redlines >= (rules).alert_redlines THEN 'redline' END,
-             CASE WHEN s.total < (rules).alert_below THEN 'low_total' END,
-             CASE WHEN s.total < (rules).watch_below THEN 'below_watch' END,
-             CASE WHEN s.negative < 0 AND -s.negative >= (rules).watch_negative THEN 'deductions' END,
-             CASE WHEN s.change < 0 AND -s.change >= (rules).watch_drop THEN 'declining' END,
-             CASE WHEN s.total >= (rules).exemplar_from AND s.redlines = 0 AND s.negative = 0
-                       AND NOT (coalesce(s.change, 0) < 0 AND -s.change >= (rules).watch_drop)
-                  THEN 'exemplar' END
-           ]::text[], NULL) END
-      FROM (SELECT @extschema@.portrait_redlines(p) AS redlines,
-                   @extschema@.portrait_total(p) AS total,
-                   @extschema@.portrait_negative(p) AS negative,
-                   CASE WHEN as_of IS NOT NULL
-                        THEN (@extschema@.portrait_trend(p, as_of, (rules).trend_months)).change END AS change
-           ) AS s
-    $$;
-COMMENT ON FUNCTION portrait_tags(portrait, timestamptz, portrait_rules) IS 'the risk rules that fire: redline, low_total, below_watch, deductions, declining (only with as_of), exemplar';
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_tags(portrait, timestamptz, portrait_rules) IS 'the risk rules that fire: redline, low_total, below_watch, deductions, declining (only with as_of), exemplar; NULL for a NULL portrait or NULL rules';
 
 CREATE FUNCTION portrait_grade(p portrait, as_of timestamptz DEFAULT NULL,
                                rules portrait_rules DEFAULT @extschema@.make_portrait_rules())
     RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $$
-DECLARE
-    -- PL/pgSQL rather than SQL: the tags are computed once per call, and the
-    -- function's expressions stay planned across calls (a SQL function with
-    -- a subquery is re-planned on every call: ~20x slower).
-    t text[] := @extschema@.portrait_tags(p, as_of, rules);
-BEGIN
-    RETURN CASE WHEN t IS NULL THEN NULL
-                WHEN t && ARRAY['redline', 'low_total'] THEN 'alert'
-                WHEN t && ARRAY['below_watch', 'deductions', 'declining'] THEN 'watch'
-                WHEN 'exemplar' = ANY (t) THEN 'exemplar'
-                ELSE 'normal' END;
-END
-$$;
-COMMENT ON FUNCTION portrait_grade(portrait, timestamptz, portrait_rules) IS 'risk grade: alert, watch, normal or exemplar, from portrait_tags';
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_grade(portrait, timestamptz, portrait_rules) IS 'risk grade as text: alert, watch, normal or exemplar, from portrait_tags (portrait_risk gives it as the ordered risk_grade)';
+
+-- the grade as an ordered type; portrait_grade keeps its 1.0 text result
+-- (changing it would need DROP FUNCTION, blocked by any view using it)
+CREATE TYPE risk_grade AS ENUM ('exemplar', 'normal', 'watch', 'alert');
+COMMENT ON TYPE risk_grade IS 'risk grade of a portrait, ordered from low to high risk: exemplar < normal < watch < alert';
+
+CREATE FUNCTION portrait_risk(p portrait, as_of timestamptz DEFAULT NULL,
+                              rules portrait_rules DEFAULT @extschema@.make_portrait_rules())
+    RETURNS risk_grade
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION portrait_risk(portrait, timestamptz, portrait_rules) IS 'risk grade as the ordered risk_grade (ORDER BY portrait_risk(p) DESC: alert first); the same grade as portrait_grade';

@@ -1,7 +1,7 @@
 -- 3. The five highest-risk employee portraits (清廉画像), current staff.
 -- One portrait per employment from its events (the eight modules); its risk
--- grade by the default portrait rules as of the year end (portrait_grade:
--- alert / watch / normal / exemplar);
+-- grade by the default portrait rules as of the year end (portrait_risk: the
+-- ordered grade exemplar < normal < watch < alert);
 -- ranked by grade, red-line hits, then net points.  The resident ID is
 -- masked; the radar (points per module) is jsonb for a BI chart.
 WITH p AS (
@@ -12,19 +12,16 @@ WITH p AS (
     GROUP BY ev.employee_id),
 tagged AS (
     SELECT employee_id, portrait_redlines(p) AS redlines, portrait_total(p) AS total,
-           portrait_grade(p, timestamptz '2024-12-31 23:59:59+08') AS risk
+           portrait_risk(p, timestamptz '2024-12-31 23:59:59+08') AS risk
     FROM p),
 top AS (
     SELECT employee_id, risk, redlines, total
     FROM tagged
-    ORDER BY CASE risk WHEN 'alert' THEN 0 WHEN 'watch' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
-             redlines DESC, total, employee_id
+    ORDER BY risk DESC, redlines DESC, total, employee_id
     LIMIT 5),
 -- the five portraits again, for display (an index scan each)
 shown AS (
-    SELECT t.*, row_number() OVER (ORDER BY CASE risk WHEN 'alert' THEN 0 WHEN 'watch' THEN 1
-                                                      WHEN 'normal' THEN 2 ELSE 3 END,
-                                            redlines DESC, total, employee_id) AS rank,
+    SELECT t.*, row_number() OVER (ORDER BY risk DESC, redlines DESC, total, employee_id) AS rank,
            (SELECT portrait(v.module, v.points, v.at) FROM regulator.event v
             WHERE v.employee_id = t.employee_id) AS p
     FROM top t)
@@ -33,7 +30,7 @@ SELECT g.rank,
        i.name AS institution,
        e.position,
        CASE WHEN e.cadre THEN 'cadre' ELSE 'staff' END AS role,
-       g.risk,
+       g.risk::text AS risk,   -- as text for BI tools (risk_grade is an enum)
        array_to_string(portrait_tags(g.p, timestamptz '2024-12-31 23:59:59+08'), ', ') AS tags,
        portrait_total(g.p) AS net_points,
        portrait_negative(g.p) AS deductions,

@@ -13,3 +13,5 @@ SELECT count(*) FROM up_bans WHERE subject = (SELECT who FROM up_scores WHERE id
 SELECT * FROM up_user_objects;
 SELECT p.oid::regprocedure AS user_api_kept_in_place FROM pg_proc p
  WHERE p.proname IN ('iscore_plus', 'is_valid_uscc') ORDER BY p.proname;
+SELECT * FROM up_portrait_rules ORDER BY year;
+SELECT * FROM up_portrait_grades ORDER BY id, year;

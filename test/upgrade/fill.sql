@@ -59,3 +59,13 @@ CREATE AGGREGATE up_plus(iscore) (SFUNC = iscore_plus, STYPE = iscore);
 CREATE DOMAIN up_org_text AS text CHECK (is_valid_uscc(VALUE));
 CREATE VIEW up_user_objects AS
 SELECT up_plus(s) AS plus, (SELECT '91350100M000100Y43'::up_org_text) AS org FROM up_scores;
+
+-- portraits' rules stored in a column, and a view over the grade and tags
+-- (1.1 re-implements them in C and re-creates the rules' constraints)
+CREATE TABLE up_portrait_rules (year int PRIMARY KEY, rules portrait_rules NOT NULL);
+INSERT INTO up_portrait_rules VALUES (2023, make_portrait_rules()),
+    (2024, make_portrait_rules(alert_redlines => 2, watch_negative => 5.5, trend_months => 6));
+CREATE VIEW up_portrait_grades AS
+SELECT s.id, r.year, portrait_grade(s.p, timestamptz '2024-06-30 00:00+00', r.rules) AS grade,
+       portrait_tags(s.p, timestamptz '2024-06-30 00:00+00', r.rules) AS tags
+  FROM up_scores s, up_portrait_rules r;
