@@ -42,6 +42,27 @@ SELECT integrity_index(s, r) FROM (VALUES ('80+0'::iscore, scheme()),
                                           ('70+0', scheme(bonus_cap => 5))) t(s, r);
 SELECT index_combine('{1,2,3}', '{0,0,0,0,0,0,-1,-1,-1}');
 SELECT index_final('{1,2,3,4,5,6,7,8,NULL}');
+-- weights must be finite (NaN sorts above every number, so it slipped past
+-- the negative-weight check and made the index NaN)
+SELECT integrity_index(a, 'NaN', scheme()) FROM index_example_inst;
+SELECT integrity_index(a, 'Infinity', scheme()) FROM index_example_inst;
+SELECT integrity_index(score(a), '-Infinity', scheme()) FROM index_example_inst;
+-- states no aggregate can reach are refused by every function that takes one
+SELECT index_final('{1,1,1,1,0,0,-1,0,0}');
+SELECT index_final('{1,80,0,-1,0,0,110,0,10}');
+SELECT index_final('{1,80,0,1.5,0,0,110,0,10}');
+SELECT index_final('{1,80,0,1,0,2,110,0,10}');
+SELECT index_final('{-1,80,0,1,0,0,110,0,10}');
+SELECT index_final('{1,80,0,1,0,0,110,2,10}');
+SELECT index_final('{1,80,0,1,0,0,10,0,10}');
+SELECT index_final('{1,NaN,0,1,0,0,110,0,10}');
+SELECT index_final('{0,5,0,0,1,0,110,1,10}');
+SELECT index_combine('{1,1,1,1,0,0,-1,0,0}', '{1,80,0,1,0,1,110,0,10}');
+SELECT index_combine('{1,80,0,1,0,1,110,0,10}', '{1,80,-4,1,0,0,110,0,10}');
+SELECT index_accum_score('{1,1,1,1,0,0,-1,0,0}', '80+0', 1, scheme());
+-- a reachable state is read to the digit
+SELECT index_final('{1,80,0,1,0,1,110,0,10}') AS one,
+       index_final(index_combine('{1,80,0,1,0,1,110,0,10}', '{2.5,80.125,3,2,1,1,110,0,10}')) AS two;
 
 -- serial = parallel on a table of many pages
 CREATE TABLE index_many AS

@@ -37,6 +37,46 @@ SET integrity.scheme = '(5,100,92,85,60,0.2,0.5,0.3,zero)';
 SELECT current_scheme(), total('80+15'::iscore), grade('88+3'::iscore);
 SET integrity.scheme = '(5,100,80,85,60,0.2,0.5,0.3,zero)';
 SELECT current_scheme();
+-- the setting is checked when it is SET (the value above was refused)
+SET integrity.scheme = '(,,,,,,,,)';
+SET integrity.scheme = '(10,100,90,80,60,0.2,0.5,0.3)';
+SET integrity.scheme = 'ten, a hundred';
+SET integrity.scheme = '(10,100,90,80,60,0.2,0.5,0.3,zero) x';
+SET integrity.scheme = '(ten,100,90,80,60,0.2,0.5,0.3,zero)';
+SET integrity.scheme = '("10.00", 100, 90, 80, 60, 0.2, 0.5, 0.3,exclude)';
+SELECT current_scheme(), total('80+15'::iscore);
+SET integrity.scheme = '("10.00", 100, 90, 80, 60, 0.2, 0.5, 0.3, "exclude")';
+SELECT current_scheme(), total('80+15'::iscore);
+SHOW integrity.scheme;
+RESET integrity.scheme;
+SELECT current_scheme() = scheme() AS default_when_unset;
+-- a misspelt setting under the reserved prefix integrity. is refused
+SET integrity.schemee = '(5,100,92,85,60,0.2,0.5,0.3,zero)';
+
+-- a row of NULLs is not a NULL scheme: it is refused like any missing field
+SELECT grade(95, ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::scheme);
+SELECT total('80+15'::iscore, ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::scheme);
+SELECT NULL::scheme IS NULL AS null_scheme;
+-- a grade needs a finite total
+SELECT grade('NaN'::numeric, scheme());
+SELECT grade('Infinity'::numeric, scheme());
+SELECT grade('-Infinity'::numeric, scheme());
+SELECT grade(-1e20, scheme()) AS very_low, grade(1e20, scheme()) AS very_high;
+-- fields that are not finite are refused
+SELECT scheme(green => 'Infinity');
+SELECT scheme(w_self => 'NaN');
+-- a scheme written as a literal is read like scheme()
+SELECT grade(s, '(10,100,90,80,60,0.2,0.5,0.3,zero)'::scheme) = grade(s, scheme()) AS same, count(*)
+FROM (SELECT iscore(g % 110, g % 13, (g % 97 = 0)::int) AS s FROM generate_series(1, 500) g) t
+GROUP BY 1;
+
+-- a value SET before the library is loaded in a session is checked when it
+-- loads (a WARNING), and current_scheme() then refuses to guess
+\c
+SET integrity.scheme = '(,,,,,,,,)';
+SELECT total('80+15'::iscore);
+SET integrity.scheme = '(5,100,92,85,60,0.2,0.5,0.3,zero)';
+SELECT total('80+15'::iscore);
 RESET integrity.scheme;
 
 -- volatility is declared truthfully: nothing IMMUTABLE reads a GUC

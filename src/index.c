@@ -27,89 +27,16 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 
 #include "iscore.h"
 #include "assessment.h"
+#include "scheme.h"
 
 #define INDEX_STATE_LEN 9
-
-/* the scheme fields the index reads, cached per call site by the tuple bytes */
-typedef struct IndexScheme
-{
-	Datum		bonus_cap;		/* numeric, as stored (display scale kept) */
-	Datum		scale;			/* full_marks + bonus_cap */
-	Datum		rule;			/* numeric 0 ('zero') or 1 ('exclude') */
-	bool		exclude;
-	int64		cap_cents;		/* bonus cap in hundredths, for total() */
-	int32		cap_dscale;		/* display scale of bonus_cap */
-	Size		len;
-	char		bytes[FLEXIBLE_ARRAY_MEMBER];
-} IndexScheme;
-
-static Datum
-scheme_numeric(HeapTupleHeader rules, const char *field)
-{
-	bool		isnull;
-	Datum		d = GetAttributeByName(rules, field, &isnull);
-
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("scheme field %s is NULL", field)));
-	return d;
-}
-
-static const IndexScheme *
-index_scheme(FunctionCallInfo fcinfo, HeapTupleHeader rules)
-{
-	IndexScheme *c = (IndexScheme *) fcinfo->flinfo->fn_extra;
-	Size		len = HeapTupleHeaderGetDatumLength(rules);
-	MemoryContext old;
-	Datum		cap,
-				full,
-				red;
-	bool		isnull;
-	int64		cap_cents;
-	bool		exclude;
-
-	if (c != NULL && c->len == len && memcmp(c->bytes, rules, len) == 0)
-		return c;
-
-	cap = scheme_numeric(rules, "bonus_cap");
-	full = scheme_numeric(rules, "full_marks");
-	/* the checks of total(iscore, bonus_cap) */
-	cap_cents = numeric_to_cents(DatumGetNumeric(cap), "bonus cap");
-	if (cap_cents < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("bonus cap must not be negative")));
-	red = GetAttributeByName(rules, "redline", &isnull);
-	exclude = !isnull && strcmp(TextDatumGetCString(red), "exclude") == 0;
-
-	if (c != NULL)
-	{
-		pfree(DatumGetPointer(c->bonus_cap));
-		pfree(DatumGetPointer(c->scale));
-		pfree(DatumGetPointer(c->rule));
-		pfree(c);
-	}
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	c = palloc(offsetof(IndexScheme, bytes) + len);
-	c->bonus_cap = PointerGetDatum(PG_DETOAST_DATUM_COPY(cap));
-	c->scale = DirectFunctionCall2(numeric_add, full, cap);
-	c->rule = NumericGetDatum(int64_to_numeric(exclude ? 1 : 0));
-	MemoryContextSwitchTo(old);
-	c->exclude = exclude;
-	c->cap_cents = cap_cents;
-	c->cap_dscale = DatumGetInt32(DirectFunctionCall1(numeric_scale, cap));
-	c->len = len;
-	memcpy(c->bytes, rules, len);
-	fcinfo->flinfo->fn_extra = c;
-	return c;
-}
 
 /* numeric shorthands; each is exactly the SQL operator of the same name */
 #define NADD(a, b)	DirectFunctionCall2(numeric_add, (a), (b))
@@ -127,7 +54,7 @@ index_scheme(FunctionCallInfo fcinfo, HeapTupleHeader rules)
  * Returns false (SQL NULL) with fewer than two assessors or no weight.
  */
 static bool
-assessment_variance_numeric(const Assessment *a, const IndexScheme *sc, Datum *result)
+assessment_variance_numeric(const Assessment *a, const Scheme *sc, Datum *result)
 {
 	Datum		zero = NINT(0);
 	Datum		st = zero,
@@ -146,11 +73,11 @@ assessment_variance_numeric(const Assessment *a, const IndexScheme *sc, Datum *r
 		if (!(a->present & (1 << i)))
 			continue;
 		/* least() keeps its first argument on a tie: the bonus */
-		if (p->bonus <= sc->cap_cents)
+		if (p->bonus <= sc->bonus_cap)
 			t = NADD(NumericGetDatum(cents_to_numeric(p->base)),
 					 NumericGetDatum(cents_to_numeric(p->bonus)));
 		else
-			t = NADD(NumericGetDatum(cents_to_numeric(p->base)), sc->bonus_cap);
+			t = NADD(NumericGetDatum(cents_to_numeric(p->base)), sc->bonus_cap_num);
 		w = NumericGetDatum(int64_div_fast_to_numeric(a->weight[i], 4));
 		n++;
 		st = NADD(st, t);
@@ -176,7 +103,7 @@ assessment_variance_numeric(const Assessment *a, const IndexScheme *sc, Datum *r
  * the numeric path.
  */
 static bool
-assessment_variance(const Assessment *a, const IndexScheme *sc, Datum *result)
+assessment_variance(const Assessment *a, const Scheme *sc, Datum *result)
 {
 	int64		st = 0,
 				sw = 0,
@@ -195,7 +122,7 @@ assessment_variance(const Assessment *a, const IndexScheme *sc, Datum *result)
 		if (!(a->present & (1 << i)))
 			continue;
 		/* |base|, |bonus|, cap <= ISCORE_MAX_CENTS: no int64 overflow below */
-		t = p->base + (p->bonus <= sc->cap_cents ? p->bonus : sc->cap_cents);
+		t = p->base + (p->bonus <= sc->bonus_cap ? p->bonus : sc->bonus_cap);
 		n++;
 		st += t;
 		st2 += (int128) t * t;
@@ -223,13 +150,465 @@ Datum
 index_score_variance(PG_FUNCTION_ARGS)
 {
 	const Assessment *a = PG_GETARG_ASSESSMENT_P(0);
-	const IndexScheme *sc = index_scheme(fcinfo, PG_GETARG_HEAPTUPLEHEADER(1));
+	const Scheme *sc = scheme_get(fcinfo, PG_GETARG_DATUM(1));
 	Datum		v;
 
 	if (!assessment_variance(a, sc, &v))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(v);
 }
+
+/* ---------------------------------------------------------------------
+ * Exact numerics as scaled integers
+ *
+ * A state element is a numeric; the transition, combine and final
+ * functions read it as a Val: an int128 v and a display scale d meaning
+ * v / 10^d, exactly as the numeric holds it, or (when it does not fit) the
+ * numeric itself.  Val arithmetic is numeric arithmetic: a sum has the
+ * larger display scale of its terms, a product the sum of theirs (what
+ * numeric_add and numeric_mul give); on int128 overflow it falls back to
+ * numeric_add / numeric_mul.  Writing a Val back builds the very numeric
+ * (value, display scale, storage form) those functions would build.
+ * --------------------------------------------------------------------- */
+
+typedef struct Val
+{
+	bool		isnum;			/* held as a numeric Datum (num) */
+	int			dscale;
+	int128		v;
+	Datum		num;
+} Val;
+
+#define NUMERIC_DEC_DIGITS 4
+#define NUMERIC_NBASE 10000
+
+static const int128 *
+pow10_128(void)
+{
+	static int128 p[39];
+
+	if (p[0] == 0)
+	{
+		p[0] = 1;
+		for (int i = 1; i < 39; i++)
+			p[i] = p[i - 1] * 10;
+	}
+	return p;
+}
+
+static void
+val_int(Val *r, int128 v, int dscale)
+{
+	r->isnum = false;
+	r->v = v;
+	r->dscale = dscale;
+	r->num = (Datum) 0;
+}
+
+/* read a numeric's digits (see numeric_datum_cents in iscore.c) */
+static void
+val_from_datum(Val *r, Datum d)
+{
+	struct varlena *vl = (struct varlena *) DatumGetPointer(d);
+	const char *data;
+	int			len;
+	uint16		h;
+	int			weight;
+	int			dscale;
+	bool		negative;
+	const char *digits;
+	int			ndigits;
+	int128		acc = 0;
+	int			last;
+
+	r->isnum = true;
+	r->num = d;
+	r->dscale = 0;
+	r->v = 0;
+	if (VARATT_IS_EXTENDED(vl) && !VARATT_IS_SHORT(vl))
+		return;					/* toasted: numeric path */
+	data = VARDATA_ANY(vl);
+	len = VARSIZE_ANY_EXHDR(vl);
+	if (len < 2)
+		return;
+	memcpy(&h, data, sizeof(h));
+	if ((h & 0xC000) == 0xC000)
+		return;					/* NaN, +/-Infinity */
+	if ((h & 0xC000) == 0x8000)
+	{
+		negative = (h & 0x2000) != 0;
+		dscale = (h & 0x1F80) >> 7;
+		weight = (h & 0x0040) ? (int) (~0x003F | (h & 0x003F)) : (int) (h & 0x003F);
+		digits = data + 2;
+		ndigits = (len - 2) / 2;
+	}
+	else
+	{
+		int16		w;
+
+		if (len < 4)
+			return;
+		negative = (h & 0xC000) == 0x4000;
+		dscale = h & 0x3FFF;
+		memcpy(&w, data + 2, sizeof(w));
+		weight = w;
+		digits = data + 4;
+		ndigits = (len - 4) / 2;
+	}
+	if (dscale > 36)
+		return;
+	/* the value times 10000^(fraction groups): digits up to 10000^-last */
+	last = (dscale + NUMERIC_DEC_DIGITS - 1) / NUMERIC_DEC_DIGITS;
+	if (ndigits > 0 && weight - (ndigits - 1) < -last)
+		return;					/* digits beyond the display scale */
+	for (int i = 0; i < ndigits; i++)
+	{
+		int16		dg;
+
+		memcpy(&dg, digits + 2 * i, sizeof(dg));
+		if (dg < 0 || dg >= NUMERIC_NBASE)
+			return;
+		if (__builtin_mul_overflow(acc, (int128) NUMERIC_NBASE, &acc) ||
+			__builtin_add_overflow(acc, (int128) dg, &acc))
+			return;
+	}
+	/* acc counts 10000^(weight - ndigits + 1); bring it to 10000^-last */
+	for (int e = weight - ndigits + 1; e > -last; e--)
+		if (__builtin_mul_overflow(acc, (int128) NUMERIC_NBASE, &acc))
+			return;
+	/* then to 10^-dscale: drop the padding digits of the last group */
+	{
+		int			pad = last * NUMERIC_DEC_DIGITS - dscale;
+		int128		f = pow10_128()[pad];
+
+		if (acc % f != 0)
+			return;
+		acc /= f;
+	}
+	val_int(r, negative ? -acc : acc, dscale);
+}
+
+/* the numeric a Val stands for */
+static Datum
+val_numeric(const Val *a)
+{
+	int128		v;
+	uint128		mag;
+	int			pad;
+	int16 dg[12];
+	int			n = 0;
+	int			weight;
+	int			fracgroups;
+	Size		len;
+	char	   *res;
+	uint16		h;
+
+	if (a->isnum)
+		return a->num;
+	v = a->v;
+	mag = v < 0 ? -(uint128) v : (uint128) v;
+	fracgroups = (a->dscale + NUMERIC_DEC_DIGITS - 1) / NUMERIC_DEC_DIGITS;
+	pad = fracgroups * NUMERIC_DEC_DIGITS - a->dscale;
+	/* align the decimal point to a digit group; split in base 10000 */
+	{
+		uint128		hi = mag,
+					lo_groups[12];
+		int			k = 0;
+
+		/* multiply by 10^pad without overflow: split off groups first */
+		if (pad > 0)
+		{
+			uint128		f = (uint128) pow10_128()[NUMERIC_DEC_DIGITS - pad];
+			uint128		g = (uint128) pow10_128()[pad];
+
+			/* lowest group: (mag mod f) * g; the rest: mag / f */
+			lo_groups[k++] = (hi % f) * g;
+			hi /= f;
+		}
+		while (hi > 0)
+		{
+			lo_groups[k++] = hi % NUMERIC_NBASE;
+			hi /= NUMERIC_NBASE;
+		}
+		/* lo_groups[0] is the least significant group */
+		for (int i = k - 1; i >= 0; i--)
+			dg[n++] = (int16) lo_groups[i];
+		weight = k - fracgroups - 1;
+	}
+	/* strip leading and trailing zero groups, as make_result does */
+	{
+		int			first = 0;
+
+		while (first < n && dg[first] == 0)
+			first++, weight--;
+		while (n > first && dg[n - 1] == 0)
+			n--;
+		n -= first;
+		memmove(dg, dg + first, n * sizeof(int16));
+	}
+	if (n == 0)
+	{
+		weight = 0;
+		v = 0;
+	}
+	if (a->dscale <= 0x3F && weight <= 0x3F && weight >= -0x40)
+	{
+		len = VARHDRSZ + sizeof(uint16) + n * sizeof(int16);
+		res = palloc(len);
+		SET_VARSIZE(res, len);
+		h = 0x8000 | (v < 0 ? 0x2000 : 0) | (a->dscale << 7) |
+			(weight < 0 ? 0x0040 : 0) | (weight & 0x003F);
+		memcpy(res + VARHDRSZ, &h, sizeof(h));
+		memcpy(res + VARHDRSZ + sizeof(uint16), dg, n * sizeof(int16));
+	}
+	else
+	{
+		int16		w = (int16) weight;
+
+		len = VARHDRSZ + 2 * sizeof(uint16) + n * sizeof(int16);
+		res = palloc(len);
+		SET_VARSIZE(res, len);
+		h = (v < 0 ? 0x4000 : 0) | (a->dscale & 0x3FFF);
+		memcpy(res + VARHDRSZ, &h, sizeof(h));
+		memcpy(res + VARHDRSZ + sizeof(uint16), &w, sizeof(w));
+		memcpy(res + VARHDRSZ + 2 * sizeof(uint16), dg, n * sizeof(int16));
+	}
+	return PointerGetDatum(res);
+}
+
+static void
+val_set_num(Val *r, Datum d)
+{
+	r->isnum = true;
+	r->num = d;
+	r->dscale = 0;
+	r->v = 0;
+}
+
+/* a.v scaled to display scale d (>= a.dscale); false on overflow */
+static bool
+val_rescale(const Val *a, int d, int128 *out)
+{
+	if (d - a->dscale > 38)
+		return false;
+	return !__builtin_mul_overflow(a->v, pow10_128()[d - a->dscale], out);
+}
+
+/* r := a + b (numeric_add) */
+static void
+val_add(Val *r, const Val *a, const Val *b)
+{
+	if (!a->isnum && !b->isnum)
+	{
+		int			d = Max(a->dscale, b->dscale);
+		int128		x,
+					y,
+					z;
+
+		if (val_rescale(a, d, &x) && val_rescale(b, d, &y) &&
+			!__builtin_add_overflow(x, y, &z))
+		{
+			val_int(r, z, d);
+			return;
+		}
+	}
+	val_set_num(r, DirectFunctionCall2(numeric_add, val_numeric(a), val_numeric(b)));
+}
+
+/* r := a * b (numeric_mul) */
+static void
+val_mul(Val *r, const Val *a, const Val *b)
+{
+	int128		z;
+
+	if (!a->isnum && !b->isnum && a->dscale + b->dscale <= 38 &&
+		!__builtin_mul_overflow(a->v, b->v, &z))
+	{
+		val_int(r, z, a->dscale + b->dscale);
+		return;
+	}
+	val_set_num(r, DirectFunctionCall2(numeric_mul, val_numeric(a), val_numeric(b)));
+}
+
+/* numeric_cmp */
+static int
+val_cmp(const Val *a, const Val *b)
+{
+	if (!a->isnum && !b->isnum)
+	{
+		int			d = Max(a->dscale, b->dscale);
+		int128		x,
+					y;
+
+		if (val_rescale(a, d, &x) && val_rescale(b, d, &y))
+			return x < y ? -1 : x > y ? 1 : 0;
+	}
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, val_numeric(a), val_numeric(b)));
+}
+
+static bool
+val_is_integer(const Val *a)
+{
+	if (!a->isnum)
+		return a->v % pow10_128()[a->dscale] == 0;
+	if (numeric_is_nan(DatumGetNumeric(a->num)) || numeric_is_inf(DatumGetNumeric(a->num)))
+		return false;
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a->num,
+											 DirectFunctionCall2(numeric_trunc, a->num,
+																 Int32GetDatum(0)))) == 0;
+}
+
+static bool
+val_is_finite(const Val *a)
+{
+	return !a->isnum ||
+		!(numeric_is_nan(DatumGetNumeric(a->num)) || numeric_is_inf(DatumGetNumeric(a->num)));
+}
+
+/* ---------------------------------------------------------------------
+ * The state, numeric[9]
+ * --------------------------------------------------------------------- */
+
+typedef struct IndexState
+{
+	Val			f[INDEX_STATE_LEN];	/* positions 1..9 are f[0..8] */
+} IndexState;
+
+static void
+invalid_state(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid integrity_index state"),
+			 errdetail("%s", why)));
+}
+
+/*
+ * Read and validate a state.  A state that an aggregate can reach:
+ * numeric[9] without NULLs, every element finite; fresh (7..9 all -1 and
+ * 1..6 zero) or started (7 = full_marks + bonus_cap > 9 = bonus cap >= 0,
+ * 8 = 0 or 1); 4, 5, 6 whole counts with 6 <= 4; 1 (sum of weights) and
+ * 3 (sum of weighted variances) >= 0; with nothing counted (4 = 0),
+ * 1, 2, 3 and 6 are 0.
+ */
+static void
+state_read(Datum d, IndexState *st)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	char	   *p;
+	Val			zero,
+				minus1,
+				one;
+	int			i;
+
+	if (ARR_NDIM(arr) != 1 || ARR_LBOUND(arr)[0] != 1 || ARR_ELEMTYPE(arr) != NUMERICOID ||
+		ARR_DIMS(arr)[0] != INDEX_STATE_LEN || ARR_HASNULL(arr))
+		invalid_state("Expected numeric[9] without NULLs.");
+	p = ARR_DATA_PTR(arr);
+	for (i = 0; i < INDEX_STATE_LEN; i++)
+	{
+		val_from_datum(&st->f[i], PointerGetDatum(p));
+		if (!val_is_finite(&st->f[i]))
+			invalid_state("Every element must be a finite number.");
+		p = att_addlength_pointer(p, -1, p);
+		p = (char *) att_align_nominal(p, TYPALIGN_INT);
+	}
+	val_int(&zero, 0, 0);
+	val_int(&minus1, -1, 0);
+	val_int(&one, 1, 0);
+	if (val_cmp(&st->f[6], &minus1) == 0)
+	{
+		if (val_cmp(&st->f[7], &minus1) != 0 || val_cmp(&st->f[8], &minus1) != 0)
+			invalid_state("A state without a scheme has -1 in positions 7 to 9.");
+		for (i = 0; i < 6; i++)
+			if (val_cmp(&st->f[i], &zero) != 0)
+				invalid_state("A state without a scheme has counted nothing.");
+		return;
+	}
+	if (val_cmp(&st->f[8], &zero) < 0 || val_cmp(&st->f[6], &st->f[8]) <= 0 ||
+		(val_cmp(&st->f[7], &zero) != 0 && val_cmp(&st->f[7], &one) != 0))
+		invalid_state("Positions 7 to 9 must hold full_marks + bonus_cap, the red-line rule (0 or 1) and the bonus cap.");
+	for (i = 3; i < 6; i++)
+		if (!val_is_integer(&st->f[i]) || val_cmp(&st->f[i], &zero) < 0)
+			invalid_state("Positions 4 to 6 are counts of institutions.");
+	if (val_cmp(&st->f[5], &st->f[3]) > 0)
+		invalid_state("More institutions without a variance than counted.");
+	if (val_cmp(&st->f[0], &zero) < 0 || val_cmp(&st->f[2], &zero) < 0)
+		invalid_state("Sums of weights and of weighted variances cannot be negative.");
+	if (val_cmp(&st->f[3], &zero) == 0 &&
+		(val_cmp(&st->f[0], &zero) != 0 || val_cmp(&st->f[1], &zero) != 0 ||
+		 val_cmp(&st->f[2], &zero) != 0))
+		invalid_state("A state that counted no institution has no sums.");
+}
+
+/*
+ * Write a state back as numeric[9].  In an aggregate, when the new array
+ * fits in the old one's storage, in place (the executor then keeps it
+ * without a copy); otherwise a new array with some room to grow, so that
+ * the next rows fit.  Trailing room after the last element is ignored by
+ * every array reader (elements are found from their own lengths).
+ */
+/* a state with elements too long for the in-place buffer: a plain array */
+static Datum
+state_write_slow(const IndexState *st)
+{
+	Datum		el[INDEX_STATE_LEN];
+
+	for (int i = 0; i < INDEX_STATE_LEN; i++)
+		el[i] = val_numeric(&st->f[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(el, INDEX_STATE_LEN, NUMERICOID, -1, false, TYPALIGN_INT));
+}
+
+static Datum
+state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st)
+{
+	char		buf[INDEX_STATE_LEN * 64];
+	Size		data = 0;
+	Size		need;
+	ArrayType  *arr;
+	bool		inagg = AggCheckCallContext(fcinfo, NULL) != 0;
+
+	/* the elements, assembled apart (some may point into the old array) */
+	for (int i = 0; i < INDEX_STATE_LEN; i++)
+	{
+		Datum		el = val_numeric(&st->f[i]);
+		Size		l = VARSIZE_ANY(DatumGetPointer(el));
+		Size		next = att_align_nominal(data + l, TYPALIGN_INT);
+
+		if (next > sizeof(buf))
+			return state_write_slow(st);
+		memcpy(buf + data, DatumGetPointer(el), l);
+		memset(buf + data + l, 0, next - data - l);
+		data = next;
+	}
+	need = ARR_OVERHEAD_NONULLS(1) + data;
+	if (inagg && old != (Datum) 0 && !VARATT_IS_EXTENDED(DatumGetPointer(old)) &&
+		VARSIZE(DatumGetPointer(old)) >= need &&
+		ARR_NDIM((ArrayType *) DatumGetPointer(old)) == 1 &&
+		!ARR_HASNULL((ArrayType *) DatumGetPointer(old)))
+	{
+		arr = (ArrayType *) DatumGetPointer(old);
+		memset((char *) arr + need, 0, VARSIZE(arr) - need);
+	}
+	else
+	{
+		Size		size = inagg ? need + need / 2 : need;
+
+		arr = (ArrayType *) palloc0(size);
+		SET_VARSIZE(arr, size);
+		arr->ndim = 1;
+		arr->dataoffset = 0;
+		arr->elemtype = NUMERICOID;
+		ARR_DIMS(arr)[0] = INDEX_STATE_LEN;
+		ARR_LBOUND(arr)[0] = 1;
+	}
+	memcpy(ARR_DATA_PTR(arr), buf, data);
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/* ---------------------------------------------------------------------
+ * The transition functions
+ * --------------------------------------------------------------------- */
 
 /* where a row's variance comes from */
 typedef struct VarianceSource
@@ -238,15 +617,6 @@ typedef struct VarianceSource
 	Datum		given;			/* given (when a is NULL) */
 	bool		given_null;
 } VarianceSource;
-
-static void
-invalid_state(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid integrity_index state"),
-			 errdetail("Expected numeric[9] without NULLs.")));
-}
 
 /*
  * One row into the state (index_step in the SQL definition).  s NULL or
@@ -257,15 +627,15 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 				const IScore *s, VarianceSource *var, Datum weight, bool weight_null,
 				bool rules_null, int rules_arg, bool assessed)
 {
-	const IndexScheme *sc;
-	ArrayType  *arr;
-	Datum	   *st;
-	bool	   *nulls;
-	int			n;
-	Datum		variance;
+	const Scheme *sc;
+	IndexState	st;
+	Val			w,
+				t,
+				one,
+				x;
+	Datum		variance = (Datum) 0;
 	bool		variance_null;
-	Datum		t;
-	Datum		zero = NINT(0);
+	Numeric		wn;
 
 	if (s == NULL || weight_null)
 	{
@@ -277,50 +647,57 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("scheme must not be NULL")));
-	if (NCMP(weight, zero) < 0)
+	val_from_datum(&w, weight);
+	if (w.isnum && (numeric_is_nan(wn = DatumGetNumeric(weight)) || numeric_is_inf(wn)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("index weight must be a finite number"),
+				 errdetail("Got %s.", DatumGetCString(DirectFunctionCall1(numeric_out, weight)))));
+	if (w.isnum ? DatumGetInt32(DirectFunctionCall2(numeric_cmp, weight, NINT(0))) < 0 : w.v < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("index weight must not be negative"),
 				 errdetail("Got %s.", DatumGetCString(DirectFunctionCall1(numeric_out, weight)))));
-	sc = index_scheme(fcinfo, PG_GETARG_HEAPTUPLEHEADER(rules_arg));
+	sc = scheme_get(fcinfo, PG_GETARG_DATUM(rules_arg));
 
 	if (state_null)
-		invalid_state();
-	arr = DatumGetArrayTypeP(state);
-	if (ARR_NDIM(arr) != 1 || ARR_LBOUND(arr)[0] != 1 || ARR_ELEMTYPE(arr) != NUMERICOID)
-		invalid_state();
-	deconstruct_array(arr, NUMERICOID, -1, false, TYPALIGN_INT, &st, &nulls, &n);
-	if (n != INDEX_STATE_LEN)
-		invalid_state();
-	for (int i = 0; i < n; i++)
-		if (nulls[i])
-			invalid_state();
+		invalid_state("Expected numeric[9] without NULLs.");
+	state_read(state, &st);
 
-	/* positions 1..9 of the SQL array are st[0..8] */
-	if (NCMP(st[6], NINT(-1)) == 0)
+	/* positions 7..9: the scheme, set by the first row */
 	{
-		st[6] = sc->scale;
-		st[7] = sc->rule;
-		st[8] = sc->bonus_cap;
-	}
-	else if (NCMP(st[6], sc->scale) != 0 || NCMP(st[7], sc->rule) != 0 ||
-			 NCMP(st[8], sc->bonus_cap) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("one index cannot mix schemes with different full marks, bonus caps or red-line rules"),
-				 errhint("Compute one index per scheme year (GROUP BY year).")));
+		Val			scale,
+					rule,
+					cap,
+					minus1;
 
-	if (s->redlines > 0)
-	{
-		if (sc->exclude)
+		val_from_datum(&scale, sc->scale_num);
+		val_from_datum(&rule, sc->rule_num);
+		val_from_datum(&cap, sc->bonus_cap_num);
+		val_int(&minus1, -1, 0);
+		if (val_cmp(&st.f[6], &minus1) == 0)
 		{
-			st[4] = NADD(st[4], NINT(1));
-			goto done;
+			st.f[6] = scale;
+			st.f[7] = rule;
+			st.f[8] = cap;
 		}
+		else if (val_cmp(&st.f[6], &scale) != 0 || val_cmp(&st.f[7], &rule) != 0 ||
+				 val_cmp(&st.f[8], &cap) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("one index cannot mix schemes with different full marks, bonus caps or red-line rules"),
+					 errhint("Compute one index per scheme year (GROUP BY year).")));
+	}
+	val_int(&one, 1, 0);
+
+	if (s->redlines > 0 && sc->exclude)
+	{
+		val_add(&st.f[4], &st.f[4], &one);
+		return state_write(fcinfo, state, &st);
 	}
 	if (s->redlines > 0 && assessed)
 	{
-		variance = zero;		/* a vetoed total is certain: 0 */
+		variance = NINT(0);		/* a vetoed total is certain: 0 */
 		variance_null = false;
 	}
 	else if (var->a != NULL)
@@ -331,17 +708,23 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 		variance_null = var->given_null;
 	}
 
-	t = NumericGetDatum(cents_to_numeric(iscore_total_cents(s, sc->cap_cents)));
-	st[0] = NADD(st[0], weight);
-	st[1] = NADD(st[1], NMUL(weight, t));
-	st[3] = NADD(st[3], NINT(1));
+	val_int(&t, iscore_total_cents(s, sc->bonus_cap), 2);
+	val_add(&st.f[0], &st.f[0], &w);
+	val_mul(&x, &w, &t);
+	val_add(&st.f[1], &st.f[1], &x);
+	val_add(&st.f[3], &st.f[3], &one);
 	if (variance_null)
-		st[5] = NADD(st[5], NINT(1));
+		val_add(&st.f[5], &st.f[5], &one);
 	else
-		st[2] = NADD(st[2], NMUL(NMUL(weight, weight), variance));
+	{
+		Val			v;
 
-done:
-	PG_RETURN_ARRAYTYPE_P(construct_array(st, INDEX_STATE_LEN, NUMERICOID, -1, false, TYPALIGN_INT));
+		val_from_datum(&v, variance);
+		val_mul(&x, &w, &w);
+		val_mul(&x, &x, &v);
+		val_add(&st.f[2], &st.f[2], &x);
+	}
+	return state_write(fcinfo, state, &st);
 }
 
 /* index_step(state, s, variance, weight, rules, assessed) */
@@ -354,6 +737,16 @@ index_step(PG_FUNCTION_ARGS)
 	var.a = NULL;
 	var.given = PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2);
 	var.given_null = PG_ARGISNULL(2);
+	if (!var.given_null)
+	{
+		Numeric		v = DatumGetNumeric(var.given);
+
+		if (numeric_is_nan(v) || numeric_is_inf(v) ||
+			DatumGetInt32(DirectFunctionCall2(numeric_cmp, var.given, NINT(0))) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a variance must be a finite number, not negative")));
+	}
 	/* a NULL assessed flag: a plain IF in PL/pgSQL takes it as false */
 	return index_step_core(fcinfo, PG_GETARG_DATUM(0), PG_ARGISNULL(0),
 						   PG_ARGISNULL(1) ? NULL : PG_GETARG_ISCORE_P(1), &var,
@@ -423,4 +816,97 @@ index_accum_score1(PG_FUNCTION_ARGS)
 	return index_step_core(fcinfo, PG_GETARG_DATUM(0), PG_ARGISNULL(0),
 						   PG_ARGISNULL(1) ? NULL : PG_GETARG_ISCORE_P(1), &var,
 						   NINT(1), false, PG_ARGISNULL(2), 2, false);
+}
+
+/* ---------------------------------------------------------------------
+ * Combine and final (index_combine, index_final in src/index.sql)
+ * --------------------------------------------------------------------- */
+
+/* index_combine(a, b): the element-wise sum of two states of one scheme */
+PG_FUNCTION_INFO_V1(index_combine);
+Datum
+index_combine(PG_FUNCTION_ARGS)
+{
+	IndexState	a,
+				b;
+	Val			minus1;
+
+	state_read(PG_GETARG_DATUM(0), &a);
+	state_read(PG_GETARG_DATUM(1), &b);
+	val_int(&minus1, -1, 0);
+	if (val_cmp(&a.f[6], &minus1) == 0)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	if (val_cmp(&b.f[6], &minus1) == 0)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (val_cmp(&a.f[6], &b.f[6]) != 0 || val_cmp(&a.f[7], &b.f[7]) != 0 ||
+		val_cmp(&a.f[8], &b.f[8]) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("one index cannot mix schemes with different full marks, bonus caps or red-line rules")));
+	for (int i = 0; i < 6; i++)
+		val_add(&a.f[i], &a.f[i], &b.f[i]);
+	return state_write(fcinfo, PG_GETARG_DATUM(0), &a);
+}
+
+/* round_half_even(x, 2) of src/index.sql, with the same numeric steps */
+static Datum
+round_half_even2(Datum x)
+{
+	Datum		y = NMUL(x, DirectFunctionCall2(numeric_power, NINT(10), NINT(2)));
+	Datum		fl = DirectFunctionCall1(numeric_floor, y);
+	Datum		diff = NSUB(y, fl);
+	Datum		half = DirectFunctionCall3(numeric_in, CStringGetDatum("0.5"),
+										   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	int			c = NCMP(diff, half);
+
+	if (c > 0 || (c == 0 && NCMP(DirectFunctionCall2(numeric_mod, fl, NINT(2)), NINT(0)) != 0))
+		fl = NADD(fl, NINT(1));
+	return DirectFunctionCall2(numeric_round,
+							   NDIV(fl, DirectFunctionCall2(numeric_power, NINT(10), NINT(2))),
+							   Int32GetDatum(2));
+}
+
+/* index_final(state) -> index_result */
+PG_FUNCTION_INFO_V1(index_final);
+Datum
+index_final(PG_FUNCTION_ARGS)
+{
+	IndexState	st;
+	TupleDesc	desc;
+	Datum		values[7];
+	bool		nulls[7] = {true, true, true, true, false, false, false};
+	Datum		s[INDEX_STATE_LEN];
+	Val			zero;
+
+	state_read(PG_GETARG_DATUM(0), &st);
+	val_int(&zero, 0, 0);
+	if (val_cmp(&st.f[3], &zero) == 0 && val_cmp(&st.f[4], &zero) == 0)
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "index_final must return a composite type");
+	for (int i = 0; i < INDEX_STATE_LEN; i++)
+		s[i] = val_numeric(&st.f[i]);
+	values[4] = DirectFunctionCall1(numeric_int4, s[3]);
+	values[5] = DirectFunctionCall1(numeric_int4, s[4]);
+	values[6] = DirectFunctionCall1(numeric_int4, s[5]);
+	if (val_cmp(&st.f[0], &zero) != 0)
+	{
+		Datum		den = NMUL(s[6], s[0]);
+		Datum		v = NDIV(NMUL(NINT(100), s[1]), den);
+
+		values[0] = round_half_even2(v);
+		nulls[0] = false;
+		if (val_cmp(&st.f[5], &st.f[3]) < 0)
+		{
+			Datum		se = NDIV(NMUL(NINT(100), DirectFunctionCall1(numeric_sqrt, s[2])), den);
+			Datum		z = DirectFunctionCall3(numeric_in, CStringGetDatum("1.645"),
+												ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+
+			values[1] = round_half_even2(se);
+			values[2] = round_half_even2(NSUB(v, NMUL(z, se)));
+			values[3] = round_half_even2(NADD(v, NMUL(z, se)));
+			nulls[1] = nulls[2] = nulls[3] = false;
+		}
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }

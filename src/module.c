@@ -1,13 +1,16 @@
 /*
  * module.c — the library's entry point: the module magic block and
  * _PG_init, which registers the settings of every concept that has any
- * (integrity.listed_build_threshold and integrity.listed_max_memory, see
- * listed.c).  The prefix "integrity." is not reserved: the scheme default
- * integrity.scheme is read with current_setting(..., true), so it stays a
- * free-form placeholder setting and is not registered here.
+ * (integrity.scheme, see scheme.c; integrity.listed_build_threshold and
+ * integrity.listed_max_memory, see listed.c) and then reserves the prefix
+ * "integrity.", so that a misspelt setting (integrity.schemee) is refused
+ * instead of silently kept as a placeholder.
  */
 #include "postgres.h"
 #include "fmgr.h"
+#include "utils/guc.h"
+
+#include "scheme.h"
 
 PG_MODULE_MAGIC;
 
@@ -17,5 +20,7 @@ extern void listed_init(void);
 void
 _PG_init(void)
 {
+	scheme_init();
 	listed_init();
+	MarkGUCPrefixReserved("integrity");
 }
