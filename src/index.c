@@ -46,118 +46,6 @@
 #define NCMP(a, b)	DatumGetInt32(DirectFunctionCall2(numeric_cmp, (a), (b)))
 #define NINT(i)		NumericGetDatum(int64_to_numeric(i))
 
-/*
- * The variance of an institution's composed total (see score_variance in
- * src/index.sql):
- *   t_i = base_i + least(bonus_i, bonus_cap)   (no veto), w_i its weight,
- *   (n * sum t^2 - (sum t)^2) * sum w^2 / (n * (n - 1) * (sum w)^2).
- * Returns false (SQL NULL) with fewer than two assessors or no weight.
- */
-static bool
-assessment_variance_numeric(const Assessment *a, const Scheme *sc, Datum *result)
-{
-	Datum		zero = NINT(0);
-	Datum		st = zero,
-				st2 = zero,
-				sw = zero,
-				sw2 = zero;
-	int32		n = 0;
-	int			i;
-
-	for (i = 0; i < N_ASSESSORS; i++)
-	{
-		const IScore *p = &a->part[i];
-		Datum		t;
-		Datum		w;
-
-		if (!(a->present & (1 << i)))
-			continue;
-		/* least() keeps its first argument on a tie: the bonus */
-		if (p->bonus <= sc->bonus_cap)
-			t = NADD(NumericGetDatum(cents_to_numeric(p->base)),
-					 NumericGetDatum(cents_to_numeric(p->bonus)));
-		else
-			t = NADD(NumericGetDatum(cents_to_numeric(p->base)), sc->bonus_cap_num);
-		w = NumericGetDatum(int64_div_fast_to_numeric(a->weight[i], 4));
-		n++;
-		st = NADD(st, t);
-		st2 = NADD(st2, NMUL(t, t));
-		sw = NADD(sw, w);
-		sw2 = NADD(sw2, NMUL(w, w));
-	}
-	if (n < 2 || NCMP(sw, zero) == 0)
-		return false;
-	*result = NDIV(NMUL(NSUB(NMUL(NINT(n), st2), NMUL(st, st)), sw2),
-				   NMUL(NMUL(NINT(n * (n - 1)), sw), sw));
-	return true;
-}
-
-
-/*
- * The same, with the four sums kept exactly in integers and turned into
- * numerics only for the final formula.  Every sum of numerics above has the
- * display scale of its widest term, so when the bonus cap has at most two
- * decimals st is hundredths (scale 2), st2 ten-thousandths (scale 4), sw
- * ten-thousandths (scale 4) and sw2 1e-8 (scale 8) — the very numerics the
- * additions build.  A wider cap, or a sum of squares beyond int64, takes
- * the numeric path.
- */
-static bool
-assessment_variance(const Assessment *a, const Scheme *sc, Datum *result)
-{
-	int64		st = 0,
-				sw = 0,
-				sw2 = 0;
-	int128		st2 = 0;
-	int32		n = 0;
-	int			i;
-
-	if (sc->cap_dscale > 2)
-		return assessment_variance_numeric(a, sc, result);
-	for (i = 0; i < N_ASSESSORS; i++)
-	{
-		const IScore *p = &a->part[i];
-		int64		t;
-
-		if (!(a->present & (1 << i)))
-			continue;
-		/* |base|, |bonus|, cap <= ISCORE_MAX_CENTS: no int64 overflow below */
-		t = p->base + (p->bonus <= sc->bonus_cap ? p->bonus : sc->bonus_cap);
-		n++;
-		st += t;
-		st2 += (int128) t * t;
-		sw += a->weight[i];
-		sw2 += (int64) a->weight[i] * a->weight[i];
-	}
-	if (n < 2 || sw == 0)
-		return false;
-	if (st2 > PG_INT64_MAX)
-		return assessment_variance_numeric(a, sc, result);
-	{
-		Datum		dst = NumericGetDatum(int64_div_fast_to_numeric(st, 2));
-		Datum		dst2 = NumericGetDatum(int64_div_fast_to_numeric((int64) st2, 4));
-		Datum		dsw = NumericGetDatum(int64_div_fast_to_numeric(sw, 4));
-		Datum		dsw2 = NumericGetDatum(int64_div_fast_to_numeric(sw2, 8));
-
-		*result = NDIV(NMUL(NSUB(NMUL(NINT(n), dst2), NMUL(dst, dst)), dsw2),
-					   NMUL(NMUL(NINT(n * (n - 1)), dsw), dsw));
-	}
-	return true;
-}
-
-PG_FUNCTION_INFO_V1(index_score_variance);
-Datum
-index_score_variance(PG_FUNCTION_ARGS)
-{
-	const Assessment *a = PG_GETARG_ASSESSMENT_P(0);
-	const Scheme *sc = scheme_get(fcinfo, PG_GETARG_DATUM(1));
-	Datum		v;
-
-	if (!assessment_variance(a, sc, &v))
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(v);
-}
-
 /* ---------------------------------------------------------------------
  * Exact numerics as scaled integers
  *
@@ -261,6 +149,38 @@ val_from_datum(Val *r, Datum d)
 	last = (dscale + NUMERIC_DEC_DIGITS - 1) / NUMERIC_DEC_DIGITS;
 	if (ndigits > 0 && weight - (ndigits - 1) < -last)
 		return;					/* digits beyond the display scale */
+	/* small values (the common case) in 64 bits, the rest in 128 */
+	{
+		uint64		a64 = 0;
+		int			e = weight - ndigits + 1;
+		int			pad = last * NUMERIC_DEC_DIGITS - dscale;
+		bool		small = ndigits + (e + last) <= 4;	/* at most 16 digits */
+
+		if (small)
+		{
+			for (int i = 0; i < ndigits; i++)
+			{
+				int16		dg;
+
+				memcpy(&dg, digits + 2 * i, sizeof(dg));
+				if (dg < 0 || dg >= NUMERIC_NBASE)
+					return;
+				a64 = a64 * NUMERIC_NBASE + dg;
+			}
+			for (; e > -last; e--)
+				a64 *= NUMERIC_NBASE;
+			if (pad > 0)
+			{
+				uint64		f = (uint64) pow10_128()[pad];
+
+				if (a64 % f != 0)
+					return;
+				a64 /= f;
+			}
+			val_int(r, negative ? -(int128) a64 : (int128) a64, dscale);
+			return;
+		}
+	}
 	for (int i = 0; i < ndigits; i++)
 	{
 		int16		dg;
@@ -288,9 +208,9 @@ val_from_datum(Val *r, Datum d)
 	val_int(r, negative ? -acc : acc, dscale);
 }
 
-/* the numeric a Val stands for */
-static Datum
-val_numeric(const Val *a)
+/* write the numeric of an integer Val at dst (room for 64 bytes); its size */
+static Size
+val_encode(const Val *a, char *res)
 {
 	int128		v;
 	uint128		mag;
@@ -300,15 +220,44 @@ val_numeric(const Val *a)
 	int			weight;
 	int			fracgroups;
 	Size		len;
-	char	   *res;
 	uint16		h;
 
-	if (a->isnum)
-		return a->num;
+	Assert(!a->isnum);
 	v = a->v;
 	mag = v < 0 ? -(uint128) v : (uint128) v;
 	fracgroups = (a->dscale + NUMERIC_DEC_DIGITS - 1) / NUMERIC_DEC_DIGITS;
 	pad = fracgroups * NUMERIC_DEC_DIGITS - a->dscale;
+	if (mag <= PG_UINT64_MAX / 1000 && a->dscale <= 0x3F)
+	{
+		/* the common case: 64-bit digits, short form (make_result's layout) */
+		uint64		m = (uint64) mag * (uint64) pow10_128()[pad];
+		int16		g[8];
+		int			k = 0,
+					lo = 0;
+
+		while (m > 0)
+		{
+			g[k++] = (int16) (m % NUMERIC_NBASE);
+			m /= NUMERIC_NBASE;
+		}
+		while (lo < k && g[lo] == 0)
+			lo++;				/* trailing zero groups */
+		weight = k - fracgroups - 1;
+		if (k == lo)
+			weight = 0;
+		if (weight <= 0x3F && weight >= -0x40)
+		{
+			n = k - lo;
+			len = VARHDRSZ + sizeof(uint16) + n * sizeof(int16);
+			SET_VARSIZE(res, len);
+			h = 0x8000 | (n > 0 && v < 0 ? 0x2000 : 0) | (a->dscale << 7) |
+				(weight < 0 ? 0x0040 : 0) | (weight & 0x003F);
+			memcpy(res + VARHDRSZ, &h, sizeof(h));
+			for (int i = 0; i < n; i++)
+				memcpy(res + VARHDRSZ + sizeof(uint16) + i * sizeof(int16), &g[k - 1 - i], sizeof(int16));
+			return len;
+		}
+	}
 	/* align the decimal point to a digit group; split in base 10000 */
 	{
 		uint128		hi = mag,
@@ -322,13 +271,37 @@ val_numeric(const Val *a)
 			uint128		g = (uint128) pow10_128()[pad];
 
 			/* lowest group: (mag mod f) * g; the rest: mag / f */
-			lo_groups[k++] = (hi % f) * g;
-			hi /= f;
+			if (hi <= PG_UINT64_MAX)
+			{
+				lo_groups[k++] = ((uint64) hi % (uint64) f) * (uint64) g;
+				hi = (uint64) hi / (uint64) f;
+			}
+			else
+			{
+				lo_groups[k++] = (hi % f) * g;
+				hi /= f;
+			}
 		}
-		while (hi > 0)
+		while (hi > PG_UINT64_MAX)
 		{
-			lo_groups[k++] = hi % NUMERIC_NBASE;
-			hi /= NUMERIC_NBASE;
+			/* sixteen digits at a time: one 128-bit division, then 64-bit */
+			uint64		chunk = (uint64) (hi % (uint128) UINT64CONST(10000000000000000));
+
+			hi /= (uint128) UINT64CONST(10000000000000000);
+			for (int j = 0; j < 4; j++)
+			{
+				lo_groups[k++] = chunk % NUMERIC_NBASE;
+				chunk /= NUMERIC_NBASE;
+			}
+		}
+		{
+			uint64		h64 = (uint64) hi;
+
+			while (h64 > 0)
+			{
+				lo_groups[k++] = h64 % NUMERIC_NBASE;
+				h64 /= NUMERIC_NBASE;
+			}
 		}
 		/* lo_groups[0] is the least significant group */
 		for (int i = k - 1; i >= 0; i--)
@@ -354,7 +327,6 @@ val_numeric(const Val *a)
 	if (a->dscale <= 0x3F && weight <= 0x3F && weight >= -0x40)
 	{
 		len = VARHDRSZ + sizeof(uint16) + n * sizeof(int16);
-		res = palloc(len);
 		SET_VARSIZE(res, len);
 		h = 0x8000 | (v < 0 ? 0x2000 : 0) | (a->dscale << 7) |
 			(weight < 0 ? 0x0040 : 0) | (weight & 0x003F);
@@ -366,13 +338,28 @@ val_numeric(const Val *a)
 		int16		w = (int16) weight;
 
 		len = VARHDRSZ + 2 * sizeof(uint16) + n * sizeof(int16);
-		res = palloc(len);
 		SET_VARSIZE(res, len);
 		h = (v < 0 ? 0x4000 : 0) | (a->dscale & 0x3FFF);
 		memcpy(res + VARHDRSZ, &h, sizeof(h));
 		memcpy(res + VARHDRSZ + sizeof(uint16), &w, sizeof(w));
 		memcpy(res + VARHDRSZ + 2 * sizeof(uint16), dg, n * sizeof(int16));
 	}
+	return len;
+}
+
+/* the numeric a Val stands for */
+static Datum
+val_numeric(const Val *a)
+{
+	char		tmp[64];
+	Size		len;
+	char	   *res;
+
+	if (a->isnum)
+		return a->num;
+	len = val_encode(a, tmp);
+	res = palloc(len);
+	memcpy(res, tmp, len);
 	return PointerGetDatum(res);
 }
 
@@ -394,10 +381,27 @@ val_rescale(const Val *a, int d, int128 *out)
 	return !__builtin_mul_overflow(a->v, pow10_128()[d - a->dscale], out);
 }
 
+/* a and b are the same integer Val (a quick, partial equality) */
+static inline bool
+val_same(const Val *a, const Val *b)
+{
+	return !a->isnum && !b->isnum && a->v == b->v && a->dscale == b->dscale;
+}
+
 /* r := a + b (numeric_add) */
 static void
 val_add(Val *r, const Val *a, const Val *b)
 {
+	if (!a->isnum && !b->isnum && a->dscale == b->dscale)
+	{
+		int128		z;
+
+		if (!__builtin_add_overflow(a->v, b->v, &z))
+		{
+			val_int(r, z, a->dscale);
+			return;
+		}
+	}
 	if (!a->isnum && !b->isnum)
 	{
 		int			d = Max(a->dscale, b->dscale);
@@ -463,6 +467,224 @@ val_is_finite(const Val *a)
 {
 	return !a->isnum ||
 		!(numeric_is_nan(DatumGetNumeric(a->num)) || numeric_is_inf(DatumGetNumeric(a->num)));
+}
+
+/* the weight and first base-10000 digit of an integer Val, as numeric holds it */
+static void
+val_first_digit(const Val *a, int *weight, int *first)
+{
+	char		tmp[64];
+	uint16		h;
+	int16		dg;
+	Size		len = val_encode(a, tmp);
+
+	memcpy(&h, tmp + VARHDRSZ, sizeof(h));
+	if (len <= VARHDRSZ + sizeof(uint16))
+	{
+		*weight = 0;			/* zero: no digits */
+		*first = 0;
+		return;
+	}
+	/* val_encode writes the short form whenever the weight allows */
+	if ((h & 0xC000) == 0x8000)
+	{
+		*weight = (h & 0x0040) ? (int) (~0x003F | (h & 0x003F)) : (int) (h & 0x003F);
+		memcpy(&dg, tmp + VARHDRSZ + sizeof(uint16), sizeof(dg));
+	}
+	else
+	{
+		int16		w;
+
+		memcpy(&w, tmp + VARHDRSZ + sizeof(uint16), sizeof(w));
+		*weight = w;
+		memcpy(&dg, tmp + VARHDRSZ + 2 * sizeof(uint16), sizeof(dg));
+	}
+	*first = dg;
+}
+
+/*
+ * q := a / b as numeric_div computes it: the result scale of
+ * select_div_scale (at least 16 significant digits, at least either input's
+ * display scale), the exact quotient rounded half away from zero at that
+ * scale.  False when it does not fit in 128 bits (the caller uses numeric).
+ */
+static bool
+val_div(Val *q, const Val *a, const Val *b)
+{
+	int			w1,
+				f1,
+				w2,
+				f2,
+				qweight,
+				rscale,
+				e;
+	int128		num,
+				quo,
+				rem;
+
+	if (a->isnum || b->isnum || b->v == 0)
+		return false;
+	val_first_digit(a, &w1, &f1);
+	val_first_digit(b, &w2, &f2);
+	qweight = w1 - w2;
+	if (f1 <= f2)
+		qweight--;
+	rscale = 16 - qweight * NUMERIC_DEC_DIGITS;
+	rscale = Max(rscale, a->dscale);
+	rscale = Max(rscale, b->dscale);
+	rscale = Max(rscale, 0);
+	/* a / b = (a.v / 10^da) / (b.v / 10^db); q.v = a.v * 10^(rscale - da + db) / b.v */
+	e = rscale - a->dscale + b->dscale;
+	if (e < 0 || e > 38 || rscale > 36 ||
+		__builtin_mul_overflow(a->v, pow10_128()[e], &num))
+		return false;
+	quo = num / b->v;
+	rem = num % b->v;
+	if (rem < 0)
+		rem = -rem;
+	if (rem >= (b->v < 0 ? -b->v : b->v) - rem)	/* 2 * |rem| >= |b|: away from zero */
+		quo += ((num < 0) != (b->v < 0)) ? -1 : 1;
+	val_int(q, quo, rscale);
+	return true;
+}
+
+/*
+ * The variance of an institution's composed total (see score_variance in
+ * src/index.sql):
+ *   t_i = base_i + least(bonus_i, bonus_cap)   (no veto), w_i its weight,
+ *   (n * sum t^2 - (sum t)^2) * sum w^2 / (n * (n - 1) * (sum w)^2).
+ * Returns false (SQL NULL) with fewer than two assessors or no weight.
+ */
+static bool
+assessment_variance_numeric(const Assessment *a, const Scheme *sc, Datum *result)
+{
+	Datum		zero = NINT(0);
+	Datum		st = zero,
+				st2 = zero,
+				sw = zero,
+				sw2 = zero;
+	int32		n = 0;
+	int			i;
+
+	for (i = 0; i < N_ASSESSORS; i++)
+	{
+		const IScore *p = &a->part[i];
+		Datum		t;
+		Datum		w;
+
+		if (!(a->present & (1 << i)))
+			continue;
+		/* least() keeps its first argument on a tie: the bonus */
+		if (p->bonus <= sc->bonus_cap)
+			t = NADD(NumericGetDatum(cents_to_numeric(p->base)),
+					 NumericGetDatum(cents_to_numeric(p->bonus)));
+		else
+			t = NADD(NumericGetDatum(cents_to_numeric(p->base)), sc->bonus_cap_num);
+		w = NumericGetDatum(int64_div_fast_to_numeric(a->weight[i], 4));
+		n++;
+		st = NADD(st, t);
+		st2 = NADD(st2, NMUL(t, t));
+		sw = NADD(sw, w);
+		sw2 = NADD(sw2, NMUL(w, w));
+	}
+	if (n < 2 || NCMP(sw, zero) == 0)
+		return false;
+	*result = NDIV(NMUL(NSUB(NMUL(NINT(n), st2), NMUL(st, st)), sw2),
+				   NMUL(NMUL(NINT(n * (n - 1)), sw), sw));
+	return true;
+}
+
+
+/*
+ * The same, with the four sums kept exactly in integers and turned into
+ * numerics only for the final formula.  Every sum of numerics above has the
+ * display scale of its widest term, so when the bonus cap has at most two
+ * decimals st is hundredths (scale 2), st2 ten-thousandths (scale 4), sw
+ * ten-thousandths (scale 4) and sw2 1e-8 (scale 8) — the very numerics the
+ * additions build.  A wider cap, or a sum of squares beyond int64, takes
+ * the numeric path.
+ */
+static bool
+assessment_variance(const Assessment *a, const Scheme *sc, Datum *result)
+{
+	int64		st = 0,
+				sw = 0,
+				sw2 = 0;
+	int128		st2 = 0;
+	int32		n = 0;
+	int			i;
+
+	if (sc->cap_dscale > 2)
+		return assessment_variance_numeric(a, sc, result);
+	for (i = 0; i < N_ASSESSORS; i++)
+	{
+		const IScore *p = &a->part[i];
+		int64		t;
+
+		if (!(a->present & (1 << i)))
+			continue;
+		/* |base|, |bonus|, cap <= ISCORE_MAX_CENTS: no int64 overflow below */
+		t = p->base + (p->bonus <= sc->bonus_cap ? p->bonus : sc->bonus_cap);
+		n++;
+		st += t;
+		st2 += (int128) t * t;
+		sw += a->weight[i];
+		sw2 += (int64) a->weight[i] * a->weight[i];
+	}
+	if (n < 2 || sw == 0)
+		return false;
+	if (st2 > PG_INT64_MAX)
+		return assessment_variance_numeric(a, sc, result);
+	{
+		Datum		dst,
+					dst2,
+					dsw,
+					dsw2;
+		int128		num,
+					den;
+
+		/*
+		 * The numerator (scale 4 + 8) and denominator (scale 8) in integers,
+		 * then numeric_div's quotient in integers when they fit.
+		 */
+		if (!__builtin_mul_overflow((int128) n, st2, &num) &&
+			!__builtin_sub_overflow(num, (int128) st * st, &num) &&
+			!__builtin_mul_overflow(num, (int128) sw2, &num) &&
+			!__builtin_mul_overflow((int128) n * (n - 1) * sw, (int128) sw, &den))
+		{
+			Val			a,
+						b,
+						q;
+
+			val_int(&a, num, 12);
+			val_int(&b, den, 8);
+			if (val_div(&q, &a, &b))
+			{
+				*result = val_numeric(&q);
+				return true;
+			}
+		}
+		dst = NumericGetDatum(int64_div_fast_to_numeric(st, 2));
+		dst2 = NumericGetDatum(int64_div_fast_to_numeric((int64) st2, 4));
+		dsw = NumericGetDatum(int64_div_fast_to_numeric(sw, 4));
+		dsw2 = NumericGetDatum(int64_div_fast_to_numeric(sw2, 8));
+		*result = NDIV(NMUL(NSUB(NMUL(NINT(n), dst2), NMUL(dst, dst)), dsw2),
+					   NMUL(NMUL(NINT(n * (n - 1)), dsw), dsw));
+	}
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(index_score_variance);
+Datum
+index_score_variance(PG_FUNCTION_ARGS)
+{
+	const Assessment *a = PG_GETARG_ASSESSMENT_P(0);
+	const Scheme *sc = scheme_get(fcinfo, PG_GETARG_DATUM(1));
+	Datum		v;
+
+	if (!assessment_variance(a, sc, &v))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(v);
 }
 
 /* ---------------------------------------------------------------------
@@ -541,13 +763,6 @@ state_read(Datum d, IndexState *st)
 		invalid_state("A state that counted no institution has no sums.");
 }
 
-/*
- * Write a state back as numeric[9].  In an aggregate, when the new array
- * fits in the old one's storage, in place (the executor then keeps it
- * without a copy); otherwise a new array with some room to grow, so that
- * the next rows fit.  Trailing room after the last element is ignored by
- * every array reader (elements are found from their own lengths).
- */
 /* a state with elements too long for the in-place buffer: a plain array */
 static Datum
 state_write_slow(const IndexState *st)
@@ -559,31 +774,145 @@ state_write_slow(const IndexState *st)
 	PG_RETURN_ARRAYTYPE_P(construct_array(el, INDEX_STATE_LEN, NUMERICOID, -1, false, TYPALIGN_INT));
 }
 
-static Datum
-state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st)
+/*
+ * In an aggregate, a state is written with room to grow after its nine
+ * elements, and the last bytes of that room carry the state as Vals (a
+ * StateCache), so that the next row neither decodes nor re-validates it.
+ * Only state_write makes such room: array_in, array_recv and every array
+ * function build arrays whose last element ends the datum, so a cache is
+ * believed only when the nine elements end before it.  Every reader of the
+ * array sees a numeric[9]; the room and the cache travel with the datum
+ * (parallel workers copy it whole) and are dropped by its text form.
+ */
+#define STATE_CACHE_MAGIC 0x78646E49	/* "Indx" */
+
+typedef struct StateCache
 {
+	uint32		magic;
+	uint32		datalen;		/* bytes of the nine elements, aligned */
+	uint32		isnum;			/* bit i: element i is read from the array */
+	int16		dscale[INDEX_STATE_LEN];
+	char		v[INDEX_STATE_LEN][sizeof(int128)];
+} StateCache;
+
+/* the end of the nine elements of a numeric[9] without NULLs */
+static Size
+state_data_len(ArrayType *arr)
+{
+	char	   *start = ARR_DATA_PTR(arr);
+	char	   *p = start;
+	char	   *end = (char *) arr + VARSIZE(arr);
+
+	for (int i = 0; i < INDEX_STATE_LEN; i++)
+	{
+		if (p + VARHDRSZ_SHORT > end || p + VARSIZE_ANY(p) > end)
+			return (Size) -1;
+		p = att_addlength_pointer(p, -1, p);
+		p = (char *) att_align_nominal(p, TYPALIGN_INT);
+	}
+	return p - start;
+}
+
+static bool
+state_read_cached(Datum d, IndexState *st)
+{
+	ArrayType  *arr = (ArrayType *) DatumGetPointer(d);
+	StateCache	c;
+	Size		room;
+
+	if (VARATT_IS_EXTENDED(arr) || VARSIZE(arr) < ARR_OVERHEAD_NONULLS(1) + sizeof(StateCache) ||
+		ARR_NDIM(arr) != 1 || ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != NUMERICOID ||
+		ARR_DIMS(arr)[0] != INDEX_STATE_LEN || ARR_LBOUND(arr)[0] != 1)
+		return false;
+	room = VARSIZE(arr) - ARR_OVERHEAD_NONULLS(1) - sizeof(StateCache);
+	memcpy(&c, (char *) arr + VARSIZE(arr) - sizeof(StateCache), sizeof(StateCache));
+	if (c.magic != STATE_CACHE_MAGIC || c.datalen > room || state_data_len(arr) != c.datalen)
+		return false;
+	{
+		char	   *p = ARR_DATA_PTR(arr);
+
+		for (int i = 0; i < INDEX_STATE_LEN; i++)
+		{
+			if (c.isnum & (1 << i))
+				val_set_num(&st->f[i], PointerGetDatum(p));
+			else
+			{
+				int128		v;
+
+				memcpy(&v, c.v[i], sizeof(v));
+				val_int(&st->f[i], v, c.dscale[i]);
+			}
+			p = att_addlength_pointer(p, -1, p);
+			p = (char *) att_align_nominal(p, TYPALIGN_INT);
+		}
+	}
+	return true;
+}
+
+/*
+ * Write a state back as numeric[9].  In an aggregate, when the new array
+ * fits in the old one's storage, in place (the executor then keeps it
+ * without a copy); otherwise a new array with room to grow.
+ */
+#define STATE_ALL ((1 << INDEX_STATE_LEN) - 1)
+
+/* dirty: the elements that changed; the others are copied from old */
+static Datum
+state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dirty)
+{
+	char	   *oel[INDEX_STATE_LEN];
 	char		buf[INDEX_STATE_LEN * 64];
 	Size		data = 0;
 	Size		need;
 	ArrayType  *arr;
 	bool		inagg = AggCheckCallContext(fcinfo, NULL) != 0;
+	bool		cache = inagg;
+	Size		room;
 
+	if (dirty != STATE_ALL)
+	{
+		/* old is a numeric[9] without NULLs, read and checked by the caller */
+		char	   *p = ARR_DATA_PTR((ArrayType *) DatumGetPointer(old));
+
+		for (int i = 0; i < INDEX_STATE_LEN; i++)
+		{
+			oel[i] = p;
+			p = att_addlength_pointer(p, -1, p);
+			p = (char *) att_align_nominal(p, TYPALIGN_INT);
+		}
+	}
 	/* the elements, assembled apart (some may point into the old array) */
 	for (int i = 0; i < INDEX_STATE_LEN; i++)
 	{
-		Datum		el = val_numeric(&st->f[i]);
-		Size		l = VARSIZE_ANY(DatumGetPointer(el));
-		Size		next = att_align_nominal(data + l, TYPALIGN_INT);
+		Size		l;
+		Size		next;
 
-		if (next > sizeof(buf))
+		if (data + 64 > sizeof(buf))
 			return state_write_slow(st);
-		memcpy(buf + data, DatumGetPointer(el), l);
+		if (!(dirty & (1 << i)))
+		{
+			l = VARSIZE_ANY(oel[i]);
+			if (data + l > sizeof(buf))
+				return state_write_slow(st);
+			memcpy(buf + data, oel[i], l);
+		}
+		else if (st->f[i].isnum)
+		{
+			l = VARSIZE_ANY(DatumGetPointer(st->f[i].num));
+			if (data + l > sizeof(buf))
+				return state_write_slow(st);
+			memcpy(buf + data, DatumGetPointer(st->f[i].num), l);
+		}
+		else
+			l = val_encode(&st->f[i], buf + data);
+		next = att_align_nominal(data + l, TYPALIGN_INT);
 		memset(buf + data + l, 0, next - data - l);
 		data = next;
 	}
 	need = ARR_OVERHEAD_NONULLS(1) + data;
+	room = inagg ? sizeof(StateCache) : 0;
 	if (inagg && old != (Datum) 0 && !VARATT_IS_EXTENDED(DatumGetPointer(old)) &&
-		VARSIZE(DatumGetPointer(old)) >= need &&
+		VARSIZE(DatumGetPointer(old)) >= need + room &&
 		ARR_NDIM((ArrayType *) DatumGetPointer(old)) == 1 &&
 		!ARR_HASNULL((ArrayType *) DatumGetPointer(old)))
 	{
@@ -592,7 +921,7 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st)
 	}
 	else
 	{
-		Size		size = inagg ? need + need / 2 : need;
+		Size		size = inagg ? MAXALIGN(need + need / 2) + room : need;
 
 		arr = (ArrayType *) palloc0(size);
 		SET_VARSIZE(arr, size);
@@ -603,6 +932,22 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st)
 		ARR_LBOUND(arr)[0] = 1;
 	}
 	memcpy(ARR_DATA_PTR(arr), buf, data);
+	if (cache)
+	{
+		StateCache	c;
+
+		memset(&c, 0, sizeof(c));
+		c.magic = STATE_CACHE_MAGIC;
+		c.datalen = data;
+		for (int i = 0; i < INDEX_STATE_LEN; i++)
+		{
+			if (st->f[i].isnum)
+				c.isnum |= 1 << i;
+			c.dscale[i] = st->f[i].dscale;
+			memcpy(c.v[i], &st->f[i].v, sizeof(int128));
+		}
+		memcpy((char *) arr + VARSIZE(arr) - sizeof(StateCache), &c, sizeof(c));
+	}
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
@@ -636,6 +981,7 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 	Datum		variance = (Datum) 0;
 	bool		variance_null;
 	Numeric		wn;
+	uint32		dirty = 0;
 
 	if (s == NULL || weight_null)
 	{
@@ -647,7 +993,10 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("scheme must not be NULL")));
-	val_from_datum(&w, weight);
+	if (weight == (Datum) 0)
+		val_int(&w, 1, 0);		/* the forms without a weight */
+	else
+		val_from_datum(&w, weight);
 	if (w.isnum && (numeric_is_nan(wn = DatumGetNumeric(weight)) || numeric_is_inf(wn)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -662,27 +1011,40 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 
 	if (state_null)
 		invalid_state("Expected numeric[9] without NULLs.");
-	state_read(state, &st);
+	if (!state_read_cached(state, &st))
+	{
+		state_read(state, &st);
+		/* a state read from its elements: detoasted or packed ones are copies */
+		if (DatumGetPointer(state) != (Pointer) DatumGetArrayTypeP(state))
+			dirty = STATE_ALL;
+	}
 
 	/* positions 7..9: the scheme, set by the first row */
 	{
-		Val			scale,
-					rule,
-					cap,
-					minus1;
+		Val		   *sv = (Val *) sc->extra;
+		Val			minus1;
 
-		val_from_datum(&scale, sc->scale_num);
-		val_from_datum(&rule, sc->rule_num);
-		val_from_datum(&cap, sc->bonus_cap_num);
-		val_int(&minus1, -1, 0);
-		if (val_cmp(&st.f[6], &minus1) == 0)
+		if (sv == NULL)
 		{
-			st.f[6] = scale;
-			st.f[7] = rule;
-			st.f[8] = cap;
+			/* the scheme's three numerics as Vals, kept as long as the scheme */
+			sv = MemoryContextAlloc(sc->cxt, 3 * sizeof(Val));
+			val_from_datum(&sv[0], sc->scale_num);
+			val_from_datum(&sv[1], sc->rule_num);
+			val_from_datum(&sv[2], sc->bonus_cap_num);
+			((Scheme *) sc)->extra = sv;
 		}
-		else if (val_cmp(&st.f[6], &scale) != 0 || val_cmp(&st.f[7], &rule) != 0 ||
-				 val_cmp(&st.f[8], &cap) != 0)
+		val_int(&minus1, -1, 0);
+		if (val_same(&st.f[6], &sv[0]) && val_same(&st.f[7], &sv[1]) && val_same(&st.f[8], &sv[2]))
+			 /* the common case: the scheme of the rows before */ ;
+		else if (val_cmp(&st.f[6], &minus1) == 0)
+		{
+			dirty |= (1 << 6) | (1 << 7) | (1 << 8);
+			st.f[6] = sv[0];
+			st.f[7] = sv[1];
+			st.f[8] = sv[2];
+		}
+		else if (val_cmp(&st.f[6], &sv[0]) != 0 || val_cmp(&st.f[7], &sv[1]) != 0 ||
+				 val_cmp(&st.f[8], &sv[2]) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("one index cannot mix schemes with different full marks, bonus caps or red-line rules"),
@@ -693,7 +1055,7 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 	if (s->redlines > 0 && sc->exclude)
 	{
 		val_add(&st.f[4], &st.f[4], &one);
-		return state_write(fcinfo, state, &st);
+		return state_write(fcinfo, state, &st, dirty | (1 << 4));
 	}
 	if (s->redlines > 0 && assessed)
 	{
@@ -724,7 +1086,7 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 		val_mul(&x, &x, &v);
 		val_add(&st.f[2], &st.f[2], &x);
 	}
-	return state_write(fcinfo, state, &st);
+	return state_write(fcinfo, state, &st, dirty | (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5));
 }
 
 /* index_step(state, s, variance, weight, rules, assessed) */
@@ -791,7 +1153,7 @@ PG_FUNCTION_INFO_V1(index_accum_assessment1);
 Datum
 index_accum_assessment1(PG_FUNCTION_ARGS)
 {
-	return accum_assessment(fcinfo, NINT(1), false, 2);
+	return accum_assessment(fcinfo, (Datum) 0, false, 2);
 }
 
 /* index_accum_score(state, s, weight, rules) */
@@ -815,7 +1177,7 @@ index_accum_score1(PG_FUNCTION_ARGS)
 
 	return index_step_core(fcinfo, PG_GETARG_DATUM(0), PG_ARGISNULL(0),
 						   PG_ARGISNULL(1) ? NULL : PG_GETARG_ISCORE_P(1), &var,
-						   NINT(1), false, PG_ARGISNULL(2), 2, false);
+						   (Datum) 0, false, PG_ARGISNULL(2), 2, false);
 }
 
 /* ---------------------------------------------------------------------
@@ -831,8 +1193,10 @@ index_combine(PG_FUNCTION_ARGS)
 				b;
 	Val			minus1;
 
-	state_read(PG_GETARG_DATUM(0), &a);
-	state_read(PG_GETARG_DATUM(1), &b);
+	if (!state_read_cached(PG_GETARG_DATUM(0), &a))
+		state_read(PG_GETARG_DATUM(0), &a);
+	if (!state_read_cached(PG_GETARG_DATUM(1), &b))
+		state_read(PG_GETARG_DATUM(1), &b);
 	val_int(&minus1, -1, 0);
 	if (val_cmp(&a.f[6], &minus1) == 0)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
@@ -845,7 +1209,7 @@ index_combine(PG_FUNCTION_ARGS)
 				 errmsg("one index cannot mix schemes with different full marks, bonus caps or red-line rules")));
 	for (int i = 0; i < 6; i++)
 		val_add(&a.f[i], &a.f[i], &b.f[i]);
-	return state_write(fcinfo, PG_GETARG_DATUM(0), &a);
+	return state_write(fcinfo, PG_GETARG_DATUM(0), &a, STATE_ALL);
 }
 
 /* round_half_even(x, 2) of src/index.sql, with the same numeric steps */

@@ -197,6 +197,8 @@ scheme_fill(Scheme *s, const Datum *v, MemoryContext cxt)
 	s->green_num = PointerGetDatum(PG_DETOAST_DATUM_COPY(v[F_GREEN]));
 	s->blue_num = PointerGetDatum(PG_DETOAST_DATUM_COPY(v[F_BLUE]));
 	s->yellow_num = PointerGetDatum(PG_DETOAST_DATUM_COPY(v[F_YELLOW]));
+	s->cxt = cxt;
+	s->extra = NULL;
 	MemoryContextSwitchTo(old);
 }
 

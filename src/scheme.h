@@ -27,6 +27,9 @@ typedef struct Scheme
 	Datum		green_num;
 	Datum		blue_num;
 	Datum		yellow_num;
+	/* a caller's data derived from this scheme, freed with it (or NULL) */
+	MemoryContext cxt;
+	void	   *extra;
 } Scheme;
 
 /*
