@@ -775,25 +775,32 @@ state_write_slow(const IndexState *st)
 }
 
 /*
- * In an aggregate, a state is written with room to grow after its nine
- * elements, and the last bytes of that room carry the state as Vals (a
- * StateCache), so that the next row neither decodes nor re-validates it.
- * Only state_write makes such room: array_in, array_recv and every array
- * function build arrays whose last element ends the datum, so a cache is
+ * In an aggregate, a state is written as a numeric[9] whose datum is a
+ * power of two long (the size the allocator gives it anyway): the room
+ * after the nine elements lets the next rows write in place, and its last
+ * bytes carry a StateMark saying the state was checked (and, when the room
+ * allows, its Vals, so that the next row does not even decode it).  Only
+ * state_write makes such room: array_in, array_recv and every array
+ * function build arrays whose last element ends the datum, so a mark is
  * believed only when the nine elements end before it.  Every reader of the
- * array sees a numeric[9]; the room and the cache travel with the datum
- * (parallel workers copy it whole) and are dropped by its text form.
+ * array sees a numeric[9]; the room travels with the datum (parallel
+ * workers copy it whole) and is dropped by its text and binary forms.
  */
-#define STATE_CACHE_MAGIC 0x78646E49	/* "Indx" */
+#define STATE_MARK 0x6B72614D		/* checked; read the elements */
+#define STATE_MARK_VALUES 0x6C61564D	/* checked; the Vals precede the mark */
 
-typedef struct StateCache
+typedef struct StateMark
 {
 	uint32		magic;
 	uint32		datalen;		/* bytes of the nine elements, aligned */
+} StateMark;
+
+typedef struct StateValues
+{
 	uint32		isnum;			/* bit i: element i is read from the array */
 	int16		dscale[INDEX_STATE_LEN];
 	char		v[INDEX_STATE_LEN][sizeof(int128)];
-} StateCache;
+} StateValues;
 
 /* the end of the nine elements of a numeric[9] without NULLs */
 static Size
@@ -817,34 +824,45 @@ static bool
 state_read_cached(Datum d, IndexState *st)
 {
 	ArrayType  *arr = (ArrayType *) DatumGetPointer(d);
-	StateCache	c;
+	StateMark	m;
+	StateValues c;
 	Size		room;
+	char	   *p;
 
-	if (VARATT_IS_EXTENDED(arr) || VARSIZE(arr) < ARR_OVERHEAD_NONULLS(1) + sizeof(StateCache) ||
+	if (VARATT_IS_EXTENDED(arr) || VARSIZE(arr) < ARR_OVERHEAD_NONULLS(1) + sizeof(StateMark) ||
 		ARR_NDIM(arr) != 1 || ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != NUMERICOID ||
 		ARR_DIMS(arr)[0] != INDEX_STATE_LEN || ARR_LBOUND(arr)[0] != 1)
 		return false;
-	room = VARSIZE(arr) - ARR_OVERHEAD_NONULLS(1) - sizeof(StateCache);
-	memcpy(&c, (char *) arr + VARSIZE(arr) - sizeof(StateCache), sizeof(StateCache));
-	if (c.magic != STATE_CACHE_MAGIC || c.datalen > room || state_data_len(arr) != c.datalen)
-		return false;
+	room = VARSIZE(arr) - ARR_OVERHEAD_NONULLS(1) - sizeof(StateMark);
+	memcpy(&m, (char *) arr + VARSIZE(arr) - sizeof(StateMark), sizeof(StateMark));
+	if (m.magic == STATE_MARK_VALUES)
 	{
-		char	   *p = ARR_DATA_PTR(arr);
-
-		for (int i = 0; i < INDEX_STATE_LEN; i++)
+		if (room < sizeof(StateValues))
+			return false;
+		room -= sizeof(StateValues);
+		memcpy(&c, (char *) arr + VARSIZE(arr) - sizeof(StateMark) - sizeof(StateValues),
+			   sizeof(StateValues));
+	}
+	else if (m.magic != STATE_MARK)
+		return false;
+	if (m.datalen > room || state_data_len(arr) != m.datalen)
+		return false;
+	p = ARR_DATA_PTR(arr);
+	for (int i = 0; i < INDEX_STATE_LEN; i++)
+	{
+		if (m.magic == STATE_MARK)
+			val_from_datum(&st->f[i], PointerGetDatum(p));
+		else if (c.isnum & (1 << i))
+			val_set_num(&st->f[i], PointerGetDatum(p));
+		else
 		{
-			if (c.isnum & (1 << i))
-				val_set_num(&st->f[i], PointerGetDatum(p));
-			else
-			{
-				int128		v;
+			int128		v;
 
-				memcpy(&v, c.v[i], sizeof(v));
-				val_int(&st->f[i], v, c.dscale[i]);
-			}
-			p = att_addlength_pointer(p, -1, p);
-			p = (char *) att_align_nominal(p, TYPALIGN_INT);
+			memcpy(&v, c.v[i], sizeof(v));
+			val_int(&st->f[i], v, c.dscale[i]);
 		}
+		p = att_addlength_pointer(p, -1, p);
+		p = (char *) att_align_nominal(p, TYPALIGN_INT);
 	}
 	return true;
 }
@@ -866,8 +884,6 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dir
 	Size		need;
 	ArrayType  *arr;
 	bool		inagg = AggCheckCallContext(fcinfo, NULL) != 0;
-	bool		cache = inagg;
-	Size		room;
 
 	if (dirty != STATE_ALL)
 	{
@@ -910,9 +926,8 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dir
 		data = next;
 	}
 	need = ARR_OVERHEAD_NONULLS(1) + data;
-	room = inagg ? sizeof(StateCache) : 0;
 	if (inagg && old != (Datum) 0 && !VARATT_IS_EXTENDED(DatumGetPointer(old)) &&
-		VARSIZE(DatumGetPointer(old)) >= need + room &&
+		VARSIZE(DatumGetPointer(old)) >= need + sizeof(StateMark) &&
 		ARR_NDIM((ArrayType *) DatumGetPointer(old)) == 1 &&
 		!ARR_HASNULL((ArrayType *) DatumGetPointer(old)))
 	{
@@ -921,7 +936,11 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dir
 	}
 	else
 	{
-		Size		size = inagg ? MAXALIGN(need + need / 2) + room : need;
+		/*
+		 * A power of two: the allocator rounds every small chunk up to one,
+		 * so the room costs no memory.
+		 */
+		Size		size = inagg ? pg_nextpower2_32(need + sizeof(StateMark)) : need;
 
 		arr = (ArrayType *) palloc0(size);
 		SET_VARSIZE(arr, size);
@@ -932,21 +951,29 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dir
 		ARR_LBOUND(arr)[0] = 1;
 	}
 	memcpy(ARR_DATA_PTR(arr), buf, data);
-	if (cache)
+	if (inagg)
 	{
-		StateCache	c;
+		StateMark	m;
+		char	   *end = (char *) arr + VARSIZE(arr);
 
-		memset(&c, 0, sizeof(c));
-		c.magic = STATE_CACHE_MAGIC;
-		c.datalen = data;
-		for (int i = 0; i < INDEX_STATE_LEN; i++)
+		m.magic = STATE_MARK;
+		m.datalen = data;
+		if (VARSIZE(arr) >= need + sizeof(StateMark) + sizeof(StateValues))
 		{
-			if (st->f[i].isnum)
-				c.isnum |= 1 << i;
-			c.dscale[i] = st->f[i].dscale;
-			memcpy(c.v[i], &st->f[i].v, sizeof(int128));
+			StateValues c;
+
+			memset(&c, 0, sizeof(c));
+			for (int i = 0; i < INDEX_STATE_LEN; i++)
+			{
+				if (st->f[i].isnum)
+					c.isnum |= 1 << i;
+				c.dscale[i] = st->f[i].dscale;
+				memcpy(c.v[i], &st->f[i].v, sizeof(int128));
+			}
+			memcpy(end - sizeof(StateMark) - sizeof(StateValues), &c, sizeof(c));
+			m.magic = STATE_MARK_VALUES;
 		}
-		memcpy((char *) arr + VARSIZE(arr) - sizeof(StateCache), &c, sizeof(c));
+		memcpy(end - sizeof(StateMark), &m, sizeof(m));
 	}
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
