@@ -147,6 +147,21 @@ check "an index of institutions assessed on the shards: integrity_index(assess(.
 check "the scheme literal shipped for scheme() is checked on the shard like scheme()" \
     same "SELECT string_agg(inst || ':' || r, ';' ORDER BY inst) FROM (SELECT inst,
           integrity_index(s, '(5,100,92,85,60,0.2,0.5,0.3,exclude)'::scheme)::text AS r FROM @ GROUP BY inst) t"
+# screening: listed() is STABLE, so it is not shipped either; the list is a
+# table on the coordinator and the candidate rows come over the wire
+screen_local() {
+    local plan
+    q -d integrity_coord -c "CREATE TABLE IF NOT EXISTS banned_inst (inst bigint PRIMARY KEY)" \
+      -c "INSERT INTO banned_inst SELECT g FROM generate_series(0, 599, 37) g ON CONFLICT DO NOTHING" >/dev/null || return 1
+    plan=$(explain "SELECT inst, sum(s) FROM facts WHERE listed(inst::bigint, 'banned_inst') GROUP BY inst") || return 1
+    echo "$plan"
+    grep -q 'Filter: listed(' <<<"$plan" && ! grep -q 'Remote SQL: .*listed(' <<<"$plan"
+}
+check "listed() runs on the coordinator against its local list (not shipped)" screen_local
+check "… and screens the shards' rows as it screens the local table" \
+    same "SELECT string_agg(inst || ':' || t, ';' ORDER BY inst)
+          FROM (SELECT inst, sum(s)::text AS t FROM @ WHERE listed(inst::bigint, 'banned_inst') GROUP BY inst) x"
+
 settings_stay() {
     local plan; plan=$(explain "SELECT inst, grade(sum(s)), total(sum(s)) FROM facts GROUP BY inst") || return 1
     echo "$plan"
