@@ -2,7 +2,7 @@
 -- method written out in src/index.sql, digit for digit (values and display
 -- scales), against a reference written here in SQL from that text.
 BEGIN;
-SELECT plan(16);
+SELECT plan(20);
 
 -- reference: score_variance as the formula in src/index.sql
 CREATE FUNCTION pg_temp.ref_variance(a assessment, rules scheme) RETURNS numeric
@@ -179,6 +179,34 @@ SELECT is((SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
           (SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, integrity_index(a, w, r) AS c FROM ix_a GROUP BY id) x),
           'final of the combined partial states = integrity_index over all rows');
+
+-- the running form (sums kept as integers while only index_final reads the
+-- state) is left whenever something else may read it: an aggregate sharing
+-- the transition state without a final function, a window, partial
+-- aggregation (sql/index.sql), sums beyond int64
+SELECT is((SELECT string_agg(c || '/' || i, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.c_raw(score(a), w, r)::text AS c, integrity_index(score(a), w, r)::text AS i
+               FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(c || '/' || index_final(c::numeric[]), ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(score(a), w, r ORDER BY inst)::text AS c FROM ix_a GROUP BY id) x),
+          'an aggregate sharing the state with integrity_index sees the state itself');
+SELECT is((SELECT string_agg(x::text, ';' ORDER BY id, inst) FROM
+              (SELECT id, inst, integrity_index(a, w, r) OVER (PARTITION BY id ORDER BY inst) AS x
+               FROM ix_a WHERE inst % 20 = 0) t),
+          (SELECT string_agg(index_final(x)::text, ';' ORDER BY id, inst) FROM
+              (SELECT id, inst, pg_temp.ref_raw(a, w, r) OVER (PARTITION BY id ORDER BY inst) AS x
+               FROM ix_a WHERE inst % 20 = 0) t),
+          'integrity_index as a window aggregate equals the reference row by row');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(score(a), w * 1e12, r) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(score(a), w * 1e12, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          'sums beyond int64 (weights of 1e12) leave the running form with the same digits');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(score(a), r) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(score(a), 1, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          'integrity_index(s, rules) (running form) equals the reference');
 
 -- errors
 SELECT throws_ok($$SELECT index_accum_score('{0,0,0}', '80+0', 1, scheme())$$, '22023',
