@@ -28,6 +28,8 @@
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/nodeAgg.h"
+#include "catalog/pg_aggregate.h"
+#include "utils/syscache.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -829,9 +831,37 @@ typedef struct StateRunning
 StaticAssertDecl(sizeof(ArrayType) + sizeof(StateRunning) <= STATE_RUNNING_SIZE,
 				 "the running form fits its datum");
 
-/* may the state of this call be kept in the running form? */
+/* does the aggregate finish with index_final? (a catalogue look-up) */
 static bool
-state_running_ok(FunctionCallInfo fcinfo)
+aggregate_finishes_with_index_final(Oid aggfnoid)
+{
+	HeapTuple	tup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggfnoid));
+	Oid			finalfn;
+	FmgrInfo	fi;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	finalfn = ((Form_pg_aggregate) GETSTRUCT(tup))->aggfinalfn;
+	ReleaseSysCache(tup);
+	if (!OidIsValid(finalfn))
+		return false;
+	fmgr_info(finalfn, &fi);
+	return fi.fn_addr == index_final;
+}
+
+/*
+ * May the state of this call be kept in the running form?  Only inside an
+ * Agg node, and only if every aggregate sharing this transition state ends
+ * with index_final: in a plain or finalizing aggregation its final function
+ * is then the state's only reader; in a partial aggregation (a parallel
+ * worker, a partition) the states go to the finalizing step of the same
+ * query, which combines them with index_combine and finishes with
+ * index_final (PostgreSQL 15 makes no other use of partial states, and
+ * postgres_fdw ships no partial aggregate).  *cached (per call site) keeps
+ * the catalogue answer of a partial aggregation: -1 not yet known.
+ */
+static bool
+state_running_ok(FunctionCallInfo fcinfo, int *cached)
 {
 	AggState   *as;
 	int			transno;
@@ -839,17 +869,32 @@ state_running_ok(FunctionCallInfo fcinfo)
 	if (fcinfo->context == NULL || !IsA(fcinfo->context, AggState))
 		return false;
 	as = (AggState *) fcinfo->context;
-	if (DO_AGGSPLIT_SKIPFINAL(as->aggsplit) || as->curpertrans == NULL)
+	if (as->curpertrans == NULL)
 		return false;
 	transno = as->curpertrans - as->pertrans;
 	if (transno < 0 || transno >= as->numtrans)
 		return false;
-	for (int i = 0; i < as->numaggs; i++)
-		if (as->peragg[i].transno == transno &&
-			(!OidIsValid(as->peragg[i].finalfn_oid) ||
-			 as->peragg[i].finalfn.fn_addr != index_final))
-			return false;
-	return true;
+	if (!DO_AGGSPLIT_SKIPFINAL(as->aggsplit))
+	{
+		for (int i = 0; i < as->numaggs; i++)
+			if (as->peragg[i].transno == transno &&
+				(!OidIsValid(as->peragg[i].finalfn_oid) ||
+				 as->peragg[i].finalfn.fn_addr != index_final))
+				return false;
+		return true;
+	}
+	/* partial: the final functions are not set up; ask the catalogue once */
+	if (cached == NULL || DO_AGGSPLIT_COMBINE(as->aggsplit))
+		return false;
+	if (*cached < 0)
+	{
+		*cached = 1;
+		for (int i = 0; i < as->numaggs; i++)
+			if (as->peragg[i].transno == transno &&
+				!aggregate_finishes_with_index_final(as->peragg[i].aggref->aggfnoid))
+				*cached = 0;
+	}
+	return *cached == 1;
 }
 
 static bool
@@ -924,7 +969,10 @@ state_read_cached(Datum d, IndexState *st)
 	Size		room;
 	char	   *p;
 
-	if (!VARATT_IS_EXTENDED(arr) && state_read_running(arr, st))
+	/* a state that went through a tuple (a parallel worker's) may be packed */
+	if (VARATT_IS_EXTENDED(arr))
+		arr = (ArrayType *) PG_DETOAST_DATUM(d);
+	if (state_read_running(arr, st))
 		return true;
 	if (VARATT_IS_EXTENDED(arr) || VARSIZE(arr) < ARR_OVERHEAD_NONULLS(1) + sizeof(StateMark) ||
 		ARR_NDIM(arr) != 1 || ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != NUMERICOID ||
@@ -973,7 +1021,7 @@ state_read_cached(Datum d, IndexState *st)
 
 /* dirty: the elements that changed; the others are copied from old */
 static Datum
-state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dirty)
+state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dirty, int *running)
 {
 	char	   *oel[INDEX_STATE_LEN];
 	char		buf[INDEX_STATE_LEN * 64];
@@ -981,10 +1029,10 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dir
 	Size		need;
 	ArrayType  *arr;
 	bool		inagg = AggCheckCallContext(fcinfo, NULL) != 0;
-	Datum		running;
+	Datum		runningval;
 
-	if (inagg && state_running_ok(fcinfo) && state_write_running(old, st, &running))
-		return running;
+	if (inagg && state_running_ok(fcinfo, running) && state_write_running(old, st, &runningval))
+		return runningval;
 	if (old != (Datum) 0 && !VARATT_IS_EXTENDED(DatumGetPointer(old)) &&
 		ARR_NDIM((ArrayType *) DatumGetPointer(old)) == 0)
 	{
@@ -1089,6 +1137,13 @@ state_write(FunctionCallInfo fcinfo, Datum old, const IndexState *st, uint32 dir
  * The transition functions
  * --------------------------------------------------------------------- */
 
+/* kept per call site with its scheme (Scheme.extra) */
+typedef struct IndexSiteCache
+{
+	Val			sv[3];			/* full_marks + bonus_cap, rule, bonus cap */
+	int			running;		/* state_running_ok's catalogue answer, -1 unknown */
+} IndexSiteCache;
+
 /* where a row's variance comes from */
 typedef struct VarianceSource
 {
@@ -1116,6 +1171,7 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 	bool		variance_null;
 	Numeric		wn;
 	uint32		dirty = 0;
+	IndexSiteCache *ix;
 
 	if (s == NULL || weight_null)
 	{
@@ -1146,27 +1202,29 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 	if (state_null)
 		invalid_state("Expected numeric[9] without NULLs.");
 	if (!state_read_cached(state, &st))
-	{
 		state_read(state, &st);
-		/* a state read from its elements: detoasted or packed ones are copies */
-		if (DatumGetPointer(state) != (Pointer) DatumGetArrayTypeP(state))
-			dirty = STATE_ALL;
+	/* a packed or toasted state was read from a copy: write every element */
+	if (VARATT_IS_EXTENDED(DatumGetPointer(state)))
+		dirty = STATE_ALL;
+
+	/* what this call site keeps with its scheme */
+	ix = (IndexSiteCache *) sc->extra;
+	if (ix == NULL)
+	{
+		/* the scheme's three numerics as Vals, kept as long as the scheme */
+		ix = MemoryContextAlloc(sc->cxt, sizeof(IndexSiteCache));
+		val_from_datum(&ix->sv[0], sc->scale_num);
+		val_from_datum(&ix->sv[1], sc->rule_num);
+		val_from_datum(&ix->sv[2], sc->bonus_cap_num);
+		ix->running = -1;
+		((Scheme *) sc)->extra = ix;
 	}
 
 	/* positions 7..9: the scheme, set by the first row */
 	{
-		Val		   *sv = (Val *) sc->extra;
+		Val		   *sv = ix->sv;
 		Val			minus1;
 
-		if (sv == NULL)
-		{
-			/* the scheme's three numerics as Vals, kept as long as the scheme */
-			sv = MemoryContextAlloc(sc->cxt, 3 * sizeof(Val));
-			val_from_datum(&sv[0], sc->scale_num);
-			val_from_datum(&sv[1], sc->rule_num);
-			val_from_datum(&sv[2], sc->bonus_cap_num);
-			((Scheme *) sc)->extra = sv;
-		}
 		val_int(&minus1, -1, 0);
 		if (val_same(&st.f[6], &sv[0]) && val_same(&st.f[7], &sv[1]) && val_same(&st.f[8], &sv[2]))
 			 /* the common case: the scheme of the rows before */ ;
@@ -1189,7 +1247,7 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 	if (s->redlines > 0 && sc->exclude)
 	{
 		val_add(&st.f[4], &st.f[4], &one);
-		return state_write(fcinfo, state, &st, dirty | (1 << 4));
+		return state_write(fcinfo, state, &st, dirty | (1 << 4), &ix->running);
 	}
 	if (s->redlines > 0 && assessed)
 	{
@@ -1220,7 +1278,7 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 		val_mul(&x, &x, &v);
 		val_add(&st.f[2], &st.f[2], &x);
 	}
-	return state_write(fcinfo, state, &st, dirty | (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5));
+	return state_write(fcinfo, state, &st, dirty | (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5), &ix->running);
 }
 
 /* index_step(state, s, variance, weight, rules, assessed) */
@@ -1343,7 +1401,7 @@ index_combine(PG_FUNCTION_ARGS)
 				 errmsg("one index cannot mix schemes with different full marks, bonus caps or red-line rules")));
 	for (int i = 0; i < 6; i++)
 		val_add(&a.f[i], &a.f[i], &b.f[i]);
-	return state_write(fcinfo, PG_GETARG_DATUM(0), &a, STATE_ALL);
+	return state_write(fcinfo, PG_GETARG_DATUM(0), &a, STATE_ALL, NULL);
 }
 
 /* round_half_even(x, 2) of src/index.sql, with the same numeric steps */
