@@ -43,12 +43,12 @@ FROM bench_assessor GROUP BY inst, assets"
 bench_sql "VACUUM ANALYZE bench_inst"
 lit="'(10,100,90,80,60,0.2,0.5,0.3,zero)'::scheme"
 ours=$(bench_ms "SELECT count(*) FROM (SELECT inst, assess(who, iscore(base, bonus, redlines), $lit) AS a
-    FROM bench_assessor GROUP BY inst) i")
+    FROM bench_assessor GROUP BY inst) i" 5)
 base=$(bench_ms "SELECT count(*) FROM (SELECT inst, assess(who, iscore(base, bonus, redlines), scheme()) AS a
-    FROM bench_assessor GROUP BY inst) i")
+    FROM bench_assessor GROUP BY inst) i" 5)
 bench_line assess_literal_scheme_vs_scheme_fn "$ours" "$base"
-ours=$(bench_ms "SELECT integrity_index(a, assets, $lit)::text FROM bench_inst")
-base=$(bench_ms "SELECT integrity_index(a, assets, scheme())::text FROM bench_inst")
+ours=$(bench_ms "SELECT integrity_index(a, assets, $lit)::text FROM bench_inst" 5)
+base=$(bench_ms "SELECT integrity_index(a, assets, scheme())::text FROM bench_inst" 5)
 bench_line index_literal_scheme_vs_scheme_fn "$ours" "$base"
 
 # The combine step as a coordinator runs it: 20k partial states of one index

@@ -39,6 +39,9 @@ StaticAssertDecl(sizeof(IScore) == 24, "iscore is 24 bytes (INTERNALLENGTH)");
 
 StaticAssertDecl(sizeof(Assessment) == 96, "assessment is 96 bytes (INTERNALLENGTH)");
 
+StaticAssertDecl(SCHEME_WEIGHT_ONE == WEIGHT_ONE && N_ASSESSORS == 3,
+				 "a scheme's weights are the assessment's weights");
+
 static const char *const assessor_names[N_ASSESSORS] = {"self", "inspection", "third_party"};
 static const char *const assessor_names_zh[N_ASSESSORS] = {"机构自评", "检查组考评", "第三方测评"};
 

@@ -1,9 +1,10 @@
 /*
- * index.c — the clean-finance index (清廉金融指数): the per-row work of the
- * aggregate integrity_index and the assessors' variance, in C.
+ * index.c — the clean-finance index (清廉金融指数): the aggregate
+ * integrity_index (transition, combine and final functions) and the
+ * assessors' variance, in C.
  *
  * The method is written out in src/index.sql and README.md ("The index");
- * this file does the same arithmetic with the same numeric operations in the
+ * this file does the same arithmetic as those numeric operations in the
  * same order, so every digit (and every display scale) of the state and of
  * the results is what the SQL definition gives.  The state stays numeric[9]
  * (text round-trips exactly; parallel workers and shards move it as text):
@@ -12,28 +13,36 @@
  *   4 institutions counted   5 excluded                  6 without a variance
  *   7 full_marks + bonus_cap 8 red-line rule (0 zero, 1 exclude)   9 bonus cap
  *
- * Numerics are variable-length, so the state cannot be updated in place:
- * each row deconstructs it, adds, and builds a new array in the per-call
- * context (the executor copies it into the aggregate's context).
+ * How it is cheap per row:
+ *   - every sum is held as a Val, an exact scaled integer (int128 and a
+ *     display scale) that adds and multiplies as numeric_add and
+ *     numeric_mul do, with numeric itself as the fallback past 128 bits;
+ *     score_variance's division is numeric_div's, in integers when it fits;
+ *   - inside an aggregate the array is rewritten in place, in a datum of a
+ *     power-of-two size with a mark in its spare room (checked: no second
+ *     validation, no copy by the executor);
+ *   - while index_final is the state's only reader, the state is kept in a
+ *     running form, its nine sums as int64 behind an empty array header
+ *     (see state_running_ok for when that holds).
+ * Every function that takes a state validates it (state_read).
  *
  * SQL objects backed here: score_variance(assessment, scheme), the
  * transition functions index_step, index_accum_assessment,
- * index_accum_assessment1, index_accum_score, index_accum_score1.
- * index_combine and index_final stay in SQL (PL/pgSQL): they run once per
- * partial state, not per row.
+ * index_accum_assessment1, index_accum_score, index_accum_score1, and
+ * index_combine, index_final.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/nodeAgg.h"
-#include "catalog/pg_aggregate.h"
-#include "utils/syscache.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
+#include "utils/syscache.h"
 
 #include "iscore.h"
 #include "assessment.h"

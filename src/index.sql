@@ -3,8 +3,8 @@
 -- index: the clean-finance index (清廉金融指数) with its uncertainty (SQL)
 --
 -- Every step of the published method can be read here by an auditor: the
--- per-row work (score_variance, the transition functions) runs in C
--- (src/index.c) and is written out below in the SQL it computes exactly.  All arithmetic is numeric (exact decimal); sums are
+-- work (score_variance, the transition, combine and final functions) runs in
+-- C (src/index.c) and is written out below in the SQL it computes exactly.  All arithmetic is numeric (exact decimal); sums are
 -- order-independent, so serial, parallel and sharded runs agree digit for
 -- digit.  The method is documented in README.md, "The index".
 -- =====================================================================
