@@ -1413,19 +1413,45 @@ index_combine(PG_FUNCTION_ARGS)
 	return state_write(fcinfo, PG_GETARG_DATUM(0), &a, STATE_ALL, NULL);
 }
 
-/* round_half_even(x, 2) of src/index.sql, with the same numeric steps */
+/* numeric constants of the final function, made once per backend */
+static Datum
+numeric_const(const char *text, Datum *slot)
+{
+	if (*slot == (Datum) 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		*slot = DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		MemoryContextSwitchTo(old);
+	}
+	return *slot;
+}
+
+/*
+ * round_half_even(x, 2) of src/index.sql: y = x * 100, fl = floor(y),
+ * fl + 1 when y - fl > 0.5 or (= 0.5 and fl odd), then round(that / 100, 2).
+ * The last step is exact (fl is whole) and has display scale 2, so it is
+ * written as fl hundredths directly; the comparisons are numeric's.
+ */
 static Datum
 round_half_even2(Datum x)
 {
-	Datum		y = NMUL(x, DirectFunctionCall2(numeric_power, NINT(10), NINT(2)));
+	static Datum hundred,
+				half;
+	Datum		y = NMUL(x, numeric_const("100", &hundred));
 	Datum		fl = DirectFunctionCall1(numeric_floor, y);
-	Datum		diff = NSUB(y, fl);
-	Datum		half = DirectFunctionCall3(numeric_in, CStringGetDatum("0.5"),
-										   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	int			c = NCMP(diff, half);
+	int			c = NCMP(NSUB(y, fl), numeric_const("0.5", &half));
+	Val			k;
 
 	if (c > 0 || (c == 0 && NCMP(DirectFunctionCall2(numeric_mod, fl, NINT(2)), NINT(0)) != 0))
 		fl = NADD(fl, NINT(1));
+	val_from_datum(&k, fl);
+	if (!k.isnum && k.dscale == 0)
+	{
+		k.dscale = 2;			/* fl hundredths */
+		return val_numeric(&k);
+	}
 	return DirectFunctionCall2(numeric_round,
 							   NDIV(fl, DirectFunctionCall2(numeric_power, NINT(10), NINT(2))),
 							   Int32GetDatum(2));
@@ -1464,8 +1490,8 @@ index_final(PG_FUNCTION_ARGS)
 		if (val_cmp(&st.f[5], &st.f[3]) < 0)
 		{
 			Datum		se = NDIV(NMUL(NINT(100), DirectFunctionCall1(numeric_sqrt, s[2])), den);
-			Datum		z = DirectFunctionCall3(numeric_in, CStringGetDatum("1.645"),
-												ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+			static Datum z1645;
+			Datum		z = numeric_const("1.645", &z1645);
 
 			values[1] = round_half_even2(se);
 			values[2] = round_half_even2(NSUB(v, NMUL(z, se)));
