@@ -486,6 +486,8 @@ scheme_init(void)
 	/* a value set before the library was loaded, refused with a WARNING */
 	if (before != NULL && strcmp(before, scheme_setting ? scheme_setting : "") != 0)
 		scheme_refused = before;
+	else if (before != NULL)
+		pfree(before);
 }
 
 PG_FUNCTION_INFO_V1(current_scheme);

@@ -2,7 +2,7 @@
 -- method written out in src/index.sql, digit for digit (values and display
 -- scales), against a reference written here in SQL from that text.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 -- reference: score_variance as the formula in src/index.sql
 CREATE FUNCTION pg_temp.ref_variance(a assessment, rules scheme) RETURNS numeric
@@ -207,6 +207,12 @@ SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
           (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
               (SELECT id, pg_temp.ref_raw(score(a), 1, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
           'integrity_index(s, rules) (running form) equals the reference');
+
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(a, w, r ORDER BY inst DESC) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(a, w, r ORDER BY inst DESC) AS c FROM ix_a GROUP BY id) x),
+          'an ordered integrity_index (ORDER BY inside the call) equals the reference');
 
 -- errors
 SELECT throws_ok($$SELECT index_accum_score('{0,0,0}', '80+0', 1, scheme())$$, '22023',
