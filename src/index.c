@@ -38,6 +38,7 @@
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/nodeAgg.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -1161,6 +1162,10 @@ typedef struct VarianceSource
 	bool		given_null;
 } VarianceSource;
 
+static bool running_step(FunctionCallInfo fcinfo, Datum state, IndexSiteCache *ix,
+						 const Scheme *sc, const IScore *s, const Val *w,
+						 VarianceSource *var, bool assessed);
+
 /*
  * One row into the state (index_step in the SQL definition).  s NULL or
  * weight NULL: the state unchanged.  rules_null: an error.
@@ -1210,11 +1215,6 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 
 	if (state_null)
 		invalid_state("Expected numeric[9] without NULLs.");
-	if (!state_read_cached(state, &st))
-		state_read(state, &st);
-	/* a packed or toasted state was read from a copy: write every element */
-	if (VARATT_IS_EXTENDED(DatumGetPointer(state)))
-		dirty = STATE_ALL;
 
 	/* what this call site keeps with its scheme */
 	ix = (IndexSiteCache *) sc->extra;
@@ -1228,6 +1228,15 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 		ix->running = -1;
 		((Scheme *) sc)->extra = ix;
 	}
+
+	if (running_step(fcinfo, state, ix, sc, s, &w, var, assessed))
+		PG_RETURN_DATUM(state);
+
+	if (!state_read_cached(state, &st))
+		state_read(state, &st);
+	/* a packed or toasted state was read from a copy: write every element */
+	if (VARATT_IS_EXTENDED(DatumGetPointer(state)))
+		dirty = STATE_ALL;
 
 	/* positions 7..9: the scheme, set by the first row */
 	{
@@ -1288,6 +1297,78 @@ index_step_core(FunctionCallInfo fcinfo, Datum state, bool state_null,
 		val_add(&st.f[2], &st.f[2], &x);
 	}
 	return state_write(fcinfo, state, &st, dirty | (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5), &ix->running);
+}
+
+/*
+ * The common row on a state in the running form, updated where it lies:
+ * same scheme, sums whose display scales already are those of the terms
+ * (so that adding is adding integers), no int64 overflow.  False (nothing
+ * changed) for anything else: the general path does it.
+ */
+static bool
+running_step(FunctionCallInfo fcinfo, Datum state, IndexSiteCache *ix, const Scheme *sc,
+			 const IScore *s, const Val *w, VarianceSource *var, bool assessed)
+{
+	ArrayType  *arr = (ArrayType *) DatumGetPointer(state);
+	StateRunning *r;
+	int64		wv,
+				n0,
+				n1,
+				n2,
+				n3,
+				n5,
+				t,
+				x;
+
+	if (VARATT_IS_EXTENDED(arr) || VARSIZE(arr) != STATE_RUNNING_SIZE || ARR_NDIM(arr) != 0 ||
+		!AggCheckCallContext(fcinfo, NULL))
+		return false;
+	r = (StateRunning *) ((char *) arr + STATE_RUNNING_SIZE - sizeof(StateRunning));
+	if (r->mark.magic != STATE_MARK_RUNNING || !state_running_ok(fcinfo, &ix->running))
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (ix->sv[i].isnum || r->v[6 + i] != ix->sv[i].v || r->dscale[6 + i] != ix->sv[i].dscale)
+			return false;
+	if (s->redlines > 0 && sc->exclude)
+	{
+		if (r->dscale[4] != 0 || r->v[4] == PG_INT64_MAX)
+			return false;
+		r->v[4]++;
+		return true;
+	}
+	/* the score path, or a vetoed assessment (variance 0): no variance to read */
+	if (var->a != NULL && !(s->redlines > 0 && assessed))
+		return false;
+	if (!var->given_null && !(s->redlines > 0 && assessed))
+		return false;
+	if (w->isnum || w->v > PG_INT64_MAX || w->v < 0 ||
+		r->dscale[0] != w->dscale || r->dscale[1] != w->dscale + 2 || r->dscale[3] != 0)
+		return false;
+	wv = (int64) w->v;
+	t = iscore_total_cents(s, sc->bonus_cap);
+	if (pg_add_s64_overflow(r->v[0], wv, &n0) ||
+		pg_mul_s64_overflow(wv, t, &x) || pg_add_s64_overflow(r->v[1], x, &n1) ||
+		pg_add_s64_overflow(r->v[3], 1, &n3))
+		return false;
+	n2 = r->v[2];
+	n5 = r->v[5];
+	if (s->redlines > 0 && assessed)
+	{
+		/* variance 0: adds w * w * 0, at display scale 2 * dscale(w) */
+		if (r->dscale[2] < 2 * w->dscale)
+			return false;
+	}
+	else
+	{
+		if (r->dscale[5] != 0 || pg_add_s64_overflow(r->v[5], 1, &n5))
+			return false;
+	}
+	r->v[0] = n0;
+	r->v[1] = n1;
+	r->v[2] = n2;
+	r->v[3] = n3;
+	r->v[5] = n5;
+	return true;
 }
 
 /* index_step(state, s, variance, weight, rules, assessed) */
