@@ -5,6 +5,7 @@
 # Sourced by bench/run.sh.
 
 INSTITUTIONS=${INDEX_INSTITUTIONS:-100000}
+
 bench_sql "
 CREATE TABLE bench_assessor AS
 SELECT g AS inst, (1000 + (hashint4(g) & 65535))::numeric AS assets, who, k,
@@ -16,10 +17,9 @@ FROM generate_series(1, $INSTITUTIONS) g,
               FROM generate_series(1, 3) k WHERE k <= 1 + (g % 7 <> 0)::int + (g % 5 <> 0)::int) w"
 bench_sql "VACUUM ANALYZE bench_assessor"
 
-ours=$(bench_ms "SELECT integrity_index(a, assets, scheme())::text FROM (
+read -r ours base < <(bench_pair "SELECT integrity_index(a, assets, scheme())::text FROM (
     SELECT inst, assets, assess(who, iscore(base, bonus, redlines), scheme()) AS a
-    FROM bench_assessor GROUP BY inst, assets) i")
-base=$(bench_ms "
+    FROM bench_assessor GROUP BY inst, assets) i" "
 WITH w AS (SELECT inst, assets, redlines, base + least(bonus, 10) AS t_j, base, bonus,
                   CASE who WHEN 'self' THEN 0.2 WHEN 'inspection' THEN 0.5 ELSE 0.3 END AS wt
            FROM bench_assessor),
@@ -42,13 +42,14 @@ SELECT inst, assets, assess(who, iscore(base, bonus, redlines), scheme()) AS a
 FROM bench_assessor GROUP BY inst, assets"
 bench_sql "VACUUM ANALYZE bench_inst"
 lit="'(10,100,90,80,60,0.2,0.5,0.3,zero)'::scheme"
-ours=$(bench_ms "SELECT count(*) FROM (SELECT inst, assess(who, iscore(base, bonus, redlines), $lit) AS a
-    FROM bench_assessor GROUP BY inst) i" 5)
-base=$(bench_ms "SELECT count(*) FROM (SELECT inst, assess(who, iscore(base, bonus, redlines), scheme()) AS a
-    FROM bench_assessor GROUP BY inst) i" 5)
+read -r ours base < <(bench_pair \
+    "SELECT count(*) FROM (SELECT inst, assess(who, iscore(base, bonus, redlines), $lit) AS a
+     FROM bench_assessor GROUP BY inst) i" \
+    "SELECT count(*) FROM (SELECT inst, assess(who, iscore(base, bonus, redlines), scheme()) AS a
+     FROM bench_assessor GROUP BY inst) i")
 bench_line assess_literal_scheme_vs_scheme_fn "$ours" "$base"
-ours=$(bench_ms "SELECT integrity_index(a, assets, $lit)::text FROM bench_inst" 5)
-base=$(bench_ms "SELECT integrity_index(a, assets, scheme())::text FROM bench_inst" 5)
+read -r ours base < <(bench_pair "SELECT integrity_index(a, assets, $lit)::text FROM bench_inst" \
+                                 "SELECT integrity_index(a, assets, scheme())::text FROM bench_inst")
 bench_line index_literal_scheme_vs_scheme_fn "$ours" "$base"
 
 # The combine step as a coordinator runs it: 20k partial states of one index

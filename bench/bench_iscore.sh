@@ -35,7 +35,8 @@ bench_line total_iscore_agg_vs_plain_sql "$ours" "$base"
 
 # integrity_index per group against sum(iscore) over the same rows and groups
 # (goal: ratio >= 0.67, the index within 1.5x of the sum).
-ours=$(bench_ms "SELECT count((r).value) FROM (SELECT grp, integrity_index(s, scheme()) AS r FROM bench_items GROUP BY grp) t")
-base=$(bench_ms "SELECT count(redlines(t)) FROM (SELECT grp, sum(s) AS t FROM bench_items GROUP BY grp) t")
+read -r ours base < <(bench_pair \
+    "SELECT count((r).value) FROM (SELECT grp, integrity_index(s, scheme()) AS r FROM bench_items GROUP BY grp) t" \
+    "SELECT count(redlines(t)) FROM (SELECT grp, sum(s) AS t FROM bench_items GROUP BY grp) t")
 bench_line index_groupby_20k_vs_sum_iscore "$ours" "$base"
 bench_sql "DROP TABLE bench_items"
