@@ -77,6 +77,8 @@ GROUP BY g;
 ANALYZE index_many;
 CREATE TABLE index_serial AS
 SELECT district, integrity_index(a, staff, scheme())::text AS r FROM index_many GROUP BY district;
+CREATE TABLE index_serial_scores AS
+SELECT district, integrity_index(score(a), scheme())::text AS r FROM index_many GROUP BY district;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
 SET enable_hashagg = off;
@@ -85,7 +87,14 @@ SELECT district, integrity_index(a, staff, scheme())::text FROM index_many GROUP
 SELECT count(*) AS districts, count(*) FILTER (WHERE p.r = s.r) AS equal
 FROM (SELECT district, integrity_index(a, staff, scheme())::text AS r FROM index_many GROUP BY district) p
 JOIN index_serial s USING (district);
+-- over scores (the transition keeps its running form in the
+-- workers' partial aggregates)
+EXPLAIN (COSTS OFF)
+SELECT district, integrity_index(score(a), scheme())::text FROM index_many GROUP BY district;
+SELECT count(*) AS districts, count(*) FILTER (WHERE p.r = s.r) AS equal
+FROM (SELECT district, integrity_index(score(a), scheme())::text AS r FROM index_many GROUP BY district) p
+JOIN index_serial_scores s USING (district);
 RESET ALL;
-DROP TABLE index_serial, index_many;
+DROP TABLE index_serial, index_serial_scores, index_many;
 DROP VIEW index_example_inst;
 DROP TABLE index_example;
