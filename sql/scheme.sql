@@ -70,6 +70,18 @@ SELECT grade(s, '(10,100,90,80,60,0.2,0.5,0.3,zero)'::scheme) = grade(s, scheme(
 FROM (SELECT iscore(g % 110, g % 13, (g % 97 = 0)::int) AS s FROM generate_series(1, 500) g) t
 GROUP BY 1;
 
+-- the reader remembers one scheme per call site: a column whose schemes
+-- change from row to row is read row by row
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE grade(p, r) = CASE WHEN p >= (r).green THEN 'green'::grade
+                                                 WHEN p >= (r).blue THEN 'blue'::grade
+                                                 WHEN p >= (r).yellow THEN 'yellow'::grade
+                                                 ELSE 'red'::grade END) AS as_thresholds_say,
+       count(DISTINCT r) AS schemes
+FROM (SELECT (g % 110)::numeric + 0.5 AS p,
+             (ARRAY[scheme(), scheme(green => 95, blue => 85, yellow => 70), scheme(bonus_cap => 0, green => 80, blue => 50, yellow => 20)])[1 + g % 3] AS r
+      FROM generate_series(1, 600) g) t;
+
 -- a value SET before the library is loaded in a session is checked when it
 -- loads (a WARNING), and current_scheme() then refuses to guess
 \c
