@@ -82,8 +82,9 @@ FROM (SELECT (g % 110)::numeric + 0.5 AS p,
              (ARRAY[scheme(), scheme(green => 95, blue => 85, yellow => 70), scheme(bonus_cap => 0, green => 80, blue => 50, yellow => 20)])[1 + g % 3] AS r
       FROM generate_series(1, 600) g) t;
 
--- a value SET before the library is loaded in a session is checked when it
--- loads (a WARNING), and current_scheme() then refuses to guess
+-- a value SET before the library is loaded in a session cannot be checked
+-- at SET; current_scheme() (and so total(s), grade(s)) raises its error
+-- instead of falling back to the default
 \c
 SET integrity.scheme = '(,,,,,,,,)';
 SELECT total('80+15'::iscore);

@@ -438,8 +438,17 @@ scheme_parse(const char *str, Datum *v, bool *isnull, SchemeError *err)
  * --------------------------------------------------------------------- */
 
 static char *scheme_setting = NULL;
-/* a value SET before the library was loaded and refused then, or NULL */
-static char *scheme_refused = NULL;
+/* true while the library defines the setting (see scheme_init) */
+static bool scheme_loading = false;
+/* a value SET before the library was loaded that PostgreSQL dropped, or NULL */
+static char *scheme_dropped = NULL;
+
+static void
+scheme_assign_hook(const char *newval, void *extra)
+{
+	if (!scheme_loading)
+		scheme_dropped = NULL;	/* set since: that value holds */
+}
 
 static bool
 scheme_check_hook(char **newval, void **extra, GucSource source)
@@ -452,6 +461,8 @@ scheme_check_hook(char **newval, void **extra, GucSource source)
 		return true;
 	if (scheme_parse(*newval, v, isnull, &err) && scheme_validate(v, isnull, &err))
 		return true;
+	if (scheme_loading)
+		return true;			/* kept; current_scheme() reports it */
 	GUC_check_errcode(err.code);
 	GUC_check_errmsg("%s", err.msg);
 	if (err.detail)
@@ -461,18 +472,23 @@ scheme_check_hook(char **newval, void **extra, GucSource source)
 	return false;
 }
 
-static void
-scheme_assign_hook(const char *newval, void *extra)
-{
-	scheme_refused = NULL;		/* a value was set since: it holds */
-}
-
+/*
+ * A value SET in a session before the library was loaded there was kept as
+ * a placeholder, unchecked.  Refusing it now (with a WARNING, as PostgreSQL
+ * does for a bad placeholder) would leave the default in its place and let
+ * total() and grade() run on a scheme nobody chose; so while the library
+ * defines the setting, the check hook keeps whatever was set, and
+ * current_scheme() raises the scheme's error when it reads it — in this
+ * process and, since the value travels with the session's settings, in
+ * parallel workers (which check it when they start).  SET or RESET mends it.
+ */
 void
 scheme_init(void)
 {
 	const char *pending = GetConfigOption("integrity.scheme", true, false);
 	char	   *before = pending ? MemoryContextStrdup(TopMemoryContext, pending) : NULL;
 
+	scheme_loading = true;
 	DefineCustomStringVariable("integrity.scheme",
 							   "Default scheme of the one-argument total() and grade().",
 							   "A scheme's text form, e.g. '" DEFAULT_SCHEME "'; empty means scheme().",
@@ -483,9 +499,14 @@ scheme_init(void)
 							   scheme_check_hook,
 							   scheme_assign_hook,
 							   NULL);
-	/* a value set before the library was loaded, refused with a WARNING */
+	scheme_loading = false;
+	/*
+	 * Inside a parallel operation PostgreSQL cannot apply a pending value at
+	 * all (a WARNING says so) and the default takes its place: remember it,
+	 * so that current_scheme() raises an error rather than use the default.
+	 */
 	if (before != NULL && strcmp(before, scheme_setting ? scheme_setting : "") != 0)
-		scheme_refused = before;
+		scheme_dropped = before;
 	else if (before != NULL)
 		pfree(before);
 }
@@ -503,12 +524,12 @@ current_scheme(PG_FUNCTION_ARGS)
 	const char *text = (scheme_setting && scheme_setting[0]) ? scheme_setting : DEFAULT_SCHEME;
 	HeapTupleHeader copy;
 
-	if (scheme_refused != NULL)
+	if (scheme_dropped != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("integrity.scheme \"%s\" is not a valid scheme", scheme_refused),
-				 errdetail("It was set before the extension was loaded in this session and refused when it was."),
-				 errhint("SET integrity.scheme to a valid scheme, or RESET it.")));
+				 errmsg("integrity.scheme \"%s\" was not applied", scheme_dropped),
+				 errdetail("It was set before the extension was loaded in this session, and the extension was loaded inside a parallel operation, where settings cannot change."),
+				 errhint("SET integrity.scheme again, or load the extension first (LOAD 'integrity', or session_preload_libraries).")));
 	if (c == NULL || strcmp(c->text, text) != 0)
 	{
 		Datum		v[SCHEME_NFIELDS];
@@ -519,7 +540,12 @@ current_scheme(PG_FUNCTION_ARGS)
 		MemoryContext old;
 
 		if (!scheme_parse(text, v, isnull, &err) || !scheme_validate(v, isnull, &err))
-			report(&err);		/* not reached: the check hook ran */
+			ereport(ERROR,
+					(errcode(err.code),
+					 errmsg_internal("%s", err.msg),
+					 errdetail("integrity.scheme was set to \"%s\" before the extension was loaded in this session, when it could not be checked.",
+							   text),
+					 errhint("SET integrity.scheme to a valid scheme, or RESET it.")));
 		switch (get_call_result_type(fcinfo, NULL, &desc))
 		{
 			case TYPEFUNC_COMPOSITE:
