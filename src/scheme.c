@@ -29,6 +29,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/parallel.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -461,7 +462,7 @@ scheme_check_hook(char **newval, void **extra, GucSource source)
 		return true;
 	if (scheme_parse(*newval, v, isnull, &err) && scheme_validate(v, isnull, &err))
 		return true;
-	if (scheme_loading)
+	if (scheme_loading || IsParallelWorker())
 		return true;			/* kept; current_scheme() reports it */
 	GUC_check_errcode(err.code);
 	GUC_check_errmsg("%s", err.msg);
@@ -480,7 +481,8 @@ scheme_check_hook(char **newval, void **extra, GucSource source)
  * defines the setting, the check hook keeps whatever was set, and
  * current_scheme() raises the scheme's error when it reads it — in this
  * process and, since the value travels with the session's settings, in
- * parallel workers (which check it when they start).  SET or RESET mends it.
+ * parallel workers (which take the leader's settings as they are, so that
+ * a query that does not read this one still runs).  SET or RESET mends it.
  */
 void
 scheme_init(void)
