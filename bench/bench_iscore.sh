@@ -32,4 +32,11 @@ ours=$(bench_ms "SELECT sum(t) FROM (SELECT grp, total(sum(s), 10) AS t FROM ben
 bench_line total_sum_iscore_vs_plain_sql "$ours" "$base"
 ours=$(bench_ms "SELECT sum(t) FROM (SELECT grp, total(iscore_agg(class, points), 10) AS t FROM bench_items GROUP BY grp) x")
 bench_line total_iscore_agg_vs_plain_sql "$ours" "$base"
+
+# integrity_index per group against sum(iscore) over the same rows and groups
+# (goal: ratio >= 0.67, the index within 1.5x of the sum).
+read -r ours base < <(bench_pair \
+    "SELECT count((r).value) FROM (SELECT grp, integrity_index(s, scheme()) AS r FROM bench_items GROUP BY grp) t" \
+    "SELECT count(redlines(t)) FROM (SELECT grp, sum(s) AS t FROM bench_items GROUP BY grp) t")
+bench_line index_groupby_20k_vs_sum_iscore "$ours" "$base"
 bench_sql "DROP TABLE bench_items"

@@ -5,6 +5,7 @@
 #   bench_line NAME OURS BASELINE
 #                            print "BENCH NAME ours=<ms> baseline=<ms> ratio=<baseline/ours>"
 #   bench_note TEXT          print an informational line ("NOTE ...")
+#   bench_pair OURS BASELINE best ms of each over five alternating runs: "ours baseline"
 
 BENCH_DB=${BENCH_DB:-integrity_bench}
 
@@ -29,3 +30,16 @@ bench_line() {
 }
 
 bench_note() { echo "NOTE $*"; }
+
+# best of five runs of each side, the two sides alternating (so that a
+# change in the machine's load falls on both)
+bench_pair() {
+    local i o b bo= bb=
+    for ((i = 0; i < 5; i++)); do
+        o=$(bench_ms "$1" 1) || return 1
+        b=$(bench_ms "$2" 1) || return 1
+        if [ -z "$bo" ] || awk -v a="$o" -v c="$bo" 'BEGIN{exit !(a<c)}'; then bo=$o; fi
+        if [ -z "$bb" ] || awk -v a="$b" -v c="$bb" 'BEGIN{exit !(a<c)}'; then bb=$b; fi
+    done
+    echo "$bo $bb"
+}

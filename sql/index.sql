@@ -42,6 +42,27 @@ SELECT integrity_index(s, r) FROM (VALUES ('80+0'::iscore, scheme()),
                                           ('70+0', scheme(bonus_cap => 5))) t(s, r);
 SELECT integrity_internal.index_combine('{1,2,3}', '{0,0,0,0,0,0,-1,-1,-1}');
 SELECT integrity_internal.index_final('{1,2,3,4,5,6,7,8,NULL}');
+-- weights must be finite (NaN sorts above every number, so it slipped past
+-- the negative-weight check and made the index NaN)
+SELECT integrity_index(a, 'NaN', scheme()) FROM index_example_inst;
+SELECT integrity_index(a, 'Infinity', scheme()) FROM index_example_inst;
+SELECT integrity_index(score(a), '-Infinity', scheme()) FROM index_example_inst;
+-- states no aggregate can reach are refused by every function that takes one
+SELECT integrity_internal.index_final('{1,1,1,1,0,0,-1,0,0}');
+SELECT integrity_internal.index_final('{1,80,0,-1,0,0,110,0,10}');
+SELECT integrity_internal.index_final('{1,80,0,1.5,0,0,110,0,10}');
+SELECT integrity_internal.index_final('{1,80,0,1,0,2,110,0,10}');
+SELECT integrity_internal.index_final('{-1,80,0,1,0,0,110,0,10}');
+SELECT integrity_internal.index_final('{1,80,0,1,0,0,110,2,10}');
+SELECT integrity_internal.index_final('{1,80,0,1,0,0,10,0,10}');
+SELECT integrity_internal.index_final('{1,NaN,0,1,0,0,110,0,10}');
+SELECT integrity_internal.index_final('{0,5,0,0,1,0,110,1,10}');
+SELECT integrity_internal.index_combine('{1,1,1,1,0,0,-1,0,0}', '{1,80,0,1,0,1,110,0,10}');
+SELECT integrity_internal.index_combine('{1,80,0,1,0,1,110,0,10}', '{1,80,-4,1,0,0,110,0,10}');
+SELECT integrity_internal.index_accum_score('{1,1,1,1,0,0,-1,0,0}', '80+0', 1, scheme());
+-- a reachable state is read to the digit
+SELECT integrity_internal.index_final('{1,80,0,1,0,1,110,0,10}') AS one,
+       integrity_internal.index_final(integrity_internal.index_combine('{1,80,0,1,0,1,110,0,10}', '{2.5,80.125,3,2,1,1,110,0,10}')) AS two;
 
 -- serial = parallel on a table of many pages
 CREATE TABLE index_many AS
@@ -56,6 +77,8 @@ GROUP BY g;
 ANALYZE index_many;
 CREATE TABLE index_serial AS
 SELECT district, integrity_index(a, staff, scheme())::text AS r FROM index_many GROUP BY district;
+CREATE TABLE index_serial_scores AS
+SELECT district, integrity_index(score(a), scheme())::text AS r FROM index_many GROUP BY district;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
 SET enable_hashagg = off;
@@ -64,7 +87,14 @@ SELECT district, integrity_index(a, staff, scheme())::text FROM index_many GROUP
 SELECT count(*) AS districts, count(*) FILTER (WHERE p.r = s.r) AS equal
 FROM (SELECT district, integrity_index(a, staff, scheme())::text AS r FROM index_many GROUP BY district) p
 JOIN index_serial s USING (district);
+-- over scores (the transition keeps its running form in the
+-- workers' partial aggregates)
+EXPLAIN (COSTS OFF)
+SELECT district, integrity_index(score(a), scheme())::text FROM index_many GROUP BY district;
+SELECT count(*) AS districts, count(*) FILTER (WHERE p.r = s.r) AS equal
+FROM (SELECT district, integrity_index(score(a), scheme())::text AS r FROM index_many GROUP BY district) p
+JOIN index_serial_scores s USING (district);
 RESET ALL;
-DROP TABLE index_serial, index_many;
+DROP TABLE index_serial, index_serial_scores, index_many;
 DROP VIEW index_example_inst;
 DROP TABLE index_example;

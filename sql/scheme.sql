@@ -37,6 +37,59 @@ SET integrity.scheme = '(5,100,92,85,60,0.2,0.5,0.3,zero)';
 SELECT current_scheme(), total('80+15'::iscore), grade('88+3'::iscore);
 SET integrity.scheme = '(5,100,80,85,60,0.2,0.5,0.3,zero)';
 SELECT current_scheme();
+-- the setting is checked when it is SET (the value above was refused)
+SET integrity.scheme = '(,,,,,,,,)';
+SET integrity.scheme = '(10,100,90,80,60,0.2,0.5,0.3)';
+SET integrity.scheme = 'ten, a hundred';
+SET integrity.scheme = '(10,100,90,80,60,0.2,0.5,0.3,zero) x';
+SET integrity.scheme = '(ten,100,90,80,60,0.2,0.5,0.3,zero)';
+SET integrity.scheme = '("10.00", 100, 90, 80, 60, 0.2, 0.5, 0.3,exclude)';
+SELECT current_scheme(), total('80+15'::iscore);
+SET integrity.scheme = '("10.00", 100, 90, 80, 60, 0.2, 0.5, 0.3, "exclude")';
+SELECT current_scheme(), total('80+15'::iscore);
+SHOW integrity.scheme;
+RESET integrity.scheme;
+SELECT current_scheme() = scheme() AS default_when_unset;
+-- a misspelt setting under the reserved prefix integrity. is refused
+SET integrity.schemee = '(5,100,92,85,60,0.2,0.5,0.3,zero)';
+
+-- a row of NULLs is not a NULL scheme: it is refused like any missing field
+SELECT grade(95, ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::scheme);
+SELECT total('80+15'::iscore, ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::scheme);
+SELECT NULL::scheme IS NULL AS null_scheme;
+-- a grade needs a finite total
+SELECT grade('NaN'::numeric, scheme());
+SELECT grade('Infinity'::numeric, scheme());
+SELECT grade('-Infinity'::numeric, scheme());
+SELECT grade(-1e20, scheme()) AS very_low, grade(1e20, scheme()) AS very_high;
+-- fields that are not finite are refused
+SELECT scheme(green => 'Infinity');
+SELECT scheme(w_self => 'NaN');
+-- a scheme written as a literal is read like scheme()
+SELECT grade(s, '(10,100,90,80,60,0.2,0.5,0.3,zero)'::scheme) = grade(s, scheme()) AS same, count(*)
+FROM (SELECT iscore(g % 110, g % 13, (g % 97 = 0)::int) AS s FROM generate_series(1, 500) g) t
+GROUP BY 1;
+
+-- the reader remembers one scheme per call site: a column whose schemes
+-- change from row to row is read row by row
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE grade(p, r) = CASE WHEN p >= (r).green THEN 'green'::grade
+                                                 WHEN p >= (r).blue THEN 'blue'::grade
+                                                 WHEN p >= (r).yellow THEN 'yellow'::grade
+                                                 ELSE 'red'::grade END) AS as_thresholds_say,
+       count(DISTINCT r) AS schemes
+FROM (SELECT (g % 110)::numeric + 0.5 AS p,
+             (ARRAY[scheme(), scheme(green => 95, blue => 85, yellow => 70), scheme(bonus_cap => 0, green => 80, blue => 50, yellow => 20)])[1 + g % 3] AS r
+      FROM generate_series(1, 600) g) t;
+
+-- a value SET before the library is loaded in a session cannot be checked
+-- at SET; current_scheme() (and so total(s), grade(s)) raises its error
+-- instead of falling back to the default
+\c
+SET integrity.scheme = '(,,,,,,,,)';
+SELECT total('80+15'::iscore);
+SET integrity.scheme = '(5,100,92,85,60,0.2,0.5,0.3,zero)';
+SELECT total('80+15'::iscore);
 RESET integrity.scheme;
 
 -- volatility is declared truthfully: nothing IMMUTABLE reads a GUC

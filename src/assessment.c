@@ -26,7 +26,6 @@
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
 #include "executor/executor.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -35,10 +34,14 @@
 #include "iscore.h"
 #include "assessment.h"
 #include "module.h"
+#include "scheme.h"
 
 StaticAssertDecl(sizeof(IScore) == 24, "iscore is 24 bytes (INTERNALLENGTH)");
 
 StaticAssertDecl(sizeof(Assessment) == 96, "assessment is 96 bytes (INTERNALLENGTH)");
+
+StaticAssertDecl(SCHEME_WEIGHT_ONE == WEIGHT_ONE && N_ASSESSORS == 3,
+				 "a scheme's weights are the assessment's weights");
 
 static const char *const assessor_names[N_ASSESSORS] = {"self", "inspection", "third_party"};
 static const char *const assessor_names_zh[N_ASSESSORS] = {"机构自评", "检查组考评", "第三方测评"};
@@ -297,71 +300,6 @@ assessment_send(PG_FUNCTION_ARGS)
  * The aggregate assess(assessor, score, rules)
  * --------------------------------------------------------------------- */
 
-/* weights of a scheme value, cached per call site by the scheme's bytes */
-typedef struct WeightCache
-{
-	int32		weight[N_ASSESSORS];
-	Size		len;
-	char		bytes[FLEXIBLE_ARRAY_MEMBER];
-} WeightCache;
-
-static int32
-weight_of(HeapTupleHeader rules, const char *field)
-{
-	bool		isnull;
-	Datum		d = GetAttributeByName(rules, field, &isnull);
-	Numeric		n;
-	Numeric		scaled;
-	Numeric		whole;
-
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("scheme field %s is NULL", field)));
-	n = DatumGetNumeric(d);
-	scaled = DatumGetNumeric(DirectFunctionCall2(numeric_mul, NumericGetDatum(n),
-												 NumericGetDatum(int64_to_numeric(WEIGHT_ONE))));
-	whole = DatumGetNumeric(DirectFunctionCall2(numeric_trunc, NumericGetDatum(scaled),
-												Int32GetDatum(0)));
-	if (numeric_is_nan(n) || numeric_is_inf(n) ||
-		!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(scaled),
-										  NumericGetDatum(whole))) ||
-		DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(n),
-										 NumericGetDatum(int64_to_numeric(0)))) ||
-		DatumGetBool(DirectFunctionCall2(numeric_gt, NumericGetDatum(n),
-										 NumericGetDatum(int64_to_numeric(1)))))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scheme weight %s is not between 0 and 1 in steps of 0.0001", field)));
-	return DatumGetInt32(DirectFunctionCall1(numeric_int4, NumericGetDatum(whole)));
-}
-
-static const int32 *
-scheme_weights(FunctionCallInfo fcinfo, HeapTupleHeader rules)
-{
-	WeightCache *c = (WeightCache *) fcinfo->flinfo->fn_extra;
-	Size		len = HeapTupleHeaderGetDatumLength(rules);
-	int32		w[N_ASSESSORS];
-
-	if (c != NULL && c->len == len && memcmp(c->bytes, rules, len) == 0)
-		return c->weight;
-	w[0] = weight_of(rules, "w_self");
-	w[1] = weight_of(rules, "w_inspection");
-	w[2] = weight_of(rules, "w_third_party");
-	if (w[0] + w[1] + w[2] != WEIGHT_ONE)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("scheme weights do not sum to 1")));
-	if (c != NULL)
-		pfree(c);
-	c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, offsetof(WeightCache, bytes) + len);
-	memcpy(c->weight, w, sizeof(w));
-	c->len = len;
-	memcpy(c->bytes, rules, len);
-	fcinfo->flinfo->fn_extra = c;
-	return c->weight;
-}
-
 PG_FUNCTION_INFO_V1(assess_accum);
 Datum
 assess_accum(PG_FUNCTION_ARGS)
@@ -389,7 +327,8 @@ assess_accum(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("scheme must not be NULL")));
 	i = assessor_index(PG_GETARG_TEXT_PP(1));
-	w = scheme_weights(fcinfo, PG_GETARG_HEAPTUPLEHEADER(3));
+	/* the scheme's weights, read and validated once per distinct scheme */
+	w = scheme_get(fcinfo, PG_GETARG_DATUM(3))->weight;
 	if (PG_ARGISNULL(0))
 	{
 		/*

@@ -3,8 +3,8 @@
 -- index: the clean-finance index (清廉金融指数) with its uncertainty (SQL)
 --
 -- Every step of the published method can be read here by an auditor: the
--- per-row work (score_variance, the transition functions) runs in C
--- (src/index.c) and is written out below in the SQL it computes exactly.  All arithmetic is numeric (exact decimal); sums are
+-- work (score_variance, the transition, combine and final functions) runs in
+-- C (src/index.c) and is written out below in the SQL it computes exactly.  All arithmetic is numeric (exact decimal); sums are
 -- order-independent, so serial, parallel and sharded runs agree digit for
 -- digit.  The method is documented in README.md, "The index".
 -- =====================================================================
@@ -74,7 +74,7 @@ CREATE TYPE index_result AS (
 -- index_step(state, s, variance, weight, rules, assessed) adds one institution,
 -- in C (src/index.c) with numeric operations in this order:
 --   s NULL or weight NULL: the state unchanged; rules NULL: error 22004;
---   weight < 0: error 22023;
+--   weight < 0, NaN or infinite: error 22023;
 --   state[7] = -1: state[7..9] := full_marks + bonus_cap, rule, bonus_cap;
 --     else any of them different: error 22023 (one index per scheme);
 --   s has red lines: rule 'exclude': state[5] + 1, done;
@@ -107,55 +107,43 @@ CREATE FUNCTION index_accum_score1(state numeric[], s iscore, rules scheme)
     RETURNS numeric[]
     AS 'MODULE_PATHNAME', 'index_accum_score1' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+-- index_combine(a, b) and index_final(state) are C (src/index.c) and compute
+-- exactly this PL/pgSQL, digit for digit (test/index.sql compares them):
+--
+--   index_combine(a numeric[], b numeric[]) RETURNS numeric[]:
+--     IF a[7] = -1 THEN RETURN b; END IF;
+--     IF b[7] = -1 THEN RETURN a; END IF;
+--     IF a[7] <> b[7] OR a[8] <> b[8] OR a[9] <> b[9] THEN error 22023 (one index per scheme);
+--     RETURN ARRAY[a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4], a[5] + b[5], a[6] + b[6],
+--                  a[7], a[8], a[9]];
+--
+--   index_final(state numeric[]) RETURNS index_result:
+--     IF state[4] = 0 AND state[5] = 0 THEN RETURN NULL; END IF;
+--     r.institutions := state[4]; r.excluded := state[5]; r.no_spread := state[6];
+--     IF state[1] = 0 THEN RETURN r; END IF;        -- nothing weighted: no value
+--     v := 100 * state[2] / (state[7] * state[1]);
+--     r.value := round_half_even(v, 2);
+--     IF state[6] < state[4] THEN                   -- at least one variance
+--         se := 100 * sqrt(state[3]) / (state[7] * state[1]);
+--         r.stderr := round_half_even(se, 2);
+--         r.ci90_low := round_half_even(v - 1.645 * se, 2);
+--         r.ci90_high := round_half_even(v + 1.645 * se, 2);
+--     END IF;
+--     RETURN r;
+--
+-- Every function that takes a state checks it is one an aggregate can reach
+-- (error 22023 otherwise): numeric[9] without NULLs, every element finite;
+-- fresh ({0,0,0,0,0,0,-1,-1,-1}) or started (7 = full_marks + bonus_cap > 9 =
+-- bonus cap >= 0, 8 = 0 or 1); 4, 5, 6 whole counts, 6 <= 4; 1 and 3 >= 0;
+-- with nothing counted (4 = 0) 1, 2, 3 and 6 are 0.
 CREATE FUNCTION index_combine(a numeric[], b numeric[]) RETURNS numeric[]
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-BEGIN
-    IF array_length(a, 1) IS DISTINCT FROM 9 OR array_length(b, 1) IS DISTINCT FROM 9
-       OR array_position(a, NULL) IS NOT NULL OR array_position(b, NULL) IS NOT NULL THEN
-        RAISE EXCEPTION 'invalid integrity_index state' USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = 'Expected numeric[9] without NULLs.';
-    END IF;
-    IF a[7] = -1 THEN RETURN b; END IF;
-    IF b[7] = -1 THEN RETURN a; END IF;
-    IF a[7] <> b[7] OR a[8] <> b[8] OR a[9] <> b[9] THEN
-        RAISE EXCEPTION 'one index cannot mix schemes with different full marks, bonus caps or red-line rules'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    RETURN ARRAY[a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4], a[5] + b[5], a[6] + b[6],
-                 a[7], a[8], a[9]];
-END
-$$;
-
+    AS 'MODULE_PATHNAME', 'index_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION index_combine(numeric[], numeric[]) IS
+    'internal: combine function of integrity_index (adds two partial states of one scheme)';
 CREATE FUNCTION index_final(state numeric[]) RETURNS index_result
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-DECLARE
-    v  numeric;
-    se numeric;
-    r  @extschema@.index_result;
-BEGIN
-    IF array_length(state, 1) IS DISTINCT FROM 9 OR array_position(state, NULL) IS NOT NULL THEN
-        RAISE EXCEPTION 'invalid integrity_index state' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF state[4] = 0 AND state[5] = 0 THEN
-        RETURN NULL;
-    END IF;
-    r.institutions := state[4];
-    r.excluded := state[5];
-    r.no_spread := state[6];
-    IF state[1] = 0 THEN
-        RETURN r;                 -- nothing weighted: no value
-    END IF;
-    v := 100 * state[2] / (state[7] * state[1]);
-    r.value := @extschema@.round_half_even(v, 2);
-    IF state[6] < state[4] THEN   -- at least one institution has a variance
-        se := 100 * sqrt(state[3]) / (state[7] * state[1]);
-        r.stderr := @extschema@.round_half_even(se, 2);
-        r.ci90_low := @extschema@.round_half_even(v - 1.645 * se, 2);
-        r.ci90_high := @extschema@.round_half_even(v + 1.645 * se, 2);
-    END IF;
-    RETURN r;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'index_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION index_final(numeric[]) IS
+    'internal: final function of integrity_index (value, standard error, 90% interval, counts)';
 
 CREATE AGGREGATE integrity_index(a assessment, weight numeric, rules scheme) (
     SFUNC = index_accum_assessment, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}',

@@ -1,11 +1,11 @@
 /*
  * module.c — the library's entry point: the module magic block and
- * _PG_init, which registers the cache callbacks of listed() (listed.c)
- * and the reloptions of the blacklist index access method with its cache
- * invalidation hook (blacklist_utils.c).  No setting is registered.  The
- * prefix "integrity." is not reserved: the scheme default
- * integrity.scheme is read with current_setting(..., true), so it stays a
- * free-form placeholder setting and is not registered here.
+ * _PG_init, which registers the settings of every concept that has any
+ * (integrity.scheme, see scheme.c), the cache callbacks of listed()
+ * (listed.c) and the reloptions of the blacklist index access method with its
+ * cache invalidation hook (blacklist_utils.c), and then reserves the prefix
+ * "integrity.", so that a misspelt setting (integrity.schemee) is refused
+ * instead of silently kept as a placeholder.
  *
  * Also what every concept shares about the server: the Chinese names the C
  * code compares with (indicator classes, assessors, ...) are UTF-8 in the
@@ -18,9 +18,11 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 
 #include "module.h"
+#include "scheme.h"
 
 PG_MODULE_MAGIC;
 
@@ -31,8 +33,10 @@ extern void blacklist_init(void);
 void
 _PG_init(void)
 {
+	scheme_init();
 	listed_init();
 	blacklist_init();
+	MarkGUCPrefixReserved("integrity");
 }
 
 /* ---------------------------------------------------------------------

@@ -20,66 +20,15 @@ CREATE TYPE scheme_fields AS (
     redline       text      -- red-line institutions in the index: 'zero' or 'exclude'
 );
 
+-- The rules of a scheme, checked in C by the one scheme reader (src/scheme.c)
+-- that assess, integrity_index, grade() and the setting integrity.scheme
+-- share; the result is cached per call site by value, so a scheme written as
+-- a literal (checked again for every row) costs what scheme() costs.
+-- NULL is a NULL scheme; a row whose fields are NULL is rejected.
 CREATE FUNCTION scheme_check(s scheme_fields) RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE
-    f text;
-    v numeric;
-BEGIN
-    IF s IS NULL THEN
-        RETURN true;
-    END IF;
-    FOREACH f IN ARRAY ARRAY['bonus_cap','full_marks','green','blue','yellow',
-                             'w_self','w_inspection','w_third_party'] LOOP
-        v := CASE f WHEN 'bonus_cap' THEN s.bonus_cap WHEN 'full_marks' THEN s.full_marks
-                    WHEN 'green' THEN s.green WHEN 'blue' THEN s.blue WHEN 'yellow' THEN s.yellow
-                    WHEN 'w_self' THEN s.w_self WHEN 'w_inspection' THEN s.w_inspection
-                    ELSE s.w_third_party END;
-        IF v IS NULL OR v = 'NaN'::numeric THEN
-            RAISE EXCEPTION 'invalid scheme: % is missing', f
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Every field of a scheme must be given; scheme() supplies defaults.';
-        END IF;
-        IF f LIKE 'w\_%' THEN
-            IF v < 0 OR v > 1 OR v <> round(v, 4) THEN
-                RAISE EXCEPTION 'invalid scheme: weight % = % is not between 0 and 1 in steps of 0.0001', f, v
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-        ELSIF v < 0 OR v <> round(v, 2) OR v > 9999999999999999.99 THEN
-            RAISE EXCEPTION 'invalid scheme: % = % must be non-negative points with at most two decimals', f, v
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-    END LOOP;
-    IF s.full_marks = 0 THEN
-        RAISE EXCEPTION 'invalid scheme: full_marks must be positive'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF s.w_self + s.w_inspection + s.w_third_party <> 1 THEN
-        RAISE EXCEPTION 'invalid scheme: assessor weights sum to %, not 1',
-                s.w_self + s.w_inspection + s.w_third_party
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('w_self %s + w_inspection %s + w_third_party %s',
-                                  s.w_self, s.w_inspection, s.w_third_party);
-    END IF;
-    IF NOT (s.yellow < s.blue AND s.blue < s.green) THEN
-        RAISE EXCEPTION 'invalid scheme: grade thresholds out of order'
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('yellow %s, blue %s, green %s', s.yellow, s.blue, s.green),
-                  HINT = 'Thresholds must rise strictly: yellow < blue < green.';
-    END IF;
-    IF s.green > s.full_marks + s.bonus_cap THEN
-        RAISE EXCEPTION 'invalid scheme: green threshold % is above the best possible total %',
-                s.green, s.full_marks + s.bonus_cap
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF s.redline IS NULL OR s.redline NOT IN ('zero', 'exclude') THEN
-        RAISE EXCEPTION 'invalid scheme: redline rule % is unknown', coalesce(quote_literal(s.redline), 'NULL')
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Use ''zero'' (a red-line institution counts 0 in the index) or ''exclude''.';
-    END IF;
-    RETURN true;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'scheme_check' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION scheme_check(scheme_fields) IS
+    'internal: the CHECK of the domain scheme; raises 22023 naming the broken rule';
 
 CREATE DOMAIN scheme AS scheme_fields CHECK (@extschema@.scheme_check(VALUE));
 COMMENT ON DOMAIN scheme IS 'a scheme-year''s rules: bonus cap, full marks, grade thresholds, assessor weights, red-line rule';
@@ -94,13 +43,13 @@ RETURN ROW(bonus_cap, full_marks, green, blue, yellow,
 COMMENT ON FUNCTION scheme(numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric, text)
     IS 'a checked scheme; every argument has a documented default';
 
--- Ad-hoc default: the GUC integrity.scheme holds a scheme's text form, e.g.
+-- Ad-hoc default: the setting integrity.scheme (registered by the library,
+-- checked when SET) holds a scheme's text form, e.g.
 --   SET integrity.scheme = '(10,100,90,80,60,0.2,0.5,0.3,zero)';
--- Only the one-argument conveniences below read it (they are STABLE).
+-- Only current_scheme() and the one-argument total()/grade() read it (they
+-- are STABLE, so postgres_fdw never ships them to a shard).
 CREATE FUNCTION current_scheme() RETURNS scheme
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN coalesce(nullif(current_setting('integrity.scheme', true), '')::@extschema@.scheme,
-                @extschema@.scheme());
+    AS 'MODULE_PATHNAME', 'current_scheme' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION current_scheme() IS 'the scheme named by the GUC integrity.scheme, or the default scheme()';
 
 CREATE FUNCTION total(s iscore, rules scheme) RETURNS numeric
@@ -111,12 +60,10 @@ CREATE FUNCTION total(s iscore) RETURNS numeric
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 RETURN @extschema@.total(s, (@extschema@.current_scheme()).bonus_cap);
 
+-- green when points >= green, blue when >= blue, yellow when >= yellow, else
+-- red; NaN and infinite points are an error (22023).
 CREATE FUNCTION grade(points numeric, rules scheme) RETURNS grade
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE WHEN points >= (rules).green  THEN 'green'::@extschema@.grade
-            WHEN points >= (rules).blue   THEN 'blue'::@extschema@.grade
-            WHEN points >= (rules).yellow THEN 'yellow'::@extschema@.grade
-            ELSE 'red'::@extschema@.grade END;
+    AS 'MODULE_PATHNAME', 'scheme_grade' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION grade(numeric, scheme) IS 'grade of a total under the scheme''s thresholds';
 
 CREATE FUNCTION grade(s iscore, rules scheme) RETURNS grade

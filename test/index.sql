@@ -2,7 +2,7 @@
 -- method written out in src/index.sql, digit for digit (values and display
 -- scales), against a reference written here in SQL from that text.
 BEGIN;
-SELECT plan(12);
+SELECT plan(21);
 
 -- reference: score_variance as the formula in src/index.sql
 CREATE FUNCTION pg_temp.ref_variance(a assessment, rules scheme) RETURNS numeric
@@ -122,6 +122,97 @@ SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
           (SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, integrity_internal.index_final(pg_temp.ref_raw(a, 1, r)) AS c FROM ix_a GROUP BY id) x),
           'integrity_index(a, rules) is the reference with weight 1');
+
+-- reference: index_combine and index_final as written out in src/index.sql
+-- (the PL/pgSQL of version 1.0)
+CREATE FUNCTION pg_temp.ref_combine(a numeric[], b numeric[]) RETURNS numeric[]
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+BEGIN
+    IF a[7] = -1 THEN RETURN b; END IF;
+    IF b[7] = -1 THEN RETURN a; END IF;
+    RETURN ARRAY[a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4], a[5] + b[5], a[6] + b[6],
+                 a[7], a[8], a[9]];
+END $$;
+CREATE FUNCTION pg_temp.ref_final(state numeric[]) RETURNS index_result
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE v numeric; se numeric; r index_result;
+BEGIN
+    IF state[4] = 0 AND state[5] = 0 THEN RETURN NULL; END IF;
+    r.institutions := state[4]; r.excluded := state[5]; r.no_spread := state[6];
+    IF state[1] = 0 THEN RETURN r; END IF;
+    v := 100 * state[2] / (state[7] * state[1]);
+    r.value := round_half_even(v, 2);
+    IF state[6] < state[4] THEN
+        se := 100 * sqrt(state[3]) / (state[7] * state[1]);
+        r.stderr := round_half_even(se, 2);
+        r.ci90_low := round_half_even(v - 1.645 * se, 2);
+        r.ci90_high := round_half_even(v + 1.645 * se, 2);
+    END IF;
+    RETURN r;
+END $$;
+-- partial states as shards send them: per scheme, 40 slices of institutions,
+-- over assessments (with variances) and plain scores, some with weight 0 only
+CREATE TEMP TABLE ix_parts AS
+SELECT id, inst % 40 AS part, pg_temp.c_raw(a, w, r ORDER BY inst) AS c FROM ix_a GROUP BY id, inst % 40
+UNION ALL
+SELECT id + 100, inst % 40, pg_temp.c_raw(score(a), w, r ORDER BY inst) FROM ix_a GROUP BY id, inst % 40
+UNION ALL
+SELECT id + 200, inst % 40, pg_temp.c_raw(a, 0, r ORDER BY inst) FROM ix_a WHERE inst % 3 = 0 GROUP BY id, inst % 40
+UNION ALL
+SELECT id + 300, 0, '{0,0,0,0,0,0,-1,-1,-1}' FROM ix_schemes;
+SELECT is((SELECT count(*) FROM ix_parts WHERE index_final(c)::text IS DISTINCT FROM pg_temp.ref_final(c)::text),
+          0::bigint, 'index_final equals the reference digit for digit (960 partial states)');
+SELECT is((SELECT count(*) FROM ix_parts p JOIN ix_parts q ON q.id = p.id AND q.part = (p.part + 1) % 40
+           WHERE index_combine(p.c, q.c)::text IS DISTINCT FROM pg_temp.ref_combine(p.c, q.c)::text),
+          0::bigint, 'index_combine equals the reference digit for digit');
+CREATE AGGREGATE pg_temp.c_comb(numeric[]) (SFUNC = index_combine, STYPE = numeric[],
+                                             INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+CREATE AGGREGATE pg_temp.ref_comb(numeric[]) (SFUNC = pg_temp.ref_combine, STYPE = numeric[],
+                                               INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.c_comb(c ORDER BY part) AS c FROM ix_parts GROUP BY id) x),
+          (SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_comb(c ORDER BY part) AS c FROM ix_parts GROUP BY id) x),
+          'combining 40 partial states in an aggregate (in place) equals the reference');
+SELECT is((SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.c_comb(c ORDER BY part) AS c FROM ix_parts WHERE id < 100 GROUP BY id) x),
+          (SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(a, w, r) AS c FROM ix_a GROUP BY id) x),
+          'final of the combined partial states = integrity_index over all rows');
+
+-- the running form (sums kept as integers while only index_final reads the
+-- state) is left whenever something else may read it: an aggregate sharing
+-- the transition state without a final function, a window, partial
+-- aggregation (sql/index.sql), sums beyond int64
+SELECT is((SELECT string_agg(c || '/' || i, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.c_raw(score(a), w, r)::text AS c, integrity_index(score(a), w, r)::text AS i
+               FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(c || '/' || index_final(c::numeric[]), ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(score(a), w, r ORDER BY inst)::text AS c FROM ix_a GROUP BY id) x),
+          'an aggregate sharing the state with integrity_index sees the state itself');
+SELECT is((SELECT string_agg(x::text, ';' ORDER BY id, inst) FROM
+              (SELECT id, inst, integrity_index(a, w, r) OVER (PARTITION BY id ORDER BY inst) AS x
+               FROM ix_a WHERE inst % 20 = 0) t),
+          (SELECT string_agg(index_final(x)::text, ';' ORDER BY id, inst) FROM
+              (SELECT id, inst, pg_temp.ref_raw(a, w, r) OVER (PARTITION BY id ORDER BY inst) AS x
+               FROM ix_a WHERE inst % 20 = 0) t),
+          'integrity_index as a window aggregate equals the reference row by row');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(score(a), w * 1e12, r) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(score(a), w * 1e12, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          'sums beyond int64 (weights of 1e12) leave the running form with the same digits');
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(score(a), r) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(score(a), 1, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
+          'integrity_index(s, rules) (running form) equals the reference');
+
+SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
+              (SELECT id, integrity_index(a, w, r ORDER BY inst DESC) AS c FROM ix_a GROUP BY id) x),
+          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+              (SELECT id, pg_temp.ref_raw(a, w, r ORDER BY inst DESC) AS c FROM ix_a GROUP BY id) x),
+          'an ordered integrity_index (ORDER BY inside the call) equals the reference');
 
 -- errors
 SELECT throws_ok($$SELECT integrity_internal.index_accum_score('{0,0,0}', '80+0', 1, scheme())$$, '22023',
