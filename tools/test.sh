@@ -43,7 +43,7 @@ if ls test/*.sql >/dev/null 2>&1; then
     rc=$?
     ok=$(grep -Ec '^\s*ok [0-9]+' "$logdir/tap.out")
     bad=$(grep -Ec '^\s*not ok [0-9]+' "$logdir/tap.out")
-    grep -E '^\s*not ok|^#|\.\. |^Files=|^Result' "$logdir/tap.out" | grep -Ev '^\s*# (Subtest|\{)' | head -100
+    grep -E '^\s*not ok|^#|\.\. |^Files=|^Result|Dubious|Parse errors|Bad plan|ERROR' "$logdir/tap.out" | grep -Ev '^\s*# (Subtest|\{)' | head -100
     passed=$((passed + ok)); failed=$((failed + bad))
     [ $rc -ne 0 ] && [ "$bad" -eq 0 ] && failed=$((failed + 1))
 fi
