@@ -160,12 +160,12 @@ UNION ALL
 SELECT id + 200, inst % 40, pg_temp.c_raw(a, 0, r ORDER BY inst) FROM ix_a WHERE inst % 3 = 0 GROUP BY id, inst % 40
 UNION ALL
 SELECT id + 300, 0, '{0,0,0,0,0,0,-1,-1,-1}' FROM ix_schemes;
-SELECT is((SELECT count(*) FROM ix_parts WHERE index_final(c)::text IS DISTINCT FROM pg_temp.ref_final(c)::text),
+SELECT is((SELECT count(*) FROM ix_parts WHERE integrity_internal.index_final(c)::text IS DISTINCT FROM pg_temp.ref_final(c)::text),
           0::bigint, 'index_final equals the reference digit for digit (960 partial states)');
 SELECT is((SELECT count(*) FROM ix_parts p JOIN ix_parts q ON q.id = p.id AND q.part = (p.part + 1) % 40
-           WHERE index_combine(p.c, q.c)::text IS DISTINCT FROM pg_temp.ref_combine(p.c, q.c)::text),
+           WHERE integrity_internal.index_combine(p.c, q.c)::text IS DISTINCT FROM pg_temp.ref_combine(p.c, q.c)::text),
           0::bigint, 'index_combine equals the reference digit for digit');
-CREATE AGGREGATE pg_temp.c_comb(numeric[]) (SFUNC = index_combine, STYPE = numeric[],
+CREATE AGGREGATE pg_temp.c_comb(numeric[]) (SFUNC = integrity_internal.index_combine, STYPE = numeric[],
                                              INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
 CREATE AGGREGATE pg_temp.ref_comb(numeric[]) (SFUNC = pg_temp.ref_combine, STYPE = numeric[],
                                                INITCOND = '{0,0,0,0,0,0,-1,-1,-1}');
@@ -174,7 +174,7 @@ SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
           (SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, pg_temp.ref_comb(c ORDER BY part) AS c FROM ix_parts GROUP BY id) x),
           'combining 40 partial states in an aggregate (in place) equals the reference');
-SELECT is((SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+SELECT is((SELECT string_agg(integrity_internal.index_final(c)::text, ';' ORDER BY id) FROM
               (SELECT id, pg_temp.c_comb(c ORDER BY part) AS c FROM ix_parts WHERE id < 100 GROUP BY id) x),
           (SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, integrity_index(a, w, r) AS c FROM ix_a GROUP BY id) x),
@@ -187,30 +187,30 @@ SELECT is((SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
 SELECT is((SELECT string_agg(c || '/' || i, ';' ORDER BY id) FROM
               (SELECT id, pg_temp.c_raw(score(a), w, r)::text AS c, integrity_index(score(a), w, r)::text AS i
                FROM ix_a GROUP BY id) x),
-          (SELECT string_agg(c || '/' || index_final(c::numeric[]), ';' ORDER BY id) FROM
+          (SELECT string_agg(c || '/' || integrity_internal.index_final(c::numeric[]), ';' ORDER BY id) FROM
               (SELECT id, pg_temp.ref_raw(score(a), w, r ORDER BY inst)::text AS c FROM ix_a GROUP BY id) x),
           'an aggregate sharing the state with integrity_index sees the state itself');
 SELECT is((SELECT string_agg(x::text, ';' ORDER BY id, inst) FROM
               (SELECT id, inst, integrity_index(a, w, r) OVER (PARTITION BY id ORDER BY inst) AS x
                FROM ix_a WHERE inst % 20 = 0) t),
-          (SELECT string_agg(index_final(x)::text, ';' ORDER BY id, inst) FROM
+          (SELECT string_agg(integrity_internal.index_final(x)::text, ';' ORDER BY id, inst) FROM
               (SELECT id, inst, pg_temp.ref_raw(a, w, r) OVER (PARTITION BY id ORDER BY inst) AS x
                FROM ix_a WHERE inst % 20 = 0) t),
           'integrity_index as a window aggregate equals the reference row by row');
 SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, integrity_index(score(a), w * 1e12, r) AS c FROM ix_a GROUP BY id) x),
-          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+          (SELECT string_agg(integrity_internal.index_final(c)::text, ';' ORDER BY id) FROM
               (SELECT id, pg_temp.ref_raw(score(a), w * 1e12, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
           'sums beyond int64 (weights of 1e12) leave the running form with the same digits');
 SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, integrity_index(score(a), r) AS c FROM ix_a GROUP BY id) x),
-          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+          (SELECT string_agg(integrity_internal.index_final(c)::text, ';' ORDER BY id) FROM
               (SELECT id, pg_temp.ref_raw(score(a), 1, r ORDER BY inst) AS c FROM ix_a GROUP BY id) x),
           'integrity_index(s, rules) (running form) equals the reference');
 
 SELECT is((SELECT string_agg(c::text, ';' ORDER BY id) FROM
               (SELECT id, integrity_index(a, w, r ORDER BY inst DESC) AS c FROM ix_a GROUP BY id) x),
-          (SELECT string_agg(index_final(c)::text, ';' ORDER BY id) FROM
+          (SELECT string_agg(integrity_internal.index_final(c)::text, ';' ORDER BY id) FROM
               (SELECT id, pg_temp.ref_raw(a, w, r ORDER BY inst DESC) AS c FROM ix_a GROUP BY id) x),
           'an ordered integrity_index (ORDER BY inside the call) equals the reference');
 
