@@ -56,18 +56,18 @@ CREATE VIEW listed_lists AS
 SELECT c.oid::regclass AS list,
        a.attname AS subject_column,
        a.atttypid::regtype AS subject_type,
-       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows_estimate,
+       CASE WHEN c.reltuples >= 0::real THEN c.reltuples::bigint END AS rows_estimate,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
           JOIN pg_catalog.pg_am am ON am.oid = ic.relam
          WHERE i.indrelid = c.oid AND am.amname = 'blacklist' AND i.indkey[0] = a.attnum
            AND i.indisvalid AND i.indpred IS NULL
-           AND (a.attcollation = 0 OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+           AND (a.attcollation = 0::oid OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
                                         WHERE co.oid = a.attcollation))
          ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-         WHERE i.indrelid = c.oid AND ic.relam = 403 AND i.indkey[0] = a.attnum
+         WHERE i.indrelid = c.oid AND ic.relam = 403::oid AND i.indkey[0] = a.attnum
            AND i.indcollation[0] = a.attcollation AND i.indisvalid AND i.indpred IS NULL
          ORDER BY i.indexrelid LIMIT 1) AS btree_index
   FROM pg_catalog.pg_class c
@@ -80,7 +80,7 @@ SELECT c.oid::regclass AS list,
  WHERE c.relkind = 'r'
    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
    AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
-   AND (coalesce(nullif(t.typbasetype, 0), t.oid) IN ('@extschema@.cnid'::regtype, '@extschema@.uscc'::regtype)
+   AND (coalesce(nullif(t.typbasetype, 0::oid), t.oid) IN ('@extschema@.cnid'::regtype, '@extschema@.uscc'::regtype)
         OR EXISTS (SELECT FROM pg_catalog.pg_index i
                      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
                      JOIN pg_catalog.pg_am am ON am.oid = ic.relam
