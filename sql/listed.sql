@@ -97,6 +97,9 @@ SELECT listed('x', 'listed_v_staff', current_date);
 SELECT listed('x', 'listed_s');
 SELECT listed('x', 'no_such_list');
 SELECT listed('x', 999999::oid::regclass);
+-- regclass '-' (OID 0): an error, not a crash (the call site's first decision)
+SELECT listed('x', '-'::regclass);
+SELECT listed(1::bigint, 0::oid::regclass, current_date);
 \set VERBOSITY terse
 
 -- the statement's own changes count

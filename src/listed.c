@@ -994,7 +994,12 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		fcinfo->flinfo->fn_extra = site;
 	}
 
-	if (site->relid != relid || site->ent->serial != site->serial ||
+	/*
+	 * site->ent is unset until a decision succeeds; a list given as OID 0
+	 * (regclass '-') matches the zeroed site->relid, so test it first.
+	 */
+	if (site->ent == NULL || site->relid != relid ||
+		site->ent->serial != site->serial ||
 		!site->ent->valid || !stamp_current(&site->stamp))
 		decide(site, relid);
 	e = site->ent;

@@ -40,6 +40,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -70,7 +71,7 @@ qualified_operator_text(Oid opr)
 static char *
 entries_query(Oid relid, Oid subjtype, bool dated)
 {
-	char		relkind = get_rel_relkind(relid);
+	char		relkind;
 	char	   *relname;
 	char	   *cols[2];
 	Oid			types[2];
@@ -81,6 +82,14 @@ entries_query(Oid relid, Oid subjtype, bool dated)
 	TypeCacheEntry *tce;
 	StringInfoData sql;
 
+	/*
+	 * Lock the list before reading its shape, as listed() and the EXISTS
+	 * do: DDL committed while we wait for the lock (a column dropped or
+	 * renamed) is then what we read, and the query built here names the
+	 * columns the executor will find.
+	 */
+	LockRelationOid(relid, AccessShareLock);
+	relkind = get_rel_relkind(relid);
 	if (relkind == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
