@@ -1149,7 +1149,8 @@ blacklist_probe(PG_FUNCTION_ARGS)
 						RelationGetRelationName(index),
 						format_type_be(index->rd_opcintype[0]),
 						format_type_be(keytype))));
-	result = blacklist_may_contain_hash(index, hash, GetActiveSnapshot());
+	result = blacklist_may_contain_hash(index, hash,
+										ActiveSnapshotSet() ? GetActiveSnapshot() : NULL);
 	index_close(index, NoLock);
 	table_close(heap, NoLock);
 	PG_RETURN_BOOL(result);
