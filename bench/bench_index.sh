@@ -56,9 +56,9 @@ bench_line index_literal_scheme_vs_scheme_fn "$ours" "$base"
 # (numeric[9] as text, the form Citus and parallel workers move) combined and
 # finished, against the same element-wise sums and final formula in plain SQL.
 bench_sql "CREATE AGGREGATE bench_index_raw(assessment, numeric, scheme) (
-    SFUNC = index_accum_assessment, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}')"
+    SFUNC = integrity_internal.index_accum_assessment, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}')"
 bench_sql "CREATE AGGREGATE bench_index_combine(numeric[]) (
-    SFUNC = index_combine, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}', FINALFUNC = index_final)"
+    SFUNC = integrity_internal.index_combine, STYPE = numeric[], INITCOND = '{0,0,0,0,0,0,-1,-1,-1}', FINALFUNC = integrity_internal.index_final)"
 bench_sql "CREATE TABLE bench_partials AS
 SELECT inst % 20000 AS part, bench_index_raw(a, assets, scheme())::text AS state
 FROM bench_inst GROUP BY inst % 20000"

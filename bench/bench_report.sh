@@ -76,4 +76,6 @@ bench_line report_blacklist_hits_vs_exists "$ours" "$base"
 
 BENCH_DB=$saved_db
 # the province database stays for bench/bench_warnings.sh, which drops it
-[ -n "${BENCH_ONLY:-}" ] && psql -X -q -d postgres -c "DROP DATABASE $report_db" >/dev/null
+if [ -n "${BENCH_ONLY:-}" ] && [[ " $BENCH_ONLY " != *" warnings "* ]]; then
+    psql -X -q -d postgres -c "DROP DATABASE $report_db" >/dev/null
+fi

@@ -3,8 +3,8 @@
 # alternative measured in the same run.
 #
 # Starts a throwaway cluster sized for this machine, creates the database
-# integrity_bench and sources each bench/bench_*.sh in order (BENCH_ONLY=NAME
-# runs only bench/bench_NAME.sh).  Every result is a line
+# integrity_bench and sources each bench/bench_*.sh in order (BENCH_ONLY="NAME ..."
+# runs only bench/bench_NAME.sh for each NAME).  Every result is a line
 #   BENCH <name> ours=<ms> baseline=<ms> ratio=<baseline/ours>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ bench_sql 'CREATE EXTENSION integrity'
 
 for b in bench/bench_*.sh; do
     name=${b#bench/bench_}; name=${name%.sh}
-    [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$name" ] || continue
+    [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $name "* ]] || continue
     log "bench $name"
     . "$b"
 done
