@@ -3,7 +3,8 @@
 # from the tests: every string literal cast to cnid, uscc, iscore,
 # assessment or portrait in sql/*.sql and test/*.sql, plus a few aggregated
 # assessments and portraits (multi-byte dimension names, red lines, many
-# months).  A throwaway cluster of the installed server evaluates them: the
+# months), and the text of every scheme() call and ROW(...)::scheme of the
+# tests that is valid.  A throwaway cluster of the installed server evaluates them: the
 # text seeds are the literals and the canonical output of the accepted ones,
 # the binary seeds <type>_send() of the accepted ones.  Files are named by a
 # hash of their content; files named finding-* (reproducers) are kept.
@@ -17,7 +18,7 @@ ensure_packages
 build_install
 start_cluster
 
-TYPES="cnid uscc iscore assessment portrait"
+TYPES="cnid uscc iscore assessment portrait"      # and scheme (text only)
 psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION integrity' >/dev/null || exit 1
 
 work=$(mktemp -d /tmp/integrity-seeds.XXXXXX)
@@ -26,6 +27,9 @@ for t in $TYPES; do
     grep -ohE "'([^']|'')*'::$t\b" sql/*.sql test/*.sql |
         sed -E "s/::$t\$//; s/^'//; s/'\$//; s/''/'/g" | sort -u >"$work/$t.lit"
 done
+
+# scheme: the constructor calls and ROW literals of the tests
+grep -ohE "scheme\([^()]*\)|ROW\([^()]*\)::scheme" sql/*.sql test/*.sql | sort -u >"$work/scheme.expr"
 
 # evaluate: one row per accepted literal: type, literal (hex), output, send (hex)
 {
@@ -36,7 +40,24 @@ done
                 "$t" "$(printf '%s' "$l" | od -An -tx1 -v | tr -d ' \n')"
         done <"$work/$t.lit"
     done
+    echo "CREATE TEMP TABLE sch (e text);"
+    while IFS= read -r l; do
+        printf "INSERT INTO sch VALUES (convert_from(decode('%s', 'hex'), 'UTF8'));\n" \
+            "$(printf '%s' "$l" | od -An -tx1 -v | tr -d ' \n')"
+    done <"$work/scheme.expr"
     cat <<'EOF'
+CREATE TEMP TABLE sch_ok (s text);
+DO $$
+DECLARE r record; o text;
+BEGIN
+    FOR r IN SELECT e FROM sch LOOP
+        BEGIN
+            EXECUTE format('SELECT (%s)::scheme::text', r.e) INTO o;
+            INSERT INTO sch_ok VALUES (o);
+        EXCEPTION WHEN others THEN NULL;
+        END;
+    END LOOP;
+END $$;
 -- aggregated values, as the tests build them
 INSERT INTO lit
 SELECT 'portrait', p::text FROM (
@@ -72,6 +93,7 @@ BEGIN
 END $$;
 EOF
     echo "\\copy (SELECT t, encode(convert_to(s, 'UTF8'), 'hex'), encode(convert_to(out, 'UTF8'), 'hex'), bin FROM ok ORDER BY 1, 2) TO '$work/ok.tsv'"
+    echo "\\copy (SELECT encode(convert_to(s, 'UTF8'), 'hex') FROM sch_ok ORDER BY 1) TO '$work/scheme.tsv'"
 } >"$work/eval.sql"
 chmod 755 "$work"
 psql -q -X -v ON_ERROR_STOP=1 -f "$work/eval.sql" >/dev/null || exit 1
@@ -98,6 +120,14 @@ for line in open(os.path.join(work, 'ok.tsv')):
     t, s, out, b = line.rstrip('\n').split('\t')
     put(t + '_text', bytes.fromhex(out))
     put(t + '_recv', bytes.fromhex(b))
+p = os.path.join('fuzz', 'corpus', 'scheme_text')
+if os.path.isdir(p):
+    for f in os.listdir(p):
+        if f.startswith('seed-'):
+            os.remove(os.path.join(p, f))
+for line in open(os.path.join(work, 'scheme.tsv')):
+    put('scheme_text', bytes.fromhex(line.strip()))
+print('%-16s %3d files' % ('scheme_text', len(os.listdir(p))))
 for t in types:
     for m in ('text', 'recv'):
         p = os.path.join('fuzz', 'corpus', t + '_' + m)

@@ -25,14 +25,14 @@ ROOT=$PWD
 SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
 shift || true
 ALL_TARGETS="cnid_text cnid_recv uscc_text uscc_recv iscore_text iscore_recv
-             assessment_text assessment_recv portrait_text portrait_recv"
+             assessment_text assessment_recv portrait_text portrait_recv scheme_text"
 TARGETS=${*:-${FUZZ_TARGETS:-$ALL_TARGETS}}
 RUNS=${FUZZ_RUNS:--1}
 SOURCES="iscore assessment cnid uscc portrait"	# src/*.c linked into every target
 
 BUILD=$ROOT/fuzz/build
 CC=clang-14
-PACKAGES="clang-14 libfuzzer-14-dev libclang-rt-14-dev postgresql-server-dev-15"
+PACKAGES="clang-14 libfuzzer-14-dev libclang-rt-14-dev postgresql-server-dev-15 libpq-dev"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -62,7 +62,12 @@ CFLAGS="-g -O1 $SAN -Wall -Wno-ignored-attributes -Wno-unused-function
 
 build() {
     mkdir -p "$BUILD/obj"
-    local s t objs=()
+    local s t objs=() ctargets
+    ctargets=$(echo $TARGETS | tr ' ' '\n' | grep -v '^scheme_text$' | tr '\n' ' ')
+    if [ -z "$ctargets" ]; then
+        build_scheme
+        return
+    fi
     log "compiling src/{${SOURCES// /,}}.c and the stubs with $CC ($SAN)"
     for s in $SOURCES; do
         $CC $CFLAGS -fsanitize=fuzzer-no-link -c "src/$s.c" -o "$BUILD/obj/$s.o" || exit 1
@@ -71,6 +76,7 @@ build() {
     $CC $CFLAGS -c fuzz/pg_stubs.c -o "$BUILD/obj/pg_stubs.o" || exit 1
     objs+=("$BUILD/obj/pg_stubs.o")
     for t in $TARGETS; do
+        [ "$t" = scheme_text ] && continue
         local type=${t%_*} mode=${t##*_} bin=0
         [ "$mode" = recv ] && bin=1
         $CC $CFLAGS -fsanitize=fuzzer-no-link -DFUZZ_TYPE="$type" -DFUZZ_BINARY=$bin \
@@ -79,7 +85,7 @@ build() {
     # Backend functions the objects reference but no fuzzed path reaches
     # (numeric arithmetic, hashing, aggregates, SRFs...): generated stubs
     # that abort with the function's name if ever called.
-    local first=${TARGETS%% *}
+    local first=${ctargets%% *}
     : >"$BUILD/autostubs.c"
     $CC $SAN -fsanitize=fuzzer "${objs[@]}" "$BUILD/obj/target_$first.o" \
         -o "$BUILD/$first" -lm 2>"$BUILD/link.log"
@@ -95,10 +101,29 @@ build() {
     $CC -g -O1 -c "$BUILD/autostubs.c" -o "$BUILD/obj/autostubs.o" || exit 1
     objs+=("$BUILD/obj/autostubs.o")
     log "$(grep -c '^void' "$BUILD/autostubs.c") backend functions stubbed as unreachable"
-    for t in $TARGETS; do
+    build_scheme
+    for t in $ctargets; do
         $CC $SAN -fsanitize=fuzzer "${objs[@]}" "$BUILD/obj/target_$t.o" -o "$BUILD/$t" -lm \
             >"$BUILD/link.log" 2>&1 || { cat "$BUILD/link.log" >&2; exit 1; }
     done
+}
+
+build_scheme() {
+    case " $(echo $TARGETS) " in
+        *" scheme_text "*)
+            $CC $SAN -fsanitize=fuzzer -g -O1 -Wall -I"$(pg_config --includedir)" \
+                fuzz/scheme_sql.c -o "$BUILD/scheme_text" -lpq || exit 1 ;;
+    esac
+}
+
+# scheme_text drives a live server: a throwaway cluster with the extension
+# (installed into the PostgreSQL of pg_config, as `make test` does).
+start_scheme_server() {
+    . tools/cluster.sh
+    REQUIRED_PACKAGES="postgresql-15 postgresql-server-dev-15" ensure_packages
+    build_install
+    start_cluster
+    psql -q -X -c 'CREATE EXTENSION integrity' >/dev/null || exit 1
 }
 
 # the first line that names what went wrong in a target's report
@@ -132,13 +157,22 @@ run() {
     rm -f "$out"/*
     [ -f "$dict" ] && opts+=("-dict=$dict")
     replay "$t"
-    # Fork mode: a finding is saved and the run goes on, so a known, still
-    # open defect does not hide the next one.
-    "$BUILD/$t" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-        -max_total_time="$SECONDS_PER_TARGET" -runs="$RUNS" -max_len=4096 \
+    # With a known defect still open (a reproducer fails), fork mode: a
+    # finding is saved and the run goes on, so the open defect does not hide
+    # the next one.  Otherwise one process (faster), stopping at a finding.
+    if [ "$REPLAY_OPEN" -gt 0 ]; then
+        opts+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    else
+        opts+=(-print_final_stats=1)
+    fi
+    "$BUILD/$t" -max_total_time="$SECONDS_PER_TARGET" -runs="$RUNS" -max_len=4096 \
         -timeout=10 -rss_limit_mb=2048 "${opts[@]}" \
         -artifact_prefix="$out/" "$work" "$seeds" >"$BUILD/$t.log" 2>&1
-    execs=$(grep -oE '^#[0-9]+: cov' "$BUILD/$t.log" | tail -1 | tr -dc 0-9)
+    if [ "$REPLAY_OPEN" -gt 0 ]; then
+        execs=$(grep -oE '^#[0-9]+: cov' "$BUILD/$t.log" | tail -1 | tr -dc 0-9)
+    else
+        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$BUILD/$t.log" | tail -1)
+    fi
     execs=${execs:-0}
     rate=$(( execs / ( SECONDS - t0 > 0 ? SECONDS - t0 : 1 ) ))
     : >"$BUILD/$t.findings"
@@ -160,6 +194,7 @@ run() {
 
 ensure_packages
 build
+case " $(echo $TARGETS) " in *" scheme_text "*) start_scheme_server ;; esac
 failed=0
 for t in $TARGETS; do
     run "$t" || failed=$((failed + 1))
