@@ -172,6 +172,8 @@ run() {
         execs=$(grep -oE '^#[0-9]+: cov' "$BUILD/$t.log" | tail -1 | tr -dc 0-9)
     else
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$BUILD/$t.log" | tail -1)
+        # stopped at a finding: the last status line (#N ...)
+        [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$BUILD/$t.log" | tail -1 | tr -dc 0-9)
     fi
     execs=${execs:-0}
     rate=$(( execs / ( SECONDS - t0 > 0 ? SECONDS - t0 : 1 ) ))
