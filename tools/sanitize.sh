@@ -76,10 +76,51 @@ EOF
     apt-get update -qq >/tmp/integrity-sanitize-apt.log 2>&1 || { tail -20 /tmp/integrity-sanitize-apt.log >&2; exit 1; }
 }
 
+# contrib modules the suite creates (CREATE EXTENSION in sql/, test/,
+# specs/, demo/), built with the same flags from the same source tree
+install_contrib() {
+    local m
+    for m in $(grep -rhoiE 'CREATE EXTENSION (IF NOT EXISTS )?[a-z_0-9]+' "$ROOT"/sql "$ROOT"/test \
+                   "$ROOT"/specs "$ROOT"/demo 2>/dev/null | awk '{print tolower($NF)}' | sort -u); do
+        [ -d "$CACHE/build/contrib/$m" ] || continue
+        [ -f "$PREFIX/share/postgresql/extension/$m.control" ] && continue
+        log "building contrib/$m"
+        make -C "$CACHE/build/contrib/$m" -s install >>"$CACHE/build.log" 2>&1 ||
+            { tail -20 "$CACHE/build.log" >&2; exit 1; }
+    done
+}
+
+install_pgtap() {
+    mkdir -p "$PREFIX/share/postgresql/extension"
+    cp /usr/share/postgresql/15/extension/pgtap* "$PREFIX/share/postgresql/extension/" || die "cannot copy pgTAP"
+}
+
+# Debian's patch 50-per-version-dirs pins pkglibdir to the system's
+# /usr/lib/postgresql/15/lib whatever the prefix: `make install` would
+# overwrite the packaged server's modules and PGXS.  Point it into the
+# prefix, and refuse to install if any directory of the build lies outside.
+pin_dirs() {
+    sed -i -E "s|^override pkglibdir := .*|override pkglibdir := $PREFIX/lib/postgresql|" \
+        "$CACHE/build/src/Makefile.global"
+}
+
+check_dirs() {
+    local d bad=0
+    for d in $(sed -n 's/^#define [A-Z]* "\(.*\)"$/\1/p' "$CACHE/build/src/port/pg_config_paths.h") \
+             $(sed -n 's/^override pkglibdir := //p' "$CACHE/build/src/Makefile.global"); do
+        case "$d" in
+            "$PREFIX"/*) ;;
+            *) echo "sanitize: build directory $d lies outside $PREFIX" >&2; bad=1 ;;
+        esac
+    done
+    [ $bad -eq 0 ] || die "refusing to install"
+}
+
 build_server() {
-    if [ -x "$PREFIX/bin/postgres" ] && [ -x "$PREFIX/lib/pgxs/src/test/isolation/pg_isolation_regress" ] &&
-       [ -f "$PREFIX/share/extension/pgtap.control" ]; then
+    if [ -x "$PREFIX/bin/postgres" ] && [ -x "$PREFIX/lib/postgresql/pgxs/src/test/isolation/pg_isolation_regress" ]; then
         log "sanitizer server cached in $PREFIX ($("$PREFIX/bin/postgres" --version))"
+        [ -f "$PREFIX/share/postgresql/extension/pgtap.control" ] || { ensure_build_packages; install_pgtap; }
+        install_contrib
         return 0
     fi
     ensure_build_packages
@@ -110,15 +151,20 @@ build_server() {
             --with-icu --without-llvm --without-systemd \
             CC=gcc CFLAGS="-O1 -g $SAN_FLAGS" LDFLAGS="$SAN_FLAGS" \
             >"$CACHE/configure.log" 2>&1) || { tail -30 "$CACHE/configure.log" >&2; exit 1; }
+    pin_dirs
     log "building (make -j${SANITIZE_JOBS:-2}); log in $CACHE/build.log"
     (cd "$CACHE/build" &&
-        make -j"${SANITIZE_JOBS:-2}" -s >"$CACHE/build.log" 2>&1 &&
+        make -j"${SANITIZE_JOBS:-2}" -s >"$CACHE/build.log" 2>&1) ||
+        { tail -40 "$CACHE/build.log" >&2; exit 1; }
+    check_dirs
+    (cd "$CACHE/build" &&
         make -s install >>"$CACHE/build.log" 2>&1 &&
         make -C src/test/isolation -s install >>"$CACHE/build.log" 2>&1 &&
         make -C src/test/regress -s install >>"$CACHE/build.log" 2>&1) ||
         { tail -40 "$CACHE/build.log" >&2; exit 1; }
+    install_contrib
     # pgTAP: the packaged extension is SQL only.
-    cp /usr/share/postgresql/15/extension/pgtap* "$PREFIX/share/extension/"
+    install_pgtap
     log "server built in $((SECONDS - t0)) s"
 }
 
@@ -150,19 +196,34 @@ run_suite() {
     local failed=0 passed=0 out=$work/out
     mkdir -p "$out"
 
-    log "pg_regress + isolation"
-    make -s installcheck PG_CONFIG="$PREFIX/bin/pg_config" >"$out/regress.out" 2>&1 || failed=$((failed + 1))
-    cat "$out/regress.out"
-    passed=$((passed + $(grep -Ec '\.\.\. ok' "$out/regress.out")))
-    failed=$((failed + $(grep -Ec '\.\.\. FAILED' "$out/regress.out")))
+    # pg_regress and the isolation tests as two runs, so that a failure in
+    # one does not skip the other
+    local part
+    for part in regress isolation; do
+        log "$part"
+        if [ $part = regress ]; then
+            make -s installcheck PG_CONFIG="$PREFIX/bin/pg_config" ISOLATION= >"$out/$part.out" 2>&1
+        else
+            make -s installcheck PG_CONFIG="$PREFIX/bin/pg_config" REGRESS= >"$out/$part.out" 2>&1
+        fi
+        grep -E '\.\.\. |tests (passed|failed)' "$out/$part.out"
+        passed=$((passed + $(grep -Ec '\.\.\. ok' "$out/$part.out")))
+        failed=$((failed + $(grep -Ec '\.\.\. FAILED' "$out/$part.out")))
+    done
     [ -f regression.diffs ] && head -100 regression.diffs
     [ -f output_iso/regression.diffs ] && head -100 output_iso/regression.diffs
 
     log "pgTAP"
     psql -q -X -d postgres -c 'CREATE DATABASE integrity_tap' >/dev/null
     psql -q -X -d integrity_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION integrity' >/dev/null
-    pg_prove -d integrity_tap test/*.sql >"$out/tap.out" 2>&1 || failed=$((failed + 1))
+    local rc bad
+    pg_prove --verbose -d integrity_tap test/*.sql >"$out/tap.out" 2>&1
+    rc=$?
     grep -E '^\s*not ok|^Files=|^Result|\.\. ' "$out/tap.out" | head -60
+    bad=$(grep -Ec '^\s*not ok [0-9]+' "$out/tap.out")
+    passed=$((passed + $(grep -Ec '^\s*ok [0-9]+' "$out/tap.out")))
+    failed=$((failed + bad))
+    [ $rc -ne 0 ] && [ "$bad" -eq 0 ] && failed=$((failed + 1))
 
     cp "$CLUSTER_DIR/server.log" "$reports/server.log"
     stop_cluster
@@ -176,7 +237,7 @@ run_suite() {
         grep -hE -A30 'ERROR: AddressSanitizer|runtime error:' "$reports"/* | head -120
     fi
     log "suite ran in $((SECONDS - t0)) s; reports and server log in $reports"
-    echo "sanitize: $((failed)) test failures, $n files with sanitizer reports"
+    echo "sanitize: $passed passed, $failed failed, $n files with sanitizer reports"
     [ "$failed" -eq 0 ] && [ "$n" -eq 0 ]
 }
 
