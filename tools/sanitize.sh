@@ -229,12 +229,13 @@ run_suite() {
     stop_cluster
     cd "$ROOT" && rm -rf "$work"
 
+    # sanitizer reports, failed assertions (TRAP) and crashed backends
     local n
-    n=$(grep -lE 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' \
+    n=$(grep -lE 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|TRAP: |terminated by signal' \
             "$reports"/* 2>/dev/null | wc -l)
     if [ "$n" -gt 0 ]; then
         log "sanitizer reports:"
-        grep -hE -A30 'ERROR: AddressSanitizer|runtime error:' "$reports"/* | head -120
+        grep -hE -A30 'ERROR: AddressSanitizer|runtime error:|TRAP: |terminated by signal' "$reports"/* | head -120
     fi
     log "suite ran in $((SECONDS - t0)) s; reports and server log in $reports"
     echo "sanitize: $passed passed, $failed failed, $n files with sanitizer reports"
