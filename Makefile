@@ -44,10 +44,20 @@ $(EXTENSION)--1.0--1.1.sql: $(UPGRADE_PARTS) Makefile
 
 # The three commands of the README.  Each sets up what is missing (Debian
 # packages, build, install, a throwaway cluster) by itself.
-.PHONY: test demo bench
+.PHONY: test demo bench fuzz sanitize
 test:
 	@bash tools/test.sh
 demo:
 	@bash demo/report.sh
 bench:
 	@bash bench/run.sh
+
+# Reliability runs, not part of `make test`: libFuzzer over the parsers and
+# binary decoders (FUZZ_SECONDS per target, optionally FUZZ_TARGETS and
+# FUZZ_RUNS), and the whole suite against an AddressSanitizer/UBSan build of
+# PostgreSQL (built once into /var/cache/integrity-sanitize).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_RUNS="$(FUZZ_RUNS)" bash tools/fuzz.sh $(FUZZ_SECONDS)
+sanitize:
+	@bash tools/sanitize.sh
