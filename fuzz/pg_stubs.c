@@ -897,3 +897,54 @@ unpack_sql_state(int sql_state)
 	buf[5] = '\0';
 	return buf;
 }
+
+/* ------------------------------------------------- UTF-8 helpers (common) */
+
+int
+pg_utf_mblen(const unsigned char *s)
+{
+	return pg_mblen((const char *) s);
+}
+
+bool
+pg_utf8_islegal(const unsigned char *source, int length)
+{
+	return length >= 1 && length <= 4 && utf8_char(source, length) == length;
+}
+
+pg_wchar
+utf8_to_unicode(const unsigned char *c)
+{
+	if ((*c & 0x80) == 0)
+		return (pg_wchar) c[0];
+	if ((*c & 0xe0) == 0xc0)
+		return (pg_wchar) (((c[0] & 0x1f) << 6) | (c[1] & 0x3f));
+	if ((*c & 0xf0) == 0xe0)
+		return (pg_wchar) (((c[0] & 0x0f) << 12) | ((c[1] & 0x3f) << 6) | (c[2] & 0x3f));
+	if ((*c & 0xf8) == 0xf0)
+		return (pg_wchar) (((c[0] & 0x07) << 18) | ((c[1] & 0x3f) << 12) |
+						   ((c[2] & 0x3f) << 6) | (c[3] & 0x3f));
+	return 0xffffffff;
+}
+
+/* the database encoding is UTF-8: converting UTF-8 to it is verifying */
+unsigned char *
+pg_do_encoding_conversion(unsigned char *src, int len, int src_encoding, int dest_encoding)
+{
+	if (src_encoding != dest_encoding)
+		fuzz_fail("pg_do_encoding_conversion %d -> %d is not stubbed", src_encoding, dest_encoding);
+	return src;
+}
+
+/* error context callbacks are not run by the stub errfinish */
+int
+set_errcontext_domain(const char *domain)
+{
+	return 0;
+}
+
+int
+errcontext_msg(const char *fmt,...)
+{
+	return 0;
+}
