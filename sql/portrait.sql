@@ -262,7 +262,7 @@ SELECT pt_err(format($q$COPY pt_bad FROM PROGRAM %L WITH (FORMAT binary)$q$,
        format('printf ''\002'' | dd of=%s bs=1 seek=25 conv=notrunc status=none && cat %s',
               :'copyfile', :'copyfile'))) AS damaged_file;
 SELECT count(*) FROM pt_bad;
-SELECT pt_err(format($q$COPY (SELECT 1) TO PROGRAM %L$q$, 'rm -f ' || :'copyfile')) AS removed;
+SELECT pt_err(format($q$COPY (SELECT 1) TO PROGRAM %L$q$, 'cat >/dev/null; rm -f ' || :'copyfile')) AS removed;
 
 -- parallel = serial on a table of several pages
 CREATE TABLE pt_big AS
