@@ -457,6 +457,44 @@ blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 }
 
 /*
+ * blacklist_slot and blacklist_block_test fused for a lookup: the block,
+ * then each bit as blacklist_slot derives it, tested at once, so that a key
+ * that is absent (almost every probe) stops at its first clear bit, about
+ * the second on average, instead of building the whole mask.
+ */
+static inline bool
+blacklist_hash_test(const BlacklistMeta *meta, uint64 hash, const uint8 *filter)
+{
+	const uint8 *block = filter +
+		(((hash >> 32) * meta->nblocks) >> 32) * BLACKLIST_BLOCK_BYTES;
+	uint64		u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
+	uint64		round = 0;
+	int			left = 7;
+	int			i;
+
+	for (i = 0; i < (int) meta->nprobes; i++)
+	{
+		uint32		bit;
+		uint64		w;
+
+		if (left == 0)
+		{
+			round++;
+			u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
+							(round * UINT64CONST(0x9e3779b97f4a7c15)));
+			left = 7;
+		}
+		bit = (uint32) (u & (BLACKLIST_BLOCK_BITS - 1));
+		u >>= 9;
+		left--;
+		memcpy(&w, block + (bit >> 6) * 8, 8);
+		if ((w & (UINT64CONST(1) << (bit & 63))) == 0)
+			return false;
+	}
+	return true;
+}
+
+/*
  * A key's bits as a mask of eight 64-bit words; bit b of a block is bit
  * b % 64 of its word b / 64 (native byte order: index pages are not
  * portable between byte orders anyway; the hash values are).  Word-wise
@@ -921,14 +959,9 @@ blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
 {
 	const BlacklistMeta *meta = blacklist_get_meta(index);
 	BlacklistCopy *c = blacklist_copy_lookup(index, true);
-	BlacklistSlot slot;
 
 	if (c->filter && c->stamp == meta->stamp && blacklist_copy_covers(c, snapshot))
-	{
-		blacklist_slot(meta, hash, &slot);
-		return blacklist_block_test(c->filter + slot.block * BLACKLIST_BLOCK_BYTES,
-									&slot, meta->nprobes);
-	}
+		return blacklist_hash_test(meta, hash, c->filter);
 
 	c->shared_calls++;
 	if (c->shared_calls >= BLACKLIST_COPY_AFTER_CALLS +
@@ -938,11 +971,7 @@ blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
 	{
 		c->shared_calls = 0;
 		if (blacklist_copy_take(index, c, meta) && blacklist_copy_covers(c, snapshot))
-		{
-			blacklist_slot(meta, hash, &slot);
-			return blacklist_block_test(c->filter + slot.block * BLACKLIST_BLOCK_BYTES,
-										&slot, meta->nprobes);
-		}
+			return blacklist_hash_test(meta, hash, c->filter);
 	}
 	return blacklist_shared_test(index, hash);
 }
