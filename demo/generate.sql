@@ -635,10 +635,11 @@ BEGIN
     FROM gen_plant p CROSS JOIN generate_series(1, 4) k
     WHERE (p.band = 2) OR (p.band = 6 AND k <= 3);
     INSERT INTO regulator.planted_warning SELECT 'EW3', id, band = 2 FROM gen_plant WHERE band IN (2, 6);
-    -- EW4: 320,000 from outside in one go (band 3); 90,000 (band 7)
+    -- EW4: 320,000 from outside in one go (band 3); 50,000 (band 7: with at most four background
+    -- inflows of 10,000 it stays under the 100,000 floor whatever their dates)
     INSERT INTO regulator.transfer (id, from_account, to_account, amount, at)
     SELECT 300000000000 + p.id * 8 + 6, 20000000001 + (p.id * 13) % 5000, p.id,
-           CASE WHEN p.band = 3 THEN 320000.00 ELSE 90000.00 END,
+           CASE WHEN p.band = 3 THEN 320000.00 ELSE 50000.00 END,
            ((date '2024-06-01' + (p.id % 150)::int) + time '09:30') AT TIME ZONE 'Asia/Shanghai'
     FROM gen_plant p WHERE p.band IN (3, 7);
     INSERT INTO regulator.planted_warning SELECT 'EW4', id, band = 3 FROM gen_plant WHERE band IN (3, 7);
