@@ -352,9 +352,12 @@ find_indexes(ListEntry *e)
 			/*
 			 * The filter hashes bytes (its collation is deterministic): it
 			 * covers the EXISTS's equality whenever the key column's
-			 * collation is deterministic too, whichever that is.
+			 * collation is deterministic too, whichever that is, and its
+			 * operator family has that equality as its strategy 1 (the
+			 * blacklist `=`; an operator class made otherwise is not used).
 			 */
 			else if (!OidIsValid(e->filter) && blacklist_index_is(idx) &&
+					 get_op_opfamily_strategy(e->eq_opr, idx->rd_opfamily[0]) == 1 &&
 					 (!OidIsValid(e->keycoll) ||
 					  get_collation_isdeterministic(e->keycoll)))
 			{
