@@ -9,9 +9,9 @@
 # Released versions are frozen: upgrade/integrity--1.0.sql is the script
 # 1.0 shipped with and is never edited.  Every change to the extension's SQL
 # objects since then is written twice: in src/<concept>.sql (a fresh install
-# of the current version) and in a fragment under upgrade/1.0--1.1/ (the
-# fragments, in name order, make integrity--1.0--1.1.sql).  test/upgrade.sh
-# proves that both roads reach the same catalogue.
+# of the current version) and in the update script
+# upgrade/integrity--1.0--1.1.sql.  test/upgrade.sh proves that both roads
+# reach the same catalogue.
 
 EXTENSION  = integrity
 EXTVERSION = 1.1
@@ -21,10 +21,9 @@ CONCEPTS  = iscore scheme redline assessment index cnid uscc normalize blacklist
 SQL_PARTS = $(wildcard $(foreach c,$(CONCEPTS),src/$(c).sql))
 OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-UPGRADE_PARTS = $(sort $(wildcard upgrade/1.0--1.1/*.sql))
-
-DATA       = upgrade/$(EXTENSION)--1.0.sql upgrade/$(EXTENSION)--1.0.control
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--1.0--1.1.sql
+DATA       = upgrade/$(EXTENSION)--1.0.sql upgrade/$(EXTENSION)--1.0.control \
+             upgrade/$(EXTENSION)--1.0--1.1.sql
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(DATA_built)
 
 REGRESS      := $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
@@ -39,8 +38,6 @@ include $(PGXS)
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) Makefile
 	cat $(SQL_PARTS) > $@
 
-$(EXTENSION)--1.0--1.1.sql: $(UPGRADE_PARTS) Makefile
-	cat $(UPGRADE_PARTS) > $@
 
 # The three commands of the README.  Each sets up what is missing (Debian
 # packages, build, install, a throwaway cluster) by itself.

@@ -6,7 +6,7 @@
 -- the catalogue browsers of BI tools).  Objects declared with their comment
 -- in src/<concept>.sql are not repeated here; these are the comments of the
 -- objects 1.0 shipped without one, grouped by concept in CONCEPTS order.
--- The same statements are upgrade/1.0--1.1/90-catalog.sql.
+-- The same statements end upgrade/integrity--1.0--1.1.sql.
 --
 -- Then the internal helpers leave the user's schema: see the end of this
 -- file.  test/catalog.sql fails, naming the objects, when a member object has

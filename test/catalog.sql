@@ -44,7 +44,7 @@ SELECT is_empty($$
 -- A row here is a function that an aggregate or a domain CHECK of the
 -- extension uses, or a state step (first parameter "state"), left in the
 -- extension's schema: it was created after the move (keep src/catalog.sql
--- last in CONCEPTS and 90-catalog.sql the last upgrade fragment), or it is
+-- last in CONCEPTS and its part last in the update script), or it is
 -- user API to add to the keep list of the move.
 SELECT is_empty($$
     SELECT p.oid::regprocedure::text
