@@ -431,29 +431,59 @@ blacklist_key_hash_typed(Relation index, Oid keytype, Datum key, uint64 *hash)
  * 14 come from another mix of the hash with a different constant, and so
  * on).
  */
+/* the bits of a key inside its block, derived one after the other */
+typedef struct BlacklistBits
+{
+	uint64		hash;
+	uint64		u;				/* the current mix, consumed 9 bits a time */
+	uint64		round;
+	int			left;			/* 9-bit draws left in u */
+} BlacklistBits;
+
+static inline void
+blacklist_bits_start(BlacklistBits *b, uint64 hash)
+{
+	b->hash = hash;
+	b->u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
+	b->round = 0;
+	b->left = 7;
+}
+
+static inline uint32
+blacklist_bits_next(BlacklistBits *b)
+{
+	uint32		bit;
+
+	if (b->left == 0)
+	{
+		/* a fresh mix of the key's hash (u has one bit left) */
+		b->round++;
+		b->u = ident_mix64(b->hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
+						   (b->round * UINT64CONST(0x9e3779b97f4a7c15)));
+		b->left = 7;
+	}
+	bit = (uint32) (b->u & (BLACKLIST_BLOCK_BITS - 1));
+	b->u >>= 9;
+	b->left--;
+	return bit;
+}
+
+static inline uint64
+blacklist_block_of(const BlacklistMeta *meta, uint64 hash)
+{
+	return ((hash >> 32) * meta->nblocks) >> 32;
+}
+
 void
 blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 {
-	uint64		u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
-	uint64		round = 0;
-	int			left = 7;
+	BlacklistBits b;
 	int			i;
 
-	slot->block = ((hash >> 32) * meta->nblocks) >> 32;
+	slot->block = blacklist_block_of(meta, hash);
+	blacklist_bits_start(&b, hash);
 	for (i = 0; i < (int) meta->nprobes; i++)
-	{
-		if (left == 0)
-		{
-			/* a fresh mix of the key's hash (u has one bit left) */
-			round++;
-			u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
-							(round * UINT64CONST(0x9e3779b97f4a7c15)));
-			left = 7;
-		}
-		slot->bit[i] = (uint16) (u & (BLACKLIST_BLOCK_BITS - 1));
-		u >>= 9;
-		left--;
-	}
+		slot->bit[i] = (uint16) blacklist_bits_next(&b);
 }
 
 /*
@@ -465,28 +495,16 @@ blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 static inline bool
 blacklist_hash_test(const BlacklistMeta *meta, uint64 hash, const uint8 *filter)
 {
-	const uint8 *block = filter +
-		(((hash >> 32) * meta->nblocks) >> 32) * BLACKLIST_BLOCK_BYTES;
-	uint64		u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
-	uint64		round = 0;
-	int			left = 7;
+	const uint8 *block = filter + blacklist_block_of(meta, hash) * BLACKLIST_BLOCK_BYTES;
+	BlacklistBits b;
 	int			i;
 
+	blacklist_bits_start(&b, hash);
 	for (i = 0; i < (int) meta->nprobes; i++)
 	{
-		uint32		bit;
+		uint32		bit = blacklist_bits_next(&b);
 		uint64		w;
 
-		if (left == 0)
-		{
-			round++;
-			u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
-							(round * UINT64CONST(0x9e3779b97f4a7c15)));
-			left = 7;
-		}
-		bit = (uint32) (u & (BLACKLIST_BLOCK_BITS - 1));
-		u >>= 9;
-		left--;
 		memcpy(&w, block + (bit >> 6) * 8, 8);
 		if ((w & (UINT64CONST(1) << (bit & 63))) == 0)
 			return false;

@@ -396,16 +396,7 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 
 	/* what identifier_normalize() would clean: point there */
 	if (e->reason != CNID_OK)
-	{
-		char	   *holds = ident_normalize_advice(s, len);
-
-		if (holds)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("The value holds %s.", holds),
-					 errhint("to_cnid(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.")));
-	}
+		ident_report_normalizable("cnid", input, rule, s, len);
 
 	switch (e->reason)
 	{

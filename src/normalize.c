@@ -284,6 +284,21 @@ ident_normalize_advice(const char *s, size_t len)
 	return buf.data;
 }
 
+void
+ident_report_normalizable(const char *typname, const char *input,
+						  const char *rule, const char *s, size_t len)
+{
+	char	   *holds = ident_normalize_advice(s, len);
+
+	if (holds)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid %s \"%s\": %s", typname, input, rule),
+				 errdetail("The value holds %s.", holds),
+				 errhint("to_%s(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.",
+						 typname)));
+}
+
 static text *
 normalize_text(text *t)
 {

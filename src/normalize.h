@@ -17,4 +17,13 @@
  */
 extern char *ident_normalize_advice(const char *s, size_t len);
 
+/*
+ * The input error of an identifier type (typname "cnid" or "uscc") whose
+ * value `input` broke `rule`, when s[0..len) holds what identifier_normalize()
+ * cleans: raises 22P02 naming it and pointing to to_<typname>(text).
+ * Returns when the value holds nothing of the kind.
+ */
+extern void ident_report_normalizable(const char *typname, const char *input,
+									  const char *rule, const char *s, size_t len);
+
 #endif							/* INTEGRITY_NORMALIZE_H */

@@ -361,16 +361,7 @@ uscc_report(const char *input, size_t len, const UsccError *e)
 	rule = uscc_reason_text(s, e);
 	/* what identifier_normalize() would clean: point there */
 	if (e->reason != USCC_OK)
-	{
-		char	   *holds = ident_normalize_advice(s, len);
-
-		if (holds)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid uscc \"%s\": %s", input, rule),
-					 errdetail("The value holds %s.", holds),
-					 errhint("to_uscc(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.")));
-	}
+		ident_report_normalizable("uscc", input, rule, s, len);
 
 	switch (e->reason)
 	{

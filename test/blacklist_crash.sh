@@ -23,18 +23,7 @@ chmod 777 "$work"
 standby=
 trap '[ -n "$standby" ] && as_owner "$PG_BINDIR/pg_ctl" -D "$standby" -m immediate -w stop >/dev/null 2>&1; stop_cluster; rm -rf "$work"' EXIT
 
-n=0 bad=0
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@" >"$work/check.out" 2>&1; then
-        echo "ok $n - $what"
-    else
-        echo "not ok $n - $what"; sed 's/^/#   /' "$work/check.out" | head -40
-        bad=$((bad + 1))
-    fi
-}
-q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+. tools/tap.sh
 val() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 equals() { [ "$1" = "$2" ] || { echo "got '$1', expected '$2'"; return 1; }; }
 

@@ -29,19 +29,7 @@ cleanup() {
     rm -rf "$work"
 }
 [ -n "${FDW_KEEP:-}" ] || trap cleanup EXIT
-n=0 bad=0
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@" >"$work/check.out" 2>&1; then
-        echo "ok $n - $what"
-    else
-        echo "not ok $n - $what"; sed 's/^/#   /' "$work/check.out" | head -40
-        bad=$((bad + 1))
-    fi
-}
-q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-qt() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
+. tools/tap.sh
 
 for db in $dbs; do
     q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null 2>&1

@@ -19,17 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup; mkdir -p "$work"
-n=0 bad=0
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@" >"$work/check.out" 2>&1; then
-        echo "ok $n - $what"
-    else
-        echo "not ok $n - $what"; sed 's/^/#   /' "$work/check.out" | head -30
-        bad=$((bad + 1))
-    fi
-}
+. tools/tap.sh
 fails() {   # fails SQLSTATE ROLE SQL: the statement, run as ROLE, raises SQLSTATE
     local state=$1 role=$2 sql=$3 out
     out=$(psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d $db \

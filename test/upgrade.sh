@@ -22,18 +22,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/integrity-upgrade.XXXXXX)
 trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS integrity_up" -c "DROP DATABASE IF EXISTS integrity_fresh" -c "DROP DATABASE IF EXISTS integrity_restored" >/dev/null 2>&1; rm -rf "$work"' EXIT
-n=0 bad=0
-check() {   # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@" >"$work/check.out" 2>&1; then
-        echo "ok $n - $what"
-    else
-        echo "not ok $n - $what"; sed 's/^/#   /' "$work/check.out" | head -60
-        bad=$((bad + 1))
-    fi
-}
-q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+. tools/tap.sh
 
 default=$(sed -n "s/^default_version = '\(.*\)'/\1/p" integrity.control)
 for db in integrity_up integrity_fresh integrity_restored; do
