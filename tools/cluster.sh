@@ -7,6 +7,7 @@
 #   start_cluster     start a throwaway PostgreSQL 15 cluster in a temporary
 #                     directory, as an unprivileged user when run as root;
 #                     exports PGHOST, PGPORT, PGUSER for the caller
+#   start_cluster_faketime  the same with the clock moved to $FAKETIME
 #   stop_cluster      stop it and remove the directory (installed as an EXIT
 #                     trap by start_cluster, so it runs even on failure)
 #   as_owner CMD...   run CMD as the cluster's owner
@@ -95,10 +96,21 @@ start_cluster() {
         echo "max_parallel_workers = 4"
         local s; for s in "$@"; do echo "$s"; done
     } >>"$CLUSTER_DIR/data/postgresql.conf"
-    as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null || {
+    as_owner ${CLUSTER_WRAPPER:-} "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null || {
         cat "$CLUSTER_DIR/server.log" >&2; exit 1; }
     export PGHOST=$CLUSTER_DIR PGPORT=$port PGUSER=postgres PGDATABASE=postgres
     log "throwaway cluster on port $port in $CLUSTER_DIR"
+}
+
+# start_cluster_faketime [settings...]: the same, the server's clock moved by
+# libfaketime to $FAKETIME (e.g. +400d; Debian package faketime).  The
+# library is preloaded directly: the faketime command waits for every process
+# its child leaves behind, so `faketime pg_ctl start` never returns.  The
+# monotonic clock is left alone (timeouts and latches keep real time).
+start_cluster_faketime() {
+    local lib; lib=$(dpkg -L faketime libfaketime 2>/dev/null | grep -m1 '/libfaketime\.so\.1$')
+    [ -n "$lib" ] || { echo "libfaketime not found (Debian package faketime)" >&2; exit 1; }
+    CLUSTER_WRAPPER="env LD_PRELOAD=$lib FAKETIME=$FAKETIME DONT_FAKE_MONOTONIC=1" start_cluster "$@"
 }
 
 stop_cluster() {

@@ -3,37 +3,53 @@
 #
 # Installs what is missing, builds and installs the extension, starts a
 # throwaway cluster, runs pg_regress (sql/, expected/), the isolation tests
-# (specs/), pgTAP (test/*.sql through pg_prove) and the client tests
-# (test/clients/*.sh), the script tests (test/*.sh, TAP lines; among them the upgrade test), stops the cluster and ends with the line
-# "N passed, N failed".  Exits non-zero on any failure.
+# (specs/), pgTAP (test/*.sql through pg_prove), the script tests (test/*.sh,
+# TAP lines; among them the upgrade test) and the client tests
+# (test/clients/*.sh); last, pg_regress once more with the server's clock
+# moved FUTURE_DAYS (400) days ahead by libfaketime, so that no expected
+# output depends on the day the tests run.  Every suite runs whatever the
+# ones before it gave; the closing line "N passed, N failed" counts every
+# test of every suite.  Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
 
-ensure_packages default-jdk-headless libpostgresql-jdbc-java   # the JDBC client test
+ensure_packages default-jdk-headless libpostgresql-jdbc-java faketime  # the JDBC client test; the clock moved ahead
 build_install
 start_cluster
 
 passed=0 failed=0
 logdir=$(mktemp -d /tmp/integrity-test.XXXXXX)
 
-count_regress() {   # pg_regress prints "name ... ok" / "name ... FAILED" per test
-    local out=$1 ok bad
+count_regress() {   # pg_regress and pg_isolation_regress print "name ... ok" / "... FAILED"
+    local out=$1 rc=$2 ok bad
     ok=$(grep -Ec '\.\.\. ok' "$out")
     bad=$(grep -Ec '\.\.\. FAILED' "$out")
     passed=$((passed + ok)); failed=$((failed + bad))
+    # a run that failed without naming a failed test (a crash, a setup error)
+    [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && failed=$((failed + 1))
+    return 0
 }
 
-log "pg_regress"
-make -s installcheck >"$logdir/regress.out" 2>&1
-rc=$?
-cat "$logdir/regress.out"
-count_regress "$logdir/regress.out"
-if [ $rc -ne 0 ]; then
-    [ -f regression.diffs ] && head -200 regression.diffs
-    [ -f output_iso/regression.diffs ] && head -200 output_iso/regression.diffs
-    grep -Eq '\.\.\. FAILED' "$logdir/regress.out" || failed=$((failed + 1))
-fi
+# run_regress LABEL MAKE-ARGS...: one PGXS installcheck (pg_regress alone, or
+# the isolation tests alone: PGXS stops at the first failing one otherwise)
+run_regress() {
+    local label=$1 rc; shift
+    log "$label"
+    rm -f regression.diffs output_iso/regression.diffs
+    make -s installcheck "$@" >"$logdir/regress.out" 2>&1
+    rc=$?
+    cat "$logdir/regress.out"
+    count_regress "$logdir/regress.out" $rc
+    if [ $rc -ne 0 ]; then
+        [ -f regression.diffs ] && head -200 regression.diffs
+        [ -f output_iso/regression.diffs ] && head -200 output_iso/regression.diffs
+    fi
+    return 0
+}
+
+run_regress "pg_regress" ISOLATION=
+run_regress "isolation" REGRESS=
 
 if ls test/*.sql >/dev/null 2>&1; then
     log "pgTAP"
@@ -72,6 +88,15 @@ for t in test/clients/*.sh; do
     fi
 done
 
+# The same pg_regress suite with the server's clock FUTURE_DAYS ahead.
+FUTURE_DAYS=${FUTURE_DAYS:-400}
+stop_cluster
+FAKETIME="+${FUTURE_DAYS}d" start_cluster_faketime
+if [ "$(psql -X -At -d postgres -c "SELECT current_date - '$(date -u +%F)'::date >= $FUTURE_DAYS - 1")" = t ]; then
+    run_regress "pg_regress, the server's clock $FUTURE_DAYS days ahead ($(psql -X -At -d postgres -c 'SELECT current_date'))" ISOLATION=
+else
+    log "the server's clock did not move ahead under libfaketime"; failed=$((failed + 1))
+fi
 stop_cluster
 rm -rf "$logdir"
 echo "$passed passed, $failed failed"
