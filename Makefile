@@ -6,15 +6,16 @@
 # the comments of 1.0's objects and the move of internal helpers into the
 # schema integrity_internal (a rule over the whole catalogue).
 #
-# Released versions are frozen: upgrade/integrity--1.0.sql is the script
-# 1.0 shipped with and is never edited.  Every change to the extension's SQL
-# objects since then is written twice: in src/<concept>.sql (a fresh install
-# of the current version) and in the update script
-# upgrade/integrity--1.0--1.1.sql.  test/upgrade.sh proves that both roads
-# reach the same catalogue.
+# Released versions are frozen: upgrade/integrity--1.0.sql and
+# upgrade/integrity--1.1.sql are the scripts 1.0 and 1.1 shipped with and are
+# never edited.  Every change to the extension's SQL objects since 1.1 is
+# written twice: in src/<concept>.sql (a fresh install of the current
+# version) and in the update script upgrade/integrity--1.1--1.2.sql.
+# test/upgrade.sh proves that every road (1.0 -> 1.2, 1.1 -> 1.2) reaches the
+# catalogue of a fresh install.
 
 EXTENSION  = integrity
-EXTVERSION = 1.1
+EXTVERSION = 1.2
 MODULE_big = integrity
 
 CONCEPTS  = iscore scheme redline assessment index cnid uscc normalize blacklist listed portrait screening catalog
@@ -22,7 +23,9 @@ SQL_PARTS = $(wildcard $(foreach c,$(CONCEPTS),src/$(c).sql))
 OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 DATA       = upgrade/$(EXTENSION)--1.0.sql upgrade/$(EXTENSION)--1.0.control \
-             upgrade/$(EXTENSION)--1.0--1.1.sql
+             upgrade/$(EXTENSION)--1.0--1.1.sql \
+             upgrade/$(EXTENSION)--1.1.sql upgrade/$(EXTENSION)--1.1.control \
+             upgrade/$(EXTENSION)--1.1--1.2.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = $(DATA_built)
 

@@ -33,8 +33,8 @@ psql -X -q -d postgres -c "CREATE ROLE integrity_owner LOGIN" -c "CREATE ROLE in
     -c "CREATE DATABASE $db OWNER integrity_owner" -c "CREATE DATABASE ${db}_restored OWNER integrity_owner" >/dev/null
 psql -X -q -d $db -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC" -c "GRANT CREATE ON SCHEMA public TO integrity_owner" >/dev/null
 
-check "the control files say: the current version trusted, 1.0 not" \
-    test "$(psql -X -At -d $db -c "SELECT string_agg(version || '=' || trusted, ' ' ORDER BY version) FROM pg_available_extension_versions WHERE name = 'integrity'")" = "1.0=false $(sed -n "s/^default_version = '\(.*\)'/\1/p" integrity.control)=true"
+check "the control files say: the current version trusted, the released 1.0 and 1.1 not" \
+    test "$(psql -X -At -d $db -c "SELECT string_agg(version || '=' || trusted, ' ' ORDER BY version) FROM pg_available_extension_versions WHERE name = 'integrity'")" = "1.0=false 1.1=false $(sed -n "s/^default_version = '\(.*\)'/\1/p" integrity.control)=true"
 check "a role without CREATE on the database cannot install it (42501)" \
     fails 42501 integrity_other "CREATE EXTENSION integrity"
 check "1.0 is not trusted (upgrade/integrity--1.0.control): the owner cannot install it (42501)" \

@@ -5,10 +5,11 @@
 # On the server that PGHOST/PGPORT/PGUSER name (a superuser):
 #   integrity_up:    CREATE EXTENSION integrity VERSION '1.0', user objects
 #                    of every type (test/upgrade/fill.sql), their values as
-#                    text (test/upgrade/data.sql), ALTER EXTENSION UPDATE,
-#                    the values again: unchanged;
+#                    text (test/upgrade/data.sql), ALTER EXTENSION UPDATE
+#                    (1.0 -> 1.1 -> current), the values again: unchanged;
+#   integrity_up11:  the same from the released 1.1;
 #   integrity_fresh: CREATE EXTENSION integrity, the same user objects.
-# Then the catalogues: pg_dump --schema-only --binary-upgrade writes every
+# Then the catalogues (both updated databases against the fresh one): pg_dump --schema-only --binary-upgrade writes every
 # member object of an extension with its full definition (functions with
 # volatility, strictness and parallel labels, types, operators, operator
 # classes and families, casts, aggregates, access methods, comments, ACLs);
@@ -21,24 +22,32 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/integrity-upgrade.XXXXXX)
-trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS integrity_up" -c "DROP DATABASE IF EXISTS integrity_fresh" -c "DROP DATABASE IF EXISTS integrity_restored" >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS integrity_up" -c "DROP DATABASE IF EXISTS integrity_up11" -c "DROP DATABASE IF EXISTS integrity_fresh" -c "DROP DATABASE IF EXISTS integrity_restored" >/dev/null 2>&1; rm -rf "$work"' EXIT
 . tools/tap.sh
 
 default=$(sed -n "s/^default_version = '\(.*\)'/\1/p" integrity.control)
-for db in integrity_up integrity_fresh integrity_restored; do
+for db in integrity_up integrity_up11 integrity_fresh integrity_restored; do
     q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
 done
 
-check "install 1.0 and fill it" \
-    q -d integrity_up -c "CREATE EXTENSION integrity VERSION '1.0'" -f test/upgrade/fill.sql
-check "values read under 1.0" \
-    bash -c "psql -X -q -v ON_ERROR_STOP=1 -d integrity_up -f test/upgrade/data.sql >$work/before.txt"
-check "ALTER EXTENSION integrity UPDATE to $default" \
-    q -d integrity_up -c "ALTER EXTENSION integrity UPDATE"
-check "version after the update is $default" \
-    test "$(psql -X -qAt -d integrity_up -c "SELECT extversion FROM pg_extension WHERE extname = 'integrity'")" = "$default"
-check "values and views unchanged by the update" \
-    bash -c "psql -X -q -v ON_ERROR_STOP=1 -d integrity_up -f test/upgrade/data.sql >$work/after.txt && diff -u $work/before.txt $work/after.txt"
+# update_from VERSION DATABASE: install VERSION, fill it, update, same values
+update_from() {
+    local v=$1 db=$2
+    check "install $v and fill it" \
+        q -d $db -c "CREATE EXTENSION integrity VERSION '$v'" -f test/upgrade/fill.sql
+    check "values read under $v" \
+        bash -c "psql -X -q -v ON_ERROR_STOP=1 -d $db -f test/upgrade/data.sql >$work/before-$v.txt"
+    check "ALTER EXTENSION integrity UPDATE from $v to $default" \
+        q -d $db -c "ALTER EXTENSION integrity UPDATE"
+    check "version after the update from $v is $default" \
+        test "$(psql -X -qAt -d $db -c "SELECT extversion FROM pg_extension WHERE extname = 'integrity'")" = "$default"
+    check "values and views unchanged by the update from $v" \
+        bash -c "psql -X -q -v ON_ERROR_STOP=1 -d $db -f test/upgrade/data.sql >$work/after-$v.txt && diff -u $work/before-$v.txt $work/after-$v.txt"
+}
+update_from 1.0 integrity_up
+update_from 1.1 integrity_up11
+cp "$work/before-1.0.txt" "$work/before.txt"
+check "1.0 and 1.1 held the same values" diff -u "$work/before-1.0.txt" "$work/before-1.1.txt"
 check "fresh install of $default and the same user objects" \
     q -d integrity_fresh -c "CREATE EXTENSION integrity" -f test/upgrade/fill.sql
 check "fresh install holds the same values" \
@@ -51,9 +60,12 @@ dump() {   # the catalogue of one database, OID-pinning lines left out
         grep -v '^$'
 }
 check "pg_dump of the updated database" bash -c "$(declare -f dump); dump integrity_up >$work/up.sql"
+check "pg_dump of the database updated from 1.1" bash -c "$(declare -f dump); dump integrity_up11 >$work/up11.sql"
 check "pg_dump of the fresh database" bash -c "$(declare -f dump); dump integrity_fresh >$work/fresh.sql"
-check "updated catalogue = fresh catalogue ($(grep -c 'ALTER EXTENSION integrity ADD' "$work/fresh.sql") member objects)" \
+check "catalogue updated from 1.0 = fresh catalogue ($(grep -c 'ALTER EXTENSION integrity ADD' "$work/fresh.sql") member objects)" \
     diff -u "$work/fresh.sql" "$work/up.sql"
+check "catalogue updated from 1.1 = fresh catalogue" \
+    diff -u "$work/fresh.sql" "$work/up11.sql"
 check "the catalogue lists the extension's members" \
     test "$(grep -c 'ALTER EXTENSION integrity ADD' "$work/fresh.sql")" -gt 100
 
