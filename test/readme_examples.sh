@@ -77,8 +77,9 @@ if [ "$total" -ge 100 ]; then ok "the manual has $total SQL examples"; else not_
 # Links.  GitHub's anchors: the heading text in lower case, characters other
 # than letters, digits, "_", "-" and spaces dropped, spaces turned into "-";
 # a repeated anchor gets -1, -2, ...
-perl -CSD -Mutf8 -MFile::Basename -MFile::Spec -e '
-    my (%anchors, %links, %seen_page);
+perl -CSD -Mutf8 -MEncode -MFile::Basename -e '
+    @ARGV = map { decode("UTF-8", $_) } @ARGV;     # page names as characters, like the links
+    my (%anchors, %links);
     sub norm { my @p; for (split m{/}, shift) { next if $_ eq "." || $_ eq ""; if ($_ eq "..") { pop @p } else { push @p, $_ } } join("/", @p) }
     for my $page (@ARGV) {
         open(my $fh, "<:encoding(UTF-8)", $page) or die "$page: $!";
