@@ -14,6 +14,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
 
+# Said before anything is installed: what beyond the server and pgTAP, and why.
+log "make test needs, beyond PostgreSQL 15 and pgTAP: default-jdk-headless and libpostgresql-jdbc-java (the JDBC client test, test/clients/jdbc.sh) and faketime (pg_regress again with the server's clock moved ahead); missing Debian packages are installed now (as root)"
 ensure_packages default-jdk-headless libpostgresql-jdbc-java faketime  # the JDBC client test; the clock moved ahead
 build_install
 start_cluster
