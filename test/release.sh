@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # test/release.sh — the files of a release agree with each other: META.json
 # is a valid PGXN distribution description (Meta Spec 1.0.0: the required
-# keys, a semantic version equal to the control file's default_version, a
-# license, provides with an existing file and the same version), the
-# LICENSE is the PostgreSQL License, CHANGELOG.md has a section for the
-# version.  JSON is parsed by the server (jsonb) on PGHOST/PGPORT.
+# keys and no key the spec does not define except x_ ones, a semantic
+# version equal to the control file's default_version, a license, a
+# maintainer with a contact, resources of the spec's shape, provides with
+# the extension script make builds and the same version), its
+# release_status agrees with CHANGELOG.md (testing or unstable while the
+# version is unreleased, stable once dated), the LICENSE is the PostgreSQL
+# License, CHANGELOG.md has a section for the version, and every released
+# version names the commit it was completed at, whose src/*.sql are exactly
+# that version's frozen script.  JSON is parsed by the server (jsonb) on
+# PGHOST/PGPORT.
 # Prints "ok N - ..." / "not ok N - ..." lines; exits non-zero on a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +38,33 @@ check "META.json release_status is stable, testing or unstable" \
 check "META.json provides integrity, version $ext.0, from a file of the distribution" \
     bash -c "$(declare -f meta); test \"\$(meta \"m->'provides'->'integrity'->>'version'\")\" = '$ext.0' &&
              test -f \"\$(meta \"m->'provides'->'integrity'->>'file'\")\""
+check "META.json has only keys Meta Spec 1.0.0 defines (or x_ keys)" \
+    test "$(meta "(SELECT coalesce(string_agg(k, ' '), 'none') FROM jsonb_object_keys(m) k WHERE k NOT IN ('name','abstract','description','version','maintainer','license','provides','meta-spec','prereqs','release_status','resources','generated_by','tags','no_index') AND k !~ '^[xX]_')
+                || ' ' || (SELECT coalesce(string_agg(p.key || '.' || k, ' '), 'none') FROM jsonb_each(m->'provides') p, jsonb_object_keys(p.value) k WHERE k NOT IN ('file','version','abstract','docfile') AND k !~ '^[xX]_')
+                || ' ' || (SELECT coalesce(string_agg(k, ' '), 'none') FROM jsonb_object_keys(coalesce(m->'resources', '{}')) k WHERE k NOT IN ('homepage','bugtracker','repository') AND k !~ '^[xX]_')
+                || ' ' || (SELECT coalesce(string_agg(k, ' '), 'none') FROM jsonb_object_keys(coalesce(m->'resources'->'bugtracker', '{}')) k WHERE k NOT IN ('web','mailto') AND k !~ '^[xX]_')
+                || ' ' || (SELECT coalesce(string_agg(k, ' '), 'none') FROM jsonb_object_keys(coalesce(m->'resources'->'repository', '{}')) k WHERE k NOT IN ('url','web','type') AND k !~ '^[xX]_')")" = "none none none none none"
+check "META.json maintainer has a contact (name <address> or a URL)" \
+    test "$(meta "(SELECT bool_and(x ~ '<[^<>@ ]+@[^<> ]+>|https?://') FROM jsonb_array_elements_text(CASE jsonb_typeof(m->'maintainer') WHEN 'array' THEN m->'maintainer' ELSE jsonb_build_array(m->'maintainer') END) x)")" = t
+check "META.json resources say where to report bugs" \
+    test "$(meta "(m->'resources'->'bugtracker') ?| ARRAY['web','mailto']")" = t
+check "META.json provides.file is the extension script make builds (integrity--$ext.sql, DATA_built)" \
+    bash -c "$(declare -f meta); test \"\$(meta \"m->'provides'->'integrity'->>'file'\")\" = 'integrity--$ext.sql' &&
+             grep -q '^DATA_built *= *\$(EXTENSION)--\$(EXTVERSION).sql' Makefile && grep -q \"^EXTVERSION *= *$ext\\\$\" Makefile"
+status=$(meta "m->>'release_status'")
+if grep -q "^## $ext — unreleased" CHANGELOG.md; then want="testing|unstable"; else want="stable"; fi
+check "META.json release_status ($status) agrees with CHANGELOG.md's $ext section ($want)" \
+    bash -c "[[ '$status' =~ ^($want)\$ ]]"
+# every released (dated) version: the commit it was completed at reproduces its frozen script
+for v in $(sed -n 's/^## \([0-9.]*\) — [0-9]\{4\}-[0-9][0-9]-[0-9][0-9]$/\1/p' CHANGELOG.md); do
+    c=$(awk -v v="$v" '$0 ~ "^## " v " " {f = 1; next} /^## / {f = 0} f && /^Completed at commit/ {print $4; exit}' CHANGELOG.md)
+    check "CHANGELOG.md: $v names the commit it was completed at" test -n "$c"
+    [ -n "$c" ] || continue
+    if git rev-parse --git-dir >/dev/null 2>&1; then
+        check "$v: src/*.sql of commit $c (Makefile's CONCEPTS order) are upgrade/integrity--$v.sql" \
+            bash -c "for p in \$(git show $c:Makefile | sed -n 's/^CONCEPTS *= *//p'); do git show $c:src/\$p.sql 2>/dev/null; done | cmp - upgrade/integrity--$v.sql"
+    fi
+done
 check "META.json names the documentation file and it exists" \
     test -f "$(meta "m->'provides'->'integrity'->>'docfile'")"
 check "LICENSE is the PostgreSQL License of the integrity authors" \
