@@ -135,18 +135,31 @@ plant() {   # plant DATABASE: the trap table and the traps, as the owner
         GRANT INSERT ON public.planted_trap TO PUBLIC;
         CREATE FUNCTION public.planted_note(what pg_catalog.text) RETURNS boolean LANGUAGE plpgsql
             AS \$f\$BEGIN INSERT INTO public.planted_trap VALUES (current_user, what); RETURN true; END\$f\$;" &&
-    q -d $1 -c "SET ROLE $owner" -f test/planted/traps.sql <"$work/plan.tsv"
+    q -d $1 -c "SET ROLE $owner" -f test/planted/traps.sql <"$work/plan.tsv" 2>"$work/plant-$1.log"
+}
+planted() { sed -n 's/.*NOTICE:  planted \([0-9]*\) traps.*/\1/p' "$work/plant-$1.log"; }
+no_trap_ran() {
+    local out
+    out=$(qt -d $1 -c "SET search_path = pg_catalog" -c "
+        SELECT who || ': ' || what || ' (' || count(*) || ' times)' FROM public.planted_trap
+         WHERE who <> '$owner' GROUP BY who, what ORDER BY 1")
+    echo "$out"; test -z "$out"
 }
 check "the owner plants the traps in public of a new database" plant $fresh
+echo "# $(planted $fresh) traps planted in $fresh"
 check "the owner, not a superuser, installs the extension over them (with pg_temp traps in the session)" \
     q -d $fresh -c "SET ROLE $owner" -f "$work/temp.sql" -c "CREATE EXTENSION integrity"
+check "... and no trap ran as anyone but the owner while the script ran (as the bootstrap superuser)" \
+    no_trap_ran $fresh
 check "a superuser installs 1.0 into another database of the owner" \
     q -d $up -c "CREATE EXTENSION integrity VERSION '1.0'"
 check "the owner stores rows of every type and domain (test/upgrade/fill.sql)" \
     q -d $up -c "SET ROLE $owner" -f test/upgrade/fill.sql
 check "the owner plants the traps there" plant $up
+echo "# $(planted $up) traps planted in $up (with the extension's types of 1.0)"
 check "a superuser updates 1.0 to $default over them (ADD CONSTRAINT checks the stored rows)" \
     q -d $up -c "SET ROLE $owner" -f "$work/temp.sql" -c "RESET ROLE" -c "ALTER EXTENSION integrity UPDATE"
+check "... and no trap ran as anyone but the owner during the update" no_trap_ran $up
 
 # --- 3. a superuser calls every member function -----------------------------
 for d in $fresh $up; do
@@ -172,15 +185,8 @@ check "a superuser calls every member function and reads every view (default sea
 check "... and in the database updated from 1.0" call_all $up
 
 # --- 4. the assertions --------------------------------------------------------
-no_trap_ran() {
-    local out
-    out=$(qt -d $1 -c "SET search_path = pg_catalog" -c "
-        SELECT who || ': ' || what || ' (' || count(*) || ' times)' FROM public.planted_trap
-         WHERE who <> '$owner' GROUP BY who, what ORDER BY 1")
-    echo "$out"; test -z "$out"
-}
-check "no trap ran as anyone but the owner (fresh install)" no_trap_ran $fresh
-check "no trap ran as anyone but the owner (updated from 1.0)" no_trap_ran $up
+check "no trap ran as anyone but the owner (fresh install, after the calls)" no_trap_ran $fresh
+check "no trap ran as anyone but the owner (updated from 1.0, after the calls)" no_trap_ran $up
 foreign_deps() {   # members and their parts depend only on pg_catalog, the extension, its schemas
     local out
     out=$(qt -d $1 -c "SET search_path = pg_catalog" -c "
@@ -215,11 +221,11 @@ lint() {
             SELECT p.oid FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
              WHERE p.oid IN ($members) AND l.lanname IN ('sql', 'plpgsql') AND p.prosqlbody IS NULL
                AND NOT coalesce(p.proconfig::text LIKE '%search_path=%', false)"); do
-        qt -d $fresh -c "SELECT prosrc FROM pg_catalog.pg_proc WHERE oid = $oid" |
+        qt -d $fresh -c "SET search_path = pg_catalog" -c "SELECT prosrc FROM pg_proc WHERE oid = $oid::oid" |
             perl test/planted/derive.pl text >"$work/lint.tsv"
         out=$(qt -d $fresh -c "SET search_path = pg_catalog" \
             -c "CREATE TEMP TABLE raw (line text)" \
-            -c "\\copy raw FROM pstdin WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')" -c "
+            -c "\\copy raw FROM '$work/lint.tsv' WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')" -c "
             WITH l AS (SELECT split_part(line, E'\\t', 1) AS k, split_part(line, E'\\t', 2) AS a,
                               split_part(line, E'\\t', 3) AS b, split_part(line, E'\\t', 4) AS c FROM raw)
             SELECT DISTINCT $oid::regprocedure || ': ' || CASE k WHEN 'f' THEN 'function ' WHEN 'o' THEN 'operator '
@@ -230,7 +236,7 @@ lint() {
                 OR (k = 'o' AND b = '-')
                 OR (k = 'c' AND b = '-' AND a NOT IN ('int', 'integer', 'smallint', 'bigint', 'real', 'float',
                        'double', 'decimal', 'dec', 'numeric', 'boolean', 'bool', 'char', 'character', 'varchar',
-                       'nchar', 'bit', 'time', 'timestamp', 'interval'))" <"$work/lint.tsv")
+                       'nchar', 'bit', 'time', 'timestamp', 'interval'))")
         [ -n "$out" ] && { echo "$out"; bad=1; }
     done
     return $bad
