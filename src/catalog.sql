@@ -233,13 +233,15 @@ GRANT USAGE ON SCHEMA integrity_internal TO PUBLIC;
 DO $move$
 DECLARE
     -- This block runs as the bootstrap superuser (the extension is trusted)
-    -- with the target schema on the search_path: functions are called
-    -- pg_catalog-qualified and every comparison has exactly the built-in's
-    -- types (oid = oid), so nothing planted in that schema is ever called.
-    ext  oid := (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'integrity');
-    home oid := (SELECT e.extnamespace FROM pg_catalog.pg_extension e WHERE e.extname = 'integrity');
+    -- with the target schema on the search_path: every function and
+    -- operator is pg_catalog-qualified, so nothing planted in that schema is
+    -- ever called.
+    ext  oid := (SELECT e.oid FROM pg_catalog.pg_extension e
+                  WHERE e.extname OPERATOR(pg_catalog.=) 'integrity'::pg_catalog.name);
+    home oid := (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+                  WHERE e.extname OPERATOR(pg_catalog.=) 'integrity'::pg_catalog.name);
     keep oid[] := pg_catalog.array_remove(
-                      ARRAY[pg_catalog.to_regprocedure('portrait_combine(portrait, portrait)')::oid],
+                      ARRAY[pg_catalog.to_regprocedure('@extschema@.portrait_combine(@extschema@.portrait, @extschema@.portrait)')::oid],
                       NULL::oid);
     f    regprocedure;
 BEGIN
@@ -247,31 +249,39 @@ BEGIN
         SELECT p.oid::regprocedure
           FROM pg_catalog.pg_proc p
           JOIN pg_catalog.pg_depend d
-            ON d.classid = 'pg_catalog.pg_proc'::regclass::oid AND d.objid = p.oid
-           AND d.refclassid = 'pg_catalog.pg_extension'::regclass::oid AND d.refobjid = ext
-           AND d.deptype = 'e'
-         WHERE p.pronamespace = home
-           AND p.oid <> ALL (keep)
+            ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass::oid
+           AND d.objid OPERATOR(pg_catalog.=) p.oid
+           AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::regclass::oid
+           AND d.refobjid OPERATOR(pg_catalog.=) ext
+           AND d.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char"
+         WHERE p.pronamespace OPERATOR(pg_catalog.=) home
+           AND p.oid OPERATOR(pg_catalog.<>) ALL (keep)
            AND (EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate a
                           JOIN pg_catalog.pg_depend m
-                            ON m.classid = 'pg_catalog.pg_proc'::regclass::oid AND m.objid = a.aggfnoid::oid
-                           AND m.refclassid = 'pg_catalog.pg_extension'::regclass::oid
-                           AND m.refobjid = ext AND m.deptype = 'e'
-                         WHERE p.oid IN (a.aggtransfn::oid, a.aggfinalfn::oid, a.aggcombinefn::oid,
-                                         a.aggserialfn::oid, a.aggdeserialfn::oid, a.aggmtransfn::oid,
-                                         a.aggminvtransfn::oid, a.aggmfinalfn::oid))
+                            ON m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass::oid
+                           AND m.objid OPERATOR(pg_catalog.=) a.aggfnoid::oid
+                           AND m.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::regclass::oid
+                           AND m.refobjid OPERATOR(pg_catalog.=) ext
+                           AND m.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char"
+                         WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY[
+                                   a.aggtransfn::oid, a.aggfinalfn::oid, a.aggcombinefn::oid,
+                                   a.aggserialfn::oid, a.aggdeserialfn::oid, a.aggmtransfn::oid,
+                                   a.aggminvtransfn::oid, a.aggmfinalfn::oid]))
                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend c
-                             JOIN pg_catalog.pg_constraint k ON k.oid = c.objid
+                             JOIN pg_catalog.pg_constraint k ON k.oid OPERATOR(pg_catalog.=) c.objid
                              JOIN pg_catalog.pg_depend m
-                               ON m.classid = 'pg_catalog.pg_type'::regclass::oid AND m.objid = k.contypid
-                              AND m.refclassid = 'pg_catalog.pg_extension'::regclass::oid
-                              AND m.refobjid = ext AND m.deptype = 'e'
-                            WHERE c.classid = 'pg_catalog.pg_constraint'::regclass::oid
-                              AND c.refclassid = 'pg_catalog.pg_proc'::regclass::oid AND c.refobjid = p.oid)
-                OR p.proargnames[1] = 'state'::text)
+                               ON m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::regclass::oid
+                              AND m.objid OPERATOR(pg_catalog.=) k.contypid
+                              AND m.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::regclass::oid
+                              AND m.refobjid OPERATOR(pg_catalog.=) ext
+                              AND m.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char"
+                            WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::regclass::oid
+                              AND c.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass::oid
+                              AND c.refobjid OPERATOR(pg_catalog.=) p.oid)
+                OR p.proargnames[1] OPERATOR(pg_catalog.=) 'state'::pg_catalog.text)
          ORDER BY p.oid
     LOOP
-        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA integrity_internal', f::text);
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA integrity_internal', f::pg_catalog.text);
     END LOOP;
 END
 $move$;

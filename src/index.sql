@@ -10,26 +10,31 @@
 -- =====================================================================
 
 -- Half-even rounding (banker's rounding), used for every published figure.
--- Every operator and function in a body that is bound when the script runs
--- (RETURN bodies, domain CHECKs) takes exactly the built-in's argument
--- types: an implicit cast would let an operator planted in the target
--- schema (e.g. %(numeric, integer)) match better and be bound for good
--- (README, "Trusted"; test/trusted.sh plants such traps).
+-- Every function and operator in the extension's SQL is schema-qualified
+-- (pg_catalog., OPERATOR(pg_catalog.op), @extschema@.): the script runs as
+-- the bootstrap superuser with the target schema, which the installing role
+-- can write, on the search_path, and a function or operator planted there
+-- that matches an unqualified name better than the built-in would be bound
+-- for good (README, "Trusted"; test/planted.sh plants such traps for every
+-- name the scripts use).
 CREATE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN (SELECT pg_catalog.round(
-                   CASE WHEN y - fl > 0.5 OR (y - fl = 0.5 AND fl % 2::numeric <> 0::numeric)
-                        THEN fl + 1::numeric ELSE fl END
-                   / pg_catalog.power(10::numeric, places::numeric), places)
+                   CASE WHEN y OPERATOR(pg_catalog.-) fl OPERATOR(pg_catalog.>) 0.5
+                          OR (y OPERATOR(pg_catalog.-) fl OPERATOR(pg_catalog.=) 0.5
+                              AND fl OPERATOR(pg_catalog.%) 2::numeric OPERATOR(pg_catalog.<>) 0::numeric)
+                        THEN fl OPERATOR(pg_catalog.+) 1::numeric ELSE fl END
+                   OPERATOR(pg_catalog./) pg_catalog.power(10::numeric, places::numeric), places)
         FROM (SELECT y, pg_catalog.floor(y) AS fl
-                FROM (SELECT x * pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
+                FROM (SELECT x OPERATOR(pg_catalog.*) pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
 COMMENT ON FUNCTION round_half_even(numeric, integer) IS 'round half to even (banker''s rounding)';
 
 -- An institution's points on the index scale, 0..100:
 --   100 * total / (full_marks + bonus_cap)      (total is 0 when vetoed)
 CREATE FUNCTION index_points(s iscore, rules scheme) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN 100::numeric * @extschema@.total(s, (rules).bonus_cap) / ((rules).full_marks + (rules).bonus_cap);
+RETURN 100::numeric OPERATOR(pg_catalog.*) @extschema@.total(s, (rules).bonus_cap)
+       OPERATOR(pg_catalog./) ((rules).full_marks OPERATOR(pg_catalog.+) (rules).bonus_cap);
 
 -- The variance (points squared) of an institution's composed total, from the
 -- disagreement of its assessors: the sample variance of the assessors' capped
@@ -50,7 +55,7 @@ COMMENT ON FUNCTION score_variance(assessment, scheme) IS
 
 CREATE FUNCTION score_stderr(a assessment, rules scheme) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN @extschema@.round_half_even(sqrt(@extschema@.score_variance(a, rules)), 2);
+RETURN @extschema@.round_half_even(pg_catalog.sqrt(@extschema@.score_variance(a, rules)), 2);
 COMMENT ON FUNCTION score_stderr(assessment, scheme) IS
     'standard error of the composed total (points), rounded half-even to 0.01';
 

@@ -9,9 +9,9 @@
 -- encoding PostgreSQL converts to the server's (GB18030 and GBK: to UTF8).
 DO $encoding$
 BEGIN
-    IF current_setting('server_encoding') NOT IN ('UTF8', 'EUC_CN') THEN
+    IF NOT pg_catalog.current_setting('server_encoding') OPERATOR(pg_catalog.=) ANY (ARRAY['UTF8', 'EUC_CN']) THEN
         RAISE EXCEPTION 'extension "integrity" does not support the server encoding %',
-                current_setting('server_encoding')
+                pg_catalog.current_setting('server_encoding')
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'Its Chinese names (indicator classes, assessors, portrait dimensions) need a server encoding that holds them: UTF8 or EUC_CN.',
                   HINT = 'Create the database with ENCODING ''UTF8'' (or ''EUC_CN'') and TEMPLATE template0; a UTF8 database also serves GB18030 and GBK clients.';

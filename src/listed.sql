@@ -56,35 +56,42 @@ CREATE VIEW listed_lists AS
 SELECT c.oid::regclass AS list,
        a.attname AS subject_column,
        a.atttypid::regtype AS subject_type,
-       CASE WHEN c.reltuples >= 0::real THEN c.reltuples::bigint END AS rows_estimate,
+       CASE WHEN c.reltuples OPERATOR(pg_catalog.>=) 0::real THEN c.reltuples::bigint END AS rows_estimate,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-         WHERE i.indrelid = c.oid AND am.amname = 'blacklist' AND i.indkey[0] = a.attnum
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+          JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
            AND i.indisvalid AND i.indpred IS NULL
-           AND (a.attcollation = 0::oid OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
-                                        WHERE co.oid = a.attcollation))
+           AND (a.attcollation OPERATOR(pg_catalog.=) 0::oid
+                OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+                     WHERE co.oid OPERATOR(pg_catalog.=) a.attcollation))
          ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-         WHERE i.indrelid = c.oid AND ic.relam = 403::oid AND i.indkey[0] = a.attnum
-           AND i.indcollation[0] = a.attcollation AND i.indisvalid AND i.indpred IS NULL
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND ic.relam OPERATOR(pg_catalog.=) 403::oid
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
+           AND i.indcollation[0] OPERATOR(pg_catalog.=) a.attcollation AND i.indisvalid AND i.indpred IS NULL
          ORDER BY i.indexrelid LIMIT 1) AS btree_index
   FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
   JOIN pg_catalog.pg_attribute a
-    ON a.attrelid = c.oid
-   AND a.attnum = (SELECT min(f.attnum) FROM pg_catalog.pg_attribute f
-                    WHERE f.attrelid = c.oid AND f.attnum > 0 AND NOT f.attisdropped)
-  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
- WHERE c.relkind = 'r'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-   AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
-   AND (coalesce(nullif(t.typbasetype, 0::oid), t.oid) IN ('@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid)
+    ON a.attrelid OPERATOR(pg_catalog.=) c.oid
+   AND a.attnum OPERATOR(pg_catalog.=) (SELECT pg_catalog.min(f.attnum) FROM pg_catalog.pg_attribute f
+                                         WHERE f.attrelid OPERATOR(pg_catalog.=) c.oid
+                                           AND f.attnum OPERATOR(pg_catalog.>) 0
+                                           AND NOT f.attisdropped)
+  JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+ WHERE c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char"
+   AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'::pg_catalog.text
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'::pg_catalog.text
+   AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
+          OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid])
         OR EXISTS (SELECT FROM pg_catalog.pg_index i
-                     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-                     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-                    WHERE i.indrelid = c.oid AND am.amname = 'blacklist'));
+                     JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+                     JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+                    WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name));
 COMMENT ON VIEW listed_lists IS
     'tables that look like lists (first column cnid or uscc, or a blacklist index) with the blacklist and btree indexes listed() would use; blacklist_index IS NULL: screening reads the list on every call';
 

@@ -123,7 +123,7 @@ COMMENT ON FUNCTION portrait_trend(portrait, timestamptz, integer) IS 'points of
 CREATE FUNCTION portrait_default_dimensions() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT ARRAY['清廉建设', '清廉宣传', '员工管理', '合规建设',
-                       '纪检监察', '重点工作', '红线', '黑名单']::text[] $$;
+                       '纪检监察', '重点工作', '红线', '黑名单']::pg_catalog.text[] $$;
 COMMENT ON FUNCTION portrait_default_dimensions() IS 'the eight modules of employee clean points, in their usual order';
 
 CREATE FUNCTION portrait_radar(p portrait,
@@ -133,8 +133,8 @@ CREATE FUNCTION portrait_radar(p portrait,
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 8
     AS $$
     SELECT d.dim, coalesce(x.points, 0.00), coalesce(x.events, 0)
-      FROM unnest(dimensions) WITH ORDINALITY AS d(dim, ord)
-      LEFT JOIN @extschema@.portrait_dimensions(p) AS x ON x.dimension = d.dim
+      FROM pg_catalog.unnest(dimensions) WITH ORDINALITY AS d(dim, ord)
+      LEFT JOIN @extschema@.portrait_dimensions(p) AS x ON x.dimension OPERATOR(pg_catalog.=) d.dim
      ORDER BY d.ord
     $$;
 COMMENT ON FUNCTION portrait_radar(portrait, text[]) IS 'one row per listed dimension, in list order, zero when absent: the axes of a radar chart';
@@ -156,29 +156,36 @@ CREATE TYPE portrait_rules_t AS (
 CREATE DOMAIN portrait_rules AS portrait_rules_t
     CONSTRAINT portrait_rules_complete CHECK (
             VALUE IS NOT DISTINCT FROM NULL
-         OR num_nulls((VALUE).alert_redlines, (VALUE).alert_below, (VALUE).watch_below,
-                      (VALUE).watch_negative, (VALUE).exemplar_from, (VALUE).trend_months,
-                      (VALUE).watch_drop) = 0)
+         OR pg_catalog.num_nulls((VALUE).alert_redlines, (VALUE).alert_below, (VALUE).watch_below,
+                                 (VALUE).watch_negative, (VALUE).exemplar_from, (VALUE).trend_months,
+                                 (VALUE).watch_drop) OPERATOR(pg_catalog.=) 0)
     CONSTRAINT portrait_rules_amounts_in_range CHECK (
-            (VALUE).alert_below BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).watch_below BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).watch_negative BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).exemplar_from BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).watch_drop BETWEEN -9999999999999999.99 AND 9999999999999999.99)
-    CONSTRAINT portrait_rules_alert_redlines_positive CHECK ((VALUE).alert_redlines >= 1)
+            ((VALUE).alert_below OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).alert_below OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_below OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_below OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_negative OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_negative OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).exemplar_from OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).exemplar_from OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_drop OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_drop OPERATOR(pg_catalog.<=) 9999999999999999.99))
+    CONSTRAINT portrait_rules_alert_redlines_positive CHECK ((VALUE).alert_redlines OPERATOR(pg_catalog.>=) 1)
     CONSTRAINT portrait_rules_hundredths CHECK (
-            (VALUE).alert_below = round((VALUE).alert_below, 2)
-        AND (VALUE).watch_below = round((VALUE).watch_below, 2)
-        AND (VALUE).watch_negative = round((VALUE).watch_negative, 2)
-        AND (VALUE).exemplar_from = round((VALUE).exemplar_from, 2)
-        AND (VALUE).watch_drop = round((VALUE).watch_drop, 2))
+            (VALUE).alert_below OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).alert_below, 2)
+        AND (VALUE).watch_below OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).watch_below, 2)
+        AND (VALUE).watch_negative OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).watch_negative, 2)
+        AND (VALUE).exemplar_from OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).exemplar_from, 2)
+        AND (VALUE).watch_drop OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).watch_drop, 2))
     CONSTRAINT portrait_rules_thresholds_ordered CHECK (
-            (VALUE).alert_below <= (VALUE).watch_below
-        AND (VALUE).watch_below <= (VALUE).exemplar_from)
+            (VALUE).alert_below OPERATOR(pg_catalog.<=) (VALUE).watch_below
+        AND (VALUE).watch_below OPERATOR(pg_catalog.<=) (VALUE).exemplar_from)
     CONSTRAINT portrait_rules_amounts_not_negative CHECK (
-            (VALUE).watch_negative >= 0::numeric AND (VALUE).watch_drop >= 0::numeric)
+            (VALUE).watch_negative OPERATOR(pg_catalog.>=) 0::numeric
+        AND (VALUE).watch_drop OPERATOR(pg_catalog.>=) 0::numeric)
     CONSTRAINT portrait_rules_trend_months_range CHECK (
-            (VALUE).trend_months BETWEEN 1 AND 1200);
+            (VALUE).trend_months OPERATOR(pg_catalog.>=) 1
+        AND (VALUE).trend_months OPERATOR(pg_catalog.<=) 1200);
 COMMENT ON DOMAIN portrait_rules IS 'risk rules of portraits: alert/watch/exemplar thresholds, validated (finite amounts in hundredths within +/-9999999999999999.99); NULL allowed';
 
 CREATE FUNCTION make_portrait_rules(alert_redlines integer DEFAULT 1,

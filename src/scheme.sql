@@ -68,7 +68,7 @@ COMMENT ON FUNCTION grade(numeric, scheme) IS 'grade of a total under the scheme
 
 CREATE FUNCTION grade(s iscore, rules scheme) RETURNS grade
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE WHEN @extschema@.redlines(s) > 0 THEN 'red'::@extschema@.grade
+RETURN CASE WHEN @extschema@.redlines(s) OPERATOR(pg_catalog.>) 0 THEN 'red'::@extschema@.grade
             ELSE @extschema@.grade(@extschema@.total(s, (rules).bonus_cap), rules) END;
 COMMENT ON FUNCTION grade(iscore, scheme) IS 'red when vetoed by a red line, else the grade of the capped total';
 
@@ -84,7 +84,7 @@ RETURN @extschema@.grade(s, @extschema@.current_scheme());
 -- no sign after a digit, a score always has one: 80.50+3.00).
 CREATE FUNCTION total(s iscore, cap_or_rules text) RETURNS numeric
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-RETURN CASE WHEN ltrim(cap_or_rules) LIKE '(%'
+RETURN CASE WHEN pg_catalog.ltrim(cap_or_rules) OPERATOR(pg_catalog.~~) '(%'
             THEN @extschema@.total(s, cap_or_rules::@extschema@.scheme)
             ELSE @extschema@.total(s, cap_or_rules::numeric) END;
 COMMENT ON FUNCTION total(iscore, text) IS
@@ -92,7 +92,7 @@ COMMENT ON FUNCTION total(iscore, text) IS
 
 CREATE FUNCTION grade(points_or_score text, rules scheme) RETURNS grade
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE WHEN points_or_score ~ '[0-9.][-+]'
+RETURN CASE WHEN points_or_score OPERATOR(pg_catalog.~) '[0-9.][-+]'
             THEN @extschema@.grade(points_or_score::@extschema@.iscore, rules)
             ELSE @extschema@.grade(points_or_score::numeric, rules) END;
 COMMENT ON FUNCTION grade(text, scheme) IS

@@ -2,6 +2,21 @@
 -- objects since the released 1.0 (upgrade/integrity--1.0.sql), in the order
 -- of the pieces of work below.  test/upgrade.sh proves that a 1.0 database
 -- updated with it has exactly the catalogue of a fresh 1.1 install.
+--
+-- Edited after the 1.1 release (in 1.2), as PostgreSQL edited its released
+-- contrib update scripts for CVE-2020-14350: this script runs as a
+-- superuser over a schema a database owner can write, binds expressions
+-- (RETURN bodies, domain CHECKs, a view) and runs some at once (the DO
+-- blocks; ADD CONSTRAINT checks every stored value), so an overload planted
+-- in that schema that matched an unqualified name better than the built-in
+-- ran as the superuser during the update: num_nulls(integer, numeric, ...)
+-- in the CHECK portrait_rules_complete, over a stored portrait_rules value.
+-- The only change: every function and operator reference is
+-- schema-qualified (pg_catalog.f, OPERATOR(pg_catalog.op), @extschema@.);
+-- IN lists became = ANY / <> ALL and NULLIF a CASE (their operators cannot
+-- be qualified otherwise), BETWEEN a pair of qualified comparisons.  The
+-- objects are the same as before; integrity--1.1--1.2.sql then rebinds the
+-- CHECKs and the view to their final (identical) definitions.
 \echo Use "ALTER EXTENSION integrity UPDATE TO '1.1'" to load this file. \quit
 
 -- ---------------------------------------------------------------------
@@ -11,9 +26,9 @@
 -- Server encodings: UTF8 and EUC_CN (see the top of src/iscore.sql).
 DO $encoding$
 BEGIN
-    IF current_setting('server_encoding') NOT IN ('UTF8', 'EUC_CN') THEN
+    IF NOT pg_catalog.current_setting('server_encoding') OPERATOR(pg_catalog.=) ANY (ARRAY['UTF8', 'EUC_CN']) THEN
         RAISE EXCEPTION 'extension "integrity" does not support the server encoding %',
-                current_setting('server_encoding')
+                pg_catalog.current_setting('server_encoding')
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'Its Chinese names (indicator classes, assessors, portrait dimensions) need a server encoding that holds them: UTF8 or EUC_CN.',
                   HINT = 'Create the database with ENCODING ''UTF8'' (or ''EUC_CN'') and TEMPLATE template0; a UTF8 database also serves GB18030 and GBK clients.';
@@ -90,7 +105,7 @@ COMMENT ON AGGREGATE max(iscore) IS 'highest score in the iscore order: fewest r
 -- no sign after a digit, a score always has one: 80.50+3.00).
 CREATE FUNCTION total(s iscore, cap_or_rules text) RETURNS numeric
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-RETURN CASE WHEN ltrim(cap_or_rules) LIKE '(%'
+RETURN CASE WHEN pg_catalog.ltrim(cap_or_rules) OPERATOR(pg_catalog.~~) '(%'
             THEN @extschema@.total(s, cap_or_rules::@extschema@.scheme)
             ELSE @extschema@.total(s, cap_or_rules::numeric) END;
 COMMENT ON FUNCTION total(iscore, text) IS
@@ -98,7 +113,7 @@ COMMENT ON FUNCTION total(iscore, text) IS
 
 CREATE FUNCTION grade(points_or_score text, rules scheme) RETURNS grade
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE WHEN points_or_score ~ '[0-9.][-+]'
+RETURN CASE WHEN points_or_score OPERATOR(pg_catalog.~) '[0-9.][-+]'
             THEN @extschema@.grade(points_or_score::@extschema@.iscore, rules)
             ELSE @extschema@.grade(points_or_score::numeric, rules) END;
 COMMENT ON FUNCTION grade(text, scheme) IS
@@ -110,19 +125,23 @@ COMMENT ON FUNCTION grade(text, scheme) IS
 CREATE OR REPLACE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN (SELECT pg_catalog.round(
-                   CASE WHEN y - fl > 0.5 OR (y - fl = 0.5 AND fl % 2::numeric <> 0::numeric)
-                        THEN fl + 1::numeric ELSE fl END
-                   / pg_catalog.power(10::numeric, places::numeric), places)
+                   CASE WHEN y OPERATOR(pg_catalog.-) fl OPERATOR(pg_catalog.>) 0.5
+                          OR (y OPERATOR(pg_catalog.-) fl OPERATOR(pg_catalog.=) 0.5
+                              AND fl OPERATOR(pg_catalog.%) 2::numeric OPERATOR(pg_catalog.<>) 0::numeric)
+                        THEN fl OPERATOR(pg_catalog.+) 1::numeric ELSE fl END
+                   OPERATOR(pg_catalog./) pg_catalog.power(10::numeric, places::numeric), places)
         FROM (SELECT y, pg_catalog.floor(y) AS fl
-                FROM (SELECT x * pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
+                FROM (SELECT x OPERATOR(pg_catalog.*) pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
 
 CREATE OR REPLACE FUNCTION index_points(s iscore, rules scheme) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN 100::numeric * @extschema@.total(s, (rules).bonus_cap) / ((rules).full_marks + (rules).bonus_cap);
+RETURN 100::numeric OPERATOR(pg_catalog.*) @extschema@.total(s, (rules).bonus_cap)
+       OPERATOR(pg_catalog./) ((rules).full_marks OPERATOR(pg_catalog.+) (rules).bonus_cap);
 
 ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_amounts_not_negative;
 ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_amounts_not_negative CHECK (
-        (VALUE).watch_negative >= 0::numeric AND (VALUE).watch_drop >= 0::numeric);
+        (VALUE).watch_negative OPERATOR(pg_catalog.>=) 0::numeric
+    AND (VALUE).watch_drop OPERATOR(pg_catalog.>=) 0::numeric);
 
 -- ---------------------------------------------------------------------
 -- portrait (src/portrait.sql, src/portrait.c)
@@ -141,15 +160,20 @@ COMMENT ON FUNCTION portrait_from_bytea(bytea) IS 'portrait from its binary form
 ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_complete;
 ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_complete CHECK (
             VALUE IS NOT DISTINCT FROM NULL
-         OR num_nulls((VALUE).alert_redlines, (VALUE).alert_below, (VALUE).watch_below,
-                      (VALUE).watch_negative, (VALUE).exemplar_from, (VALUE).trend_months,
-                      (VALUE).watch_drop) = 0);
+         OR pg_catalog.num_nulls((VALUE).alert_redlines, (VALUE).alert_below, (VALUE).watch_below,
+                                 (VALUE).watch_negative, (VALUE).exemplar_from, (VALUE).trend_months,
+                                 (VALUE).watch_drop) OPERATOR(pg_catalog.=) 0);
 ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_amounts_in_range CHECK (
-            (VALUE).alert_below BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).watch_below BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).watch_negative BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).exemplar_from BETWEEN -9999999999999999.99 AND 9999999999999999.99
-        AND (VALUE).watch_drop BETWEEN -9999999999999999.99 AND 9999999999999999.99);
+            ((VALUE).alert_below OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).alert_below OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_below OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_below OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_negative OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_negative OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).exemplar_from OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).exemplar_from OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_drop OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_drop OPERATOR(pg_catalog.<=) 9999999999999999.99));
 COMMENT ON DOMAIN portrait_rules IS 'risk rules of portraits: alert/watch/exemplar thresholds, validated (finite amounts in hundredths within +/-9999999999999999.99); NULL allowed';
 
 -- tags and grade in C (were SQL and PL/pgSQL): same signatures, defaults and
@@ -302,35 +326,42 @@ CREATE VIEW listed_lists AS
 SELECT c.oid::regclass AS list,
        a.attname AS subject_column,
        a.atttypid::regtype AS subject_type,
-       CASE WHEN c.reltuples >= 0::real THEN c.reltuples::bigint END AS rows_estimate,
+       CASE WHEN c.reltuples OPERATOR(pg_catalog.>=) 0::real THEN c.reltuples::bigint END AS rows_estimate,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-         WHERE i.indrelid = c.oid AND am.amname = 'blacklist' AND i.indkey[0] = a.attnum
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+          JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
            AND i.indisvalid AND i.indpred IS NULL
-           AND (a.attcollation = 0::oid OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
-                                        WHERE co.oid = a.attcollation))
+           AND (a.attcollation OPERATOR(pg_catalog.=) 0::oid
+                OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+                     WHERE co.oid OPERATOR(pg_catalog.=) a.attcollation))
          ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-         WHERE i.indrelid = c.oid AND ic.relam = 403::oid AND i.indkey[0] = a.attnum
-           AND i.indcollation[0] = a.attcollation AND i.indisvalid AND i.indpred IS NULL
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND ic.relam OPERATOR(pg_catalog.=) 403::oid
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
+           AND i.indcollation[0] OPERATOR(pg_catalog.=) a.attcollation AND i.indisvalid AND i.indpred IS NULL
          ORDER BY i.indexrelid LIMIT 1) AS btree_index
   FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
   JOIN pg_catalog.pg_attribute a
-    ON a.attrelid = c.oid
-   AND a.attnum = (SELECT min(f.attnum) FROM pg_catalog.pg_attribute f
-                    WHERE f.attrelid = c.oid AND f.attnum > 0 AND NOT f.attisdropped)
-  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
- WHERE c.relkind = 'r'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-   AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
-   AND (coalesce(nullif(t.typbasetype, 0::oid), t.oid) IN ('@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid)
+    ON a.attrelid OPERATOR(pg_catalog.=) c.oid
+   AND a.attnum OPERATOR(pg_catalog.=) (SELECT pg_catalog.min(f.attnum) FROM pg_catalog.pg_attribute f
+                                         WHERE f.attrelid OPERATOR(pg_catalog.=) c.oid
+                                           AND f.attnum OPERATOR(pg_catalog.>) 0
+                                           AND NOT f.attisdropped)
+  JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+ WHERE c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char"
+   AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'::pg_catalog.text
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'::pg_catalog.text
+   AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
+          OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid])
         OR EXISTS (SELECT FROM pg_catalog.pg_index i
-                     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-                     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-                    WHERE i.indrelid = c.oid AND am.amname = 'blacklist'));
+                     JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+                     JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+                    WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name));
 COMMENT ON VIEW listed_lists IS
     'tables that look like lists (first column cnid or uscc, or a blacklist index) with the blacklist and btree indexes listed() would use; blacklist_index IS NULL: screening reads the list on every call';
 -- 1.0 -> 1.1, issue 12 (the screening workflow): identifier cleaning (src/normalize.sql)
@@ -645,13 +676,15 @@ GRANT USAGE ON SCHEMA integrity_internal TO PUBLIC;
 DO $move$
 DECLARE
     -- This block runs as the bootstrap superuser (the extension is trusted)
-    -- with the target schema on the search_path: functions are called
-    -- pg_catalog-qualified and every comparison has exactly the built-in's
-    -- types (oid = oid), so nothing planted in that schema is ever called.
-    ext  oid := (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'integrity');
-    home oid := (SELECT e.extnamespace FROM pg_catalog.pg_extension e WHERE e.extname = 'integrity');
+    -- with the target schema on the search_path: every function and
+    -- operator is pg_catalog-qualified, so nothing planted in that schema is
+    -- ever called.
+    ext  oid := (SELECT e.oid FROM pg_catalog.pg_extension e
+                  WHERE e.extname OPERATOR(pg_catalog.=) 'integrity'::pg_catalog.name);
+    home oid := (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+                  WHERE e.extname OPERATOR(pg_catalog.=) 'integrity'::pg_catalog.name);
     keep oid[] := pg_catalog.array_remove(
-                      ARRAY[pg_catalog.to_regprocedure('portrait_combine(portrait, portrait)')::oid],
+                      ARRAY[pg_catalog.to_regprocedure('@extschema@.portrait_combine(@extschema@.portrait, @extschema@.portrait)')::oid],
                       NULL::oid);
     f    regprocedure;
 BEGIN
@@ -659,31 +692,39 @@ BEGIN
         SELECT p.oid::regprocedure
           FROM pg_catalog.pg_proc p
           JOIN pg_catalog.pg_depend d
-            ON d.classid = 'pg_catalog.pg_proc'::regclass::oid AND d.objid = p.oid
-           AND d.refclassid = 'pg_catalog.pg_extension'::regclass::oid AND d.refobjid = ext
-           AND d.deptype = 'e'
-         WHERE p.pronamespace = home
-           AND p.oid <> ALL (keep)
+            ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass::oid
+           AND d.objid OPERATOR(pg_catalog.=) p.oid
+           AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::regclass::oid
+           AND d.refobjid OPERATOR(pg_catalog.=) ext
+           AND d.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char"
+         WHERE p.pronamespace OPERATOR(pg_catalog.=) home
+           AND p.oid OPERATOR(pg_catalog.<>) ALL (keep)
            AND (EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate a
                           JOIN pg_catalog.pg_depend m
-                            ON m.classid = 'pg_catalog.pg_proc'::regclass::oid AND m.objid = a.aggfnoid::oid
-                           AND m.refclassid = 'pg_catalog.pg_extension'::regclass::oid
-                           AND m.refobjid = ext AND m.deptype = 'e'
-                         WHERE p.oid IN (a.aggtransfn::oid, a.aggfinalfn::oid, a.aggcombinefn::oid,
-                                         a.aggserialfn::oid, a.aggdeserialfn::oid, a.aggmtransfn::oid,
-                                         a.aggminvtransfn::oid, a.aggmfinalfn::oid))
+                            ON m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass::oid
+                           AND m.objid OPERATOR(pg_catalog.=) a.aggfnoid::oid
+                           AND m.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::regclass::oid
+                           AND m.refobjid OPERATOR(pg_catalog.=) ext
+                           AND m.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char"
+                         WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY[
+                                   a.aggtransfn::oid, a.aggfinalfn::oid, a.aggcombinefn::oid,
+                                   a.aggserialfn::oid, a.aggdeserialfn::oid, a.aggmtransfn::oid,
+                                   a.aggminvtransfn::oid, a.aggmfinalfn::oid]))
                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend c
-                             JOIN pg_catalog.pg_constraint k ON k.oid = c.objid
+                             JOIN pg_catalog.pg_constraint k ON k.oid OPERATOR(pg_catalog.=) c.objid
                              JOIN pg_catalog.pg_depend m
-                               ON m.classid = 'pg_catalog.pg_type'::regclass::oid AND m.objid = k.contypid
-                              AND m.refclassid = 'pg_catalog.pg_extension'::regclass::oid
-                              AND m.refobjid = ext AND m.deptype = 'e'
-                            WHERE c.classid = 'pg_catalog.pg_constraint'::regclass::oid
-                              AND c.refclassid = 'pg_catalog.pg_proc'::regclass::oid AND c.refobjid = p.oid)
-                OR p.proargnames[1] = 'state'::text)
+                               ON m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::regclass::oid
+                              AND m.objid OPERATOR(pg_catalog.=) k.contypid
+                              AND m.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::regclass::oid
+                              AND m.refobjid OPERATOR(pg_catalog.=) ext
+                              AND m.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char"
+                            WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::regclass::oid
+                              AND c.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass::oid
+                              AND c.refobjid OPERATOR(pg_catalog.=) p.oid)
+                OR p.proargnames[1] OPERATOR(pg_catalog.=) 'state'::pg_catalog.text)
          ORDER BY p.oid
     LOOP
-        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA integrity_internal', f::text);
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA integrity_internal', f::pg_catalog.text);
     END LOOP;
 END
 $move$;

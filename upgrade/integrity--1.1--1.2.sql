@@ -8,6 +8,127 @@
 -- 17-trust (issue 17, part 2): every name the scripts bind is qualified
 -- ---------------------------------------------------------------------
 
+-- Every function and operator that an expression of the extension binds or
+-- runs is schema-qualified (pg_catalog., OPERATOR(pg_catalog.op),
+-- @extschema@.), as PostgreSQL's "Security Considerations for Extension
+-- Scripts" asks: a database owner (who may install and update the trusted
+-- extension) can write the target schema, and an overload planted there
+-- that matches an unqualified name better than the built-in was bound into
+-- 1.1's domain CHECK portrait_rules_complete (num_nulls, VARIADIC "any")
+-- and view listed_lists (NOT LIKE on name), and looked up at run time by
+-- portrait_radar (unnest).  The statements below rebind every such
+-- expression to exactly the fresh install's definition; nothing here calls
+-- an unqualified name.
+
+-- The functions with a RETURN body (bound when created) already had
+-- exactly the built-ins' argument types in 1.1, so nothing planted could be
+-- bound into them (test/planted.sh checks pg_depend); src/ now writes them
+-- qualified too, with the same parse trees, so they stay as they are.
+
+-- Quoted SQL bodies are parsed when they run, with the caller's search_path
+-- (pg_temp first for types): every function, operator and type qualified.
+CREATE OR REPLACE FUNCTION portrait_default_dimensions() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['清廉建设', '清廉宣传', '员工管理', '合规建设',
+                       '纪检监察', '重点工作', '红线', '黑名单']::pg_catalog.text[] $$;
+CREATE OR REPLACE FUNCTION portrait_radar(p portrait,
+        dimensions text[] DEFAULT @extschema@.portrait_default_dimensions(),
+        OUT dimension text, OUT points numeric, OUT events bigint)
+    RETURNS SETOF record
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 8
+    AS $$
+    SELECT d.dim, coalesce(x.points, 0.00), coalesce(x.events, 0)
+      FROM pg_catalog.unnest(dimensions) WITH ORDINALITY AS d(dim, ord)
+      LEFT JOIN @extschema@.portrait_dimensions(p) AS x ON x.dimension OPERATOR(pg_catalog.=) d.dim
+     ORDER BY d.ord
+    $$;
+
+-- The domain's CHECKs, re-added qualified.  ADD CONSTRAINT checks the stored
+-- values at once (as the superuser running the update): with these
+-- expressions only pg_catalog code runs.
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_complete;
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_amounts_in_range;
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_alert_redlines_positive;
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_hundredths;
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_thresholds_ordered;
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_amounts_not_negative;
+ALTER DOMAIN portrait_rules DROP CONSTRAINT portrait_rules_trend_months_range;
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_complete CHECK (
+            VALUE IS NOT DISTINCT FROM NULL
+         OR pg_catalog.num_nulls((VALUE).alert_redlines, (VALUE).alert_below, (VALUE).watch_below,
+                                 (VALUE).watch_negative, (VALUE).exemplar_from, (VALUE).trend_months,
+                                 (VALUE).watch_drop) OPERATOR(pg_catalog.=) 0);
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_amounts_in_range CHECK (
+            ((VALUE).alert_below OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).alert_below OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_below OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_below OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_negative OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_negative OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).exemplar_from OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).exemplar_from OPERATOR(pg_catalog.<=) 9999999999999999.99)
+        AND ((VALUE).watch_drop OPERATOR(pg_catalog.>=) -9999999999999999.99
+             AND (VALUE).watch_drop OPERATOR(pg_catalog.<=) 9999999999999999.99));
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_alert_redlines_positive CHECK ((VALUE).alert_redlines OPERATOR(pg_catalog.>=) 1);
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_hundredths CHECK (
+            (VALUE).alert_below OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).alert_below, 2)
+        AND (VALUE).watch_below OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).watch_below, 2)
+        AND (VALUE).watch_negative OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).watch_negative, 2)
+        AND (VALUE).exemplar_from OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).exemplar_from, 2)
+        AND (VALUE).watch_drop OPERATOR(pg_catalog.=) pg_catalog.round((VALUE).watch_drop, 2));
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_thresholds_ordered CHECK (
+            (VALUE).alert_below OPERATOR(pg_catalog.<=) (VALUE).watch_below
+        AND (VALUE).watch_below OPERATOR(pg_catalog.<=) (VALUE).exemplar_from);
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_amounts_not_negative CHECK (
+            (VALUE).watch_negative OPERATOR(pg_catalog.>=) 0::numeric
+        AND (VALUE).watch_drop OPERATOR(pg_catalog.>=) 0::numeric);
+ALTER DOMAIN portrait_rules ADD CONSTRAINT portrait_rules_trend_months_range CHECK (
+            (VALUE).trend_months OPERATOR(pg_catalog.>=) 1
+        AND (VALUE).trend_months OPERATOR(pg_catalog.<=) 1200);
+
+-- The view, its operators qualified (CREATE OR REPLACE keeps its columns,
+-- comment and grants).
+CREATE OR REPLACE VIEW listed_lists AS
+SELECT c.oid::regclass AS list,
+       a.attname AS subject_column,
+       a.atttypid::regtype AS subject_type,
+       CASE WHEN c.reltuples OPERATOR(pg_catalog.>=) 0::real THEN c.reltuples::bigint END AS rows_estimate,
+       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+          JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
+           AND i.indisvalid AND i.indpred IS NULL
+           AND (a.attcollation OPERATOR(pg_catalog.=) 0::oid
+                OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+                     WHERE co.oid OPERATOR(pg_catalog.=) a.attcollation))
+         ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
+       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND ic.relam OPERATOR(pg_catalog.=) 403::oid
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
+           AND i.indcollation[0] OPERATOR(pg_catalog.=) a.attcollation AND i.indisvalid AND i.indpred IS NULL
+         ORDER BY i.indexrelid LIMIT 1) AS btree_index
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+  JOIN pg_catalog.pg_attribute a
+    ON a.attrelid OPERATOR(pg_catalog.=) c.oid
+   AND a.attnum OPERATOR(pg_catalog.=) (SELECT pg_catalog.min(f.attnum) FROM pg_catalog.pg_attribute f
+                                         WHERE f.attrelid OPERATOR(pg_catalog.=) c.oid
+                                           AND f.attnum OPERATOR(pg_catalog.>) 0
+                                           AND NOT f.attisdropped)
+  JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+ WHERE c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char"
+   AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'::pg_catalog.text
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'::pg_catalog.text
+   AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
+          OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid])
+        OR EXISTS (SELECT FROM pg_catalog.pg_index i
+                     JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+                     JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+                    WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name));
+
 -- ---------------------------------------------------------------------
 -- 17-screening (issue 17, parts 3-6): exact "not listed", RLS, bounds
 -- ---------------------------------------------------------------------
