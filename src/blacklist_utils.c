@@ -10,6 +10,8 @@
  * diagnostic: the filter's answer for one key) and blacklist_index_stats.
  * blacklist_int4_hash and blacklist_int2_hash hash integer and smallint
  * search keys of int8_ops (cross-type =) exactly as the same bigint.
+ * Setting: integrity.blacklist_max_filter_size, the largest index a build
+ * may write (see blacklist_init).
  *
  * What a blacklist index is: a blocked Bloom filter over the values of its
  * one key column (see blacklist_am.h for the layout).  It only
@@ -124,7 +126,7 @@ static relopt_parse_elt blacklist_relopt_tab[2];
  * build time, not of a backend's memory (the build stays within
  * maintenance_work_mem whatever the size), so the bound is a setting of its
  * own, and only a superuser (or a role granted SET on it) may change it.
- * 1 GB holds 83M keys at the default 12 bits per key, 15M at 64.
+ * 1 GB holds 89M keys at the default 12 bits per key, 16M at 64.
  */
 #define BLACKLIST_MAX_FILTER_SIZE_DEFAULT	(1024 * 1024)	/* kB: 1 GB */
 #define BLACKLIST_MAX_FILTER_SIZE_MAX		(1024 * 1024 * 1024)	/* kB: 1 TB */
