@@ -50,9 +50,9 @@ extern bool blacklist_may_contain_hash(Relation index, uint64 hash,
 									   Snapshot snapshot);
 
 /*
- * Diagnostics: entries the filter was sized for and has taken, and the
- * estimated false-positive rate at the current fill (for the DBA view; VACUUM
- * passes its buffer access strategy, others NULL).
+ * VACUUM's report: entries the filter was sized for and has taken, and the
+ * estimated false-positive rate at the current fill, read through VACUUM's
+ * buffer access `strategy` with its cost-based delay.
  */
 extern void blacklist_stats(Relation index, BufferAccessStrategy strategy,
 							int64 *capacity, int64 *inserted, double *fpr);

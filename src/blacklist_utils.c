@@ -1055,12 +1055,13 @@ blacklist_has_copy(Relation index)
 /* ---------- statistics ---------- */
 
 /*
- * Sum of the filter pages' entry counts, and the measured FPR.  VACUUM
- * passes its buffer access strategy and honours its cost delay; every page
- * checks for interrupts.
+ * Sum of the filter pages' entry counts, and the measured FPR.  Every page
+ * checks for interrupts; for VACUUM (`vacuum`) through its cost-based delay,
+ * reading through its buffer access strategy.
  */
 static void
-blacklist_scan_stats(Relation index, const BlacklistMeta *meta, BufferAccessStrategy strategy,
+blacklist_scan_stats(Relation index, const BlacklistMeta *meta,
+					 bool vacuum, BufferAccessStrategy strategy,
 					 int64 *entries, double *measured_fpr, double *fill)
 {
 	int64		n = 0;
@@ -1074,7 +1075,7 @@ blacklist_scan_stats(Relation index, const BlacklistMeta *meta, BufferAccessStra
 		Page		page;
 		int			i;
 
-		if (strategy)
+		if (vacuum)
 			vacuum_delay_point();	/* checks for interrupts too */
 		else
 			CHECK_FOR_INTERRUPTS();
@@ -1110,7 +1111,7 @@ blacklist_stats(Relation index, BufferAccessStrategy strategy,
 	const BlacklistMeta *meta = blacklist_get_meta(index);
 	int64		n;
 
-	blacklist_scan_stats(index, meta, strategy, &n, NULL, NULL);
+	blacklist_scan_stats(index, meta, true, strategy, &n, NULL, NULL);
 	*capacity = meta->capacity;
 	*inserted = n;
 	*fpr = blacklist_fpr_estimate(meta, n);
@@ -1304,7 +1305,7 @@ blacklist_index_stats(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	blacklist_scan_stats(index, meta, NULL, &entries, &measured, &fill);
+	blacklist_scan_stats(index, meta, false, NULL, &entries, &measured, &fill);
 
 	values[0] = Int64GetDatum(meta->capacity);
 	values[1] = Int64GetDatum(entries);
