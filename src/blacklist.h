@@ -14,6 +14,7 @@
 #define INTEGRITY_BLACKLIST_H
 
 #include "postgres.h"
+#include "storage/bufmgr.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"
 
@@ -49,10 +50,19 @@ extern bool blacklist_may_contain_hash(Relation index, uint64 hash,
 									   Snapshot snapshot);
 
 /*
- * Diagnostics: entries the filter was sized for and has taken, and the
- * estimated false-positive rate at the current fill (for the DBA view).
+ * VACUUM's report: entries the filter was sized for and has taken, and the
+ * estimated false-positive rate at the current fill, read through VACUUM's
+ * buffer access `strategy` with its cost-based delay.
  */
-extern void blacklist_stats(Relation index, int64 *capacity, int64 *inserted,
-							double *fpr);
+extern void blacklist_stats(Relation index, BufferAccessStrategy strategy,
+							int64 *capacity, int64 *inserted, double *fpr);
+
+/*
+ * During recovery an unlogged (or temporary) relation has no data to read:
+ * raise PostgreSQL's own error for it (0A000, as the planner does) if
+ * recovery is in progress and relation `relid` is not permanent (nothing if
+ * it does not exist: the caller says so).
+ */
+extern void blacklist_check_recovery_access(Oid relid);
 
 #endif							/* INTEGRITY_BLACKLIST_H */

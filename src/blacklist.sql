@@ -91,6 +91,8 @@ CREATE FUNCTION blacklist_index_stats(index regclass,
     OUT probes integer, OUT pages bigint, OUT bytes bigint,
     OUT fill float8, OUT estimated_fpr float8, OUT measured_fpr float8,
     OUT private_copy boolean)
-    AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+-- PARALLEL RESTRICTED: private_copy is the calling backend's own state (a
+-- parallel worker would report its own, not the leader's).
 COMMENT ON FUNCTION blacklist_index_stats(regclass) IS
     'size, fill and false-positive rate of a blacklist index (REINDEX when inserted exceeds capacity)';

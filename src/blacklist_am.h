@@ -115,7 +115,9 @@ typedef struct BlacklistSlot
 /* blacklist_utils.c */
 extern void blacklist_init(void);
 extern BlacklistOptions *blacklist_make_default_options(void);
-extern void blacklist_layout(int64 capacity, int bits_per_key, BlacklistMeta *meta);
+extern int	blacklist_max_filter_size;
+extern void blacklist_layout(int64 capacity, int bits_per_key, const char *relname,
+							 BlacklistMeta *meta);
 extern uint64 blacklist_key_hash(Relation index, Datum key);
 extern void blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot);
 extern bool blacklist_block_test(const uint8 *block, const BlacklistSlot *slot, int nprobes);
@@ -136,6 +138,7 @@ extern void blacklist_costestimate(PlannerInfo *root, IndexPath *path, double lo
 /* blacklist_build.c */
 extern IndexBuildResult *blacklist_ambuild(Relation heap, Relation index, struct IndexInfo *indexInfo);
 extern void blacklist_ambuildempty(Relation index);
+extern uint64 blacklist_key_hash_in(Relation index, Datum key, MemoryContext keycxt);
 
 /* blacklist_insert.c */
 extern bool blacklist_aminsert(Relation index, Datum *values, bool *isnull,

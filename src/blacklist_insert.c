@@ -15,15 +15,22 @@
  * The bits also go into this backend's private copy of the filter, if it
  * holds one (see blacklist_utils.c), so its own rows stay covered.  A
  * filter that outgrows its capacity keeps working; its false-positive rate
- * rises (blacklist_index_stats) until REINDEX resizes it.
+ * rises (blacklist_index_stats) until REINDEX resizes it.  The key is hashed
+ * in a memory context of its own, reset after every key (as contrib/bloom
+ * does): a CREATE INDEX CONCURRENTLY validation inserts every row of the
+ * table without a per-row reset of its own.
  */
 #include "postgres.h"
 
 #include "access/generic_xlog.h"
 #include "nodes/execnodes.h"
 #include "storage/bufmgr.h"
+#include "utils/memutils.h"
 
 #include "blacklist_am.h"
+
+/* where keys are hashed; empty between calls */
+static MemoryContext blacklist_insert_cxt = NULL;
 
 bool
 blacklist_aminsert(Relation index, Datum *values, bool *isnull,
@@ -38,7 +45,10 @@ blacklist_aminsert(Relation index, Datum *values, bool *isnull,
 
 	if (isnull[0])
 		return false;
-	hash = blacklist_key_hash(index, values[0]);
+	if (blacklist_insert_cxt == NULL)
+		blacklist_insert_cxt = AllocSetContextCreate(TopMemoryContext, "blacklist insert key",
+													 ALLOCSET_SMALL_SIZES);
+	hash = blacklist_key_hash_in(index, values[0], blacklist_insert_cxt);
 
 	for (;;)
 	{

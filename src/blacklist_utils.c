@@ -10,6 +10,8 @@
  * diagnostic: the filter's answer for one key) and blacklist_index_stats.
  * blacklist_int4_hash and blacklist_int2_hash hash integer and smallint
  * search keys of int8_ops (cross-type =) exactly as the same bigint.
+ * Setting: integrity.blacklist_max_filter_size, the largest index a build
+ * may write (see blacklist_init).
  *
  * What a blacklist index is: a blocked Bloom filter over the values of its
  * one key column (see blacklist_am.h for the layout).  It only
@@ -76,6 +78,7 @@
 #include "access/reloptions.h"
 #include "access/transam.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/index.h"
 #include "catalog/pg_amop.h"
 #include "catalog/pg_amproc.h"
@@ -91,6 +94,7 @@
 #include "storage/procarray.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -112,6 +116,21 @@
 
 static relopt_kind blacklist_relopt_kind;
 static relopt_parse_elt blacklist_relopt_tab[2];
+
+/*
+ * integrity.blacklist_max_filter_size (kB): the largest blacklist index, its
+ * metapage and filter pages, a build may write.  A role that may create an
+ * index (any role with TEMP, on a temporary table) chooses its capacity and
+ * bits per key; without a bound one CREATE INDEX could ask for 128 GiB of
+ * pages.  The filter's size is a matter of disk, WAL, shared buffers and
+ * build time, not of a backend's memory (the build stays within
+ * maintenance_work_mem whatever the size), so the bound is a setting of its
+ * own, and only a superuser (or a role granted SET on it) may change it.
+ * 1 GB holds 89M keys at the default 12 bits per key, 16M at 64.
+ */
+#define BLACKLIST_MAX_FILTER_SIZE_DEFAULT	(1024 * 1024)	/* kB: 1 GB */
+#define BLACKLIST_MAX_FILTER_SIZE_MAX		(1024 * 1024 * 1024)	/* kB: 1 TB */
+int			blacklist_max_filter_size = BLACKLIST_MAX_FILTER_SIZE_DEFAULT;
 
 /* ---------- handler ---------- */
 
@@ -171,7 +190,10 @@ blacklist_handler(PG_FUNCTION_ARGS)
 
 static void blacklist_relcache_callback(Datum arg, Oid relid);
 
-/* called from _PG_init: the reloptions, and the copy invalidation hook */
+/*
+ * called from _PG_init: the reloptions, the size bound, and the copy
+ * invalidation hook
+ */
 void
 blacklist_init(void)
 {
@@ -190,6 +212,15 @@ blacklist_init(void)
 	blacklist_relopt_tab[1].optname = "capacity";
 	blacklist_relopt_tab[1].opttype = RELOPT_TYPE_INT;
 	blacklist_relopt_tab[1].offset = offsetof(BlacklistOptions, capacity);
+
+	DefineCustomIntVariable("integrity.blacklist_max_filter_size",
+							"Largest blacklist index (metapage and filter pages) a build may write.",
+							"CREATE INDEX and REINDEX refuse a filter that would take more.",
+							&blacklist_max_filter_size,
+							BLACKLIST_MAX_FILTER_SIZE_DEFAULT,
+							1024, BLACKLIST_MAX_FILTER_SIZE_MAX,
+							PGC_SUSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
 
 	CacheRegisterRelcacheCallback(blacklist_relcache_callback, (Datum) 0);
 }
@@ -350,9 +381,22 @@ blacklist_costestimate(PlannerInfo *root, IndexPath *path, double loop_count,
 
 /* ---------- layout and hashing ---------- */
 
-/* the layout of a filter sized for `capacity` keys at `bits_per_key` */
+/* `bytes` as pg_size_pretty writes it */
+static char *
+blacklist_size_pretty(int64 bytes)
+{
+	return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
+															  Int64GetDatum(bytes))));
+}
+
+/*
+ * The layout of a filter sized for `capacity` keys at `bits_per_key`; an
+ * error (54000) if the index `relname` would take more than
+ * integrity.blacklist_max_filter_size.
+ */
 void
-blacklist_layout(int64 capacity, int bits_per_key, BlacklistMeta *meta)
+blacklist_layout(int64 capacity, int bits_per_key, const char *relname,
+				 BlacklistMeta *meta)
 {
 	uint64		bits;
 	uint64		nblocks;
@@ -366,11 +410,16 @@ blacklist_layout(int64 capacity, int bits_per_key, BlacklistMeta *meta)
 	npages = (nblocks + BLACKLIST_BLOCKS_PER_PAGE - 1) / BLACKLIST_BLOCKS_PER_PAGE;
 	/* use every block of the last page */
 	nblocks = npages * BLACKLIST_BLOCKS_PER_PAGE;
-	if (npages >= (uint64) MaxBlockNumber || nblocks > PG_UINT32_MAX)
+	if (npages + 1 > (uint64) blacklist_max_filter_size / (BLCKSZ / 1024))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("blacklist index too large: %lld keys at %d bits per key",
-						(long long) capacity, bits_per_key)));
+				 errmsg("blacklist index \"%s\" would be larger than integrity.blacklist_max_filter_size",
+						relname),
+				 errdetail("A filter for %lld keys at %d bits per key takes %s; the limit is %s.",
+						   (long long) capacity, bits_per_key,
+						   blacklist_size_pretty((int64) (npages + 1) * BLCKSZ),
+						   blacklist_size_pretty((int64) blacklist_max_filter_size * 1024)),
+				 errhint("Lower the index's capacity or bits_per_key, or ask a superuser to raise integrity.blacklist_max_filter_size.")));
 
 	/* optimal k = bits per key * ln 2, capped */
 	k = (int) rint(bits_per_key * 0.6931471805599453);
@@ -1005,9 +1054,14 @@ blacklist_has_copy(Relation index)
 
 /* ---------- statistics ---------- */
 
-/* sum of the filter pages' entry counts, and the measured FPR */
+/*
+ * Sum of the filter pages' entry counts, and the measured FPR.  Every page
+ * checks for interrupts; for VACUUM (`vacuum`) through its cost-based delay,
+ * reading through its buffer access strategy.
+ */
 static void
 blacklist_scan_stats(Relation index, const BlacklistMeta *meta,
+					 bool vacuum, BufferAccessStrategy strategy,
 					 int64 *entries, double *measured_fpr, double *fill)
 {
 	int64		n = 0;
@@ -1017,10 +1071,15 @@ blacklist_scan_stats(Relation index, const BlacklistMeta *meta,
 
 	for (p = 0; p < meta->npages; p++)
 	{
-		Buffer		buf = ReadBuffer(index, p + 1);
+		Buffer		buf;
 		Page		page;
 		int			i;
 
+		if (vacuum)
+			vacuum_delay_point();	/* checks for interrupts too */
+		else
+			CHECK_FOR_INTERRUPTS();
+		buf = ReadBufferExtended(index, MAIN_FORKNUM, p + 1, RBM_NORMAL, strategy);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
 		page = BufferGetPage(buf);
 		n += BlacklistPageGetHead(page)->entries;
@@ -1046,12 +1105,13 @@ blacklist_scan_stats(Relation index, const BlacklistMeta *meta,
 }
 
 void
-blacklist_stats(Relation index, int64 *capacity, int64 *inserted, double *fpr)
+blacklist_stats(Relation index, BufferAccessStrategy strategy,
+				int64 *capacity, int64 *inserted, double *fpr)
 {
 	const BlacklistMeta *meta = blacklist_get_meta(index);
 	int64		n;
 
-	blacklist_scan_stats(index, meta, &n, NULL, NULL);
+	blacklist_scan_stats(index, meta, true, strategy, &n, NULL, NULL);
 	*capacity = meta->capacity;
 	*inserted = n;
 	*fpr = blacklist_fpr_estimate(meta, n);
@@ -1135,10 +1195,14 @@ blacklist_open_for_sql(Oid indexoid, Relation *heap)
 	{
 		char	   *name = get_rel_name(indexoid);
 
+		/* as listed() says of a missing list: 42P01, not 42809 */
+		if (name == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("relation with OID %u does not exist", indexoid)));
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 name ? errmsg("\"%s\" is not an index", name)
-				 : errmsg("relation with OID %u does not exist", indexoid)));
+				 errmsg("\"%s\" is not an index", name)));
 	}
 	*heap = table_open(heapoid, AccessShareLock);
 	aclresult = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
@@ -1170,7 +1234,28 @@ blacklist_open_for_sql(Oid indexoid, Relation *heap)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a blacklist index", RelationGetRelationName(index))));
+	blacklist_check_recovery_access(indexoid);
 	return index;
+}
+
+void
+blacklist_check_recovery_access(Oid relid)
+{
+	HeapTuple	tp;
+	char		relpersistence;
+
+	if (!RecoveryInProgress())
+		return;
+	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tp))
+		return;					/* the caller reports a missing relation */
+	relpersistence = ((Form_pg_class) GETSTRUCT(tp))->relpersistence;
+	ReleaseSysCache(tp);
+	/* the words and code of get_relation_info (plancat.c) */
+	if (relpersistence != RELPERSISTENCE_PERMANENT)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot access temporary or unlogged relations during recovery")));
 }
 
 /*
@@ -1220,7 +1305,7 @@ blacklist_index_stats(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	blacklist_scan_stats(index, meta, &entries, &measured, &fill);
+	blacklist_scan_stats(index, meta, false, NULL, &entries, &measured, &fill);
 
 	values[0] = Int64GetDatum(meta->capacity);
 	values[1] = Int64GetDatum(entries);

@@ -10,7 +10,9 @@
  * a "no" from the filter true for every snapshot, including snapshots
  * older than the deletion.  Deleted keys only cost false positives; REINDEX
  * rebuilds the filter from the live rows.  VACUUM reports the index's pages
- * and the number of keys it has taken (an estimate, flagged as such).
+ * and the number of keys it has taken (an estimate, flagged as such),
+ * reading the filter pages through VACUUM's buffer access strategy with its
+ * cost-based delay and an interrupt check on every page.
  *
  * CREATE INDEX CONCURRENTLY: its validation phase asks ambulkdelete for the
  * row addresses already indexed; since the filter has none, every row of
@@ -33,7 +35,7 @@ blacklist_vacuum_stats(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 
 	if (stats == NULL)
 		stats = palloc0(sizeof(IndexBulkDeleteResult));
-	blacklist_stats(info->index, &capacity, &inserted, &fpr);
+	blacklist_stats(info->index, info->strategy, &capacity, &inserted, &fpr);
 	stats->num_pages = RelationGetNumberOfBlocks(info->index);
 	stats->num_index_tuples = (double) inserted;
 	stats->estimated_count = true;

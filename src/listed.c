@@ -943,6 +943,8 @@ decide(CallSite *site, Oid relid)
 		site->relid = InvalidOid;
 		LockRelationOid(relid, AccessShareLock);
 		check_schema_usage(relid);
+		/* an unlogged list on a hot standby: PostgreSQL's error, not 58P01 */
+		blacklist_check_recovery_access(relid);
 		check_worker_can_read(relid);
 		e = get_entry(relid, site->subjtype, site->dated);
 		decide_access(e, &site->access);

@@ -133,6 +133,10 @@ SELECT c.oid::regclass AS list,
 -- 17-screening (issue 17, parts 3-6): exact "not listed", RLS, bounds
 -- ---------------------------------------------------------------------
 
+-- bounds
+-- blacklist_index_stats reports this backend's private copy: not for a worker
+ALTER FUNCTION @extschema@.blacklist_index_stats(pg_catalog.regclass) PARALLEL RESTRICTED;
+
 -- ---------------------------------------------------------------------
 -- 17-defects (issue 17, part 6): smaller defects and the reference model
 -- ---------------------------------------------------------------------
