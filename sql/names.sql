@@ -55,7 +55,9 @@ FROM (VALUES
   (14, '李强', '张伟', '11010519491231002X', '110105********002X'),    -- a number alone
   (15, '张伟', '张敏', '11010519491231002X', '110105********002X'),    -- two characters, one different
   (16, '张伟', '张伟', '11010519491231002X', NULL),                    -- one number only
-  (17, NULL, '张伟', '11010519491231002X', '110105********002X')
+  (17, NULL, '张伟', '11010519491231002X', '110105********002X'),
+  (18, '阿依古丽·买买提', '阿依古丽•买买提', NULL, NULL),                -- another middle dot
+  (19, 'ZHANG Wei', 'ＺＨＡＮＧ　ＷＥＩ', NULL, NULL)                    -- full width, case
 ) t(k, a, b, id, mask), LATERAL name_match(a, b, id, mask) m
 ORDER BY k;
 SELECT * FROM name_match('张伟', '张伟', '11010519491231002X');  -- defaults

@@ -37,8 +37,8 @@
  * input method), which the pinyin keys catch.
  *
  * name_match(candidate, entry, candidate_id, entry_id): a score 0-100 and
- * its reasons.  Name evidence (the best one): exact 45, traditional 45,
- * variant 42, pinyin 40, one character different 40 (20 for two-character
+ * its reasons.  Name evidence (the best one): exact 45, written form (the
+ * same after width, spaces, dots, case) 45, traditional 45, variant 42, pinyin 40, one character different 40 (20 for two-character
  * names); number evidence when both numbers are given and the candidate's
  * number fits the entry's mask: region up to 10, birth date up to 25 (in
  * proportion to the visible date digits), sequence and check character up
@@ -959,7 +959,11 @@ name_score_names(text *ta, text *tb, NameScore *sc)
 		}
 		if (sc->score == 0)
 		{
-			name_reason(sc, "exact");
+			/* the same characters: as given, or in another written form */
+			bool		same = VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
+				memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
+
+			name_reason(sc, same ? "exact" : "written form");
 			sc->score = 45;
 		}
 		return;
