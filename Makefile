@@ -18,9 +18,12 @@ EXTENSION  = integrity
 EXTVERSION = 1.2
 MODULE_big = integrity
 
-CONCEPTS  = iscore scheme redline assessment index cnid uscc normalize blacklist listed portrait screening catalog
+CONCEPTS  = iscore scheme redline assessment index cnid uscc cnid_mask normalize blacklist listed portrait screening names catalog
 SQL_PARTS = $(wildcard $(foreach c,$(CONCEPTS),src/$(c).sql))
 OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# name screening (src/names.c) uses ICU's normaliser and transforms
+PG_CPPFLAGS += $(shell pkg-config --cflags icu-uc icu-i18n)
+SHLIB_LINK  += $(shell pkg-config --libs icu-uc icu-i18n)
 
 DATA       = upgrade/$(EXTENSION)--1.0.sql upgrade/$(EXTENSION)--1.0.control \
              upgrade/$(EXTENSION)--1.0--1.1.sql \

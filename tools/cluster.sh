@@ -13,7 +13,7 @@
 #   as_owner CMD...   run CMD as the cluster's owner
 
 PG_BINDIR=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
-REQUIRED_PACKAGES=${REQUIRED_PACKAGES:-"postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"}
+REQUIRED_PACKAGES=${REQUIRED_PACKAGES:-"postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libicu-dev pkg-config"}
 
 log() { printf '== %s\n' "$*" >&2; }
 

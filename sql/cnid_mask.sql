@@ -1,0 +1,135 @@
+-- cnid_mask: masked resident identity numbers as published lists give them
+-- Every rule: a passing case and a failing case, with its message.
+
+-- valid values, canonical output (x upper-cased, white space trimmed)
+SELECT '3303241976****2118'::cnid_mask AS court_list,
+       '110105********002x'::cnid_mask AS date_masked,
+       E' 11010519**1231002X\t'::cnid_mask AS year_masked,
+       '11010519491231002X'::cnid_mask AS nothing_masked,
+       '1*****************'::cnid_mask AS one_visible;
+-- a leap day fits only in leap years: 19**0229 and **000229 have some
+SELECT '33032419**0229****'::cnid_mask AS leap_some, '330324**000229****'::cnid_mask AS leap_2000;
+-- the check character must be reachable: with only the last digit of the
+-- day masked, Dec 30 gives 4 and Dec 31 gives X
+SELECT '1101051949123*0024'::cnid_mask AS day_30, '1101051949123*002X'::cnid_mask AS day_31;
+
+-- one failing input per rule (all SQLSTATE 22P02)
+\set VERBOSITY default
+SELECT '3303241976****211'::cnid_mask;         -- wrong length
+SELECT ''::cnid_mask;                          -- empty
+SELECT '330324760101211'::cnid_mask;           -- the old 15-digit form
+SELECT '3303241976-**-2118'::cnid_mask;        -- separators
+SELECT '3303241976????2118'::cnid_mask;        -- another masking character
+SELECT '3303241976**X*2118'::cnid_mask;        -- X before position 18
+SELECT '3303241976****211A'::cnid_mask;        -- bad check character
+SELECT '******************'::cnid_mask;        -- nothing visible
+SELECT '9303241976****2118'::cnid_mask;        -- unknown province
+SELECT '9***241976****2118'::cnid_mask;        -- no province starts with 9
+SELECT '330324197613**2118'::cnid_mask;        -- month 13
+SELECT '3303241976023***18'::cnid_mask;        -- February 3x
+SELECT '3303240976****2118'::cnid_mask;        -- year 09xx
+SELECT '3303241799****2118'::cnid_mask;        -- before 1800
+SELECT '330324190002292118'::cnid_mask;        -- 1900 is not a leap year
+SELECT '330324*9000229****'::cnid_mask;        -- no year *900 is a leap year
+SELECT '110105194912310021'::cnid_mask;        -- nothing masked: wrong check character
+SELECT '1101051949123*0025'::cnid_mask;        -- no filling reaches the check character
+SELECT '３３０３２４１９７６＊＊＊＊２１１８'::cnid_mask;  -- full-width: identifier_normalize cleans it
+SELECT identifier_normalize('３３０３２４１９７６＊＊＊＊２１１８')::cnid_mask AS normalized;
+
+-- matching: every visible position agrees
+SELECT c, m, c ~ m AS fits, cnid_matches(c, m::text) AS fits_text
+FROM (VALUES ('11010519491231002X'::cnid, '110105********002X'::cnid_mask),
+             ('11010519491231002X', '1101051949****002X'),
+             ('11010519491231002X', '1101051950****002X'),
+             ('11010519491231002X', '110105********0021'),
+             ('11010519491231002X', '11010519491231002X'),
+             ('110105194912300024', '1101051949123*002X'),
+             ('110105194912300024', '1101051949123*0024')) t(c, m)
+ORDER BY c, m;
+SELECT cnid_matches('11010519491231002X', '1101051949****002'); -- an invalid mask raises
+-- a full number casts to a mask (implicitly) and fits only itself
+SELECT '11010519491231002X'::cnid ~ '11010519491231002X'::cnid AS itself,
+       '11010519491231002X'::cnid::cnid_mask AS as_mask,
+       cnid_mask_visible('3303241976****2118') AS visible;
+
+-- the block key: equal for a number and a mask showing positions 1-6 and
+-- 15-18 that it fits; NULL when the mask hides any of them
+SELECT cnid_block('11010519491231002X') AS number_key,
+       cnid_mask_block('110105********002X') AS mask_key,
+       cnid_mask_block('1101051949****002*') AS hidden_check,
+       cnid_mask_block('****051949123100**') AS hidden_region;
+
+-- comparison and DISTINCT
+SELECT DISTINCT m FROM (VALUES ('110105********002X'::cnid_mask), ('110105********002x'),
+                               ('1101051949****002X'), ('110105********0021')) t(m) ORDER BY m;
+
+-- screening a masked list by index lookups: equality on the block key,
+-- ~ as the recheck
+CREATE TABLE mask_staff (id cnid PRIMARY KEY);
+INSERT INTO mask_staff
+SELECT cnid_from_parts(110101 + (i % 7), date '1960-01-01' + (i * 37) % 15000, i % 1000)
+FROM generate_series(1, 5000) i;
+CREATE TABLE mask_list (entry int PRIMARY KEY, masked cnid_mask);
+INSERT INTO mask_list
+SELECT i, overlay(s.id::text PLACING repeat('*', (4 + 2 * (i % 3))::int) FROM (11 - 2 * (i % 3))::int)::cnid_mask
+FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM mask_staff) s WHERE s.i % 10 = 0;
+INSERT INTO mask_list VALUES (100000, '3303241976****2118'), (100001, '1*****************');
+CREATE INDEX ON mask_list (cnid_mask_block(masked));
+ANALYZE mask_staff, mask_list;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF)
+SELECT s.id, l.entry FROM mask_staff s JOIN mask_list l
+  ON cnid_mask_block(l.masked) = cnid_block(s.id) AND s.id ~ l.masked
+WHERE s.id = cnid_from_parts(110102, date '1960-02-07', 1);
+RESET enable_seqscan;
+-- the join finds exactly what ~ over every pair finds (masks that hide
+-- positions 1-6 or 15-18 are screened apart: here one)
+SELECT count(*) AS hits,
+       (SELECT count(*) FROM mask_staff s, mask_list l WHERE s.id ~ l.masked
+           AND cnid_mask_block(l.masked) IS NOT NULL) AS by_scan,
+       (SELECT count(*) FROM mask_list WHERE cnid_mask_block(masked) IS NULL) AS unblocked
+FROM mask_staff s JOIN mask_list l
+  ON cnid_mask_block(l.masked) = cnid_block(s.id) AND s.id ~ l.masked;
+DROP TABLE mask_staff, mask_list;
+
+-- binary COPY round trip
+CREATE TABLE cnid_mask_bin (m cnid_mask);
+INSERT INTO cnid_mask_bin VALUES ('3303241976****2118'), ('110105********002X'), ('11010519491231002X'), (NULL);
+COPY cnid_mask_bin TO '/tmp/integrity_regress_cnid_mask.bin' WITH (FORMAT binary);
+CREATE TABLE cnid_mask_bin2 (m cnid_mask);
+COPY cnid_mask_bin2 FROM '/tmp/integrity_regress_cnid_mask.bin' WITH (FORMAT binary);
+SELECT a.m, b.m, a.m IS NOT DISTINCT FROM b.m AS same
+FROM cnid_mask_bin a FULL JOIN cnid_mask_bin2 b ON a.m = b.m ORDER BY a.m;
+SELECT count(*) FROM cnid_mask_bin2 WHERE m IS NULL;
+SELECT cnid_mask_send('3303241976****2118');
+
+-- malformed binary input is rejected with 22P03
+CREATE FUNCTION cnid_mask_try_recv(raw bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', raw, '/tmp/integrity_regress_cnid_mask_bad.bin');
+    TRUNCATE cnid_mask_bin2;
+    COPY cnid_mask_bin2 FROM '/tmp/integrity_regress_cnid_mask_bad.bin' WITH (FORMAT binary);
+    RETURN 'accepted ' || (SELECT m::text FROM cnid_mask_bin2);
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****2118', 'UTF8')) AS good;
+SELECT cnid_mask_try_recv('\x02' || convert_to('3303241976****2118', 'UTF8')) AS bad_version;
+SELECT cnid_mask_try_recv('\x01' || convert_to('110105********002x', 'UTF8')) AS lower_x;
+SELECT cnid_mask_try_recv('\x01' || convert_to(' 3303241976****211', 'UTF8')) AS white_space;
+SELECT cnid_mask_try_recv('\x01' || convert_to('******************', 'UTF8')) AS all_masked;
+SELECT cnid_mask_try_recv('\x01' || convert_to('330324197613**2118', 'UTF8')) AS bad_date;
+SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976', 'UTF8')) AS short;
+SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****21180', 'UTF8')) AS long;
+SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****211', 'UTF8') || '\x00') AS nul_last;
+SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****21', 'UTF8') || '\xc3a9') AS utf8_char;
+SELECT cnid_mask_try_recv('') AS empty;
+DROP FUNCTION cnid_mask_try_recv(bytea);
+DROP TABLE cnid_mask_bin, cnid_mask_bin2;
+
+-- labels: pure functions of their arguments
+SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel
+FROM pg_proc p
+WHERE p.proname IN ('cnid_mask_in', 'cnid_mask_recv', 'cnid_matches', 'cnid_mask_match',
+                    'cnid_block', 'cnid_mask_block', 'cnid_mask_from_cnid')
+ORDER BY p.oid::regprocedure::text;

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# test/names_encoding.sh — name screening and masked numbers in a UTF8 and an
+# EUC_CN database give the same answers.
+#
+# On the server that PGHOST/PGPORT/PGUSER name (a superuser): one database
+# per server encoding (LC_COLLATE/LC_CTYPE 'C', TEMPLATE template0, as
+# test/encodings.sh makes them), the same checks from a UTF8 client and, for
+# EUC_CN, from an EUC_CN client: name_normalize (full-width forms, the
+# ideographic space, middle dots, pinyin letters with tone marks),
+# name_pinyin, name_keys (the keys are hashes of code points, so they must be
+# equal whatever the encoding), name_match, and the cnid_mask input error for
+# full-width digits (positions counted in characters).  Only characters of
+# GB 2312 are used: an EUC_CN database cannot store the others.
+# Prints "ok N - ..." / "not ok N - ..." lines; exits non-zero on a failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d /tmp/integrity-names-enc.XXXXXX)
+dbs="integrity_names_utf8 integrity_names_euccn"
+cleanup() {
+    for db in $dbs; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+. tools/tap.sh
+
+createdb_enc() {   # createdb_enc NAME ENCODING
+    psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" \
+        -c "CREATE DATABASE $1 ENCODING '$2' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" >/dev/null
+}
+
+# The checks, written in UTF-8; each line of output is "name|value".
+cat >"$work/checks.sql" <<'SQL'
+\pset format unaligned
+\pset tuples_only on
+SELECT 'normalize|' || string_agg(name_normalize(n), ',' ORDER BY k)
+FROM (VALUES (1, '张　伟'), (2, 'ＺＨＡＮＧ　Ｗｅｉ'), (3, '阿依古丽・买买提'), (4, '阿依古丽 ・ 买买提'),
+             (5, 'Lǚ Xiǎohuá'), (6, '  王小明  ')) t(k, n);
+SELECT 'pinyin|' || string_agg(array_to_string(name_pinyin(n), '/'), ',' ORDER BY k)
+FROM (VALUES (1, '张伟'), (2, '曾国藩'), (3, '单雄信'), (4, '欧阳修'), (5, 'Lǚ Xiǎohuá'),
+             (6, '阿依古丽・买买提')) t(k, n);
+SELECT 'keys|' || string_agg(array_to_string(name_keys(n), ' '), ',' ORDER BY k)
+FROM (VALUES (1, '张伟'), (2, '王小明'), (3, 'ZHANG Wei'), (4, '阿依古丽・买买提')) t(k, n);
+SELECT 'share|' || string_agg((name_keys(a) && name_keys(b))::text, ',' ORDER BY k)
+FROM (VALUES (1, '张伟', 'ＺＨＡＮＧ　Ｗｅｉ'), (2, '王小明', '王晓明'), (3, '王小明', '王大明'),
+             (4, '张伟', '张敏')) t(k, a, b);
+SELECT 'match|' || m.score || ' ' || array_to_string(m.reasons, '/')
+FROM name_match('张伟', 'Wei Zhang', '11010519491231002X', '110105********002X') m;
+SELECT 'match_name|' || m.score || ' ' || array_to_string(m.reasons, '/')
+FROM name_match('王小明', '王晓明') m;
+\set ON_ERROR_STOP off
+SELECT '３３０３２４１９７６＊＊＊＊２１１８'::cnid_mask;
+SELECT '3303241976＊＊＊＊2118'::cnid_mask;
+SQL
+cat >"$work/expected.txt" <<'TXT'
+normalize|张伟,ZHANG WEI,阿依古丽·买买提,阿依古丽·买买提,LU XIAOHUA,王小明
+pinyin|zhang wei,zeng guofan/ceng guofan,shan xiongxin/dan xiongxin/chan xiongxin,ouyang xiu,lu xiaohua/xiaohua lu,ayiguli maimaiti
+share|true,true,true,false
+match|70 pinyin/region/sex/sequence
+match_name|40 pinyin
+ERROR:  invalid cnid_mask "３３０３２４１９７６＊＊＊＊２１１８": a non-ASCII character at position 1 is neither a digit nor *
+ERROR:  invalid cnid_mask "3303241976＊＊＊＊2118": a non-ASCII character at position 11 is neither a digit nor *
+TXT
+
+run_checks() {   # run_checks DB CLIENT_ENCODING -> the output lines, in UTF-8
+    local db=$1 enc=$2
+    if [ "$enc" = UTF8 ]; then
+        PGCLIENTENCODING=UTF8 psql -X -q -d "$db" -f "$work/checks.sql" 2>&1
+    else
+        local ienc=${enc//_/-}
+        iconv -f UTF-8 -t "$ienc" "$work/checks.sql" >"$work/checks.$enc.sql"
+        PGCLIENTENCODING=$enc psql -X -q -d "$db" -f "$work/checks.$enc.sql" 2>&1 | iconv -f "$ienc" -t UTF-8
+    fi | grep -E '^[a-z_]+\||ERROR:' | sed 's/^psql:[^ ]* //'
+}
+
+for spec in "integrity_names_utf8 UTF8 UTF8" "integrity_names_euccn EUC_CN UTF8 EUC_CN"; do
+    set -- $spec; db=$1; enc=$2; shift 2; clients=$*
+    createdb_enc "$db" "$enc"
+    check "$enc: CREATE EXTENSION integrity" q -d "$db" -c "CREATE EXTENSION integrity"
+    for client in $clients; do
+        run_checks "$db" "$client" >"$work/got.$db.$client.txt"
+        # GB 2312's middle dot is U+30FB: name_normalize writes that one in EUC_CN
+        if [ "$enc" = EUC_CN ]; then sed 's/·/・/g' "$work/expected.txt"; else cat "$work/expected.txt"; fi >"$work/expected.$enc.txt"
+        check "$enc server, $client client: normalisation, pinyin, matches and errors as expected" \
+            diff -u "$work/expected.$enc.txt" <(grep -v '^keys|' "$work/got.$db.$client.txt")
+    done
+done
+# the join keys are the same numbers in both encodings
+check "name_keys gives the same keys in UTF8 and EUC_CN databases" \
+    diff -u <(grep '^keys|' "$work/got.integrity_names_utf8.UTF8.txt") \
+            <(grep '^keys|' "$work/got.integrity_names_euccn.EUC_CN.txt")
+check "the keys were compared (not empty)" grep -q '^keys|-\?[0-9]' "$work/got.integrity_names_utf8.UTF8.txt"
+
+echo "1..$n"
+[ "$bad" -eq 0 ]
