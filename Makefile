@@ -18,7 +18,7 @@ EXTENSION  = integrity
 EXTVERSION = 1.2
 MODULE_big = integrity
 
-CONCEPTS  = iscore scheme redline assessment index cnid uscc cnid_mask normalize blacklist listed portrait screening names catalog
+CONCEPTS  = iscore scheme redline assessment index cnid uscc masked_cnid normalize blacklist listed portrait screening names catalog
 SQL_PARTS = $(wildcard $(foreach c,$(CONCEPTS),src/$(c).sql))
 OBJS      = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 # name screening (src/names.c) uses ICU's normaliser and transforms

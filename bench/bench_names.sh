@@ -81,9 +81,9 @@ ON CONFLICT DO NOTHING;
 DELETE FROM nb_staff WHERE id IN (SELECT id FROM nb_staff ORDER BY id OFFSET :staff);
 
 -- the list: planted true matches, near misses, unrelated entries
-CREATE TABLE nb_list (entry int PRIMARY KEY, name text, masked cnid_mask, truth cnid, form text);
-CREATE FUNCTION pg_temp.mask(id cnid, k int) RETURNS cnid_mask LANGUAGE sql IMMUTABLE AS
-$$ SELECT overlay(id::text PLACING repeat('*', 4 + 2 * k) FROM 11 - 2 * k)::cnid_mask $$;
+CREATE TABLE nb_list (entry int PRIMARY KEY, name text, masked masked_cnid, truth cnid, form text);
+CREATE FUNCTION pg_temp.mask(id cnid, k int) RETURNS masked_cnid LANGUAGE sql IMMUTABLE AS
+$$ SELECT overlay(id::text PLACING repeat('*', 4 + 2 * k) FROM 11 - 2 * k)::masked_cnid $$;
 CREATE FUNCTION pg_temp.cap(t text) RETURNS text LANGUAGE sql IMMUTABLE AS
 $$ SELECT upper(left(t, 1)) || substr(t, 2) $$;
 CREATE TEMP TABLE picks AS

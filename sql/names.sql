@@ -39,7 +39,7 @@ SELECT cardinality(name_keys('王小明')) AS keys_3, cardinality(name_keys('张
 SELECT name_match_threshold() AS threshold;
 SELECT k, a, b, id, mask, m.score, m.reasons, m.score >= name_match_threshold() AS hit
 FROM (VALUES
-  (1, '张伟', '张伟', NULL::cnid, NULL::cnid_mask),                   -- a name alone: low
+  (1, '张伟', '张伟', NULL::cnid, NULL::masked_cnid),                   -- a name alone: low
   (2, '张伟', '張偉', NULL, NULL),
   (3, '陈峰', '陳峯', NULL, NULL),
   (4, '张伟', 'ZHANG Wei', NULL, NULL),

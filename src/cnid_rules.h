@@ -4,7 +4,7 @@
  * province-level codes of GB/T 2260, the calendar, and the canonical 18
  * characters of a stored cnid body.
  *
- * Used by cnid_mask.c (masked numbers); written so that the identifier core
+ * Used by masked_cnid.c (masked numbers); written so that the identifier core
  * (issue 21, item 5) can make cnid.c use the same definitions.  Pure inline
  * functions: nothing here raises.
  */

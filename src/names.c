@@ -82,7 +82,7 @@
 #include <unicode/utrans.h>
 #include <unicode/uversion.h>
 
-#include "cnid_mask.h"
+#include "masked_cnid.h"
 #include "ident_common.h"
 
 /* flags of a normalisation: what it changed */
@@ -1086,7 +1086,7 @@ name_keys(PG_FUNCTION_ARGS)
 
 /*
  * name_match(candidate text, entry text, candidate_id cnid, entry_id
- * cnid_mask, OUT score integer, OUT reasons text[]): not strict; a NULL
+ * masked_cnid, OUT score integer, OUT reasons text[]): not strict; a NULL
  * name gives no name evidence, a NULL number no number evidence.
  */
 PG_FUNCTION_INFO_V1(name_match);

@@ -23,10 +23,10 @@ CREATE FUNCTION name_keys(name text) RETURNS bigint[]
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION name_keys(text) IS 'join keys of a name: two names share one if they are equal after name_normalize, share a pinyin key, or are one character apart (three characters or more)';
 CREATE FUNCTION name_match(candidate text, entry text,
-                           candidate_id cnid DEFAULT NULL, entry_id cnid_mask DEFAULT NULL,
+                           candidate_id cnid DEFAULT NULL, entry_id masked_cnid DEFAULT NULL,
                            OUT score integer, OUT reasons text[])
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION name_match(text, text, cnid, cnid_mask) IS 'score 0-100 of a candidate against a list entry by name and number, with the evidence that agreed; a hit is score >= name_match_threshold()';
+COMMENT ON FUNCTION name_match(text, text, cnid, masked_cnid) IS 'score 0-100 of a candidate against a list entry by name and number, with the evidence that agreed; a hit is score >= name_match_threshold()';
 CREATE FUNCTION name_match_threshold() RETURNS integer
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION name_match_threshold() IS 'the score from which name_match reports a hit (70): a name alone or a number alone stays below it';

@@ -8,7 +8,7 @@
 # EUC_CN, from an EUC_CN client: name_normalize (full-width forms, the
 # ideographic space, middle dots, pinyin letters with tone marks),
 # name_pinyin, name_keys (the keys are hashes of code points, so they must be
-# equal whatever the encoding), name_match, and the cnid_mask input error for
+# equal whatever the encoding), name_match, and the masked_cnid input error for
 # full-width digits (positions counted in characters).  Only characters of
 # GB 2312 are used: an EUC_CN database cannot store the others.
 # Prints "ok N - ..." / "not ok N - ..." lines; exits non-zero on a failure.
@@ -48,8 +48,8 @@ FROM name_match('张伟', 'Wei Zhang', '11010519491231002X', '110105********002X
 SELECT 'match_name|' || m.score || ' ' || array_to_string(m.reasons, '/')
 FROM name_match('王小明', '王晓明') m;
 \set ON_ERROR_STOP off
-SELECT '３３０３２４１９７６＊＊＊＊２１１８'::cnid_mask;
-SELECT '3303241976＊＊＊＊2118'::cnid_mask;
+SELECT '３３０３２４１９７６＊＊＊＊２１１８'::masked_cnid;
+SELECT '3303241976＊＊＊＊2118'::masked_cnid;
 SQL
 cat >"$work/expected.txt" <<'TXT'
 normalize|张伟,ZHANG WEI,阿依古丽·买买提,阿依古丽·买买提,LU XIAOHUA,王小明
@@ -57,8 +57,8 @@ pinyin|zhang wei,zeng guofan/ceng guofan,shan xiongxin/dan xiongxin/chan xiongxi
 share|true,true,true,false
 match|70 pinyin/region/sex/sequence
 match_name|40 pinyin
-ERROR:  invalid cnid_mask "３３０３２４１９７６＊＊＊＊２１１８": a non-ASCII character at position 1 is neither a digit nor *
-ERROR:  invalid cnid_mask "3303241976＊＊＊＊2118": a non-ASCII character at position 11 is neither a digit nor *
+ERROR:  invalid masked_cnid "３３０３２４１９７６＊＊＊＊２１１８": a non-ASCII character at position 1 is neither a digit nor *
+ERROR:  invalid masked_cnid "3303241976＊＊＊＊2118": a non-ASCII character at position 11 is neither a digit nor *
 TXT
 
 run_checks() {   # run_checks DB CLIENT_ENCODING -> the output lines, in UTF-8

@@ -1,7 +1,7 @@
--- pgTAP: cnid_mask against an independent brute force, and the block key
+-- pgTAP: masked_cnid against an independent brute force, and the block key
 -- against ~ (issue 21).
 --
--- The input rule of cnid_mask is "some valid cnid fits the mask".  Here it
+-- The input rule of masked_cnid is "some valid cnid fits the mask".  Here it
 -- is checked literally: for random masks with up to three masked positions
 -- (a random valid number, some positions masked, half of them with one
 -- visible character changed), the mask is accepted exactly when one of the
@@ -19,7 +19,7 @@ EXCEPTION WHEN invalid_text_representation THEN
 END $$;
 CREATE FUNCTION pg_temp.accepted(t text) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM t::cnid_mask;
+    PERFORM t::masked_cnid;
     RETURN true;
 EXCEPTION WHEN invalid_text_representation THEN
     RETURN false;
@@ -69,7 +69,7 @@ SELECT cmp_ok((SELECT count(*) FROM masks WHERE NOT accepted), '>', 20::bigint, 
 -- the block keys agree
 CREATE TEMP TABLE published AS
 SELECT i, id::cnid AS id,
-       overlay(id PLACING repeat('*', 4 + 2 * (i % 3)) FROM 11 - 2 * (i % 3))::cnid_mask AS m
+       overlay(id PLACING repeat('*', 4 + 2 * (i % 3)) FROM 11 - 2 * (i % 3))::masked_cnid AS m
 FROM nums;
 SELECT is((SELECT count(*) FROM published WHERE id ~ m AND cnid_block(id) = cnid_mask_block(m)),
           400::bigint, 'every published-shape mask of a number fits it, with equal block keys');
@@ -80,7 +80,7 @@ SELECT is((SELECT count(*) FROM published a JOIN published b ON cnid_block(a.id)
           (SELECT count(*) FROM published a, published b WHERE a.id ~ b.m),
           'the equality join on the block keys loses no pair that ~ accepts');
 -- the text and binary forms round-trip
-SELECT is((SELECT count(*) FROM published WHERE m::text::cnid_mask <> m), 0::bigint,
+SELECT is((SELECT count(*) FROM published WHERE m::text::masked_cnid <> m), 0::bigint,
           'text output reads back as the same mask');
 SELECT is((SELECT count(*) FROM published
             WHERE convert_from(substr(cnid_mask_send(m), 2), 'UTF8') <> m::text

@@ -1,5 +1,5 @@
 /*
- * cnid_mask.h — masked resident identity numbers (cnid_mask.c), the part
+ * masked_cnid.h — masked resident identity numbers (masked_cnid.c), the part
  * that name screening (names.c) uses to weigh a number against a mask.
  */
 #ifndef INTEGRITY_CNID_MASK_H
@@ -7,7 +7,7 @@
 
 #include "postgres.h"
 
-/* A cnid_mask value: the 18 canonical positions, '0'-'9', 'X' or '*'. */
+/* A masked_cnid value: the 18 canonical positions, '0'-'9', 'X' or '*'. */
 #define CNID_MASK_LEN 18
 typedef struct CnidMask
 {

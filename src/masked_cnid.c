@@ -1,5 +1,5 @@
 /*
- * cnid_mask.c — a masked resident identity number, as published lists give
+ * masked_cnid.c — a masked resident identity number, as published lists give
  * it (失信被执行人 and other lists: 3303241976****2118).
  *
  * A value has the 18 positions of a resident identity number (GB 11643-1999),
@@ -18,16 +18,16 @@
  * Representation: 18 bytes by reference, the canonical characters; memcmp
  * order is the order of the text ('*' sorts before the digits).
  *
- * Matching: cnid ~ cnid_mask is true when the number agrees with every
+ * Matching: cnid ~ masked_cnid is true when the number agrees with every
  * visible position; cnid_matches(cnid, text) does the same with the mask as
  * text.  For screening a large masked list, cnid_block(cnid) and
- * cnid_mask_block(cnid_mask) give the same bigint for a number and a mask
+ * cnid_mask_block(masked_cnid) give the same bigint for a number and a mask
  * that shows positions 1-6 and 15-18 (the published masks hide the birth
  * date only) and agree there; an equality join (hash join, or an index on
  * cnid_mask_block(mask)) then finds the candidates and ~ confirms them.
  * README "Masked identity numbers" has the recipe and its plan.
  *
- * SQL objects backed here (src/cnid_mask.sql): type cnid_mask (in, out,
+ * SQL objects backed here (src/masked_cnid.sql): type masked_cnid (in, out,
  * recv, send), the comparison functions and btree opclass, the cast from
  * cnid, the operator ~ (cnid_mask_match), cnid_matches, cnid_block,
  * cnid_mask_block, cnid_mask_visible.
@@ -39,7 +39,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
-#include "cnid_mask.h"
+#include "masked_cnid.h"
 #include "cnid_rules.h"
 #include "ident_common.h"
 #include "normalize.h"
@@ -332,7 +332,7 @@ cm_report(const char *input, size_t len, const CnidMaskError *e)
 	if (holds && (e->reason == CM_BAD_LENGTH || e->reason == CM_BAD_CHAR))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+				 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 				 errdetail("The value holds %s.", holds),
 				 errhint("identifier_normalize(text) cleans such a value (a full-width asterisk becomes *); cast its result.")));
 
@@ -343,49 +343,49 @@ cm_report(const char *input, size_t len, const CnidMaskError *e)
 		case CM_BAD_LENGTH:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("A masked resident identity number has 18 positions, each a digit, X (position 18 only) or * for a masked position."),
 					 errhint("The old 15-digit form is not accepted masked; surrounding white space is ignored.")));
 			break;
 		case CM_BAD_CHAR:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("Positions 1 to 17 of a masked resident identity number are ASCII digits or * (masked)."),
 					 errhint("Write every masked position as *, one per hidden digit.")));
 			break;
 		case CM_MISPLACED_X:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("X stands only in position 18, as the check character with the value 10."),
 					 errhint("Masked positions are written *, not X; check for a shifted column.")));
 			break;
 		case CM_BAD_CHECK_CHAR:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("Position 18 of a masked resident identity number is a digit, X (x is accepted) or *."),
 					 errhint("Check the value for typing errors.")));
 			break;
 		case CM_ALL_MASKED:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("A mask that shows nothing fits every number and identifies no one."),
 					 errhint("Store NULL for an entry without a number and screen it by name (name_match).")));
 			break;
 		case CM_BAD_PROVINCE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("Positions 1-2 hold a province-level code of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82 or 83."),
 					 errhint("Check the first two positions.")));
 			break;
 		case CM_BAD_DATE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("Positions 7-14 are a birth date YYYYMMDD from %d on; no calendar date has the visible digits.",
 							   CNID_RULES_MIN_YEAR),
 					 errhint("Check the visible digits of the birth date; published masks usually hide the month and day (positions 11-14) or the whole date (positions 7-14).")));
@@ -393,7 +393,7 @@ cm_report(const char *input, size_t len, const CnidMaskError *e)
 		case CM_BAD_CHECK:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("Nothing is masked, and ISO 7064 MOD 11-2 over the first 17 digits gives the check character \"%c\", the value has \"%c\".",
 							   e->expected, e->found),
 					 errhint("A wrong check character usually means a mistyped or transposed digit.")));
@@ -401,12 +401,12 @@ cm_report(const char *input, size_t len, const CnidMaskError *e)
 		case CM_NO_CHECK:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid_mask \"%s\": %s", input, rule),
+					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
 					 errdetail("For every way of filling the masked positions with a plausible region and birth date, ISO 7064 MOD 11-2 gives another check character."),
 					 errhint("A visible digit or the check character was mistyped in the list.")));
 			break;
 	}
-	elog(ERROR, "cnid_mask parse failure %d without a message", (int) e->reason);
+	elog(ERROR, "masked_cnid parse failure %d without a message", (int) e->reason);
 }
 
 static CnidMask *
@@ -473,7 +473,7 @@ cnid_mask_recv(PG_FUNCTION_ARGS)
 	if (version != CNID_MASK_WIRE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cnid_mask: unknown format version %d", version),
+				 errmsg("invalid binary masked_cnid: unknown format version %d", version),
 				 errdetail("This version of the extension reads format version %d.", CNID_MASK_WIRE_VERSION)));
 	chars = pq_getmsgbytes(buf, CNID_MASK_LEN);
 	m = palloc(sizeof(CnidMask));
@@ -488,17 +488,17 @@ cnid_mask_recv(PG_FUNCTION_ARGS)
 			ident_trim(&s, &len);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary cnid_mask \"%s\": %s", copy, cm_reason_text(s, &e))));
+					 errmsg("invalid binary masked_cnid \"%s\": %s", copy, cm_reason_text(s, &e))));
 		}
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cnid_mask: not 18 positions of a masked resident identity number"),
+				 errmsg("invalid binary masked_cnid: not 18 positions of a masked resident identity number"),
 				 errdetail("The field holds bytes outside printable ASCII.")));
 	}
 	if (memcmp(m->c, chars, CNID_MASK_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cnid_mask: not in canonical form"),
+				 errmsg("invalid binary masked_cnid: not in canonical form"),
 				 errdetail("The binary format carries the 18 canonical characters (upper-case X, no white space).")));
 	PG_RETURN_POINTER(m);
 }
@@ -516,7 +516,7 @@ cnid_mask_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* the cast cnid -> cnid_mask: the full number, nothing masked */
+/* the cast cnid -> masked_cnid: the full number, nothing masked */
 PG_FUNCTION_INFO_V1(cnid_mask_from_cnid);
 Datum
 cnid_mask_from_cnid(PG_FUNCTION_ARGS)
