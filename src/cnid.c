@@ -583,6 +583,16 @@ cnid_to_text(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, 18));
 }
 
+/* the type's input rules as a predicate, for to_cnid() (normalize.h) */
+bool
+cnid_accepts(const char *s, size_t len)
+{
+	int64		v;
+	CnidError	e;
+
+	return cnid_parse(s, len, &v, &e);
+}
+
 PG_FUNCTION_INFO_V1(is_valid_cnid);
 Datum
 is_valid_cnid(PG_FUNCTION_ARGS)

@@ -518,15 +518,23 @@ uscc_to_text(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, 18));
 }
 
+/* the type's input rules as a predicate, for to_uscc() (normalize.h) */
+bool
+uscc_accepts(const char *s, size_t len)
+{
+	Uscc		u;
+	UsccError	e;
+
+	return uscc_parse(s, len, &u, &e);
+}
+
 PG_FUNCTION_INFO_V1(is_valid_uscc);
 Datum
 is_valid_uscc(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	Uscc		u;
-	UsccError	e;
 
-	PG_RETURN_BOOL(uscc_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &u, &e));
+	PG_RETURN_BOOL(uscc_accepts(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 }
 
 PG_FUNCTION_INFO_V1(uscc_invalid_reason);

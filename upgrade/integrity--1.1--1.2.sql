@@ -16,6 +16,10 @@
 -- 17-defects (issue 17, part 6): smaller defects and the reference model
 -- ---------------------------------------------------------------------
 
+-- to_cnid applies the type's rules in both forms (no future-birth-date rule
+-- in the lenient one): a pure function of its text, like cnid_in
+ALTER FUNCTION @extschema@.to_cnid(text, boolean) IMMUTABLE;
+
 -- ---------------------------------------------------------------------
 -- 19-report (issue 19): report views for BI tools
 -- ---------------------------------------------------------------------
