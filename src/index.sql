@@ -9,21 +9,22 @@
 -- digit.  The method is documented in README.md, "The index".
 -- =====================================================================
 
--- Half-even rounding (banker's rounding), used for every published figure.
+-- Half-even rounding (banker's rounding), used for every published figure,
+-- to `places` decimals (-1000 to 1000; negative: tens, hundreds, ...).  In C
+-- (src/index.c), exactly this numeric arithmetic:
+--     y = x * 10^places,  fl = floor(y),
+--     r = fl + 1 when y - fl > 0.5 or (y - fl = 0.5 and fl is odd), else fl,
+--     round(r / 10^places, places)
+-- (NaN and infinities pass through); places outside -1000..1000 raise 22023.
+CREATE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'index_round_half_even' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION round_half_even(numeric, integer) IS 'round half to even (banker''s rounding)';
+
 -- Every operator and function in a body that is bound when the script runs
 -- (RETURN bodies, domain CHECKs) takes exactly the built-in's argument
 -- types: an implicit cast would let an operator planted in the target
 -- schema (e.g. %(numeric, integer)) match better and be bound for good
 -- (README, "Trusted"; test/trusted.sh plants such traps).
-CREATE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN (SELECT pg_catalog.round(
-                   CASE WHEN y - fl > 0.5 OR (y - fl = 0.5 AND fl % 2::numeric <> 0::numeric)
-                        THEN fl + 1::numeric ELSE fl END
-                   / pg_catalog.power(10::numeric, places::numeric), places)
-        FROM (SELECT y, pg_catalog.floor(y) AS fl
-                FROM (SELECT x * pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
-COMMENT ON FUNCTION round_half_even(numeric, integer) IS 'round half to even (banker''s rounding)';
 
 -- An institution's points on the index scale, 0..100:
 --   100 * total / (full_marks + bonus_cap)      (total is 0 when vetoed)

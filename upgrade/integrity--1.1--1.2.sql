@@ -20,6 +20,11 @@
 -- in the lenient one): a pure function of its text, like cnid_in
 ALTER FUNCTION @extschema@.to_cnid(text, boolean) IMMUTABLE;
 
+-- round_half_even in C: places outside -1000..1000 raise 22023 (the SQL
+-- body divided by zero at -2147483648); the same arithmetic otherwise
+CREATE OR REPLACE FUNCTION @extschema@.round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'index_round_half_even' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 -- ---------------------------------------------------------------------
 -- 19-report (issue 19): report views for BI tools
 -- ---------------------------------------------------------------------
