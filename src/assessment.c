@@ -260,6 +260,7 @@ assessment_recv(PG_FUNCTION_ARGS)
 	Assessment *a = palloc0(sizeof(Assessment));
 	int			i;
 
+	integrity_recv_need(buf, 2 + N_ASSESSORS * (4 + 8 + 8 + 4), "assessment");
 	a->version = pq_getmsgbyte(buf);
 	a->present = pq_getmsgbyte(buf);
 	for (i = 0; i < N_ASSESSORS; i++)

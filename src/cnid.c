@@ -43,6 +43,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "module.h"
 #include "normalize.h"
 
 #define CNID_BODY_LIMIT INT64CONST(100000000000000000)	/* 10^17 */
@@ -509,12 +510,14 @@ Datum
 cnid_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	const char *chars;
 	char		canon[19];
 	int64		v;
 	CnidError	e;
 
+	integrity_recv_need(buf, 1 + 18, "cnid");
+	version = pq_getmsgbyte(buf);
 	if (version != CNID_WIRE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -35,6 +35,7 @@
 #include "utils/numeric.h"
 
 #include "iscore.h"
+#include "module.h"
 
 
 /* ---------------------------------------------------------------------
@@ -496,13 +497,16 @@ iscore_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	IScore	   *s = palloc0(sizeof(IScore));
-	int			fmt = pq_getmsgbyte(buf);
+	int			fmt;
 
+	integrity_recv_need(buf, 1, "iscore");
+	fmt = pq_getmsgbyte(buf);
 	if (fmt != ISCORE_BINARY_FORMAT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary iscore: unknown format %d", fmt),
 				 errdetail("This version reads format %d.", ISCORE_BINARY_FORMAT)));
+	integrity_recv_need(buf, 8 + 8 + 4, "iscore");
 	s->base = pq_getmsgint64(buf);
 	s->bonus = pq_getmsgint64(buf);
 	s->redlines = (int32) pq_getmsgint(buf, 4);

@@ -22,9 +22,13 @@
  * extension uses); clients may use any client encoding PostgreSQL converts
  * to the server's (GB18030 and GBK convert to UTF8 only); the install script
  * refuses the others.
+ *
+ * And the length check every binary receive function makes before it reads
+ * (integrity_recv_need): a short value is 22P03, not a protocol error.
  */
 #include "postgres.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -129,4 +133,21 @@ integrity_name_eq(const char *s, int len, const char *utf8)
 	const char *name = integrity_server_name(utf8, &nlen);
 
 	return name != NULL && len == nlen && memcmp(s, name, len) == 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Binary input
+ * --------------------------------------------------------------------- */
+
+void
+integrity_recv_need(StringInfo buf, int nbytes, const char *typname)
+{
+	Assert(nbytes >= 0);
+	if (buf->len - buf->cursor < nbytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary %s: value too short", typname),
+				 errdetail_plural("The value has %d byte; its fields need at least %lld.",
+								  "The value has %d bytes; its fields need at least %lld.",
+								  buf->len, buf->len, (long long) buf->cursor + nbytes)));
 }

@@ -36,6 +36,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "module.h"
 #include "normalize.h"
 
 #define USCC_LEN 10				/* stored bytes */
@@ -446,12 +447,14 @@ Datum
 uscc_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	const char *chars;
 	char		canon[19];
 	Uscc	   *u = palloc(sizeof(Uscc));
 	UsccError	e;
 
+	integrity_recv_need(buf, 1 + 18, "uscc");
+	version = pq_getmsgbyte(buf);
 	if (version != USCC_WIRE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
