@@ -1,6 +1,6 @@
 
 -- =====================================================================
--- index: the clean-finance index (清廉金融指数) with its uncertainty (SQL)
+-- index: the clean-finance index (qinglian jinrong zhishu) with its uncertainty (SQL)
 --
 -- Every step of the published method can be read here by an auditor: the
 -- work (score_variance, the transition, combine and final functions) runs in

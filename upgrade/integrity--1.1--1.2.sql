@@ -25,6 +25,15 @@ ALTER FUNCTION @extschema@.to_cnid(text, boolean) IMMUTABLE;
 CREATE OR REPLACE FUNCTION @extschema@.round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
     AS 'MODULE_PATHNAME', 'index_round_half_even' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- the install script is ASCII (its encoding check must run before anything
+-- fails to convert): the default dimensions' names as Unicode escapes, the
+-- same text[] value
+CREATE OR REPLACE FUNCTION @extschema@.portrait_default_dimensions() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY[E'\u6E05\u5EC9\u5EFA\u8BBE', E'\u6E05\u5EC9\u5BA3\u4F20', E'\u5458\u5DE5\u7BA1\u7406',
+                       E'\u5408\u89C4\u5EFA\u8BBE', E'\u7EAA\u68C0\u76D1\u5BDF', E'\u91CD\u70B9\u5DE5\u4F5C',
+                       E'\u7EA2\u7EBF', E'\u9ED1\u540D\u5355']::text[] $$;
+
 -- ---------------------------------------------------------------------
 -- 19-report (issue 19): report views for BI tools
 -- ---------------------------------------------------------------------
