@@ -935,7 +935,7 @@ avg_state_add(AvgState *st, int64 rows, int128 base, int128 bonus, int64 redline
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("row count out of range"),
-				 errdetail("avg(iscore) counts at most 9223372036854775807 rows.")));
+				 errdetail("An avg(iscore) state counts at most 9223372036854775807 rows.")));
 	/* |sums| <= rows * ISCORE_MAX_CENTS < 2^123: int128 cannot wrap */
 	st->base += base;
 	st->bonus += bonus;

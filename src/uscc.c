@@ -573,8 +573,9 @@ uscc_from_parts(PG_FUNCTION_ARGS)
 	if (len != 17)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("uscc_from_parts needs the 17 characters before the check character, got %d",
-						pg_mbstrlen_with_len(s, (int) len))));
+				 errmsg("uscc_from_parts needs 17 characters, not %d",
+						pg_mbstrlen_with_len(s, (int) len)),
+				 errdetail("Its argument is a unified social credit code without the check character.")));
 	memset(&e, 0, sizeof(e));
 	e.len = 17;
 	if (!uscc_scan(s, 17, idx, &e))
