@@ -611,6 +611,7 @@ RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, 
                recorded_from date, status text, review_id bigint)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
+    IF batch IS NULL THEN RAISE EXCEPTION 'screening_matches needs a batch, not NULL' USING ERRCODE = 'null_value_not_allowed'; END IF;
     -- the matches first (few), then the review of each
     RETURN QUERY EXECUTE format($q$
         WITH m AS MATERIALIZED (

@@ -527,6 +527,27 @@ errhint(const char *fmt,...)
 	return 0;
 }
 
+/* the plural forms: the English one by n, as without a translation */
+#define ERR_TEXT_PLURAL(field) \
+	do { const char *fmt = n == 1 ? fmt_singular : fmt_plural; va_list args; \
+		 va_start(args, n); \
+		 set_text(fuzz_error.field, sizeof(fuzz_error.field), fmt, args); \
+		 va_end(args); } while (0)
+
+int
+errmsg_plural(const char *fmt_singular, const char *fmt_plural, unsigned long n,...)
+{
+	ERR_TEXT_PLURAL(message);
+	return 0;
+}
+
+int
+errdetail_plural(const char *fmt_singular, const char *fmt_plural, unsigned long n,...)
+{
+	ERR_TEXT_PLURAL(detail);
+	return 0;
+}
+
 void
 FlushErrorState(void)
 {

@@ -3,6 +3,18 @@
 
 SELECT round_half_even(2.345) AS a, round_half_even(2.355) AS b, round_half_even(-2.345) AS c,
        round_half_even(2.3451) AS d, round_half_even(2.5, 0) AS e, round_half_even(3.5, 0) AS f;
+-- tens, hundreds, ...: half to even there too, also far from the point;
+-- non-finite values pass through
+SELECT round_half_even(1250, -2) AS a, round_half_even(1350, -2) AS b, round_half_even(-1250.0001, -2) AS c,
+       round_half_even(25e20, -21) AS d, round_half_even(15e20, -21) AS e,
+       round_half_even(0.5e-30, 30) AS f, round_half_even(1.5e-30, 30) AS g,
+       round_half_even('NaN', 2) AS h, round_half_even('-Infinity', -3) AS i;
+-- places are those of a numeric's scale, -1000 to 1000: a clear error beyond
+SELECT round_half_even(1.5, -2147483648);
+\echo :LAST_ERROR_SQLSTATE
+SELECT round_half_even(1.5, 1001);
+\echo :LAST_ERROR_SQLSTATE
+SELECT round_half_even(1.5, -1000) AS lowest, length(round_half_even(1.5, 1000)::text) AS highest_digits;
 
 CREATE TABLE index_example (inst text, sector text, assets numeric, assessor text, score iscore);
 INSERT INTO index_example VALUES

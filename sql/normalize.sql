@@ -103,6 +103,29 @@ SELECT count(*) FILTER (WHERE to_cnid(raw, false) IS NULL AND raw IS NOT NULL) A
 SELECT to_cnid('110105194912310021');
 SELECT to_uscc('９１３５０１００Ｍ０００１００Ｙ４４');
 
+-- one rule for both forms: the type's.  A birth date after today is a
+-- cleansing rule (is_valid_cnid), not an input rule, so both forms convert
+-- such a number, like cnid_in; to_cnid is IMMUTABLE like cnid_in (an index
+-- or a generated column may use it), is_valid_cnid STABLE.
+SELECT to_cnid('110105299912310012') AS strict_form,
+       to_cnid('110105299912310012', strict => false) AS lenient_form,
+       to_cnid('１１０１０５ ２９９９１２３１ ００１２', false) AS lenient_full_width,
+       '110105299912310012'::cnid AS type_input,
+       is_valid_cnid('110105299912310012') AS cleansing_valid,
+       cnid_invalid_reason('110105299912310012') AS cleansing_reason;
+SELECT p.oid::regprocedure AS function, p.provolatile AS volatility
+FROM pg_proc p
+WHERE p.proname IN ('to_cnid', 'to_uscc', 'cnid_in', 'cnid_recv', 'cnid', 'cnid_from_parts',
+                    'identifier_normalize', 'is_valid_cnid', 'cnid_invalid_reason',
+                    'is_valid_uscc', 'uscc_invalid_reason')
+  AND p.pronamespace = (SELECT extnamespace FROM pg_extension WHERE extname = 'integrity')
+ORDER BY p.oid::regprocedure::text;
+CREATE TABLE hires_generated (raw text, id cnid GENERATED ALWAYS AS (to_cnid(raw, false)) STORED);
+INSERT INTO hires_generated VALUES ('110105-19491231-002x'), ('110105299912310012'), ('n/a');
+CREATE INDEX ON hires_generated (to_cnid(raw, false));
+SELECT raw, id FROM hires_generated ORDER BY raw;
+DROP TABLE hires_generated;
+
 -- the input functions point to the normaliser when the value holds what it cleans
 SELECT '１１０１０５１９４９１２３１００２Ｘ'::cnid;
 SELECT '110105 19491231 002X'::cnid;

@@ -239,11 +239,21 @@ SELECT n, pt_err(format('SELECT portrait_from_bytea(%L::bytea)', b)) FROM (VALUE
                 1, pt_month(288, 100, 1))),
     (15, pt_bin(1, '2024-01-01', '2024-01-01', 1, pt_dim('x', 100, 0, 1, 0), 2, pt_month(288, 50, 1) || pt_month(288, 50, 0))),
     (16, pt_bin(1, '10000-01-01', '10000-01-01', 1, pt_dim('x', 100, 0, 1, 0), 1, pt_month(95988, 100, 1))),
-    (17, pt_bin(1, '2024-01-01', '2024-01-01', 1, int4send(-5) || int8send(100), 1, pt_month(288, 100, 1))),
+    (17, pt_bin(1, '2024-01-01', '2024-01-01', 1, int4send(-5) || int8send(100) || int8send(0) || int8send(1) || int8send(0),
+                1, pt_month(288, 100, 1))),
     (18, '\x01'::bytea),
     (19, '\x01'::bytea || int8send(9223372036854775807) || int8send(9223372036854775807) || int4send(1)
          || pt_dim('x', 100, 0, 1, 0) || int4send(1) || pt_month(288, 100, 1)),
-    (20, pt_bin(1, '2024-01-01', '2024-01-01', 1, pt_dim('x', 100, 0, 3000000000, 0), 1, pt_month(288, 100, 3000000000)))
+    (20, pt_bin(1, '2024-01-01', '2024-01-01', 1, pt_dim('x', 100, 0, 3000000000, 0), 1, pt_month(288, 100, 3000000000))),
+    -- a short or empty value is a malformed value (22P03), never a protocol
+    -- error (08P01); so is a dimension count the value has no room for;
+    -- 65 dimensions that are there exceed what a portrait holds (54000)
+    (21, ''::bytea),
+    (22, pt_bin(1, '2024-01-01', '2024-01-01', 2147483647, pt_dim('x', 100, 0, 1, 0), 1, pt_month(288, 100, 1))),
+    (23, pt_bin(1, '2024-01-01', '2024-01-01', 65,
+                (SELECT string_agg(pt_dim(format('d%s', lpad(i::text, 2, '0')), 100, 0, 1, 0), ''::bytea ORDER BY i)
+                   FROM generate_series(1, 65) i),
+                1, pt_month(288, 6500, 65)))
   ) AS t(n, b) ORDER BY n;
 
 -- binary COPY round trip (server-side file, named after this cluster's port)

@@ -65,6 +65,10 @@ SELECT grade(-1e20, scheme()) AS very_low, grade(1e20, scheme()) AS very_high;
 -- fields that are not finite are refused
 SELECT scheme(green => 'Infinity');
 SELECT scheme(w_self => 'NaN');
+-- NaN is not "missing": its own message, in SQL and in the setting
+SELECT scheme(green => 'NaN');
+SELECT ROW(10, 100, 'NaN', 80, 60, 0.2, 0.5, 0.3, 'zero')::scheme;
+SET integrity.scheme = '(10,100,NaN,80,60,0.2,0.5,0.3,zero)';
 -- a scheme written as a literal is read like scheme()
 SELECT grade(s, '(10,100,90,80,60,0.2,0.5,0.3,zero)'::scheme) = grade(s, scheme()) AS same, count(*)
 FROM (SELECT iscore(g % 110, g % 13, (g % 97 = 0)::int) AS s FROM generate_series(1, 500) g) t

@@ -130,6 +130,8 @@ SELECT NOT EXISTS (SELECT ref, subject, list, entry_id, valid FROM regulator.scr
                           FROM regulator.screening_matches('wf_csv', '2025-01-15', '2025-01-15')) AS same_hits;
 
 -- refusals
+SELECT * FROM regulator.screening_matches(NULL);
+\echo :LAST_ERROR_SQLSTATE
 CALL regulator.screen('wf_csv', '');
 CALL regulator.screen('wf_csv', 'x', lists => ARRAY['no_such_list']);
 -- (the message only: its detail names today's date)

@@ -120,7 +120,7 @@ bad_text(const char *str, const char *detail)
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type assessment: \"%s\"", str),
 			 errdetail("%s", detail),
-			 errhint("Example: self:80.50+3.00;inspection:78.00+2.00!1;third_party:-;weights:0.2000/0.5000/0.3000")));
+			 errhint("Write it like \"self:80.50+3.00;inspection:78.00+2.00!1;third_party:-;weights:0.2000/0.5000/0.3000\".")));
 }
 
 static bool
@@ -260,6 +260,7 @@ assessment_recv(PG_FUNCTION_ARGS)
 	Assessment *a = palloc0(sizeof(Assessment));
 	int			i;
 
+	integrity_recv_need(buf, 2 + N_ASSESSORS * (4 + 8 + 8 + 4), "assessment");
 	a->version = pq_getmsgbyte(buf);
 	a->present = pq_getmsgbyte(buf);
 	for (i = 0; i < N_ASSESSORS; i++)

@@ -283,8 +283,9 @@ blacklist_amvalidate(Oid opclassoid)
 		{
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					 errmsg("blacklist operator class \"%s\" has an invalid support function %d: it must be (type, bigint) returns bigint",
-							opclassname, procform->amprocnum)));
+					 errmsg("blacklist operator class \"%s\" has an invalid support function %d",
+							opclassname, procform->amprocnum),
+					 errdetail("The only support function is number 1, the seeded 64-bit hash: (type, bigint) returns bigint.")));
 			result = false;
 			continue;
 		}
@@ -302,8 +303,9 @@ blacklist_amvalidate(Oid opclassoid)
 		{
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					 errmsg("blacklist operator class \"%s\" has an invalid operator %u at strategy %d: only = at strategy 1 is supported",
-							opclassname, oprform->amopopr, oprform->amopstrategy)));
+					 errmsg("blacklist operator class \"%s\" has an invalid operator %u at strategy %d",
+							opclassname, oprform->amopopr, oprform->amopstrategy),
+					 errdetail("Only the equality operator, at strategy 1 and for search, is supported.")));
 			result = false;
 		}
 	}
@@ -311,8 +313,9 @@ blacklist_amvalidate(Oid opclassoid)
 	{
 		ereport(INFO,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				 errmsg("blacklist operator class \"%s\" lacks support function 1 (the seeded 64-bit hash)",
-						opclassname)));
+				 errmsg("blacklist operator class \"%s\" lacks support function 1",
+						opclassname),
+				 errdetail("Support function 1 is the seeded 64-bit hash of the key type: (type, bigint) returns bigint.")));
 		result = false;
 	}
 

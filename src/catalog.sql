@@ -18,9 +18,18 @@ COMMENT ON FUNCTION iscore_in(cstring) IS 'input function of type iscore: base+b
 COMMENT ON FUNCTION iscore_out(iscore) IS 'output function of type iscore: two decimals, "!n" only when n > 0';
 COMMENT ON FUNCTION iscore_recv(internal) IS 'binary input function of type iscore';
 COMMENT ON FUNCTION iscore_send(iscore) IS 'binary output function of type iscore';
-COMMENT ON FUNCTION base(iscore) IS 'basic points (基础项) of a score';
-COMMENT ON FUNCTION bonus(iscore) IS 'bonus points (加分项) of a score, uncapped';
-COMMENT ON FUNCTION redlines(iscore) IS 'number of red-line hits (红线项) of a score; any hit vetoes it';
+-- comments with Chinese terms: Unicode escapes, converted when the DO block
+-- runs, after the encoding check (the script is ASCII: src/iscore.sql)
+DO $comments$
+BEGIN
+    EXECUTE pg_catalog.format('COMMENT ON FUNCTION @extschema@.base(@extschema@.iscore) IS %L',
+                              E'basic points (\u57FA\u7840\u9879) of a score');
+    EXECUTE pg_catalog.format('COMMENT ON FUNCTION @extschema@.bonus(@extschema@.iscore) IS %L',
+                              E'bonus points (\u52A0\u5206\u9879) of a score, uncapped');
+    EXECUTE pg_catalog.format('COMMENT ON FUNCTION @extschema@.redlines(@extschema@.iscore) IS %L',
+                              E'number of red-line hits (\u7EA2\u7EBF\u9879) of a score; any hit vetoes it');
+END
+$comments$;
 COMMENT ON FUNCTION iscore_plus(iscore, iscore) IS 'implementation of iscore + iscore: adds points and red-line hits';
 COMMENT ON FUNCTION iscore_mul(iscore, numeric) IS 'implementation of iscore * numeric: points scaled, rounded half-even to 0.01';
 COMMENT ON FUNCTION iscore_mul_commuted(numeric, iscore) IS 'implementation of numeric * iscore: points scaled, rounded half-even to 0.01';

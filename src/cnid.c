@@ -43,6 +43,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "module.h"
 #include "normalize.h"
 
 #define CNID_BODY_LIMIT INT64CONST(100000000000000000)	/* 10^17 */
@@ -509,12 +510,14 @@ Datum
 cnid_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	const char *chars;
 	char		canon[19];
 	int64		v;
 	CnidError	e;
 
+	integrity_recv_need(buf, 1 + 18, "cnid");
+	version = pq_getmsgbyte(buf);
 	if (version != CNID_WIRE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -581,6 +584,16 @@ cnid_to_text(PG_FUNCTION_ARGS)
 
 	cnid_format(v, canon);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, 18));
+}
+
+/* the type's input rules as a predicate, for to_cnid() (normalize.h) */
+bool
+cnid_accepts(const char *s, size_t len)
+{
+	int64		v;
+	CnidError	e;
+
+	return cnid_parse(s, len, &v, &e);
 }
 
 PG_FUNCTION_INFO_V1(is_valid_cnid);

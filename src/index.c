@@ -26,8 +26,8 @@
  *     (see state_running_ok for when that holds).
  * Every function that takes a state validates it (state_read).
  *
- * SQL objects backed here: score_variance(assessment, scheme), the
- * transition functions index_step, index_accum_assessment,
+ * SQL objects backed here: round_half_even(numeric, integer),
+ * score_variance(assessment, scheme), the transition functions index_step, index_accum_assessment,
  * index_accum_assessment1, index_accum_score, index_accum_score1, and
  * index_combine, index_final.
  */
@@ -1510,17 +1510,32 @@ numeric_const(const char *text, Datum *slot)
 }
 
 /*
- * round_half_even(x, 2) of src/index.sql: y = x * 100, fl = floor(y),
- * fl + 1 when y - fl > 0.5 or (= 0.5 and fl odd), then round(that / 100, 2).
- * The last step is exact (fl is whole) and has display scale 2, so it is
- * written as fl hundredths directly; the comparisons are numeric's.
+ * Half-even rounding to `places` decimals (negative: tens, hundreds, ...),
+ * the method of src/index.sql: y = x * 10^places, fl = floor(y), fl + 1 when
+ * y - fl > 0.5 or (= 0.5 and fl odd), then round(fl / 10^places, places).
+ * The powers of ten are exact numerics (1e<places>), so every step is
+ * exact; NaN and infinities pass through as in that SQL.  For 0 <= places
+ * <= 63 and fl within 128 bits the last step is written as fl with display
+ * scale places directly (that is what it gives).
  */
+#define ROUND_PLACES_LIMIT 1000		/* numeric's scale limit (typmod) */
+
 static Datum
-round_half_even2(Datum x)
+pow10_numeric(int e)
+{
+	char		text[16];
+
+	snprintf(text, sizeof(text), "1e%d", e);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+static Datum
+round_half_even_places(Datum x, int places)
 {
 	static Datum hundred,
 				half;
-	Datum		y = NMUL(x, numeric_const("100", &hundred));
+	Datum		y = NMUL(x, places == 2 ? numeric_const("100", &hundred) : pow10_numeric(places));
 	Datum		fl = DirectFunctionCall1(numeric_floor, y);
 	int			c = NCMP(NSUB(y, fl), numeric_const("0.5", &half));
 	Val			k;
@@ -1528,14 +1543,29 @@ round_half_even2(Datum x)
 	if (c > 0 || (c == 0 && NCMP(DirectFunctionCall2(numeric_mod, fl, NINT(2)), NINT(0)) != 0))
 		fl = NADD(fl, NINT(1));
 	val_from_datum(&k, fl);
-	if (!k.isnum && k.dscale == 0)
+	if (!k.isnum && k.dscale == 0 && places >= 0 && places <= 0x3F)
 	{
-		k.dscale = 2;			/* fl hundredths */
+		k.dscale = places;		/* fl units of 10^-places */
 		return val_numeric(&k);
 	}
-	return DirectFunctionCall2(numeric_round,
-							   NDIV(fl, DirectFunctionCall2(numeric_power, NINT(10), NINT(2))),
-							   Int32GetDatum(2));
+	return DirectFunctionCall2(numeric_round, NMUL(fl, pow10_numeric(-places)),
+							   Int32GetDatum(places));
+}
+
+/* round_half_even(x numeric, places integer DEFAULT 2) */
+PG_FUNCTION_INFO_V1(index_round_half_even);
+Datum
+index_round_half_even(PG_FUNCTION_ARGS)
+{
+	int32		places = PG_GETARG_INT32(1);
+
+	if (places < -ROUND_PLACES_LIMIT || places > ROUND_PLACES_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot round to %d decimal places", places),
+				 errdetail("Places run from -%d to %d, the scales a numeric can have.",
+						   ROUND_PLACES_LIMIT, ROUND_PLACES_LIMIT)));
+	PG_RETURN_DATUM(round_half_even_places(PG_GETARG_DATUM(0), places));
 }
 
 /* index_final(state) -> index_result */
@@ -1566,7 +1596,7 @@ index_final(PG_FUNCTION_ARGS)
 		Datum		den = NMUL(s[6], s[0]);
 		Datum		v = NDIV(NMUL(NINT(100), s[1]), den);
 
-		values[0] = round_half_even2(v);
+		values[0] = round_half_even_places(v, 2);
 		nulls[0] = false;
 		if (val_cmp(&st.f[5], &st.f[3]) < 0)
 		{
@@ -1574,9 +1604,9 @@ index_final(PG_FUNCTION_ARGS)
 			static Datum z1645;
 			Datum		z = numeric_const("1.645", &z1645);
 
-			values[1] = round_half_even2(se);
-			values[2] = round_half_even2(NSUB(v, NMUL(z, se)));
-			values[3] = round_half_even2(NADD(v, NMUL(z, se)));
+			values[1] = round_half_even_places(se, 2);
+			values[2] = round_half_even_places(NSUB(v, NMUL(z, se)), 2);
+			values[3] = round_half_even_places(NADD(v, NMUL(z, se)), 2);
 			nulls[1] = nulls[2] = nulls[3] = false;
 		}
 	}

@@ -1,6 +1,6 @@
 
 -- =====================================================================
--- index: the clean-finance index (清廉金融指数) with its uncertainty (SQL)
+-- index: the clean-finance index (qinglian jinrong zhishu) with its uncertainty (SQL)
 --
 -- Every step of the published method can be read here by an auditor: the
 -- work (score_variance, the transition, combine and final functions) runs in
@@ -9,7 +9,17 @@
 -- digit.  The method is documented in README.md, "The index".
 -- =====================================================================
 
--- Half-even rounding (banker's rounding), used for every published figure.
+-- Half-even rounding (banker's rounding), used for every published figure,
+-- to `places` decimals (-1000 to 1000; negative: tens, hundreds, ...).  In C
+-- (src/index.c), exactly this numeric arithmetic:
+--     y = x * 10^places,  fl = floor(y),
+--     r = fl + 1 when y - fl > 0.5 or (y - fl = 0.5 and fl is odd), else fl,
+--     round(r / 10^places, places)
+-- (NaN and infinities pass through); places outside -1000..1000 raise 22023.
+CREATE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'index_round_half_even' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION round_half_even(numeric, integer) IS 'round half to even (banker''s rounding)';
+
 -- Every function and operator in the extension's SQL is schema-qualified
 -- (pg_catalog., OPERATOR(pg_catalog.op), @extschema@.): the script runs as
 -- the bootstrap superuser with the target schema, which the installing role
@@ -17,17 +27,6 @@
 -- that matches an unqualified name better than the built-in would be bound
 -- for good (README, "Trusted"; test/planted.sh plants such traps for every
 -- name the scripts use).
-CREATE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN (SELECT pg_catalog.round(
-                   CASE WHEN y OPERATOR(pg_catalog.-) fl OPERATOR(pg_catalog.>) 0.5
-                          OR (y OPERATOR(pg_catalog.-) fl OPERATOR(pg_catalog.=) 0.5
-                              AND fl OPERATOR(pg_catalog.%) 2::numeric OPERATOR(pg_catalog.<>) 0::numeric)
-                        THEN fl OPERATOR(pg_catalog.+) 1::numeric ELSE fl END
-                   OPERATOR(pg_catalog./) pg_catalog.power(10::numeric, places::numeric), places)
-        FROM (SELECT y, pg_catalog.floor(y) AS fl
-                FROM (SELECT x OPERATOR(pg_catalog.*) pg_catalog.power(10::numeric, places::numeric) AS y) a) b);
-COMMENT ON FUNCTION round_half_even(numeric, integer) IS 'round half to even (banker''s rounding)';
 
 -- An institution's points on the index scale, 0..100:
 --   100 * total / (full_marks + bonus_cap)      (total is 0 when vetoed)

@@ -35,6 +35,7 @@
 #include "utils/numeric.h"
 
 #include "iscore.h"
+#include "module.h"
 
 
 /* ---------------------------------------------------------------------
@@ -496,13 +497,16 @@ iscore_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	IScore	   *s = palloc0(sizeof(IScore));
-	int			fmt = pq_getmsgbyte(buf);
+	int			fmt;
 
+	integrity_recv_need(buf, 1, "iscore");
+	fmt = pq_getmsgbyte(buf);
 	if (fmt != ISCORE_BINARY_FORMAT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary iscore: unknown format %d", fmt),
 				 errdetail("This version reads format %d.", ISCORE_BINARY_FORMAT)));
+	integrity_recv_need(buf, 8 + 8 + 4, "iscore");
 	s->base = pq_getmsgint64(buf);
 	s->bonus = pq_getmsgint64(buf);
 	s->redlines = (int32) pq_getmsgint(buf, 4);
@@ -931,7 +935,7 @@ avg_state_add(AvgState *st, int64 rows, int128 base, int128 bonus, int64 redline
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("row count out of range"),
-				 errdetail("avg(iscore) counts at most 9223372036854775807 rows.")));
+				 errdetail("An avg(iscore) state counts at most 9223372036854775807 rows.")));
 	/* |sums| <= rows * ISCORE_MAX_CENTS < 2^123: int128 cannot wrap */
 	st->base += base;
 	st->bonus += bonus;

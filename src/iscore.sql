@@ -7,6 +7,13 @@
 -- control file declares this script UTF-8 and PostgreSQL converts it to the
 -- server encoding, which must hold those names.  Clients may use any client
 -- encoding PostgreSQL converts to the server's (GB18030 and GBK: to UTF8).
+-- The script itself is ASCII (the names are E'\u....' escapes inside
+-- function bodies and DO blocks, converted when those run; an escape in a
+-- plain statement would be converted when the whole script is parsed,
+-- before this check): its conversion cannot fail, so in any other
+-- encoding this check, the first statement, is what answers (0A000), not
+-- the conversion of the whole script (22P05 in LATIN1).  test/encodings.sh
+-- checks both.
 DO $encoding$
 BEGIN
     IF NOT pg_catalog.current_setting('server_encoding') OPERATOR(pg_catalog.=) ANY (ARRAY['UTF8', 'EUC_CN']) THEN

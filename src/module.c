@@ -7,6 +7,14 @@
  * "integrity.", so that a misspelt setting (integrity.schemee) is refused
  * instead of silently kept as a placeholder.
  *
+ * Retired settings: 1.0 had integrity.listed_build_threshold and
+ * integrity.listed_max_memory (listed()'s in-memory index, gone since 1.1).
+ * A 1.0 database may still carry them (ALTER DATABASE/ROLE ... SET,
+ * postgresql.conf); once the prefix is reserved, an undefined name there
+ * would print "invalid configuration parameter name" in every session.  They
+ * are therefore defined as placeholders that accept any value and do
+ * nothing, hidden from SHOW ALL, pg_settings and postgresql.conf.sample.
+ *
  * Also what every concept shares about the server: the Chinese names the C
  * code compares with (indicator classes, assessors, ...) are UTF-8 in the
  * source and are compared in the server encoding (module.h).  The supported
@@ -14,9 +22,13 @@
  * extension uses); clients may use any client encoding PostgreSQL converts
  * to the server's (GB18030 and GBK convert to UTF8 only); the install script
  * refuses the others.
+ *
+ * And the length check every binary receive function makes before it reads
+ * (integrity_recv_need): a short value is 22P03, not a protocol error.
  */
 #include "postgres.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -30,12 +42,31 @@ void		_PG_init(void);
 extern void listed_init(void);
 extern void blacklist_init(void);
 
+/* the retired settings' values: kept, never read */
+static char *retired_listed_build_threshold = NULL;
+static char *retired_listed_max_memory = NULL;
+
+static void
+define_retired_setting(const char *name, char **var)
+{
+	DefineCustomStringVariable(name,
+							   "Retired in version 1.1: accepted for compatibility, has no effect.",
+							   NULL,
+							   var,
+							   "",
+							   PGC_USERSET,
+							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, NULL);
+}
+
 void
 _PG_init(void)
 {
 	scheme_init();
 	listed_init();
 	blacklist_init();
+	define_retired_setting("integrity.listed_build_threshold", &retired_listed_build_threshold);
+	define_retired_setting("integrity.listed_max_memory", &retired_listed_max_memory);
 	MarkGUCPrefixReserved("integrity");
 }
 
@@ -102,4 +133,21 @@ integrity_name_eq(const char *s, int len, const char *utf8)
 	const char *name = integrity_server_name(utf8, &nlen);
 
 	return name != NULL && len == nlen && memcmp(s, name, len) == 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Binary input
+ * --------------------------------------------------------------------- */
+
+void
+integrity_recv_need(StringInfo buf, int nbytes, const char *typname)
+{
+	Assert(nbytes >= 0);
+	if (buf->len - buf->cursor < nbytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary %s: value too short", typname),
+				 errdetail_plural("The value has %d byte; its fields need at least %lld.",
+								  "The value has %d bytes; its fields need at least %lld.",
+								  buf->len, buf->len, (long long) buf->cursor + nbytes)));
 }

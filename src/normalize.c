@@ -35,8 +35,11 @@
  * The try-casts to_cnid(text, strict) and to_uscc(text, strict) normalise
  * and convert in one call: strict (the default) raises the type's input
  * error, with the raw value in the error context; strict => false returns
- * NULL for every value the type rejects.  Nothing depends on the order in
- * which a WHERE clause evaluates its conditions.
+ * NULL for exactly the values the type rejects (the type's rules, no other:
+ * a cnid born after today converts in both forms; is_valid_cnid is the
+ * cleansing predicate that also refuses it).  Both are IMMUTABLE, like the
+ * types' input.  Nothing depends on the order in which a WHERE clause
+ * evaluates its conditions.
  *
  * ident_normalize_advice() (normalize.h) lets the input functions of cnid.c
  * and uscc.c add a hint pointing here when a rejected value holds what the
@@ -55,9 +58,7 @@
 #include "normalize.h"
 
 /* the input functions of cnid.c and uscc.c, called directly */
-extern PGDLLEXPORT Datum is_valid_cnid(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum cnid_from_text(PG_FUNCTION_ARGS);
-extern PGDLLEXPORT Datum is_valid_uscc(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum uscc_from_text(PG_FUNCTION_ARGS);
 
 /* What a cleaning changed (for the input functions' hint). */
@@ -295,7 +296,7 @@ ident_report_normalizable(const char *typname, const char *input,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid %s \"%s\": %s", typname, input, rule),
 				 errdetail("The value holds %s.", holds),
-				 errhint("to_%s(text) normalises such a value before converting it; identifier_normalize(text) shows the cleaned text.",
+				 errhint("Use to_%s(text) to normalise such a value before converting it; identifier_normalize(text) shows the cleaned text.",
 						 typname)));
 }
 
@@ -326,7 +327,8 @@ try_cast_context(void *arg)
 }
 
 static Datum
-try_cast(FunctionCallInfo fcinfo, PGFunction is_valid, PGFunction from_text)
+try_cast(FunctionCallInfo fcinfo, bool (*accepts) (const char *, size_t),
+		 PGFunction from_text)
 {
 	text	   *raw = PG_GETARG_TEXT_PP(0);
 	bool		strict = PG_GETARG_BOOL(1);
@@ -335,7 +337,7 @@ try_cast(FunctionCallInfo fcinfo, PGFunction is_valid, PGFunction from_text)
 
 	if (!strict)
 	{
-		if (!DatumGetBool(DirectFunctionCall1(is_valid, PointerGetDatum(clean))))
+		if (!accepts(VARDATA_ANY(clean), VARSIZE_ANY_EXHDR(clean)))
 			PG_RETURN_NULL();
 		return DirectFunctionCall1(from_text, PointerGetDatum(clean));
 	}
@@ -357,12 +359,12 @@ PG_FUNCTION_INFO_V1(to_cnid);
 Datum
 to_cnid(PG_FUNCTION_ARGS)
 {
-	return try_cast(fcinfo, is_valid_cnid, cnid_from_text);
+	return try_cast(fcinfo, cnid_accepts, cnid_from_text);
 }
 
 PG_FUNCTION_INFO_V1(to_uscc);
 Datum
 to_uscc(PG_FUNCTION_ARGS)
 {
-	return try_cast(fcinfo, is_valid_uscc, uscc_from_text);
+	return try_cast(fcinfo, uscc_accepts, uscc_from_text);
 }

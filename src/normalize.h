@@ -26,4 +26,13 @@ extern char *ident_normalize_advice(const char *s, size_t len);
 extern void ident_report_normalizable(const char *typname, const char *input,
 									  const char *rule, const char *s, size_t len);
 
+/*
+ * The types' input rules as predicates (cnid.c, uscc.c), for the try-casts:
+ * true if the type's input function accepts s[0..len).  Never raise, and
+ * depend on nothing but the text (so the try-casts are IMMUTABLE like the
+ * input functions: a cnid born after today is accepted, as by cnid_in).
+ */
+extern bool cnid_accepts(const char *s, size_t len);
+extern bool uscc_accepts(const char *s, size_t len);
+
 #endif							/* INTEGRITY_NORMALIZE_H */

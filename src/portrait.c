@@ -74,6 +74,7 @@
 #include "utils/typcache.h"
 
 #include "iscore.h"
+#include "module.h"
 
 #define PORTRAIT_VERSION	1
 #define PORTRAIT_MAX_DIMS	64		/* distinct dimensions per portrait */
@@ -1034,6 +1035,9 @@ portrait_out(PG_FUNCTION_ARGS)
  * int64 points, events.
  * ------------------------------------------------------------------------ */
 
+/* the fewest bytes of one dimension: length, a 1-byte name, four int64 */
+#define RECV_DIM_MIN (4 + 1 + 4 * 8)
+
 PG_FUNCTION_INFO_V1(portrait_recv);
 Datum
 portrait_recv(PG_FUNCTION_ARGS)
@@ -1045,35 +1049,52 @@ portrait_recv(PG_FUNCTION_ARGS)
 	int			i;
 
 	builder_init(&b, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	integrity_recv_need(buf, 1, "portrait");
 	version = pq_getmsgbyte(buf);
 	if (version != PORTRAIT_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported portrait version %d", version),
 				 errdetail("This build reads version %d.", PORTRAIT_VERSION)));
+	integrity_recv_need(buf, 8 + 8 + 4, "portrait");
 	b.first = (TimestampTz) pq_getmsgint64(buf);
 	b.last = (TimestampTz) pq_getmsgint64(buf);
 	n = (int32) pq_getmsgint(buf, 4);
-	if (n < 1 || n > PORTRAIT_MAX_DIMS)
+	/*
+	 * More dimensions than the value has room for (each takes at least
+	 * RECV_DIM_MIN bytes): a malformed value.  More than a portrait holds,
+	 * in a value that has the room: this build's limit (as for arrays).
+	 */
+	if (n < 1 || n > (buf->len - buf->cursor) / RECV_DIM_MIN)
 		ereport(ERROR,
-				(errcode(n < 1 ? ERRCODE_INVALID_BINARY_REPRESENTATION : ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid number of portrait dimensions: %d", n),
+				 n < 1 ? errdetail("A portrait holds 1 to %d dimensions.", PORTRAIT_MAX_DIMS)
+				 : errdetail("The value has room for at most %d.", (buf->len - buf->cursor) / RECV_DIM_MIN)));
+	if (n > PORTRAIT_MAX_DIMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("invalid number of portrait dimensions: %d", n),
 				 errdetail("A portrait holds 1 to %d dimensions.", PORTRAIT_MAX_DIMS)));
 	for (i = 0; i < n; i++)
 	{
 		BuildDim   *d = builder_add_dim(&b);
-		int32		len = (int32) pq_getmsgint(buf, 4);
+		int32		len;
 
+		integrity_recv_need(buf, 4, "portrait");
+		len = (int32) pq_getmsgint(buf, 4);
 		if (len < 1 || len > 4 * PORTRAIT_MAX_NAME || len > buf->len - buf->cursor)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid portrait dimension name length %d", len)));
 		d->name = pq_getmsgtext(buf, len, &d->len);
+		integrity_recv_need(buf, 4 * 8, "portrait");
 		d->pos = pq_getmsgint64(buf);
 		d->neg = pq_getmsgint64(buf);
 		d->events = pq_getmsgint64(buf);
 		d->redlines = pq_getmsgint64(buf);
 	}
+	integrity_recv_need(buf, 4, "portrait");
 	n = (int32) pq_getmsgint(buf, 4);
 	if (n < 1 || n > MONTH_MAX - MONTH_MIN + 1 || n > (buf->len - buf->cursor) / 20)
 		ereport(ERROR,
@@ -1090,7 +1111,9 @@ portrait_recv(PG_FUNCTION_ARGS)
 	if (buf->cursor != buf->len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid portrait: %d trailing bytes", buf->len - buf->cursor)));
+				 errmsg_plural("invalid portrait: %d trailing byte",
+							   "invalid portrait: %d trailing bytes",
+							   buf->len - buf->cursor, buf->len - buf->cursor)));
 	PG_RETURN_POINTER(builder_finish(&b));
 }
 

@@ -1,6 +1,6 @@
 
 -- =====================================================================
--- portrait: the integrity portrait (清廉画像) of a subject (src/portrait.c)
+-- portrait: the integrity portrait (qinglian huaxiang) of a subject (src/portrait.c)
 -- =====================================================================
 
 CREATE TYPE portrait;
@@ -50,7 +50,14 @@ CREATE AGGREGATE portrait(dimension text, points numeric, at timestamptz) (
     COMBINEFUNC = portrait_combine,
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE portrait(text, numeric, timestamptz) IS 'integrity portrait of the event rows; events in dimension 红线 are red-line hits';
+-- a comment with a Chinese name: a Unicode escape, converted when the DO
+-- block runs, after the encoding check (the script is ASCII: src/iscore.sql)
+DO $comment$
+BEGIN
+    EXECUTE pg_catalog.format('COMMENT ON AGGREGATE @extschema@.portrait(text, numeric, timestamptz) IS %L',
+                              E'integrity portrait of the event rows; events in dimension \u7EA2\u7EBF are red-line hits');
+END
+$comment$;
 
 CREATE AGGREGATE portrait(dimension text, points numeric, at timestamptz, is_redline boolean) (
     SFUNC = portrait_trans,
@@ -120,10 +127,16 @@ CREATE FUNCTION portrait_trend(p portrait, as_of timestamptz, months integer DEF
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION portrait_trend(portrait, timestamptz, integer) IS 'points of the N months ending with the month of as_of (UTC) against the N months before';
 
+-- The eight modules (README, "Portraits"): integrity building, promotion,
+-- staff management, compliance, discipline inspection, key tasks, red line,
+-- blacklist.  Written as Unicode escapes: the script is ASCII, so that in a
+-- database of an unsupported encoding it reaches the encoding check (first
+-- in the script) instead of failing to convert (README, "Encodings").
 CREATE FUNCTION portrait_default_dimensions() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT ARRAY['清廉建设', '清廉宣传', '员工管理', '合规建设',
-                       '纪检监察', '重点工作', '红线', '黑名单']::pg_catalog.text[] $$;
+    AS $$ SELECT ARRAY[E'\u6E05\u5EC9\u5EFA\u8BBE', E'\u6E05\u5EC9\u5BA3\u4F20', E'\u5458\u5DE5\u7BA1\u7406',
+                       E'\u5408\u89C4\u5EFA\u8BBE', E'\u7EAA\u68C0\u76D1\u5BDF', E'\u91CD\u70B9\u5DE5\u4F5C',
+                       E'\u7EA2\u7EBF', E'\u9ED1\u540D\u5355']::pg_catalog.text[] $$;
 COMMENT ON FUNCTION portrait_default_dimensions() IS 'the eight modules of employee clean points, in their usual order';
 
 CREATE FUNCTION portrait_radar(p portrait,

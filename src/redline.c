@@ -108,11 +108,11 @@ iscore_item_accum(PG_FUNCTION_ARGS)
 			if (cents < 0 || cents % 100 != 0 || cents / 100 > PG_INT32_MAX)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("red-line rows count hits: points must be a whole number >= 0"),
+						 errmsg("red-line points must be a whole number of hits, not negative"),
 						 errdetail("Got %s.",
 								   DatumGetCString(DirectFunctionCall1(numeric_out,
 																	   PG_GETARG_DATUM(2)))),
-						 errhint("Record 1 for each red line touched, 0 for a red line checked and clean.")));
+						 errhint("Red-line rows count hits: record 1 for each red line touched, 0 for a red line checked and clean.")));
 			state->redlines = redlines_add(state->redlines, (int32) (cents / 100));
 			break;
 	}

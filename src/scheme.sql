@@ -6,7 +6,7 @@
 CREATE TYPE grade AS ENUM ('red', 'yellow', 'blue', 'green');
 COMMENT ON TYPE grade IS 'four-colour integrity grade, ordered red < yellow < blue < green';
 
--- The fields of a scheme (评分方案).  Use the domain `scheme`, which checks
+-- The fields of a scheme (pingfen fang'an).  Use the domain `scheme`, which checks
 -- them; this composite is only its base type.
 CREATE TYPE scheme_fields AS (
     bonus_cap     numeric,  -- bonus points counted at most
@@ -14,9 +14,9 @@ CREATE TYPE scheme_fields AS (
     green         numeric,  -- total >= green  -> green
     blue          numeric,  -- total >= blue   -> blue
     yellow        numeric,  -- total >= yellow -> yellow, below -> red
-    w_self        numeric,  -- weight of the institution's self-assessment (机构自评)
-    w_inspection  numeric,  -- weight of the inspection team (检查组考评)
-    w_third_party numeric,  -- weight of the third party (第三方测评)
+    w_self        numeric,  -- weight of the institution's self-assessment
+    w_inspection  numeric,  -- weight of the inspection team
+    w_third_party numeric,  -- weight of the third party
     redline       text      -- red-line institutions in the index: 'zero' or 'exclude'
 );
 

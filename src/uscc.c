@@ -36,6 +36,7 @@
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
+#include "module.h"
 #include "normalize.h"
 
 #define USCC_LEN 10				/* stored bytes */
@@ -446,12 +447,14 @@ Datum
 uscc_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	const char *chars;
 	char		canon[19];
 	Uscc	   *u = palloc(sizeof(Uscc));
 	UsccError	e;
 
+	integrity_recv_need(buf, 1 + 18, "uscc");
+	version = pq_getmsgbyte(buf);
 	if (version != USCC_WIRE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -518,15 +521,23 @@ uscc_to_text(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, 18));
 }
 
+/* the type's input rules as a predicate, for to_uscc() (normalize.h) */
+bool
+uscc_accepts(const char *s, size_t len)
+{
+	Uscc		u;
+	UsccError	e;
+
+	return uscc_parse(s, len, &u, &e);
+}
+
 PG_FUNCTION_INFO_V1(is_valid_uscc);
 Datum
 is_valid_uscc(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	Uscc		u;
-	UsccError	e;
 
-	PG_RETURN_BOOL(uscc_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &u, &e));
+	PG_RETURN_BOOL(uscc_accepts(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 }
 
 PG_FUNCTION_INFO_V1(uscc_invalid_reason);
@@ -562,8 +573,9 @@ uscc_from_parts(PG_FUNCTION_ARGS)
 	if (len != 17)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("uscc_from_parts needs the 17 characters before the check character, got %d",
-						pg_mbstrlen_with_len(s, (int) len))));
+				 errmsg("uscc_from_parts needs 17 characters, not %d",
+						pg_mbstrlen_with_len(s, (int) len)),
+				 errdetail("Its argument is a unified social credit code without the check character.")));
 	memset(&e, 0, sizeof(e));
 	e.len = 17;
 	if (!uscc_scan(s, 17, idx, &e))

@@ -56,6 +56,8 @@ SELECT 'redline_dim|' || portrait_redlines(portrait(d, p, at))
 FROM (VALUES ('红线', -5, timestamptz '2024-01-01 00:00+00'), ('清廉建设', 2, '2024-01-02 00:00+00')) t(d, p, at);
 SELECT 'dimensions|' || array_to_string(portrait_default_dimensions(), ',');
 SELECT 'dimension_lengths|' || string_agg(length(d)::text, ',') FROM unnest(portrait_default_dimensions()) d;
+SELECT 'comment_base|' || obj_description('base(iscore)'::regprocedure, 'pg_proc');
+SELECT 'comment_portrait|' || obj_description('portrait(text, numeric, timestamptz)'::regprocedure, 'pg_proc');
 \set VERBOSITY verbose
 \set ON_ERROR_STOP off
 SELECT iscore_agg(c, 1) FROM (VALUES ('基础')) t(c);
@@ -69,6 +71,8 @@ assessor_score_zh|80.00+1.00
 redline_dim|1
 dimensions|清廉建设,清廉宣传,员工管理,合规建设,纪检监察,重点工作,红线,黑名单
 dimension_lengths|4,4,4,4,4,4,2,3
+comment_base|basic points (基础项) of a score
+comment_portrait|integrity portrait of the event rows; events in dimension 红线 are red-line hits
 HINT:  Use 'basic' (基础项), 'bonus' (加分项) or 'redline' (红线项).
 HINT:  Use 'self' (机构自评), 'inspection' (检查组考评) or 'third_party' (第三方测评).
 TXT
@@ -117,6 +121,19 @@ for spec in "integrity_enc_latin1 LATIN1" "integrity_enc_sqlascii SQL_ASCII"; do
 done
 grep -q 'does not support the server encoding SQL_ASCII' "$work/create.out"
 ok "SQL_ASCII: the refusal says the encoding is not supported" $? "$work/create.out"
+
+# the refusal is the script's own check (0A000), in LATIN1 too: the script
+# is ASCII, so its conversion from UTF-8 cannot fail (22P05) before it runs
+for enc in LATIN1 SQL_ASCII; do
+    db=integrity_enc_$(echo $enc | tr 'A-Z' 'a-z' | tr -d _)
+    psql -X -q -v ON_ERROR_STOP=1 -d "$db" \
+        -c '\set VERBOSITY verbose' -c "CREATE EXTENSION integrity" >"$work/create.out" 2>&1
+    grep -q "ERROR:  0A000: extension \"integrity\" does not support the server encoding $enc" "$work/create.out"
+    ok "$enc: CREATE EXTENSION fails with the encoding check's 0A000" $? "$work/create.out"
+done
+LC_ALL=C grep -nP '[^\x00-\x7F]' "$(pg_config --sharedir)/extension/integrity--$(sed -n "s/^default_version = '\(.*\)'/\1/p" integrity.control).sql" >"$work/nonascii.txt"
+[ $? -eq 1 ]
+ok "the install script is ASCII" $? "$work/nonascii.txt"
 
 echo "1..$n"
 [ "$bad" -eq 0 ]

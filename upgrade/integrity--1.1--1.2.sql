@@ -27,10 +27,7 @@
 
 -- Quoted SQL bodies are parsed when they run, with the caller's search_path
 -- (pg_temp first for types): every function, operator and type qualified.
-CREATE OR REPLACE FUNCTION portrait_default_dimensions() RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT ARRAY['清廉建设', '清廉宣传', '员工管理', '合规建设',
-                       '纪检监察', '重点工作', '红线', '黑名单']::pg_catalog.text[] $$;
+-- (portrait_default_dimensions: see 17-defects, where it is written in ASCII)
 CREATE OR REPLACE FUNCTION portrait_radar(p portrait,
         dimensions text[] DEFAULT @extschema@.portrait_default_dimensions(),
         OUT dimension text, OUT points numeric, OUT events bigint)
@@ -140,6 +137,24 @@ ALTER FUNCTION @extschema@.blacklist_index_stats(pg_catalog.regclass) PARALLEL R
 -- ---------------------------------------------------------------------
 -- 17-defects (issue 17, part 6): smaller defects and the reference model
 -- ---------------------------------------------------------------------
+
+-- to_cnid applies the type's rules in both forms (no future-birth-date rule
+-- in the lenient one): a pure function of its text, like cnid_in
+ALTER FUNCTION @extschema@.to_cnid(text, boolean) IMMUTABLE;
+
+-- round_half_even in C: places outside -1000..1000 raise 22023 (the SQL
+-- body divided by zero at -2147483648); the same arithmetic otherwise
+CREATE OR REPLACE FUNCTION @extschema@.round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'index_round_half_even' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- the install script is ASCII (its encoding check must run before anything
+-- fails to convert): the default dimensions' names as Unicode escapes, the
+-- same text[] value
+CREATE OR REPLACE FUNCTION @extschema@.portrait_default_dimensions() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY[E'\u6E05\u5EC9\u5EFA\u8BBE', E'\u6E05\u5EC9\u5BA3\u4F20', E'\u5458\u5DE5\u7BA1\u7406',
+                       E'\u5408\u89C4\u5EFA\u8BBE', E'\u7EAA\u68C0\u76D1\u5BDF', E'\u91CD\u70B9\u5DE5\u4F5C',
+                       E'\u7EA2\u7EBF', E'\u9ED1\u540D\u5355']::pg_catalog.text[] $$;
 
 -- ---------------------------------------------------------------------
 -- 19-report (issue 19): report views for BI tools
