@@ -5,7 +5,7 @@
 #
 #   BENCH names_masked  NAMES_STAFF staff x NAMES_LIST entries, name + masked
 #                       number: ours = equality join on cnid_block /
-#                       cnid_mask_block, ~ and name_match >= threshold; baseline =
+#                       masked_cnid_block, ~ and name_match >= threshold; baseline =
 #                       the same block join written on text (substr) with
 #                       LIKE and fuzzystrmatch's levenshtein <= 1 on the names
 #                       (pg_trgm gives no trigrams for Chinese text in a C-locale
@@ -162,7 +162,7 @@ CREATE TABLE nb_list_text AS SELECT entry, name, masked::text AS masked FROM nb_
 -- list's block key and statistics on the staff's, so that the planner knows
 -- the keys are nearly unique and picks a parallel hash join (without them it
 -- estimates 200 distinct values and sorts the whole list in every worker)
-CREATE INDEX nb_list_block ON nb_list (cnid_mask_block(masked));
+CREATE INDEX nb_list_block ON nb_list (masked_cnid_block(masked));
 CREATE INDEX nb_list_text_block ON nb_list_text ((left(masked, 6) || right(masked, 4)));
 CREATE STATISTICS nb_staff_block ON (cnid_block(id)) FROM nb_staff;
 CREATE STATISTICS nb_staff_text_block ON (left(id, 6) || right(id, 4)) FROM nb_staff_text;
@@ -175,7 +175,7 @@ bench_note "names_data staff=$n_staff list=$n_list (planted true: $(psql -X -qAt
 
 OURS_SQL="DROP TABLE IF EXISTS nb_hits; CREATE UNLOGGED TABLE nb_hits AS
 SELECT l.entry, s.id, m.score, m.reasons
-  FROM nb_staff s JOIN nb_list l ON cnid_mask_block(l.masked) = cnid_block(s.id)
+  FROM nb_staff s JOIN nb_list l ON masked_cnid_block(l.masked) = cnid_block(s.id)
  CROSS JOIN LATERAL name_match(s.name, l.name, s.id, l.masked) m
  WHERE s.id ~ l.masked AND m.score >= name_match_threshold()"
 BASE_SQL="DROP TABLE IF EXISTS nb_hits_base; CREATE UNLOGGED TABLE nb_hits_base AS

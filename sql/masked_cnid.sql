@@ -50,14 +50,14 @@ SELECT cnid_matches('11010519491231002X', '1101051949****002'); -- an invalid ma
 -- a full number casts to a mask (implicitly) and fits only itself
 SELECT '11010519491231002X'::cnid ~ '11010519491231002X'::cnid AS itself,
        '11010519491231002X'::cnid::masked_cnid AS as_mask,
-       cnid_mask_visible('3303241976****2118') AS visible;
+       masked_cnid_visible('3303241976****2118') AS visible;
 
 -- the block key: equal for a number and a mask showing positions 1-6 and
 -- 15-18 that it fits; NULL when the mask hides any of them
 SELECT cnid_block('11010519491231002X') AS number_key,
-       cnid_mask_block('110105********002X') AS mask_key,
-       cnid_mask_block('1101051949****002*') AS hidden_check,
-       cnid_mask_block('****051949123100**') AS hidden_region;
+       masked_cnid_block('110105********002X') AS mask_key,
+       masked_cnid_block('1101051949****002*') AS hidden_check,
+       masked_cnid_block('****051949123100**') AS hidden_region;
 
 -- comparison and DISTINCT
 SELECT DISTINCT m FROM (VALUES ('110105********002X'::masked_cnid), ('110105********002x'),
@@ -74,64 +74,64 @@ INSERT INTO mask_list
 SELECT i, overlay(s.id::text PLACING repeat('*', (4 + 2 * (i % 3))::int) FROM (11 - 2 * (i % 3))::int)::masked_cnid
 FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM mask_staff) s WHERE s.i % 10 = 0;
 INSERT INTO mask_list VALUES (100000, '3303241976****2118'), (100001, '1*****************');
-CREATE INDEX ON mask_list (cnid_mask_block(masked));
+CREATE INDEX ON mask_list (masked_cnid_block(masked));
 ANALYZE mask_staff, mask_list;
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF)
 SELECT s.id, l.entry FROM mask_staff s JOIN mask_list l
-  ON cnid_mask_block(l.masked) = cnid_block(s.id) AND s.id ~ l.masked
+  ON masked_cnid_block(l.masked) = cnid_block(s.id) AND s.id ~ l.masked
 WHERE s.id = cnid_from_parts(110102, date '1960-02-07', 1);
 RESET enable_seqscan;
 -- the join finds exactly what ~ over every pair finds (masks that hide
 -- positions 1-6 or 15-18 are screened apart: here one)
 SELECT count(*) AS hits,
        (SELECT count(*) FROM mask_staff s, mask_list l WHERE s.id ~ l.masked
-           AND cnid_mask_block(l.masked) IS NOT NULL) AS by_scan,
-       (SELECT count(*) FROM mask_list WHERE cnid_mask_block(masked) IS NULL) AS unblocked
+           AND masked_cnid_block(l.masked) IS NOT NULL) AS by_scan,
+       (SELECT count(*) FROM mask_list WHERE masked_cnid_block(masked) IS NULL) AS unblocked
 FROM mask_staff s JOIN mask_list l
-  ON cnid_mask_block(l.masked) = cnid_block(s.id) AND s.id ~ l.masked;
+  ON masked_cnid_block(l.masked) = cnid_block(s.id) AND s.id ~ l.masked;
 DROP TABLE mask_staff, mask_list;
 
 -- binary COPY round trip
-CREATE TABLE cnid_mask_bin (m masked_cnid);
-INSERT INTO cnid_mask_bin VALUES ('3303241976****2118'), ('110105********002X'), ('11010519491231002X'), (NULL);
-COPY cnid_mask_bin TO '/tmp/integrity_regress_cnid_mask.bin' WITH (FORMAT binary);
-CREATE TABLE cnid_mask_bin2 (m masked_cnid);
-COPY cnid_mask_bin2 FROM '/tmp/integrity_regress_cnid_mask.bin' WITH (FORMAT binary);
+CREATE TABLE masked_cnid_bin (m masked_cnid);
+INSERT INTO masked_cnid_bin VALUES ('3303241976****2118'), ('110105********002X'), ('11010519491231002X'), (NULL);
+COPY masked_cnid_bin TO '/tmp/integrity_regress_cnid_mask.bin' WITH (FORMAT binary);
+CREATE TABLE masked_cnid_bin2 (m masked_cnid);
+COPY masked_cnid_bin2 FROM '/tmp/integrity_regress_cnid_mask.bin' WITH (FORMAT binary);
 SELECT a.m, b.m, a.m IS NOT DISTINCT FROM b.m AS same
-FROM cnid_mask_bin a FULL JOIN cnid_mask_bin2 b ON a.m = b.m ORDER BY a.m;
-SELECT count(*) FROM cnid_mask_bin2 WHERE m IS NULL;
-SELECT cnid_mask_send('3303241976****2118');
+FROM masked_cnid_bin a FULL JOIN masked_cnid_bin2 b ON a.m = b.m ORDER BY a.m;
+SELECT count(*) FROM masked_cnid_bin2 WHERE m IS NULL;
+SELECT masked_cnid_send('3303241976****2118');
 
 -- malformed binary input is rejected with 22P03
-CREATE FUNCTION cnid_mask_try_recv(raw bytea) RETURNS text LANGUAGE plpgsql AS $$
+CREATE FUNCTION masked_cnid_try_recv(raw bytea) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', raw, '/tmp/integrity_regress_cnid_mask_bad.bin');
-    TRUNCATE cnid_mask_bin2;
-    COPY cnid_mask_bin2 FROM '/tmp/integrity_regress_cnid_mask_bad.bin' WITH (FORMAT binary);
-    RETURN 'accepted ' || (SELECT m::text FROM cnid_mask_bin2);
+    TRUNCATE masked_cnid_bin2;
+    COPY masked_cnid_bin2 FROM '/tmp/integrity_regress_cnid_mask_bad.bin' WITH (FORMAT binary);
+    RETURN 'accepted ' || (SELECT m::text FROM masked_cnid_bin2);
 EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
-SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****2118', 'UTF8')) AS good;
-SELECT cnid_mask_try_recv('\x02' || convert_to('3303241976****2118', 'UTF8')) AS bad_version;
-SELECT cnid_mask_try_recv('\x01' || convert_to('110105********002x', 'UTF8')) AS lower_x;
-SELECT cnid_mask_try_recv('\x01' || convert_to(' 3303241976****211', 'UTF8')) AS white_space;
-SELECT cnid_mask_try_recv('\x01' || convert_to('******************', 'UTF8')) AS all_masked;
-SELECT cnid_mask_try_recv('\x01' || convert_to('330324197613**2118', 'UTF8')) AS bad_date;
-SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976', 'UTF8')) AS short;
-SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****21180', 'UTF8')) AS long;
-SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****211', 'UTF8') || '\x00') AS nul_last;
-SELECT cnid_mask_try_recv('\x01' || convert_to('3303241976****21', 'UTF8') || '\xc3a9') AS utf8_char;
-SELECT cnid_mask_try_recv('') AS empty;
-DROP FUNCTION cnid_mask_try_recv(bytea);
-DROP TABLE cnid_mask_bin, cnid_mask_bin2;
+SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976****2118', 'UTF8')) AS good;
+SELECT masked_cnid_try_recv('\x02' || convert_to('3303241976****2118', 'UTF8')) AS bad_version;
+SELECT masked_cnid_try_recv('\x01' || convert_to('110105********002x', 'UTF8')) AS lower_x;
+SELECT masked_cnid_try_recv('\x01' || convert_to(' 3303241976****211', 'UTF8')) AS white_space;
+SELECT masked_cnid_try_recv('\x01' || convert_to('******************', 'UTF8')) AS all_masked;
+SELECT masked_cnid_try_recv('\x01' || convert_to('330324197613**2118', 'UTF8')) AS bad_date;
+SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976', 'UTF8')) AS short;
+SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976****21180', 'UTF8')) AS long;
+SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976****211', 'UTF8') || '\x00') AS nul_last;
+SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976****21', 'UTF8') || '\xc3a9') AS utf8_char;
+SELECT masked_cnid_try_recv('') AS empty;
+DROP FUNCTION masked_cnid_try_recv(bytea);
+DROP TABLE masked_cnid_bin, masked_cnid_bin2;
 
 -- labels: pure functions of their arguments
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel
 FROM pg_proc p
-WHERE p.proname IN ('cnid_mask_in', 'cnid_mask_recv', 'cnid_matches', 'cnid_mask_match',
-                    'cnid_block', 'cnid_mask_block', 'cnid_mask_from_cnid')
+WHERE p.proname IN ('masked_cnid_in', 'masked_cnid_recv', 'cnid_matches', 'masked_cnid_match',
+                    'cnid_block', 'masked_cnid_block', 'masked_cnid_from_cnid')
 ORDER BY p.oid::regprocedure::text;
 
 -- the 1.0 function cnid_mask(cnid) keeps its meaning for an untyped literal

@@ -21,16 +21,16 @@
  * Matching: cnid ~ masked_cnid is true when the number agrees with every
  * visible position; cnid_matches(cnid, text) does the same with the mask as
  * text.  For screening a large masked list, cnid_block(cnid) and
- * cnid_mask_block(masked_cnid) give the same bigint for a number and a mask
+ * masked_cnid_block(masked_cnid) give the same bigint for a number and a mask
  * that shows positions 1-6 and 15-18 (the published masks hide the birth
  * date only) and agree there; an equality join (hash join, or an index on
- * cnid_mask_block(mask)) then finds the candidates and ~ confirms them.
+ * masked_cnid_block(mask)) then finds the candidates and ~ confirms them.
  * README "Masked identity numbers" has the recipe and its plan.
  *
  * SQL objects backed here (src/masked_cnid.sql): type masked_cnid (in, out,
  * recv, send), the comparison functions and btree opclass, the cast from
- * cnid, the operator ~ (cnid_mask_match), cnid_matches, cnid_block,
- * cnid_mask_block, cnid_mask_visible.
+ * cnid, the operator ~ (masked_cnid_match), cnid_matches, cnid_block,
+ * masked_cnid_block, masked_cnid_visible.
  */
 #include "postgres.h"
 
@@ -427,7 +427,7 @@ cm_from_cstring(const char *str, size_t len)
 #define PG_GETARG_CNID_MASK(n) ((const CnidMask *) PG_GETARG_POINTER(n))
 
 int64
-cnid_mask_body_of(Datum d)
+masked_cnid_body_of(Datum d)
 {
 	int64		v = DatumGetInt64(d);
 
@@ -438,18 +438,18 @@ cnid_mask_body_of(Datum d)
 	return v;
 }
 
-PG_FUNCTION_INFO_V1(cnid_mask_in);
+PG_FUNCTION_INFO_V1(masked_cnid_in);
 Datum
-cnid_mask_in(PG_FUNCTION_ARGS)
+masked_cnid_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 
 	PG_RETURN_POINTER(cm_from_cstring(str, strlen(str)));
 }
 
-PG_FUNCTION_INFO_V1(cnid_mask_out);
+PG_FUNCTION_INFO_V1(masked_cnid_out);
 Datum
-cnid_mask_out(PG_FUNCTION_ARGS)
+masked_cnid_out(PG_FUNCTION_ARGS)
 {
 	const CnidMask *m = PG_GETARG_CNID_MASK(0);
 
@@ -460,9 +460,9 @@ cnid_mask_out(PG_FUNCTION_ARGS)
  * Binary format: a version byte (1) and the 18 canonical characters.  Every
  * failure is 22P03; the rule is named when the bytes are printable ASCII.
  */
-PG_FUNCTION_INFO_V1(cnid_mask_recv);
+PG_FUNCTION_INFO_V1(masked_cnid_recv);
 Datum
-cnid_mask_recv(PG_FUNCTION_ARGS)
+masked_cnid_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = pq_getmsgbyte(buf);
@@ -503,9 +503,9 @@ cnid_mask_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(m);
 }
 
-PG_FUNCTION_INFO_V1(cnid_mask_send);
+PG_FUNCTION_INFO_V1(masked_cnid_send);
 Datum
-cnid_mask_send(PG_FUNCTION_ARGS)
+masked_cnid_send(PG_FUNCTION_ARGS)
 {
 	const CnidMask *m = PG_GETARG_CNID_MASK(0);
 	StringInfoData buf;
@@ -517,13 +517,13 @@ cnid_mask_send(PG_FUNCTION_ARGS)
 }
 
 /* the cast cnid -> masked_cnid: the full number, nothing masked */
-PG_FUNCTION_INFO_V1(cnid_mask_from_cnid);
+PG_FUNCTION_INFO_V1(masked_cnid_from_cnid);
 Datum
-cnid_mask_from_cnid(PG_FUNCTION_ARGS)
+masked_cnid_from_cnid(PG_FUNCTION_ARGS)
 {
 	CnidMask   *m = palloc(sizeof(CnidMask));
 
-	cnid_rules_chars(cnid_mask_body_of(PG_GETARG_DATUM(0)), m->c);
+	cnid_rules_chars(masked_cnid_body_of(PG_GETARG_DATUM(0)), m->c);
 	PG_RETURN_POINTER(m);
 }
 
@@ -543,16 +543,16 @@ name(PG_FUNCTION_ARGS) \
 	PG_RETURN_BOOL(cm_cmp(fcinfo) test); \
 }
 
-CM_CMP_FUNC(cnid_mask_eq, == 0)
-CM_CMP_FUNC(cnid_mask_ne, != 0)
-CM_CMP_FUNC(cnid_mask_lt, < 0)
-CM_CMP_FUNC(cnid_mask_le, <= 0)
-CM_CMP_FUNC(cnid_mask_gt, > 0)
-CM_CMP_FUNC(cnid_mask_ge, >= 0)
+CM_CMP_FUNC(masked_cnid_eq, == 0)
+CM_CMP_FUNC(masked_cnid_ne, != 0)
+CM_CMP_FUNC(masked_cnid_lt, < 0)
+CM_CMP_FUNC(masked_cnid_le, <= 0)
+CM_CMP_FUNC(masked_cnid_gt, > 0)
+CM_CMP_FUNC(masked_cnid_ge, >= 0)
 
-PG_FUNCTION_INFO_V1(cnid_mask_cmp);
+PG_FUNCTION_INFO_V1(masked_cnid_cmp);
 Datum
-cnid_mask_cmp(PG_FUNCTION_ARGS)
+masked_cnid_cmp(PG_FUNCTION_ARGS)
 {
 	int			c = cm_cmp(fcinfo);
 
@@ -562,7 +562,7 @@ cnid_mask_cmp(PG_FUNCTION_ARGS)
 /* ---------- matching ---------- */
 
 void
-cnid_mask_agreement(int64 body, const CnidMask *mask, CnidMaskAgreement *out)
+masked_cnid_agreement(int64 body, const CnidMask *mask, CnidMaskAgreement *out)
 {
 	char		n[CNID_MASK_LEN];
 	int			i;
@@ -621,18 +621,18 @@ cm_match(int64 body, const CnidMask *mask)
 	return true;
 }
 
-PG_FUNCTION_INFO_V1(cnid_mask_match);
+PG_FUNCTION_INFO_V1(masked_cnid_match);
 Datum
-cnid_mask_match(PG_FUNCTION_ARGS)
+masked_cnid_match(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(cm_match(cnid_mask_body_of(PG_GETARG_DATUM(0)), PG_GETARG_CNID_MASK(1)));
+	PG_RETURN_BOOL(cm_match(masked_cnid_body_of(PG_GETARG_DATUM(0)), PG_GETARG_CNID_MASK(1)));
 }
 
 PG_FUNCTION_INFO_V1(cnid_matches);
 Datum
 cnid_matches(PG_FUNCTION_ARGS)
 {
-	int64		body = cnid_mask_body_of(PG_GETARG_DATUM(0));
+	int64		body = masked_cnid_body_of(PG_GETARG_DATUM(0));
 	text	   *t = PG_GETARG_TEXT_PP(1);
 
 	PG_RETURN_BOOL(cm_match(body, cm_from_cstring(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))));
@@ -663,13 +663,13 @@ cnid_block(PG_FUNCTION_ARGS)
 {
 	char		n[CNID_MASK_LEN];
 
-	cnid_rules_chars(cnid_mask_body_of(PG_GETARG_DATUM(0)), n);
+	cnid_rules_chars(masked_cnid_body_of(PG_GETARG_DATUM(0)), n);
 	PG_RETURN_INT64(cm_block(n));
 }
 
-PG_FUNCTION_INFO_V1(cnid_mask_block);
+PG_FUNCTION_INFO_V1(masked_cnid_block);
 Datum
-cnid_mask_block(PG_FUNCTION_ARGS)
+masked_cnid_block(PG_FUNCTION_ARGS)
 {
 	const CnidMask *m = PG_GETARG_CNID_MASK(0);
 	int			i;
@@ -680,9 +680,9 @@ cnid_mask_block(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(cm_block(m->c));
 }
 
-PG_FUNCTION_INFO_V1(cnid_mask_visible);
+PG_FUNCTION_INFO_V1(masked_cnid_visible);
 Datum
-cnid_mask_visible(PG_FUNCTION_ARGS)
+masked_cnid_visible(PG_FUNCTION_ARGS)
 {
 	const CnidMask *m = PG_GETARG_CNID_MASK(0);
 	int			i,

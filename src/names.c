@@ -992,7 +992,7 @@ name_score_numbers(int64 body, const CnidMask *mask, NameScore *sc)
 	CnidMaskAgreement ag;
 	int			pts = 0;
 
-	cnid_mask_agreement(body, mask, &ag);
+	masked_cnid_agreement(body, mask, &ag);
 	if (!ag.matches)
 	{
 		name_reason(sc, "number differs");
@@ -1107,7 +1107,7 @@ name_match(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
 		name_score_names(PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1), &sc);
 	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
-		name_score_numbers(cnid_mask_body_of(PG_GETARG_DATUM(2)),
+		name_score_numbers(masked_cnid_body_of(PG_GETARG_DATUM(2)),
 						   (const CnidMask *) PG_GETARG_POINTER(3), &sc);
 	rd = palloc(sizeof(Datum) * (sc.nreasons + 1));
 	for (i = 0; i < sc.nreasons; i++)

@@ -71,20 +71,20 @@ CREATE TEMP TABLE published AS
 SELECT i, id::cnid AS id,
        overlay(id PLACING repeat('*', 4 + 2 * (i % 3)) FROM 11 - 2 * (i % 3))::masked_cnid AS m
 FROM nums;
-SELECT is((SELECT count(*) FROM published WHERE id ~ m AND cnid_block(id) = cnid_mask_block(m)),
+SELECT is((SELECT count(*) FROM published WHERE id ~ m AND cnid_block(id) = masked_cnid_block(m)),
           400::bigint, 'every published-shape mask of a number fits it, with equal block keys');
 SELECT is((SELECT count(*) FROM published WHERE cnid_matches(id, m::text)), 400::bigint,
           'cnid_matches agrees with ~');
 -- the block join finds exactly what ~ over every pair finds
-SELECT is((SELECT count(*) FROM published a JOIN published b ON cnid_block(a.id) = cnid_mask_block(b.m) AND a.id ~ b.m),
+SELECT is((SELECT count(*) FROM published a JOIN published b ON cnid_block(a.id) = masked_cnid_block(b.m) AND a.id ~ b.m),
           (SELECT count(*) FROM published a, published b WHERE a.id ~ b.m),
           'the equality join on the block keys loses no pair that ~ accepts');
 -- the text and binary forms round-trip
 SELECT is((SELECT count(*) FROM published WHERE m::text::masked_cnid <> m), 0::bigint,
           'text output reads back as the same mask');
 SELECT is((SELECT count(*) FROM published
-            WHERE convert_from(substr(cnid_mask_send(m), 2), 'UTF8') <> m::text
-               OR get_byte(cnid_mask_send(m), 0) <> 1), 0::bigint,
+            WHERE convert_from(substr(masked_cnid_send(m), 2), 'UTF8') <> m::text
+               OR get_byte(masked_cnid_send(m), 0) <> 1), 0::bigint,
           'binary output is the version byte 1 and the canonical text');
 
 SELECT * FROM finish();
