@@ -28,7 +28,7 @@ vals(typ, lit) AS (VALUES
     ('pg_catalog.bytea', (SELECT public.portrait_send(public.portrait(d, 3, timestamptz '2024-01-05 00:00+00'))::text
                             FROM (VALUES ('红线'), ('合规建设')) v(d))),
     ('portrait_rules', '(1,-20.00,0.00,10.00,20.00,3,10.00)'),
-    ('cnid', (SELECT v FROM cn)), ('uscc', '91350100M000100Y43'),
+    ('cnid', (SELECT v FROM cn)), ('uscc', '91350100M000100Y43'), ('masked_cnid', '110105********002X'),
     ('grade', 'green'), ('risk_grade', 'alert'),
     ('cnid_gist_key', NULL), ('uscc_gist_key', NULL),
     ('pg_catalog.anyelement', (SELECT v FROM cn))),
@@ -40,7 +40,7 @@ over(fn, pos, typ, lit) AS (VALUES
     ('assessor_score', 2, NULL, 'self'), ('assessor_weight', 2, NULL, 'self'),
     ('assess_accum', 2, NULL, 'self'), ('assess', 1, NULL, 'self'),
     ('total', 2, 'pg_catalog.text', '12'), ('grade', 1, 'pg_catalog.text', '85'),
-    ('blacklist_probe', 2, NULL, (SELECT v FROM cn))),
+    ('blacklist_probe', 2, NULL, (SELECT v FROM cn)), ('cnid_matches', 2, NULL, '110105********002X')),
 args AS (
     SELECT m.oid, i, t.oid AS typ, format('%I.%I', tn.nspname, t.typname) AS qtyp,
            coalesce((SELECT o.lit FROM over o WHERE o.fn = m.proname AND o.pos = i
