@@ -180,7 +180,7 @@ BEGIN
     FROM gen_inst g, generate_series(first_year, last_year) y
     WHERE regulator.rnd(seed, 11, g.i * 10 + y) < 0.02 + 0.6 * (0.95 - g.q) * power(0.8, y - first_year);
 
-    INSERT INTO regulator.assessment (institution_id, year, assessor, indicator, points)
+    INSERT INTO regulator.assessment_result (institution_id, year, assessor, indicator, points)
     SELECT g.i, y, who, ind.code,
            CASE ind.class
              WHEN 'basic' THEN round(2 * ind.full_marks * least(1, greatest(0,

@@ -33,4 +33,4 @@ SELECT format('loaded %s scale (factor %s, seed %s) into %s in %s s: %s institut
               '$scale', $factor, $seed, current_database(), round(($end - $start)::numeric, 1),
               (SELECT count(*) FROM regulator.institution), (SELECT count(*) FROM regulator.employee),
               (SELECT count(*) FROM regulator.event), (SELECT count(*) FROM regulator.blacklist),
-              (SELECT count(*) FROM regulator.feedback), (SELECT count(*) FROM regulator.assessment))" >&2
+              (SELECT count(*) FROM regulator.feedback), (SELECT count(*) FROM regulator.assessment_result))" >&2

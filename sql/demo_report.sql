@@ -17,7 +17,7 @@ SELECT (SELECT count(*) FROM regulator.institution) AS institutions,
        (SELECT count(*) FROM regulator.event) AS events,
        (SELECT count(*) FROM regulator.blacklist) AS blacklist,
        (SELECT count(*) FROM regulator.feedback) AS feedback,
-       (SELECT count(*) FROM regulator.assessment) AS assessment_rows;
+       (SELECT count(*) FROM regulator.assessment_result) AS assessment_rows;
 SELECT year, class, count(*) AS norms, sum(full_marks) AS full_marks FROM regulator.indicator_year GROUP BY year, class ORDER BY year, class;
 -- every credit code's embedded organisation code passes GB 11714; resident
 -- IDs are valid by type; birth dates 1960-1999
