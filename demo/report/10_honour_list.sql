@@ -1,9 +1,9 @@
--- 10. Honour list (光荣榜).  Exemplar institutions: green in each of the
--- last three years, no red line found by any assessor in those years, and
--- index points above their sector's index in the latest year.  Exemplar
--- employees (the ten with the most points): current staff whose portrait at
--- the year end is tagged `exemplar` by the default portrait rules and who
--- never had a deduction.  Each row says why; identifiers are masked.
+-- 10. 光荣榜 Honour list: exemplar institutions and employees
+-- Institutions: green in each of the last three years with no red line found
+-- by any assessor, and in the top tenth of the year's institutions by index
+-- points (ties included).  Employees: the ten current staff with the most
+-- points whose portrait at the year end is tagged exemplar and who never had
+-- a deduction.  Each row says why; resident IDs are masked.
 WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
 iy AS (
     SELECT iy.institution_id, iy.year, iy.rules, iy.a, score(iy.a) AS s
@@ -23,17 +23,27 @@ inst AS (
     HAVING count(*) = 3
        AND bool_and(grade(iy.s, iy.rules) = 'green')
        AND max(redlines(iy.s)) = 0),
+-- the top tenth of the year's institutions by index points, ties included
+decile AS (
+    SELECT min(x.points) AS cutoff,
+           (SELECT count(*) FROM iy WHERE iy.year = (SELECT year FROM y)) AS field
+    FROM (SELECT round_half_even(index_points(iy.s, iy.rules), 2) AS points
+          FROM iy WHERE iy.year = (SELECT year FROM y)
+          ORDER BY points DESC
+          LIMIT (SELECT ceil(count(*) / 10.0)::integer FROM iy WHERE iy.year = (SELECT year FROM y))) x),
 inst_rows AS (
     SELECT 'institution'::text AS kind,
            rank() OVER (ORDER BY n.points DESC, i.name) AS rank,
            i.name AS who, NULL::text AS institution, i.sector,
            n.points, si.idx AS benchmark,
-           format('green %s-%s (lowest total %s), no red line; %s index points against %s for %s',
-                  (SELECT year FROM y) - 2, (SELECT year FROM y), n.lowest_total, n.points, si.idx, i.sector) AS reason
+           format('green %s-%s (lowest total %s), no red line; %s index points, top tenth of %s institutions (from %s; %s index %s)',
+                  (SELECT year FROM y) - 2, (SELECT year FROM y), n.lowest_total, n.points, d.field, d.cutoff,
+                  i.sector, si.idx) AS reason
     FROM inst n
+    CROSS JOIN decile d
     JOIN regulator.institution i ON i.id = n.institution_id
     JOIN sector_index si ON si.sector = i.sector
-    WHERE n.points > si.idx),
+    WHERE n.points >= d.cutoff),
 staff AS (
     SELECT ev.employee_id, portrait(ev.module, ev.points, ev.at) AS p
     FROM regulator.event ev

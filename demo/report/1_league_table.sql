@@ -1,15 +1,24 @@
--- 1. League table of institutions (机构清廉积分排名), latest scheme year.
--- One row per institution: the composed score (basic, bonus, capped total),
--- the colour grade, red-line hits, each assessor's own total and their spread
--- (the disagreement behind the standard error), the change on last year.
--- Every column is a plain SQL type (numeric, text, integer, bigint).
+-- 1. 机构清廉积分排名 League table of institutions
+-- The year's institutions ranked by their composed total: basic and bonus
+-- points, the capped total, the colour grade and red-line hits.  Beside it,
+-- each assessor's own capped total before any red-line veto (what each one
+-- found), their spread (max - min: the disagreement behind the standard
+-- error) and the standard error of the total (0 for a vetoed total, which is
+-- certain), and the change on last year.
+
+-- Each assessor's total is base + least(bonus, cap) of its own score, before
+-- the veto (total() would give 0 for an assessor who found a red line), as
+-- score_stderr uses them; every column is a plain SQL type.
 WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
 scored AS (
     SELECT iy.institution_id, iy.year, iy.rules, iy.a, score(iy.a) AS s,
            total(score(iy.a), iy.rules) AS total,
-           total(assessor_score(iy.a, 'self'), iy.rules) AS t_self,
-           total(assessor_score(iy.a, 'inspection'), iy.rules) AS t_inspection,
-           total(assessor_score(iy.a, 'third_party'), iy.rules) AS t_third_party
+           base(assessor_score(iy.a, 'self'))
+             + least(bonus(assessor_score(iy.a, 'self')), (iy.rules).bonus_cap) AS t_self,
+           base(assessor_score(iy.a, 'inspection'))
+             + least(bonus(assessor_score(iy.a, 'inspection')), (iy.rules).bonus_cap) AS t_inspection,
+           base(assessor_score(iy.a, 'third_party'))
+             + least(bonus(assessor_score(iy.a, 'third_party')), (iy.rules).bonus_cap) AS t_third_party
     FROM regulator.institution_year iy
     WHERE iy.year IN ((SELECT year FROM y), (SELECT year - 1 FROM y)))
 SELECT rank() OVER (ORDER BY cur.total DESC, redlines(cur.s), i.name) AS rank,

@@ -1,8 +1,8 @@
--- 2. The clean-finance index (清廉金融指数), year on year.
--- By year: overall, by sector and by district, each with its standard error
--- and 90% interval (from the assessors' disagreement), the asset-weighted
--- variant, the count per colour grade, and the change on the previous year
--- in index points.
+-- 2. 清廉金融指数 The clean-finance index, year on year
+-- The index (0-100) per year, overall, by sector and by district, with its
+-- standard error and 90% interval (from the assessors' disagreement), the
+-- asset-weighted variant, the number of institutions per colour grade, and
+-- the change on the previous year in index points.
 WITH per_group AS (
     SELECT CASE WHEN GROUPING(i.sector) = 0 THEN 'sector'
                 WHEN GROUPING(i.district) = 0 THEN 'district' ELSE 'all' END AS breakdown,

@@ -1,9 +1,11 @@
--- 3. The five highest-risk employee portraits (清廉画像), current staff.
--- One portrait per employment from its events (the eight modules); its risk
--- grade by the default portrait rules as of the year end (portrait_risk: the
--- ordered grade exemplar < normal < watch < alert);
--- ranked by grade, red-line hits, then net points.  The resident ID is
--- masked; the radar (points per module) is jsonb for a BI chart.
+-- 3. 清廉画像 The five highest-risk employee portraits
+-- Current staff, one portrait per employment from its clean-point events
+-- (the eight modules), graded as of the year end (exemplar < normal < watch
+-- < alert) and ranked by grade, red-line hits, then net points.  The
+-- resident ID is masked; the radar gives the points per module.
+
+-- portrait_risk is the ordered enum risk_grade; it and the tags are returned
+-- as text, the radar as jsonb, for BI tools.
 WITH p AS (
     SELECT ev.employee_id, portrait(ev.module, ev.points, ev.at) AS p
     FROM regulator.event ev

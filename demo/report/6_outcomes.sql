@@ -1,16 +1,17 @@
--- 6. Outcome figures (成效).
+-- 6. 成效 Outcomes year on year
 -- Per year: the violations recorded in employees' clean points, the people
 -- involved, red-line cases, the institutions vetoed by a red line,
--- satisfaction from the feedback code and the index, each with its change on
--- the previous year (violations in per cent, satisfaction in percentage
--- points, the index in index points).
--- Years are Shanghai time.  Rows are placed in a year by comparing their
--- time with the year's bounds (yr: the years that have a scheme, as
--- timestamptz, computed once: OFFSET 0 keeps the planner from moving the
--- make_timestamptz calls into the join, and unlike a materialized CTE it
--- leaves parallel plans possible), not by converting every row's time; the
--- people involved are counted from the violations only (a count(DISTINCT …)
--- over all events would sort every event).
+-- complaints, satisfaction from the feedback code and the index, each with
+-- its change on the previous year (violations in per cent, satisfaction in
+-- percentage points, the index in index points).  Years are Shanghai time.
+
+-- Rows are placed in a year by comparing their time with the year's bounds
+-- (yr: the years that have a scheme, as timestamptz, computed once: OFFSET 0
+-- keeps the planner from moving the make_timestamptz calls into the join,
+-- and unlike a materialized CTE it leaves parallel plans possible), not by
+-- converting every row's time; the people involved are counted from the
+-- violations only (a count(DISTINCT ...) over all events would sort every
+-- event).
 WITH yr AS NOT MATERIALIZED (
     SELECT sy.year,
            make_timestamptz(sy.year, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS from_at,

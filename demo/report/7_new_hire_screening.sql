@@ -1,11 +1,11 @@
--- 7. Screening of the year's new hires.
+-- 7. 新员工名单筛查 Screening of the year's new hires
 -- Every month the new hires were screened against every list as published
--- then (regulator.screen, recorded in the append-only audit).  Per
--- institution with a hit, and for all: the year's new hires, the runs, the
--- hits (a person may hit several lists) and the people hit, and where the
--- reviews stood at the year end — cleared (false positives: numbers typed
--- wrong on a list, bans lifted), confirmed, open (never reviewed, or the
--- review expired) — with the publications the runs screened against.
+-- then, and each run recorded in the append-only audit.  Per institution with
+-- a hit, and for all: the year's new hires, the runs, the hits (a person may
+-- hit several lists) and the people hit, and where the reviews stood at the
+-- year end - cleared (false positives: numbers typed wrong on a list, bans
+-- lifted), confirmed, open (never reviewed, or the review expired) - with
+-- the publications the runs screened against.
 WITH yr AS (
     SELECT max(year) AS year, make_date(max(year), 12, 31) AS year_end FROM regulator.scheme_year),
 runs AS (

@@ -1,11 +1,13 @@
--- 8. Why this grade? (评分说明) The lowest-graded institution of the latest
--- year, explained by regulator.explain_score: each assessor's sums, the
--- weights and their renormalisation, the composition, the bonus cap, the
--- red-line veto and who found it, the total, the threshold crossed and the
--- institution's contribution to the index.  Norm lines are shown where a
--- red line was hit or less than half the marks were given; the function
--- returns all of them, and every line reconciles with the published figures
--- (sql/supervision.sql checks this for every institution and year).
+-- 8. 评分说明 Why this grade? The lowest-graded institution explained
+-- The lowest-graded institution of the year, line by line: each assessor's
+-- sums, the weights and their renormalisation, the composition, the bonus
+-- cap, the red-line veto and who found it, the total, the threshold crossed
+-- and the institution's contribution to the index.  Norm lines are shown
+-- where a red line was hit or less than half the marks were given.  Every
+-- line reconciles with the published figures.
+
+-- regulator.explain_score returns every line; sql/supervision.sql checks
+-- that the lines reconcile for every institution and year.
 WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
 lowest AS (
     SELECT iy.institution_id, iy.year

@@ -1,9 +1,12 @@
--- 9. Early warnings (清廉数智监督), the latest year.  Every enabled rule of
--- regulator.warning_rule over the year's transfers (regulator.early_warnings):
--- officers moving money with their own borrowers, employees borrowing from
--- clients, amounts kept just below the reporting threshold, sudden large
--- inflows.  Each warning with its evidence, and the employee's portrait
--- grade before and after the warnings join it as the dimension 预警.
+-- 9. 清廉数智监督 Early warnings from fund flows
+-- Every enabled warning rule over the year's transfers: officers moving
+-- money with their own borrowers, employees borrowing from clients, amounts
+-- kept just below the reporting threshold, sudden large inflows.  Each
+-- warning with its evidence, and the employee's portrait grade before and
+-- after the warnings join it as the dimension 预警 (early warning).
+
+-- regulator.early_warnings(period) builds one query from the rule table;
+-- regulator.warning_events turns its rows into portrait events.
 WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
 per AS (SELECT daterange(make_date(year, 1, 1), make_date(year + 1, 1, 1)) AS period,
                (make_date(year, 12, 31) + time '23:59:59') AT TIME ZONE 'Asia/Shanghai' AS as_of FROM y),
