@@ -6,7 +6,9 @@
 # server answers, uses that server (the extension must be installed there) —
 # loads the district data into its own database (integrity_demo, or
 # $DEMO_DB) and prints the report: every section is one SQL file in
-# demo/report/, runnable as is from a BI tool.
+# demo/report/, runnable as is from a BI tool.  Then writes the same report
+# as one offline HTML page with charts (demo/report_html.py) to report.html,
+# or $REPORT_HTML (REPORT_HTML=0: none), and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
@@ -50,3 +52,10 @@ HEAD
 for f in $(ls demo/report/*.sql | sort -V); do
     section "$f"
 done
+
+REPORT_HTML=${REPORT_HTML:-report.html}
+if [ "$REPORT_HTML" != 0 ]; then
+    py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+    "$py" demo/report_html.py "$REPORT_HTML"
+    log "the report with charts: $(realpath "$REPORT_HTML") (one file, opens offline)"
+fi

@@ -14,7 +14,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
 
-ensure_packages default-jdk-headless libpostgresql-jdbc-java faketime  # the JDBC client test; the clock moved ahead
+# the JDBC client test; the clock moved ahead; report.html in a real browser
+# (test/report_browser.sh), with a CJK font for its screenshot
+ensure_packages default-jdk-headless libpostgresql-jdbc-java faketime \
+    chromium chromium-driver python3-selenium fonts-noto-cjk
 build_install
 start_cluster
 
