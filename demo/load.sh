@@ -26,7 +26,7 @@ psql_q -d "$db" -c "SET client_min_messages = ${LOAD_MESSAGES:-warning}" \
     -c 'CREATE EXTENSION IF NOT EXISTS integrity' -c 'CREATE EXTENSION IF NOT EXISTS btree_gist' \
     -f "$here/schema.sql" -f "$here/generate.sql" \
     -c "CALL regulator.generate('$scale', $seed, $factor)" \
-    -f "$here/constraints.sql" >/dev/null
+    -f "$here/constraints.sql" -f "$here/report_views.sql" >/dev/null
 end=$(date +%s.%N)
 psql -X -At -F ' ' -d "$db" -c "
 SELECT format('loaded %s scale (factor %s, seed %s) into %s in %s s: %s institutions, %s employees, %s events, %s blacklist entries, %s feedback rows, %s assessment rows',

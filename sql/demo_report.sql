@@ -9,6 +9,7 @@ CREATE EXTENSION btree_gist;
 \i demo/generate.sql
 CALL regulator.generate('district');
 \i demo/constraints.sql
+\i demo/report_views.sql
 RESET client_min_messages;
 \set ECHO all
 -- the shape of the data
@@ -62,6 +63,6 @@ FROM listed_explain('regulator.blacklist');
 \i demo/report/7_new_hire_screening.sql
 \set ECHO all
 SET client_min_messages = warning;
-DROP SCHEMA regulator CASCADE;
+DROP SCHEMA report, regulator CASCADE;
 RESET client_min_messages;
 DROP EXTENSION btree_gist;

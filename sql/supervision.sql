@@ -15,6 +15,7 @@ CREATE EXTENSION btree_gist;
 \i demo/generate.sql
 CALL regulator.generate('district');
 \i demo/constraints.sql
+\i demo/report_views.sql
 RESET client_min_messages;
 \set ECHO all
 
@@ -213,6 +214,6 @@ COMMIT;
 \i demo/report/10_honour_list.sql
 
 SET client_min_messages = warning;
-DROP SCHEMA regulator CASCADE;
+DROP SCHEMA report, regulator CASCADE;
 RESET client_min_messages;
 DROP EXTENSION btree_gist;
