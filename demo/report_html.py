@@ -102,7 +102,10 @@ def psql_csv(sql=None, path=None):
     """Run one query with psql, dates in ISO form; (columns, rows) as text."""
     cmd = ['psql', '-X', '-q', '--csv', '-v', 'ON_ERROR_STOP=1', '-c', 'SET datestyle = ISO']
     cmd += ['-f', path] if path else ['-c', sql]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit('psql failed on %s:\n%s' % (path or sql[:200], run.stderr))
+    out = run.stdout
     rows = list(csv.reader(io.StringIO(out)))
     return rows[0], rows[1:]
 
@@ -138,15 +141,13 @@ def chart_sql(chart):
 def column_labels():
     """Chinese labels of the sections' columns, from the report views'
     comments when the database has them (COMMENT ON COLUMN report.*)."""
-    try:
-        cols, rows = psql_csv("""SELECT a.attname, split_part(d.description, ' ', 1)
-                                 FROM pg_attribute a
-                                 JOIN pg_class c ON c.oid = a.attrelid
-                                 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'report'
-                                 JOIN pg_description d ON d.objoid = c.oid AND d.objsubid = a.attnum
-                                 WHERE a.attnum > 0""")
-    except subprocess.CalledProcessError:
-        return {}
+    cols, rows = psql_csv("""SELECT DISTINCT ON (a.attname) a.attname, split_part(d.description, ' ', 1)
+                             FROM pg_attribute a
+                             JOIN pg_class c ON c.oid = a.attrelid
+                             JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'report'
+                             JOIN pg_description d ON d.objoid = c.oid AND d.objsubid = a.attnum
+                             WHERE a.attnum > 0
+                             ORDER BY a.attname, c.relname""")
     return {name: label for name, label in rows if label}
 
 
