@@ -2,7 +2,9 @@
 # test/report_export.sh — the report's exports (bash demo/export.sh DIR).
 #
 # On the server that PGHOST/PGPORT/PGUSER name: loads the district data into
-# a database of its own, exports the sections, and reads them back: every
+# a database of its own (quietly: stderr is no terminal; and once more, a
+# tenth of it, on a terminal made by script(1), which must show every phase's
+# progress), exports the sections, and reads them back: every
 # CSV starts with the UTF-8 byte-order mark and holds exactly what psql
 # returns for its section; report.xlsx, read with python3-openpyxl, has one
 # sheet per section in order whose header and cells equal the same results
@@ -14,7 +16,13 @@ work=$(mktemp -d /tmp/integrity-report-export.XXXXXX)
 trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; rm -rf "$work"' EXIT
 . tools/tap.sh
 
-check "the district data loads" bash demo/load.sh "$db" district
+check "the district data loads, quietly when stderr is no terminal (one summary line)" \
+    bash -c 'bash demo/load.sh "$0" district 2>"$1/load.err" && cat "$1/load.err" && [ "$(wc -l <"$1/load.err")" -eq 1 ]' "$db" "$work"
+# on a terminal, the load shows each phase with its rows, share done and time
+check "on a terminal the load shows its progress: every phase with rows, percentage and seconds" \
+    bash -c 'script -qec "bash demo/load.sh ${0}_tty district 0.1" /dev/null >"$1/tty.out" 2>&1; rc=$?
+             psql -X -q -d postgres -c "DROP DATABASE IF EXISTS ${0}_tty" >/dev/null 2>&1
+             cat "$1/tty.out"; [ $rc -eq 0 ] && [ "$(grep -cE "^load: phase [0-9]+/10 .*: [0-9]+ rows in .*, [0-9]+ % of the generator, [0-9.]+ s" "$1/tty.out")" -eq 10 ]' "$db" "$work"
 check "bash demo/export.sh DIR writes the CSV files and report.xlsx" \
     env DEMO_DB=$db bash demo/export.sh "$work/out"
 PGDATABASE=$db TAP_START=$n /usr/bin/python3 - "$work/out" <<'PY'

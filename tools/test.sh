@@ -15,9 +15,11 @@ cd "$(dirname "$0")/.."
 . tools/cluster.sh
 
 # the JDBC client test; the clock moved ahead; report.html in a real browser
-# (test/report_browser.sh), with a CJK font for its screenshot
+# (test/report_browser.sh), with a CJK font for its screenshot; the exports
+# written and read back (test/report_export.sh)
 ensure_packages default-jdk-headless libpostgresql-jdbc-java faketime \
-    chromium chromium-driver python3-selenium fonts-noto-cjk
+    chromium chromium-driver python3-selenium fonts-noto-cjk \
+    python3-xlsxwriter python3-openpyxl
 build_install
 start_cluster
 
