@@ -2,7 +2,7 @@
 -- foreign keys, the indexes the report and the daily work need, and the
 -- exclusion constraint and the blacklist index on the blacklist.  Then ANALYZE.
 
-ALTER TABLE regulator.assessment
+ALTER TABLE regulator.assessment_result
     ADD FOREIGN KEY (institution_id) REFERENCES regulator.institution,
     ADD FOREIGN KEY (year) REFERENCES regulator.assessment_year,
     ADD FOREIGN KEY (indicator) REFERENCES regulator.norm;
@@ -51,6 +51,6 @@ ALTER TABLE regulator.transfer
 CREATE INDEX transfer_at_idx ON regulator.transfer USING brin (at);
 
 ANALYZE regulator.institution, regulator.assessment_year, regulator.scheme_version, regulator.norm,
-        regulator.indicator_version, regulator.assessment,
+        regulator.indicator_version, regulator.assessment_result,
         regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback,
         regulator.client, regulator.loan, regulator.account, regulator.transfer, regulator.warning_rule;

@@ -72,6 +72,22 @@ RETURN (SELECT d || CASE c WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE c::text END
                              FROM generate_series(1, 8) k)::int AS c
               FROM (SELECT lpad(((i * 48271 + 31415926) % 100000000)::text, 8, '0') AS d) a) b);
 
+-- Progress of the generator, for demo/load.sh on a terminal: phase k of n,
+-- the rows of the phase's table, the share of phases done and the time since
+-- the start, as a NOTICE (rows are counted only when notices are shown).
+CREATE PROCEDURE regulator.generate_progress(k integer, n integer, what text, tbl regclass, t0 timestamptz)
+LANGUAGE plpgsql AS $$
+DECLARE
+    rows bigint;
+BEGIN
+    IF current_setting('client_min_messages') NOT IN ('debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice') THEN
+        RETURN;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %s', tbl) INTO rows;
+    RAISE NOTICE 'load: phase %/% %: % rows in %, % %% of the generator, % s',
+        k, n, what, rows, tbl, round(100.0 * k / n), round(extract(epoch FROM clock_timestamp() - t0), 1);
+END $$;
+
 CREATE PROCEDURE regulator.generate(scale text DEFAULT 'district', seed integer DEFAULT 2024,
                                     factor numeric DEFAULT 1)
 LANGUAGE plpgsql AS $proc$
@@ -159,7 +175,7 @@ BEGIN
            staff
     FROM gen_inst;
 
-    RAISE NOTICE 'generate: institutions done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(1, 10, 'institutions', 'regulator.institution', t0);
     ---------------------------------------------------------------- schemes
     INSERT INTO regulator.assessment_year
     SELECT y, make_date(y + 1, 1, 31) FROM generate_series(first_year, last_year) y;
@@ -180,7 +196,7 @@ BEGIN
     FROM gen_inst g, generate_series(first_year, last_year) y
     WHERE regulator.rnd(seed, 11, g.i * 10 + y) < 0.02 + 0.6 * (0.95 - g.q) * power(0.8, y - first_year);
 
-    INSERT INTO regulator.assessment (institution_id, year, assessor, indicator, points)
+    INSERT INTO regulator.assessment_result (institution_id, year, assessor, indicator, points)
     SELECT g.i, y, who, ind.code,
            CASE ind.class
              WHEN 'basic' THEN round(2 * ind.full_marks * least(1, greatest(0,
@@ -204,7 +220,7 @@ BEGIN
     WHERE NOT (who = 'third_party' AND g.sector = 'private_lending'
                AND regulator.rnd(seed, 15, g.i * 10 + y) < 0.35);
 
-    RAISE NOTICE 'generate: assessments done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(2, 10, 'assessments', 'regulator.assessment_result', t0);
     ---------------------------------------------------------------- employees
     INSERT INTO regulator.employee (id, cnid, institution_id, position, hired, left_on, cadre)
     SELECT e, c, g.i, pos, hired,
@@ -226,7 +242,7 @@ BEGIN
                                         cnid_birth_date(c) + 8036), date '2024-06-30') AS hired) h;
     UPDATE regulator.employee SET left_on = NULL WHERE left_on > y_end;
 
-    RAISE NOTICE 'generate: employees done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(3, 10, 'employees', 'regulator.employee', t0);
     ---------------------------------------------------------------- events
     -- per employee: about 9.5 events over a full 2022-2024 window; a violation
     -- propensity that is heavily skewed (power 4 of a uniform), violations
@@ -264,7 +280,7 @@ BEGIN
                                  < w.vprob * power(0.7, extract(year FROM t0.ts) - 2022) AS viol,
                                regulator.rnd(seed, 36, e.id * 64 + j) AS rm) t;
 
-    RAISE NOTICE 'generate: events done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(4, 10, 'events', 'regulator.event', t0);
     -- a red line: dismissed 30 days later (events after that vanish), put on
     -- the industry ban list for 3-5 years and on the institution's own list
     CREATE TEMP TABLE gen_red ON COMMIT DROP AS
@@ -292,7 +308,7 @@ BEGIN
            regulator.first_publication(r.red_on + 30)
     FROM gen_red r;
 
-    RAISE NOTICE 'generate: red lines done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(5, 10, 'red lines', 'regulator.blacklist', t0);
     ---------------------------------------------------------------- other lists
     -- people from elsewhere: dishonest debtors, bans by other regulators,
     -- other institutions' lists; every 17th has a second, later entry on the
@@ -325,7 +341,7 @@ BEGIN
            regulator.first_publication(hi + 30 + (k % 300)::int)
     FROM gen_ext WHERE k % 17 = 0 AND hi IS NOT NULL;
 
-    RAISE NOTICE 'generate: blacklist done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(6, 10, 'blacklist', 'regulator.blacklist', t0);
     ---------------------------------------------------------------- hires of listed people
     -- some dismissed red-line employees find work at another institution
     -- while their ban runs; so do some people banned or listed elsewhere;
@@ -351,7 +367,7 @@ BEGIN
     ) h
     WHERE hired <= date '2024-10-31';
 
-    RAISE NOTICE 'generate: hires of listed people done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(7, 10, 'hires of listed people', 'regulator.employee', t0);
     ---------------------------------------------------------------- feedback code
     INSERT INTO regulator.feedback (id, institution_id, employee_id, kind, at, rating, verified)
     SELECT ((g.i * 8 + (y - first_year)) * 256 + j), g.i,
@@ -380,13 +396,13 @@ BEGIN
     FROM regulator.feedback f JOIN regulator.employee e ON e.id = f.employee_id
     WHERE f.verified AND f.at + interval '7 days' < timestamptz '2025-01-01 00:00+08'
       AND (e.left_on IS NULL OR e.left_on >= ((f.at + interval '7 days') AT TIME ZONE 'Asia/Shanghai')::date);
-    RAISE NOTICE 'generate: feedback done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(8, 10, 'feedback', 'regulator.feedback', t0);
     CALL regulator.generate_screening(seed);
-    RAISE NOTICE 'generate: screening workflow done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(9, 10, 'screening workflow', 'regulator.screening_hit', t0);
 
     ---------------------------------------------------------------- flows for early warning
     CALL regulator.generate_flows(seed);
-    RAISE NOTICE 'generate: clients, loans and transfers done after % s', round(extract(epoch FROM clock_timestamp() - t0), 1);
+    CALL regulator.generate_progress(10, 10, 'clients, loans and transfers', 'regulator.transfer', t0);
 END
 $proc$;
 COMMENT ON PROCEDURE regulator.generate(text, integer, numeric) IS

@@ -22,15 +22,28 @@ if [ -n "$exists" ]; then
 fi
 psql_q -d postgres -c "CREATE DATABASE \"$db\"" -c "COMMENT ON DATABASE \"$db\" IS '$mark'" >/dev/null
 start=$(date +%s.%N)
-psql_q -d "$db" -c "SET client_min_messages = ${LOAD_MESSAGES:-warning}" \
+# Progress on stderr when it is a terminal (or LOAD_MESSAGES=notice): each
+# phase of the generator with its rows, the share done and the time since
+# the start, then the constraints and views; quiet otherwise.
+messages=${LOAD_MESSAGES:-warning}
+[ -z "${LOAD_MESSAGES:-}" ] && [ -t 2 ] && messages=notice
+progress() {   # progress TEXT: a line on stderr with the elapsed time, when showing progress
+    [ "$messages" = notice ] && printf 'load: %s, %s s\n' "$1" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')" >&2
+    return 0
+}
+progress "creating the model in $db ($scale, factor $factor)"
+psql_q -d "$db" -c "SET client_min_messages = $messages" \
     -c 'CREATE EXTENSION IF NOT EXISTS integrity' -c 'CREATE EXTENSION IF NOT EXISTS btree_gist' \
     -f "$here/schema.sql" -f "$here/generate.sql" \
-    -c "CALL regulator.generate('$scale', $seed, $factor)" \
-    -f "$here/constraints.sql" >/dev/null
+    -c "CALL regulator.generate('$scale', $seed, $factor)" 2>&1 >/dev/null | sed -u 's/^NOTICE: *//' >&2
+progress "generated; adding keys, indexes and the exclusion constraint"
+psql_q -d "$db" -c "SET client_min_messages = $messages" \
+    -f "$here/constraints.sql" -f "$here/report_views.sql" >/dev/null
+progress "constraints and report views done"
 end=$(date +%s.%N)
-psql -X -At -F ' ' -d "$db" -c "
+psql -X -At -P pager=off -F ' ' -d "$db" -c "
 SELECT format('loaded %s scale (factor %s, seed %s) into %s in %s s: %s institutions, %s employees, %s events, %s blacklist entries, %s feedback rows, %s assessment rows',
               '$scale', $factor, $seed, current_database(), round(($end - $start)::numeric, 1),
               (SELECT count(*) FROM regulator.institution), (SELECT count(*) FROM regulator.employee),
               (SELECT count(*) FROM regulator.event), (SELECT count(*) FROM regulator.blacklist),
-              (SELECT count(*) FROM regulator.feedback), (SELECT count(*) FROM regulator.assessment))" >&2
+              (SELECT count(*) FROM regulator.feedback), (SELECT count(*) FROM regulator.assessment_result))" >&2

@@ -6,7 +6,9 @@
 # server answers, uses that server (the extension must be installed there) —
 # loads the district data into its own database (integrity_demo, or
 # $DEMO_DB) and prints the report: every section is one SQL file in
-# demo/report/, runnable as is from a BI tool.
+# demo/report/, runnable as is from a BI tool.  Then writes the same report
+# as one offline HTML page with charts (demo/report_html.py) to report.html,
+# or $REPORT_HTML (REPORT_HTML=0: none), and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
@@ -31,9 +33,12 @@ fi
 bash demo/load.sh "$DEMO_DB" district
 export PGDATABASE=$DEMO_DB
 
-section() {   # section FILE TITLE
-    printf '\n%s\n%s\n' "$2" "$(printf '%*s' 72 '' | tr ' ' '=')"
-    sed -n '/^--/!q; s/^-- \{0,1\}/   /p' "$1" | tail -n +2
+# section FILE: the file's first comment line is the section's title, the
+# rest of its leading comment block the text for the reader (the SQL's own
+# comments, after a blank line, are for developers); then the result.
+section() {
+    printf '\n%s\n%s\n' "$(head -1 "$1" | sed 's/^-- *//')" "$(printf '%*s' 72 '' | tr ' ' '=')"
+    sed -n '1d; /^--/!q; s/^-- \{0,1\}/   /p' "$1"
     echo
     psql -X -q -v ON_ERROR_STOP=1 -P pager=off -P footer=off -f "$1"
 }
@@ -44,13 +49,13 @@ cat <<HEAD
 清廉金融 annual integrity report ${year} — $(psql -X -At -c "SELECT count(*) || ' institutions in ' || count(DISTINCT district) || ' districts, ' || (SELECT count(*) FROM regulator.employee WHERE left_on IS NULL) || ' staff' FROM regulator.institution")
 (synthetic district data from demo/generate.sql; queries in demo/report/)
 HEAD
-section demo/report/1_league_table.sql      "1. League table of institutions (机构清廉积分), $year"
-section demo/report/2_index.sql             "2. Clean-finance index (清廉金融指数) by sector and district, year on year"
-section demo/report/3_top_risk_portraits.sql "3. Five highest-risk employee portraits (清廉画像)"
-section demo/report/4_blacklist_hits.sql    "4. Blacklist hits across institutions (黑名单)"
-section demo/report/5_feedback.sql          "5. Feedback code: ratings and complaints (清廉码)"
-section demo/report/6_outcomes.sql          "6. Outcomes year on year (成效)"
-section demo/report/7_new_hire_screening.sql "7. Screening of the year's new hires (新员工名单筛查)"
-section demo/report/8_explanation.sql       "8. Why this grade? The lowest-graded institution explained (评分说明)"
-section demo/report/9_early_warnings.sql    "9. Early warnings from fund flows (清廉数智监督)"
-section demo/report/10_honour_list.sql      "10. Honour list: exemplar institutions and employees (光荣榜)"
+for f in $(ls demo/report/*.sql | sort -V); do
+    section "$f"
+done
+
+REPORT_HTML=${REPORT_HTML:-report.html}
+if [ "$REPORT_HTML" != 0 ]; then
+    py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+    "$py" demo/report_html.py "$REPORT_HTML"
+    log "the report with charts: $(realpath "$REPORT_HTML") (one file, opens offline)"
+fi

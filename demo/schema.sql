@@ -22,7 +22,7 @@ CREATE TABLE regulator.institution (
     name      text NOT NULL,
     sector    text NOT NULL CHECK (sector IN ('bank', 'insurance', 'securities', 'private_lending')),
     district  text NOT NULL,
-    assets    numeric(16, 2) NOT NULL CHECK (assets >= 0),   -- 万元 (10k yuan)
+    assets    numeric(16, 2) NOT NULL CHECK (assets >= 0 AND assets <> 'NaN'),   -- 万元 (10k yuan)
     staff     integer NOT NULL CHECK (staff >= 0),
     UNIQUE (district, name)
 );
@@ -65,7 +65,7 @@ CREATE TABLE regulator.indicator_version (
     norm        integer NOT NULL CHECK (norm BETWEEN 1 AND 9),
     title       text NOT NULL,
     class       text NOT NULL CHECK (class IN ('basic', 'bonus', 'redline')),
-    full_marks  numeric(6, 2) NOT NULL CHECK (full_marks >= 0),
+    full_marks  numeric(6, 2) NOT NULL CHECK (full_marks >= 0 AND full_marks <> 'NaN'),
     CHECK ((class = 'redline') = (full_marks = 0)),
     PRIMARY KEY (code, effective),
     EXCLUDE USING gist (code WITH =, effective WITH &&)
@@ -116,12 +116,12 @@ CREATE TRIGGER indicator_version_frozen AFTER UPDATE OR DELETE ON regulator.indi
 -- Scores per institution, year, assessor and norm (一机构一表、一年一测评).
 -- Basic and bonus norms carry points; a red-line norm carries the number of
 -- hits the assessor found.
-CREATE TABLE regulator.assessment (
+CREATE TABLE regulator.assessment_result (
     institution_id integer NOT NULL,
     year           integer NOT NULL,
     assessor       text NOT NULL CHECK (assessor IN ('self', 'inspection', 'third_party')),
     indicator      text NOT NULL,
-    points         numeric(6, 2) NOT NULL CHECK (points >= 0),
+    points         numeric(6, 2) NOT NULL CHECK (points >= 0 AND points <> 'NaN'),
     PRIMARY KEY (institution_id, year, assessor, indicator)
 );
 
@@ -158,7 +158,7 @@ CREATE TABLE regulator.event (
     id          bigint PRIMARY KEY,
     employee_id bigint NOT NULL,
     module      text NOT NULL,
-    points      numeric(6, 2) NOT NULL CHECK (points <> 0),
+    points      numeric(6, 2) NOT NULL CHECK (points <> 0 AND points <> 'NaN'),
     at          timestamptz NOT NULL,
     source      text NOT NULL CHECK (source IN ('accounting_audit', 'credit_audit', 'complaint',
                                                'discipline_inspection', 'training', 'integrity_archive'))
@@ -240,7 +240,7 @@ SELECT per.institution_id, per.year, s.rules,
        assess(per.assessor, per.score, s.rules) AS a
 FROM (SELECT a.institution_id, a.year, a.assessor,
              iscore_agg(i.class, a.points) AS score
-      FROM regulator.assessment a
+      FROM regulator.assessment_result a
       JOIN regulator.indicator_year i ON i.year = a.year AND i.code = a.indicator
       GROUP BY a.institution_id, a.year, a.assessor) per
 JOIN regulator.scheme_year s ON s.year = per.year
@@ -282,7 +282,7 @@ norm AS (
     SELECT a.assessor, a.indicator AS code, i.class, i.full_marks, i.title, a.points,
            CASE a.assessor WHEN 'self' THEN 1 WHEN 'inspection' THEN 2 ELSE 3 END AS ord,
            i.item, i.norm
-    FROM regulator.assessment a
+    FROM regulator.assessment_result a
     JOIN regulator.indicator_year i ON i.year = a.year AND i.code = a.indicator
     WHERE a.institution_id = p_institution AND a.year = p_year),
 per AS (
@@ -603,6 +603,20 @@ BEGIN
     RETURN format('SELECT %s AS subject, %s AS ref FROM %s b', subj, ref, batch);
 END $$;
 
+-- A batch, a listing date and a publication date are needed: NULL is an
+-- error, not "no matches".
+CREATE FUNCTION regulator.screening_arguments(batch regclass, at date, published date) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF batch IS NULL OR at IS NULL OR published IS NULL THEN
+        RAISE EXCEPTION 'screening needs a batch, a listing date and a publication date'
+            USING ERRCODE = 'null_value_not_allowed',
+                  DETAIL = format('%s is NULL.', concat_ws(', ', CASE WHEN batch IS NULL THEN 'batch' END,
+                                                           CASE WHEN at IS NULL THEN 'at' END,
+                                                           CASE WHEN published IS NULL THEN 'published' END));
+    END IF;
+END $$;
+
 -- Every match of a batch against the lists (default all) as published on
 -- `published`, listed on `at`, with the review status in force on `at`.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
@@ -611,7 +625,7 @@ RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, 
                recorded_from date, status text, review_id bigint)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF batch IS NULL THEN RAISE EXCEPTION 'screening_matches needs a batch, not NULL' USING ERRCODE = 'null_value_not_allowed'; END IF;
+    PERFORM regulator.screening_arguments(batch, at, published);
     -- the matches first (few), then the review of each
     RETURN QUERY EXECUTE format($q$
         WITH m AS MATERIALIZED (
@@ -680,29 +694,83 @@ COMMENT ON TABLE regulator.screening_run IS 'append-only audit: one row per scre
 COMMENT ON TABLE regulator.screening_run_list IS 'append-only audit: the lists of a run and the publication of each it used';
 COMMENT ON TABLE regulator.screening_hit IS 'append-only audit: every match of a run, with its review status at the time';
 
--- Non-owners may add to the audit, never change it: the trigger also
--- stamps who and when on their runs.
+-- Non-owners may add to the audit, never change it, and only through their
+-- own runs: the trigger stamps who and when on a run, refuses a run id the
+-- system did not assign (INSERT ... OVERRIDING SYSTEM VALUE), and accepts
+-- the lists and hits of a run only from the officer who made the run, in
+-- the transaction that made it, and only hits that are versions of list
+-- entries (regulator.audit_own_run).
 CREATE FUNCTION regulator.audit_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'MEMBER') THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP = 'INSERT' THEN
         IF TG_TABLE_NAME = 'screening_run' THEN
+            IF NOT regulator.audit_run_id_assigned(NEW.id) THEN
+                RAISE EXCEPTION 'run ids of the screening audit are assigned by the system'
+                    USING ERRCODE = '42501',
+                          DETAIL = format('Run id %s was not drawn from the audit''s sequence in this session.', NEW.id),
+                          HINT = 'Insert without OVERRIDING SYSTEM VALUE, or CALL regulator.screen(...).';
+            END IF;
             NEW.ran_by := current_user;
             NEW.ran_at := now();
+        ELSIF NOT regulator.audit_own_run(NEW.run_id, current_user::text) THEN
+            RAISE EXCEPTION 'only the officer who made screening run % may add to it, in the transaction that made it', NEW.run_id
+                USING ERRCODE = '42501';
+        ELSIF TG_TABLE_NAME = 'screening_hit' THEN
+            IF NOT regulator.audit_hit_is_entry(NEW.list, NEW.entry_id, NEW.subject, NEW.valid, NEW.recorded_from) THEN
+                RAISE EXCEPTION 'a screening hit must be a version of a list entry'
+                    USING ERRCODE = '42501',
+                          DETAIL = format('No version of entry %s on list %s has that subject, validity and recording date.',
+                                          NEW.entry_id, NEW.list);
+            END IF;
         END IF;
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'the screening audit is append-only: % on %.% is not allowed', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
         USING ERRCODE = '42501';
 END $$;
+
+-- The guard's questions about rows its caller may not read, answered with
+-- the owner's rights (yes or no, nothing else).
+-- Was this run id drawn from the audit's sequence in this session (the
+-- identity default, not OVERRIDING SYSTEM VALUE)?
+CREATE FUNCTION regulator.audit_run_id_assigned(id bigint) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN id IS NOT DISTINCT FROM pg_catalog.currval('regulator.screening_run_id_seq'::pg_catalog.regclass);
+EXCEPTION WHEN object_not_in_prerequisite_state THEN   -- no id drawn in this session yet
+    RETURN false;
+END $$;
+-- Did this role make this run in the current transaction?
+CREATE FUNCTION regulator.audit_own_run(run_id bigint, role text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+RETURN EXISTS (SELECT FROM regulator.screening_run r
+               WHERE r.id OPERATOR(pg_catalog.=) audit_own_run.run_id
+                 AND r.ran_by OPERATOR(pg_catalog.=) audit_own_run.role
+                 AND r.ran_at OPERATOR(pg_catalog.=) pg_catalog.now());
+-- Is this hit a version of a list entry?
+CREATE FUNCTION regulator.audit_hit_is_entry(list text, entry_id bigint, subject cnid, valid daterange, recorded_from date)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+RETURN EXISTS (SELECT FROM regulator.blacklist_version v
+               WHERE v.id OPERATOR(pg_catalog.=) audit_hit_is_entry.entry_id
+                 AND v.list OPERATOR(pg_catalog.=) audit_hit_is_entry.list
+                 AND v.subject::text OPERATOR(pg_catalog.=) audit_hit_is_entry.subject::text
+                 AND v.valid OPERATOR(pg_catalog.=) audit_hit_is_entry.valid
+                 AND pg_catalog.lower(v.recorded) OPERATOR(pg_catalog.=) audit_hit_is_entry.recorded_from);
+REVOKE ALL ON FUNCTION regulator.audit_run_id_assigned(bigint), regulator.audit_own_run(bigint, text),
+                       regulator.audit_hit_is_entry(text, bigint, cnid, daterange, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION regulator.audit_run_id_assigned(bigint), regulator.audit_own_run(bigint, text),
+                          regulator.audit_hit_is_entry(text, bigint, cnid, daterange, date) TO PUBLIC;
+
 CREATE TRIGGER screening_run_guard BEFORE INSERT OR UPDATE OR DELETE ON regulator.screening_run
     FOR EACH ROW EXECUTE FUNCTION regulator.audit_guard();
-CREATE TRIGGER screening_run_list_guard BEFORE UPDATE OR DELETE ON regulator.screening_run_list
+CREATE TRIGGER screening_run_list_guard BEFORE INSERT OR UPDATE OR DELETE ON regulator.screening_run_list
     FOR EACH ROW EXECUTE FUNCTION regulator.audit_guard();
-CREATE TRIGGER screening_hit_guard BEFORE UPDATE OR DELETE ON regulator.screening_hit
+CREATE TRIGGER screening_hit_guard BEFORE INSERT OR UPDATE OR DELETE ON regulator.screening_hit
     FOR EACH ROW EXECUTE FUNCTION regulator.audit_guard();
 CREATE TRIGGER screening_run_truncate_guard BEFORE TRUNCATE ON regulator.screening_run
     FOR EACH STATEMENT EXECUTE FUNCTION regulator.audit_guard();
@@ -725,8 +793,9 @@ SELECT r.id AS run_id, r.ran_at, r.ran_by, r.purpose, r.batch, r.at, r.published
         FROM regulator.screening_run_list l WHERE l.run_id = r.id) AS publications
 FROM regulator.screening_run r;
 CREATE VIEW regulator.screening_hit_log AS
-SELECT h.run_id, r.ran_at, r.ran_by, h.ref, cnid_mask(h.subject) AS person, h.list, h.entry_id,
-       lower(h.valid) AS listed_from, upper(h.valid) AS listed_until, h.recorded_from, h.status
+-- No entry id, validity or recording date: any of them joins a hit to the
+-- entry on the list and unmasks the number.
+SELECT h.run_id, r.ran_at, r.ran_by, h.ref, cnid_mask(h.subject) AS person, h.list, h.status
 FROM regulator.screening_hit h JOIN regulator.screening_run r ON r.id = h.run_id;
 COMMENT ON VIEW regulator.screening_run_log IS 'the screening runs with the publications they used, for everyone allowed to read the audit';
 COMMENT ON VIEW regulator.screening_hit_log IS 'the hits of every run with masked ID numbers, for everyone allowed to read the audit';
@@ -747,6 +816,7 @@ DECLARE
 BEGIN
     at := coalesce(at, current_date);
     published := coalesce(published, current_date);
+    PERFORM regulator.screening_arguments(batch, at, published);
     IF published > current_date THEN
         RAISE EXCEPTION 'cannot screen against publications after today' USING ERRCODE = '22023',
             DETAIL = format('published => %s is later than %s.', published, current_date);
@@ -796,7 +866,7 @@ CREATE TABLE regulator.loan (
     id          bigint PRIMARY KEY,
     client_id   bigint NOT NULL,
     officer_id  bigint NOT NULL,                -- regulator.employee
-    amount      numeric(14, 2) NOT NULL CHECK (amount > 0),
+    amount      numeric(14, 2) NOT NULL CHECK (amount > 0 AND amount <> 'NaN'),
     granted     date NOT NULL,
     due         date NOT NULL CHECK (due > granted)
 );
@@ -817,7 +887,7 @@ CREATE TABLE regulator.transfer (
     id           bigint PRIMARY KEY,
     from_account bigint NOT NULL,
     to_account   bigint NOT NULL CHECK (to_account <> from_account),
-    amount       numeric(14, 2) NOT NULL CHECK (amount > 0),
+    amount       numeric(14, 2) NOT NULL CHECK (amount > 0 AND amount <> 'NaN'),
     at           timestamptz NOT NULL
 );
 
@@ -844,11 +914,11 @@ CREATE TABLE regulator.warning_rule (
     kind          text NOT NULL CHECK (kind IN ('officer_borrower', 'borrowing_from_clients',
                                                 'structuring', 'sudden_inflow')),
     title         text NOT NULL,
-    threshold     numeric(14, 2) NOT NULL CHECK (threshold > 0),
+    threshold     numeric(14, 2) NOT NULL CHECK (threshold > 0 AND threshold <> 'NaN'),
     window_days   integer NOT NULL CHECK (window_days BETWEEN 1 AND 3650),
     min_count     integer NOT NULL DEFAULT 1 CHECK (min_count >= 1),
     band          numeric(4, 2) CHECK (band > 0 AND band < 1),
-    factor        numeric(8, 2) CHECK (factor > 0),
+    factor        numeric(8, 2) CHECK (factor > 0 AND factor <> 'NaN'),
     baseline_days integer CHECK (baseline_days BETWEEN 1 AND 3650),
     points        numeric(6, 2) NOT NULL CHECK (points < 0),   -- what a warning costs in the portrait
     enabled       boolean NOT NULL DEFAULT true,
@@ -877,9 +947,12 @@ DECLARE
     branches text[] := '{}';
     look     integer;
 BEGIN
-    IF period IS NULL OR isempty(period) OR lower_inf(period) OR upper_inf(period) THEN
+    IF period IS NULL OR isempty(period) OR lower_inf(period) OR upper_inf(period)
+       OR NOT isfinite(lower(period)) OR NOT isfinite(upper(period)) THEN
         RAISE EXCEPTION 'early_warnings needs a bounded period of dates'
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example daterange(''2024-01-01'', ''2025-01-01'').';
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The period %s is empty, unbounded or has an infinite end.', coalesce(period::text, 'NULL')),
+                  HINT = 'For example daterange(''2024-01-01'', ''2025-01-01'').';
     END IF;
     SELECT coalesce(max(w.window_days + coalesce(w.baseline_days, 0)), 0) INTO look
     FROM regulator.warning_rule w WHERE w.enabled;

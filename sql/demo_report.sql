@@ -9,6 +9,7 @@ CREATE EXTENSION btree_gist;
 \i demo/generate.sql
 CALL regulator.generate('district');
 \i demo/constraints.sql
+\i demo/report_views.sql
 RESET client_min_messages;
 \set ECHO all
 -- the shape of the data
@@ -17,7 +18,7 @@ SELECT (SELECT count(*) FROM regulator.institution) AS institutions,
        (SELECT count(*) FROM regulator.event) AS events,
        (SELECT count(*) FROM regulator.blacklist) AS blacklist,
        (SELECT count(*) FROM regulator.feedback) AS feedback,
-       (SELECT count(*) FROM regulator.assessment) AS assessment_rows;
+       (SELECT count(*) FROM regulator.assessment_result) AS assessment_rows;
 SELECT year, class, count(*) AS norms, sum(full_marks) AS full_marks FROM regulator.indicator_year GROUP BY year, class ORDER BY year, class;
 -- every credit code's embedded organisation code passes GB 11714; resident
 -- IDs are valid by type; birth dates 1960-1999
@@ -62,6 +63,6 @@ FROM listed_explain('regulator.blacklist');
 \i demo/report/7_new_hire_screening.sql
 \set ECHO all
 SET client_min_messages = warning;
-DROP SCHEMA regulator CASCADE;
+DROP SCHEMA report, regulator CASCADE;
 RESET client_min_messages;
 DROP EXTENSION btree_gist;

@@ -173,7 +173,56 @@ END $$;
 INSERT INTO regulator.screening_run (ran_at, ran_by, purpose, batch, at, published, batch_size, invalid, matches, cleared)
 VALUES ('2020-01-01', 'someone else', 'forged', 'x', '2020-01-01', '2020-01-01', 0, 0, 0, 0);
 SELECT ran_by, ran_at > now() - interval '1 hour' AS stamped_now FROM regulator.screening_run_log WHERE purpose = 'forged';
+-- the log names no entry, validity or recording date: nothing that joins a
+-- hit to the entry on the list and unmasks the number
+SELECT string_agg(attname, ', ' ORDER BY attnum) AS hit_log_columns
+FROM pg_attribute WHERE attrelid = 'regulator.screening_hit_log'::regclass AND attnum > 0;
 RESET ROLE;
+-- a second officer can neither add to another officer's run nor take run ids
+CREATE ROLE regress_officer2;
+GRANT USAGE ON SCHEMA regulator TO regress_officer2;
+GRANT SELECT ON regulator.blacklist_version, regulator.list, regulator.list_publication,
+                regulator.screening_review, wf_csv TO regress_officer2;
+CREATE TEMP TABLE wf_officer_run AS
+SELECT max(run_id) AS run_id FROM regulator.screening_run_log WHERE ran_by = 'regress_officer';
+GRANT SELECT ON wf_officer_run TO regress_officer2;
+SET ROLE regress_officer2;
+-- a forged hit in the first officer's run (the message names the run: shown terse)
+\set VERBOSITY terse
+INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status)
+SELECT r.run_id, 'FORGED', v.subject, v.list, v.id, v.valid, lower(v.recorded), 'open'
+FROM wf_officer_run r, (SELECT * FROM regulator.blacklist_version ORDER BY id, recorded LIMIT 1) v;
+INSERT INTO regulator.screening_run_list (run_id, list) SELECT run_id, 'internal' FROM wf_officer_run;
+\set VERBOSITY default
+-- a squatted run id: the next one and far ahead
+INSERT INTO regulator.screening_run (id, purpose, batch, at, published, batch_size, invalid, matches, cleared)
+OVERRIDING SYSTEM VALUE
+SELECT run_id + 1, 'squat', 'x', '2025-01-15', '2025-01-15', 0, 0, 0, 0 FROM wf_officer_run;
+INSERT INTO regulator.screening_run (id, purpose, batch, at, published, batch_size, invalid, matches, cleared)
+OVERRIDING SYSTEM VALUE
+SELECT run_id + 1000, 'squat', 'x', '2025-01-15', '2025-01-15', 0, 0, 0, 0 FROM wf_officer_run;
+-- its own run, but a hit that is no list entry
+BEGIN;
+INSERT INTO regulator.screening_run (purpose, batch, at, published, batch_size, invalid, matches, cleared)
+VALUES ('regression: own run', 'x', '2025-01-15', '2025-01-15', 0, 0, 0, 0);
+INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status)
+SELECT (SELECT max(run_id) FROM regulator.screening_run_log WHERE purpose = 'regression: own run'),
+       'FORGED', v.subject, v.list, -1, v.valid, lower(v.recorded), 'open'
+FROM (SELECT * FROM regulator.blacklist_version ORDER BY id, recorded LIMIT 1) v;
+ROLLBACK;
+-- its own screening works, and so does the first officer's next one
+CALL regulator.screen('wf_csv', 'regression: by a second officer', at => '2025-01-15', published => '2025-01-15');
+RESET ROLE;
+SET ROLE regress_officer;
+CALL regulator.screen('wf_csv', 'regression: by an officer, again', at => '2025-01-15', published => '2025-01-15');
+RESET ROLE;
+SELECT ran_by, purpose, matches, (SELECT count(*) FROM regulator.screening_hit h WHERE h.run_id = r.run_id) AS hits_recorded
+FROM regulator.screening_run_log r WHERE purpose LIKE 'regression: by%' OR purpose = 'squat' ORDER BY run_id;
+SELECT count(*) AS forged_hits FROM regulator.screening_hit WHERE ref = 'FORGED';
+-- a batch is needed (it used to be a syntax error)
+SELECT * FROM regulator.screening_matches(NULL);
+CALL regulator.screen(NULL, 'x');
+SELECT * FROM regulator.screening_hits('wf_csv', at => NULL);
 -- even a privilege granted by mistake does not let a non-owner change it
 GRANT UPDATE, DELETE ON regulator.screening_hit TO regress_officer;
 SET ROLE regress_officer;
@@ -192,6 +241,8 @@ DELETE FROM regulator.screening_run WHERE purpose = 'forged';
 SET client_min_messages = warning;
 DROP SCHEMA regulator CASCADE;
 DROP TABLE wf_month, wf_rerun, wf_csv, wf_pub, wf_bad CASCADE;
+DROP TABLE wf_officer_run;
 DROP OWNED BY regress_officer;
-DROP ROLE regress_officer;
+DROP OWNED BY regress_officer2;
+DROP ROLE regress_officer, regress_officer2;
 DROP EXTENSION btree_gist;

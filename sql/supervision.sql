@@ -15,6 +15,7 @@ CREATE EXTENSION btree_gist;
 \i demo/generate.sql
 CALL regulator.generate('district');
 \i demo/constraints.sql
+\i demo/report_views.sql
 RESET client_min_messages;
 \set ECHO all
 
@@ -63,8 +64,8 @@ SELECT code, daterange('2025-01-01', NULL), item, item_title, norm, title,
 FROM regulator.indicator_version WHERE code IN ('3.3', '9.3');
 INSERT INTO regulator.assessment_year VALUES (2025, NULL);
 -- 2025 assessments: the 2024 rows again, scored under 2025's rules
-INSERT INTO regulator.assessment SELECT institution_id, 2025, assessor, indicator, points
-FROM regulator.assessment WHERE year = 2024;
+INSERT INTO regulator.assessment_result SELECT institution_id, 2025, assessor, indicator, points
+FROM regulator.assessment_result WHERE year = 2024;
 COMMIT;
 SELECT year, version, rules::text FROM regulator.scheme_year ORDER BY year;
 SELECT year, code, class, full_marks FROM regulator.indicator_year WHERE code IN ('3.3', '9.3') ORDER BY year, code;
@@ -173,13 +174,39 @@ ROLLBACK;
 -- nothing outside the period
 SELECT count(*) FROM regulator.early_warnings('[2023-01-01,2024-01-01)');
 SELECT count(*) FROM regulator.early_warnings('[2024-01-01,)');
+-- a period with an infinite end is no period either (it used to give 0 rows)
+SELECT count(*) FROM regulator.early_warnings('[infinity,infinity]');
+SELECT count(*) FROM regulator.early_warnings('[-infinity,2025-01-01)');
+SELECT count(*) FROM regulator.early_warnings('[2024-01-01,infinity)');
+-- a rule's figures are numbers: NaN would make a rule that never fires
+INSERT INTO regulator.warning_rule (code, kind, title, threshold, window_days, points)
+VALUES ('EWX', 'borrowing_from_clients', 'NaN threshold', 'NaN', 30, -1);
+INSERT INTO regulator.warning_rule (code, kind, title, threshold, window_days, factor, baseline_days, points)
+VALUES ('EWX', 'sudden_inflow', 'NaN factor', 1000, 30, 'NaN', 180, -1);
+UPDATE regulator.warning_rule SET threshold = 'NaN' WHERE code = 'EW2';
+-- nor are NaN points, assets, amounts or full marks accepted anywhere
+SELECT c.conrelid::regclass AS "table", pg_get_constraintdef(c.oid) AS "check"
+FROM pg_constraint c
+WHERE c.connamespace = 'regulator'::regnamespace AND c.contype = 'c'
+  AND pg_get_constraintdef(c.oid) LIKE '%NaN%'
+ORDER BY 1::text, 2;
 -- warnings as portrait events (dimension 预警)
 SELECT module, count(*), sum(points) FROM regulator.warning_events('[2024-01-01,2025-01-01)') GROUP BY module;
+
+-- the model's tables do not hide the extension's types: with the model's
+-- schema first on the search path, an assessment literal still parses
+SET search_path = regulator, public;
+SELECT 'self:80.50+3.00;inspection:78.00+2.00!1;third_party:-;weights:0.2000/0.5000/0.3000'::assessment;
+SELECT count(*) AS model_relations_named_like_a_type
+FROM pg_class c JOIN pg_type t ON t.typname = c.relname AND t.typnamespace <> c.relnamespace
+WHERE c.relnamespace = 'regulator'::regnamespace AND c.relkind IN ('r', 'v', 'p')
+  AND t.typtype <> 'c' AND t.typnamespace IN (SELECT n.oid FROM pg_namespace n WHERE n.nspname IN ('public', 'pg_catalog'));
+RESET search_path;
 
 -- ---------------------------------------------------------------- report sections
 -- (2025 removed first: the report is 2024's)
 BEGIN;
-DELETE FROM regulator.assessment WHERE year = 2025;
+DELETE FROM regulator.assessment_result WHERE year = 2025;
 DELETE FROM regulator.assessment_year WHERE year = 2025;
 COMMIT;
 \i demo/report/8_explanation.sql
@@ -187,6 +214,6 @@ COMMIT;
 \i demo/report/10_honour_list.sql
 
 SET client_min_messages = warning;
-DROP SCHEMA regulator CASCADE;
+DROP SCHEMA report, regulator CASCADE;
 RESET client_min_messages;
 DROP EXTENSION btree_gist;

@@ -15,8 +15,10 @@ cd "$(dirname "$0")/.."
 . tools/cluster.sh
 
 # Said before anything is installed: what beyond the server and pgTAP, and why.
-log "make test needs, beyond PostgreSQL 15 and pgTAP: default-jdk-headless and libpostgresql-jdbc-java (the JDBC client test, test/clients/jdbc.sh) and faketime (pg_regress again with the server's clock moved ahead); missing Debian packages are installed now (as root)"
-ensure_packages default-jdk-headless libpostgresql-jdbc-java faketime  # the JDBC client test; the clock moved ahead
+log "make test needs, beyond PostgreSQL 15 and pgTAP: default-jdk-headless and libpostgresql-jdbc-java (the JDBC client test, test/clients/jdbc.sh), faketime (pg_regress again with the server's clock moved ahead), chromium, chromium-driver, python3-selenium and fonts-noto-cjk (report.html in a real browser, test/report_browser.sh), python3-xlsxwriter and python3-openpyxl (the exports, test/report_export.sh); missing Debian packages are installed now (as root)"
+ensure_packages default-jdk-headless libpostgresql-jdbc-java faketime \
+    chromium chromium-driver python3-selenium fonts-noto-cjk \
+    python3-xlsxwriter python3-openpyxl
 build_install
 start_cluster
 

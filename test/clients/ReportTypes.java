@@ -4,7 +4,10 @@
 // pgJDBC reports as OTHER with the type name "jsonb") — never an extension
 // type.  Writes each query's rows, read through the typed getters, as one
 // canonical text line per row (fields separated by U+001F, NULL as <NULL>)
-// to OUTDIR/<file>.jdbc for comparison with psql's output.
+// to OUTDIR/<file>.jdbc for comparison with psql's output.  Then reads the
+// catalogue as BI tools do (DatabaseMetaData.getTables/getColumns of the
+// schema report) and fails unless every report view and every column has a
+// comment in Chinese and English.
 //
 //   java -cp postgresql.jar ReportTypes.java JDBC_URL OUTDIR query.sql...
 import java.math.BigDecimal;
@@ -33,6 +36,12 @@ public class ReportTypes {
         Types.BIGINT, List.of("int8"),
         Types.SMALLINT, List.of("int2"),
         Types.OTHER, List.of("jsonb"));
+
+    // a comment in both languages: at least one CJK character and one Latin letter
+    static boolean bilingual(String remark) {
+        return remark != null && remark.codePoints().anyMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN)
+                && remark.chars().anyMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'));
+    }
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -95,8 +104,32 @@ public class ReportTypes {
                 }
                 Files.write(out.resolve(file.getFileName() + ".jdbc"), lines, StandardCharsets.UTF_8);
             }
+            // the report views as a BI tool browses them: every view and every
+            // column carries a comment (REMARKS) with Chinese and English
+            java.sql.DatabaseMetaData meta = conn.getMetaData();
+            int views = 0, labelled = 0, cols = 0;
+            try (ResultSet t = meta.getTables(null, "report", "%", new String[] {"VIEW"})) {
+                while (t.next()) {
+                    views++;
+                    if (bilingual(t.getString("REMARKS"))) labelled++;
+                    else { System.out.printf("view report.%s has no Chinese and English comment%n", t.getString("TABLE_NAME")); bad++; }
+                }
+            }
+            try (ResultSet c = meta.getColumns(null, "report", "%", "%")) {
+                while (c.next()) {
+                    cols++;
+                    if (!bilingual(c.getString("REMARKS"))) {
+                        System.out.printf("column report.%s.%s has no Chinese and English comment%n",
+                                c.getString("TABLE_NAME"), c.getString("COLUMN_NAME"));
+                        bad++;
+                    }
+                }
+            }
+            System.out.printf("%d report views (%d with a comment), %d columns, each with a Chinese and English comment unless said above%n",
+                    views, labelled, cols);
+            if (views == 0) bad++;
         }
-        System.out.printf("%d queries, %d columns, %d rows, %d columns of a non-standard type%n",
+        System.out.printf("%d queries, %d columns, %d rows, %d problems (non-standard types, missing comments)%n",
                 args.length - 2, columns, rows, bad);
         System.exit(bad == 0 ? 0 : 1);
     }
