@@ -28,7 +28,7 @@ extern bool blacklist_index_is(Relation index);
  * call; true otherwise ("maybe").  `key` is a Datum of the indexed column's
  * type.  The caller holds at least AccessShareLock on the index and its
  * table.  May keep a backend-private copy of the filter while it provably
- * covers every such row (see src/blacklist_utils.c for the proof).  For a
+ * covers every such row (see src/blacklist_copy.c for the proof).  For a
  * snapshot that is not MVCC the answer covers every row whose inserting
  * command has finished.
  */
