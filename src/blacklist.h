@@ -49,6 +49,13 @@ extern bool blacklist_may_contain_hash(Relation index, uint64 hash,
 									   Snapshot snapshot);
 
 /*
+ * listed() and the index's diagnostic functions, given a relation by OID,
+ * check what naming it would: USAGE on its schema (42501 otherwise).
+ * Defined in src/listed.c.
+ */
+extern void listed_check_schema_usage(Oid relid);
+
+/*
  * Diagnostics: entries the filter was sized for and has taken, and the
  * estimated false-positive rate at the current fill (for the DBA view).
  */

@@ -826,6 +826,7 @@ blacklist_open_for_sql(Oid indexoid, Relation *heap)
 				 : errmsg("relation with OID %u does not exist", indexoid)));
 	}
 	*heap = table_open(heapoid, AccessShareLock);
+	listed_check_schema_usage(heapoid);
 	aclresult = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
 	if (aclresult != ACLCHECK_OK)
 		aclcheck_error(aclresult, get_relkind_objtype((*heap)->rd_rel->relkind),
