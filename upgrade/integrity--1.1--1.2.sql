@@ -12,6 +12,10 @@
 -- 17-screening (issue 17, parts 3-6): exact "not listed", RLS, bounds
 -- ---------------------------------------------------------------------
 
+-- listed_explain shows the current user's calls only (part 4)
+COMMENT ON FUNCTION @extschema@.listed_explain(regclass) IS
+    'how listed() answers calls on the list for the current user (blacklist filter, btree probe or SPI) and how the current user''s calls in this session were answered; needs SELECT on the list';
+
 -- ---------------------------------------------------------------------
 -- 17-defects (issue 17, part 6): smaller defects and the reference model
 -- ---------------------------------------------------------------------
