@@ -29,7 +29,7 @@ extern bool blacklist_index_is(Relation index);
  * call; true otherwise ("maybe").  `key` is a Datum of the indexed column's
  * type.  The caller holds at least AccessShareLock on the index and its
  * table.  May keep a backend-private copy of the filter while it provably
- * covers every such row (see src/blacklist_utils.c for the proof).  For a
+ * covers every such row (see src/blacklist_copy.c for the proof).  For a
  * snapshot that is not MVCC the answer covers every row whose inserting
  * command has finished.
  */
@@ -48,6 +48,13 @@ extern bool blacklist_key_hash_typed(Relation index, Oid keytype, Datum key,
 									 uint64 *hash);
 extern bool blacklist_may_contain_hash(Relation index, uint64 hash,
 									   Snapshot snapshot);
+
+/*
+ * listed() and the index's diagnostic functions, given a relation by OID,
+ * check what naming it would: USAGE on its schema (42501 otherwise).
+ * Defined in src/listed.c.
+ */
+extern void listed_check_schema_usage(Oid relid);
 
 /*
  * VACUUM's report: entries the filter was sized for and has taken, and the

@@ -1,7 +1,8 @@
 /*
  * blacklist_am.h — private declarations shared by the files of the
- * blacklist index access method (blacklist_utils.c, blacklist_build.c,
- * blacklist_insert.c, blacklist_scan.c, blacklist_vacuum.c).  The public
+ * blacklist index access method (blacklist_utils.c, blacklist_copy.c,
+ * blacklist_build.c, blacklist_insert.c, blacklist_scan.c,
+ * blacklist_vacuum.c).  The public
  * contract with listed() is src/blacklist.h.
  *
  * On-disk layout (version 1)
@@ -125,7 +126,6 @@ extern bool blacklist_block_set(uint8 *block, const BlacklistSlot *slot, int npr
 extern const BlacklistMeta *blacklist_get_meta(Relation index);
 extern void blacklist_init_metapage(Page page, const BlacklistMeta *meta);
 extern void blacklist_init_filter_page(Page page, const BlacklistMeta *meta);
-extern void blacklist_copy_note_insert(Relation index, const BlacklistSlot *slot);
 extern void blacklist_check_key_column(Relation index);
 extern double blacklist_fpr_estimate(const BlacklistMeta *meta, int64 entries);
 extern bool blacklist_amvalidate(Oid opclassoid);
@@ -134,6 +134,13 @@ extern void blacklist_costestimate(PlannerInfo *root, IndexPath *path, double lo
 						   Cost *indexStartupCost, Cost *indexTotalCost,
 						   Selectivity *indexSelectivity, double *indexCorrelation,
 						   double *indexPages);
+
+/* blacklist_copy.c: the backend-private copy of a filter */
+extern void blacklist_copy_init(void);
+extern const uint8 *blacklist_copy_filter(Relation index, const BlacklistMeta *meta,
+										  Snapshot snapshot);
+extern void blacklist_copy_note_insert(Relation index, const BlacklistSlot *slot);
+extern bool blacklist_has_copy(Relation index);
 
 /* blacklist_build.c */
 extern IndexBuildResult *blacklist_ambuild(Relation heap, Relation index, struct IndexInfo *indexInfo);

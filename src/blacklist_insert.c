@@ -13,7 +13,7 @@
  * least one new bit.  The metapage is never touched on insert, so inserts
  * of different keys contend only when their keys share a filter page.
  * The bits also go into this backend's private copy of the filter, if it
- * holds one (see blacklist_utils.c), so its own rows stay covered.  A
+ * holds one (see blacklist_copy.c), so its own rows stay covered.  A
  * filter that outgrows its capacity keeps working; its false-positive rate
  * rises (blacklist_index_stats) until REINDEX resizes it.  The key is hashed
  * in a memory context of its own, reset after every key (as contrib/bloom

@@ -31,37 +31,11 @@
  *    its commit), or by this backend's own transaction before this call.
  *    Either way the bits are in the shared buffer when we look.
  *
- * 2. The private copy.  After enough probes of one index a backend copies
- *    the whole filter into private memory.  Just before copying it takes an
- *    MVCC snapshot of its own, C (GetSnapshotData), and keeps C's xmax and
- *    running xids (less its own transaction's).  A transaction that C sees
- *    as completed (xid < C.xmax, not in C.xip) had left the proc array when
- *    C was taken, so its index inserts, which set their bits before it
- *    committed or aborted, are in the pages copied after C.  The copy
- *    therefore covers a caller's snapshot S when every transaction S sees as
- *    completed is completed in C too: S.xmax <= C.xmax, and every xid of
- *    C.xip below S.xmax is also in S.xip (top-level xids; a subtransaction's
- *    rows are visible only if its top-level transaction is, and that xid is
- *    smaller).  A newer snapshot takes the shared path, and after enough
- *    such probes a fresh copy is taken.  This backend's own transaction:
- *    rows it wrote before the copy have their bits in the pages copied; rows
- *    it writes afterwards go through blacklist_aminsert, which also sets the
- *    bits in this backend's copy (blacklist_copy_note_insert), so a trigger
- *    screening the rows of its own statement stays covered.  Parallel
- *    workers check the restored snapshot the same way against a copy of
- *    their own (they cannot write; the leader's rows were in the pages
- *    before the worker started).  Snapshots taken during recovery (hot
- *    standby keeps running xids in subxip) always take the shared path.
- *
- *    PostgreSQL 15's snapXactCompletionCount is not usable here: every
- *    copied snapshot (the active and registered ones a caller holds) has it
- *    reset to 0 by CopySnapshot.
- *
- *    A copy is dropped at any relcache invalidation of its index (REINDEX,
- *    TRUNCATE, DROP, ANALYZE and VACUUM updating its statistics), and is
- *    checked against the relfilenode and the layout stamp of the build it
- *    was taken from.  All copies of a backend together take at most
- *    BLACKLIST_COPY_MAX_BYTES; beyond that the shared path answers.
+ * 2. The backend-private copy of the whole filter, taken after enough
+ *    probes, when it provably covers the caller's snapshot: the copy and
+ *    the proof of that condition are in blacklist_copy.c.
+ *    Both paths test a key with the same bit derivation (blacklist_slot,
+ *    blacklist_hash_test below).
  *
  * Non-MVCC snapshots (SnapshotSelf, SnapshotAny, dirty snapshots) and a
  * NULL snapshot always take the shared path, which covers every row whose
@@ -76,8 +50,6 @@
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/reloptions.h"
-#include "access/transam.h"
-#include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/index.h"
 #include "catalog/pg_amop.h"
@@ -91,28 +63,18 @@
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "port/pg_bitutils.h"
-#include "storage/procarray.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rls.h"
 #include "utils/selfuncs.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "blacklist.h"
 #include "blacklist_am.h"
 #include "ident_common.h"
-
-/* a backend copies a filter after this many probes + BLACKLIST_COPY_PER_PAGE per page */
-#define BLACKLIST_COPY_AFTER_CALLS	256
-#define BLACKLIST_COPY_PER_PAGE		8
-/* all private copies of one backend together */
-#define BLACKLIST_COPY_MAX_BYTES	((Size) 512 * 1024 * 1024)
 
 static relopt_kind blacklist_relopt_kind;
 static relopt_parse_elt blacklist_relopt_tab[2];
@@ -188,12 +150,8 @@ blacklist_handler(PG_FUNCTION_ARGS)
 
 /* ---------- options ---------- */
 
-static void blacklist_relcache_callback(Datum arg, Oid relid);
-
-/*
- * called from _PG_init: the reloptions, the size bound, and the copy
- * invalidation hook
- */
+/* called from _PG_init: the reloptions, the size bound, and the private
+ * copies' invalidation hook */
 void
 blacklist_init(void)
 {
@@ -222,7 +180,7 @@ blacklist_init(void)
 							PGC_SUSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
-	CacheRegisterRelcacheCallback(blacklist_relcache_callback, (Datum) 0);
+	blacklist_copy_init();
 }
 
 bytea *
@@ -719,265 +677,6 @@ blacklist_stale_meta(Relation index, bool retried)
 	index->rd_amcache = NULL;
 }
 
-/* ---------- private copies ---------- */
-
-typedef struct BlacklistCopy
-{
-	Oid			indexoid;		/* hash key */
-	RelFileNode node;			/* the relfilenode the copy was taken from */
-	uint64		stamp;			/* and its build */
-	uint64		nblocks;
-	uint64		shared_calls;	/* probes answered by the shared path */
-	uint8	   *filter;			/* nblocks * 64 bytes, or NULL */
-	Size		bytes;
-	/* the snapshot taken just before copying (see the file header) */
-	TransactionId xmax;
-	uint32		xcnt;			/* running xids, less our own transaction */
-	TransactionId *xip;
-	/* the last snapshot checked against this copy, and the verdict */
-	bool		checked;
-	TransactionId checked_xmin;
-	TransactionId checked_xmax;
-	uint32		checked_xcnt;
-	bool		checked_covers;
-} BlacklistCopy;
-
-static HTAB *blacklist_copies = NULL;
-static MemoryContext blacklist_copy_cxt = NULL;
-static Size blacklist_copy_bytes = 0;
-static BlacklistCopy *blacklist_last_copy = NULL;
-
-static void
-blacklist_copy_free(BlacklistCopy *c)
-{
-	if (c->filter)
-	{
-		pfree(c->filter);
-		blacklist_copy_bytes -= c->bytes;
-	}
-	if (c->xip)
-		pfree(c->xip);
-	c->filter = NULL;
-	c->xip = NULL;
-	c->xcnt = 0;
-	c->bytes = 0;
-	c->checked = false;
-}
-
-static void
-blacklist_relcache_callback(Datum arg, Oid relid)
-{
-	HASH_SEQ_STATUS status;
-	BlacklistCopy *c;
-
-	if (blacklist_copies == NULL)
-		return;
-	blacklist_last_copy = NULL;
-	if (OidIsValid(relid))
-	{
-		c = hash_search(blacklist_copies, &relid, HASH_FIND, NULL);
-		if (c)
-		{
-			blacklist_copy_free(c);
-			hash_search(blacklist_copies, &relid, HASH_REMOVE, NULL);
-		}
-		return;
-	}
-	hash_seq_init(&status, blacklist_copies);
-	while ((c = hash_seq_search(&status)) != NULL)
-	{
-		blacklist_copy_free(c);
-		hash_search(blacklist_copies, &c->indexoid, HASH_REMOVE, NULL);
-	}
-}
-
-static BlacklistCopy *
-blacklist_copy_lookup(Relation index, bool create)
-{
-	Oid			oid = RelationGetRelid(index);
-	BlacklistCopy *c;
-	bool		found;
-
-	if (blacklist_last_copy && blacklist_last_copy->indexoid == oid)
-		c = blacklist_last_copy;
-	else
-	{
-		if (blacklist_copies == NULL)
-		{
-			HASHCTL		ctl;
-
-			if (!create)
-				return NULL;
-			blacklist_copy_cxt = AllocSetContextCreate(TopMemoryContext,
-													   "blacklist filter copies",
-													   ALLOCSET_DEFAULT_SIZES);
-			ctl.keysize = sizeof(Oid);
-			ctl.entrysize = sizeof(BlacklistCopy);
-			ctl.hcxt = blacklist_copy_cxt;
-			blacklist_copies = hash_create("blacklist filter copies", 16, &ctl,
-										   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		}
-		c = hash_search(blacklist_copies, &oid, create ? HASH_ENTER : HASH_FIND, &found);
-		if (c == NULL)
-			return NULL;
-		if (create && !found)
-		{
-			c->node = index->rd_node;
-			c->stamp = 0;
-			c->nblocks = 0;
-			c->shared_calls = 0;
-			c->filter = NULL;
-			c->bytes = 0;
-			c->xip = NULL;
-			c->xcnt = 0;
-			c->checked = false;
-		}
-		blacklist_last_copy = c;
-	}
-	if (!RelFileNodeEquals(c->node, index->rd_node))
-	{
-		blacklist_copy_free(c);
-		c->node = index->rd_node;
-		c->shared_calls = 0;
-	}
-	return c;
-}
-
-/*
- * Does the copy cover every row `snapshot` can see?  (See the file header.)
- * Every transaction the snapshot treats as completed must have completed
- * before the copy's snapshot: snapshot->xmax <= copy xmax, and every xid
- * running at the copy (other than our own transaction) that is below
- * snapshot->xmax is also running for `snapshot`.  With the same xmin, xmax
- * and xcnt two snapshots of one backend have the same running set (below a
- * fixed xmax the set of running top-level xids only shrinks), so the
- * verdict is cached on those three.
- */
-static bool
-blacklist_copy_covers(BlacklistCopy *c, Snapshot snapshot)
-{
-	bool		covers = true;
-	uint32		i,
-				j;
-
-	if (c->filter == NULL || snapshot == NULL ||
-		snapshot->snapshot_type != SNAPSHOT_MVCC || snapshot->takenDuringRecovery)
-		return false;
-	if (c->checked && c->checked_xmin == snapshot->xmin &&
-		c->checked_xmax == snapshot->xmax && c->checked_xcnt == snapshot->xcnt)
-		return c->checked_covers;
-
-	if (TransactionIdFollows(snapshot->xmax, c->xmax))
-		covers = false;
-	for (i = 0; covers && i < c->xcnt; i++)
-	{
-		TransactionId x = c->xip[i];
-		bool		running = false;
-
-		if (!TransactionIdPrecedes(x, snapshot->xmax))
-			continue;
-		for (j = 0; j < snapshot->xcnt; j++)
-		{
-			if (TransactionIdEquals(snapshot->xip[j], x))
-			{
-				running = true;
-				break;
-			}
-		}
-		if (!running)
-			covers = false;
-	}
-	c->checked = true;
-	c->checked_xmin = snapshot->xmin;
-	c->checked_xmax = snapshot->xmax;
-	c->checked_xcnt = snapshot->xcnt;
-	c->checked_covers = covers;
-	return covers;
-}
-
-/* take a fresh copy; false if the memory bound forbids it */
-static bool
-blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
-{
-	static SnapshotData snap = {SNAPSHOT_MVCC};
-	Size		bytes = (Size) meta->nblocks * BLACKLIST_BLOCK_BYTES;
-	TransactionId own = GetTopTransactionIdIfAny();
-	uint8	   *filter;
-	TransactionId *xip;
-	uint32		xcnt = 0;
-	uint32		i;
-	BlockNumber p;
-
-	blacklist_copy_free(c);
-	if (blacklist_copy_bytes + bytes > BLACKLIST_COPY_MAX_BYTES)
-		return false;
-	filter = MemoryContextAllocHuge(blacklist_copy_cxt, bytes);
-
-	/* the snapshot first, then the pages (see the file header) */
-	GetSnapshotData(&snap);
-	if (snap.takenDuringRecovery)
-	{
-		pfree(filter);
-		return false;
-	}
-	xip = MemoryContextAlloc(blacklist_copy_cxt, sizeof(TransactionId) * Max(snap.xcnt, 1));
-	for (i = 0; i < snap.xcnt; i++)
-		if (!TransactionIdEquals(snap.xip[i], own))
-			xip[xcnt++] = snap.xip[i];
-
-	for (p = 0; p < meta->npages; p++)
-	{
-		Buffer		buf = ReadBuffer(index, p + 1);
-		Page		page;
-
-		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		page = BufferGetPage(buf);
-		if (BlacklistPageGetHead(page)->stamp != meta->stamp)
-		{
-			UnlockReleaseBuffer(buf);
-			pfree(filter);
-			pfree(xip);
-			return false;
-		}
-		memcpy(filter + (Size) p * meta->blocks_per_page * BLACKLIST_BLOCK_BYTES,
-			   BlacklistPageBlock(page, 0),
-			   (Size) meta->blocks_per_page * BLACKLIST_BLOCK_BYTES);
-		UnlockReleaseBuffer(buf);
-	}
-	c->filter = filter;
-	c->bytes = bytes;
-	c->stamp = meta->stamp;
-	c->nblocks = meta->nblocks;
-	c->xmax = snap.xmax;
-	c->xcnt = xcnt;
-	c->xip = xip;
-	c->checked = false;
-	c->shared_calls = 0;
-	blacklist_copy_bytes += bytes;
-	return true;
-}
-
-/* called by blacklist_aminsert: keep this backend's copy covering its own rows */
-void
-blacklist_copy_note_insert(Relation index, const BlacklistSlot *slot)
-{
-	BlacklistCopy *c;
-	const BlacklistMeta *meta;
-
-	if (blacklist_copies == NULL)
-		return;
-	c = blacklist_copy_lookup(index, false);
-	if (c == NULL || c->filter == NULL)
-		return;
-	meta = blacklist_get_meta(index);
-	if (c->stamp != meta->stamp || c->nblocks != meta->nblocks)
-	{
-		blacklist_copy_free(c);
-		return;
-	}
-	blacklist_block_set(c->filter + slot->block * BLACKLIST_BLOCK_BYTES, slot, meta->nprobes);
-}
-
 /* the shared path: one filter page through shared buffers */
 static bool
 blacklist_shared_test(Relation index, uint64 hash)
@@ -1023,36 +722,20 @@ blacklist_may_contain(Relation index, Datum key, Snapshot snapshot)
 	return blacklist_may_contain_hash(index, blacklist_key_hash(index, key), snapshot);
 }
 
-/* blacklist_may_contain for a key already hashed (blacklist_key_hash_typed) */
+/*
+ * blacklist_may_contain for a key already hashed (blacklist_key_hash_typed):
+ * the backend's private copy when it covers the snapshot
+ * (blacklist_copy.c), else the shared page.
+ */
 bool
 blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
 {
 	const BlacklistMeta *meta = blacklist_get_meta(index);
-	BlacklistCopy *c = blacklist_copy_lookup(index, true);
+	const uint8 *filter = blacklist_copy_filter(index, meta, snapshot);
 
-	if (c->filter && c->stamp == meta->stamp && blacklist_copy_covers(c, snapshot))
-		return blacklist_hash_test(meta, hash, c->filter);
-
-	c->shared_calls++;
-	if (c->shared_calls >= BLACKLIST_COPY_AFTER_CALLS +
-		(uint64) BLACKLIST_COPY_PER_PAGE * meta->npages &&
-		snapshot != NULL && snapshot->snapshot_type == SNAPSHOT_MVCC &&
-		!snapshot->takenDuringRecovery)
-	{
-		c->shared_calls = 0;
-		if (blacklist_copy_take(index, c, meta) && blacklist_copy_covers(c, snapshot))
-			return blacklist_hash_test(meta, hash, c->filter);
-	}
+	if (filter)
+		return blacklist_hash_test(meta, hash, filter);
 	return blacklist_shared_test(index, hash);
-}
-
-/* does this backend hold a private copy of the index's filter? */
-static bool
-blacklist_has_copy(Relation index)
-{
-	BlacklistCopy *c = blacklist_copy_lookup(index, false);
-
-	return c != NULL && c->filter != NULL;
 }
 
 /* ---------- statistics ---------- */
@@ -1208,6 +891,7 @@ blacklist_open_for_sql(Oid indexoid, Relation *heap)
 				 errmsg("\"%s\" is not an index", name)));
 	}
 	*heap = table_open(heapoid, AccessShareLock);
+	listed_check_schema_usage(heapoid);
 	aclresult = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
 	if (aclresult != ACLCHECK_OK)
 		aclcheck_error(aclresult, get_relkind_objtype((*heap)->rd_rel->relkind),

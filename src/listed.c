@@ -25,14 +25,19 @@
  * answer "listed": every call decides from
  *
  *   1. the list's blacklist index (src/blacklist.h), when the list is a plain
- *      table that has one on its first column: its filter only
- *      over-approximates the keys ever inserted, so its "no" holds for every
- *      snapshot, command id, role and policy, and is the answer.  This is the
- *      only way a call may answer "not listed" without reading the list, and
- *      the filter is persistent, shared and maintained by PostgreSQL (the
- *      access method's business, not ours).  Under SERIALIZABLE such a "no"
- *      reads nothing the conflict detection could see, so the list is
- *      predicate-locked whole, as a sequential scan for the EXISTS would;
+ *      table that has one on its first column and no row-level security
+ *      policy applies to the caller: its filter only over-approximates the
+ *      keys ever inserted, so its "no" holds for every snapshot, command id
+ *      and role, and is the answer.  This is the only way a call may answer
+ *      "not listed" without reading the list, and the filter is persistent,
+ *      shared and maintained by PostgreSQL (the access method's business, not
+ *      ours).  Under SERIALIZABLE such a "no" reads nothing the conflict
+ *      detection could see, so the list is predicate-locked whole, as a
+ *      sequential scan for the EXISTS would.  Where a policy applies, the
+ *      filter is not used at all: it knows the keys of hidden rows too, and
+ *      a "no" for an absent key against a probe for a hidden one would tell
+ *      them apart (by time, by listed_explain's counters, by an error with
+ *      row_security off); every call then takes the same SPI probe;
  *   2. otherwise (a "maybe", or no filter) an exact probe under the active
  *      snapshot: for a plain table that this user reads without row-level
  *      security and without inheritance children, the list's btree index on
@@ -52,6 +57,8 @@
  *     (least recently used goes first); an entry is marked stale by relcache
  *     invalidation of its list (DROP, ALTER, GRANT, policies, CREATE/DROP
  *     INDEX) and freed at the next call or at the end of the transaction;
+ *   - per list entry and user: how that user's calls were answered
+ *     (listed_explain's counters; a user sees only its own);
  *   - per call site (fn_extra): which of these paths this user may take, with
  *     the stamp under which that was decided — local transaction, rolled-back
  *     subtransactions (they release locks), the current user, row_security,
@@ -151,13 +158,25 @@ typedef struct ListEntry
 	char	   *probe_sql;		/* the SPI probe, prepared at first use */
 	SPIPlanPtr	probe;
 
-	/* how the calls in this backend were answered (diagnostics) */
+	/* how the calls in this backend were answered, per user (diagnostics) */
+	struct ListCounters *counters;
+} ListEntry;
+
+/*
+ * How one user's calls on a list were answered in this backend.  Kept per
+ * user so that listed_explain shows a role its own calls only: another
+ * role's hits are answers it may not see.
+ */
+typedef struct ListCounters
+{
+	Oid			userid;
 	uint64		calls;
 	uint64		filtered;		/* "not listed" from the filter */
 	uint64		probed;			/* btree probes */
 	uint64		spi;			/* SPI probes */
 	uint64		hits;			/* "listed" answers */
-} ListEntry;
+	struct ListCounters *next;
+} ListCounters;
 
 static ListEntry *cache = NULL; /* LISTED_CACHE_SLOTS entries */
 static MemoryContext cache_cxt = NULL;
@@ -266,6 +285,22 @@ listed_init(void)
 	CacheRegisterSyscacheCallback(NAMESPACEOID, listed_syscache_cb, (Datum) 0);
 	RegisterSubXactCallback(listed_subxact_cb, NULL);
 	RegisterXactCallback(listed_xact_cb, NULL);
+}
+
+/* The counters of `userid` on the entry, created at its first call. */
+static ListCounters *
+entry_counters(ListEntry *e, Oid userid)
+{
+	ListCounters *c;
+
+	for (c = e->counters; c != NULL; c = c->next)
+		if (c->userid == userid)
+			return c;
+	c = MemoryContextAllocZero(e->cxt, sizeof(ListCounters));
+	c->userid = userid;
+	c->next = e->counters;
+	e->counters = c;
+	return c;
 }
 
 /* ------------------------------------------------------------------------
@@ -652,10 +687,11 @@ check_worker_can_read(Oid relid)
 
 /*
  * The EXISTS names the list, which needs USAGE on its schema (42501
- * otherwise).  A list given by OID skips that lookup: check here.
+ * otherwise).  A list given by OID skips that lookup: check here.  Also
+ * used by blacklist_probe and blacklist_index_stats (src/blacklist.h).
  */
-static void
-check_schema_usage(Oid relid)
+void
+listed_check_schema_usage(Oid relid)
 {
 	Oid			nsp = get_rel_namespace(relid);
 
@@ -681,12 +717,23 @@ typedef struct Access
 	const char *why;			/* why SPI, or why no filter (diagnostics) */
 } Access;
 
+/*
+ * May `user` read what the EXISTS reads: the list, or its key (and
+ * validity) column?
+ */
+static bool
+list_readable(ListEntry *e, Oid user)
+{
+	return pg_class_aclcheck(e->relid, user, ACL_SELECT) == ACLCHECK_OK ||
+		(pg_attribute_aclcheck(e->relid, e->keyattno, user, ACL_SELECT) == ACLCHECK_OK &&
+		 (!e->dated ||
+		  pg_attribute_aclcheck(e->relid, e->rangeattno, user, ACL_SELECT) == ACLCHECK_OK));
+}
+
 static void
 decide_access(ListEntry *e, Access *a)
 {
 	Oid			user = GetUserId();
-	bool		readable;
-	bool		filter_ok;
 
 	a->filter = InvalidOid;
 	a->btree = InvalidOid;
@@ -725,19 +772,30 @@ decide_access(ListEntry *e, Access *a)
 	 * Without SELECT every call must raise 42501, as the EXISTS would: SPI,
 	 * and no filter that could answer first.
 	 */
-	readable = pg_class_aclcheck(e->relid, user, ACL_SELECT) == ACLCHECK_OK ||
-		(pg_attribute_aclcheck(e->relid, e->keyattno, user, ACL_SELECT) == ACLCHECK_OK &&
-		 (!e->dated ||
-		  pg_attribute_aclcheck(e->relid, e->rangeattno, user, ACL_SELECT) == ACLCHECK_OK));
-	if (!readable)
+	if (!list_readable(e, user))
 	{
 		a->why = "no SELECT privilege: read through SPI (which raises the error)";
 		return;
 	}
 
-	/* a filter's "no" holds for every role and policy */
-	filter_ok = index_usable(e->filter, e->filter_checkxmin, e->filter_xmin);
-	if (filter_ok)
+	/*
+	 * Row-level security applies to this user (check_enable_rls, also with
+	 * row_security off: then the probe raises, as the EXISTS would): no
+	 * filter, no btree probe.  The filter knows the keys of the rows a
+	 * policy hides too, so with it an absent key and a hidden key would
+	 * take different paths: a "no" at once against a probe under the
+	 * policy, told apart by the time taken, listed_explain's counters, and
+	 * with row_security off by an error for the hidden key only.  Every
+	 * call runs the same SPI probe, whatever rows the policy hides.
+	 */
+	if (check_enable_rls(e->relid, InvalidOid, true) == RLS_ENABLED)
+	{
+		a->why = "row-level security applies: read through SPI under the policy, no filter";
+		return;
+	}
+
+	/* a filter's "no" holds for every role whom no policy restricts */
+	if (index_usable(e->filter, e->filter_checkxmin, e->filter_xmin))
 	{
 		LockRelationOid(e->filter, AccessShareLock);
 		a->filter = e->filter;
@@ -745,11 +803,6 @@ decide_access(ListEntry *e, Access *a)
 	else if (OidIsValid(e->filter))
 		a->why = "its blacklist index is newer than this transaction's snapshot: not used yet";
 
-	if (check_enable_rls(e->relid, InvalidOid, true) == RLS_ENABLED)
-	{
-		a->why = "row-level security applies: positives confirmed through SPI";
-		return;
-	}
 	if (index_usable(e->btree, e->btree_checkxmin, e->btree_xmin))
 	{
 		LockRelationOid(e->btree, AccessShareLock);
@@ -906,6 +959,7 @@ typedef struct CallSite
 	uint64		serial;			/* ent->serial when decided */
 	Stamp		stamp;
 	Access		access;
+	ListCounters *counters;		/* of ent, for stamp.userid */
 } CallSite;
 
 static inline void
@@ -942,7 +996,7 @@ decide(CallSite *site, Oid relid)
 
 		site->relid = InvalidOid;
 		LockRelationOid(relid, AccessShareLock);
-		check_schema_usage(relid);
+		listed_check_schema_usage(relid);
 		/* an unlogged list on a hot standby: PostgreSQL's error, not 58P01 */
 		blacklist_check_recovery_access(relid);
 		check_worker_can_read(relid);
@@ -967,6 +1021,7 @@ decide(CallSite *site, Oid relid)
 			table_close(heap, NoLock);
 		}
 		stamp_now(&site->stamp);
+		site->counters = entry_counters(e, site->stamp.userid);
 		site->ent = e;
 		site->serial = e->serial;
 		site->relid = relid;
@@ -981,7 +1036,7 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 	Oid			relid = PG_GETARG_OID(1);
 	DateADT		at = dated ? PG_GETARG_DATEADT(2) : 0;
 	CallSite   *site = (CallSite *) fcinfo->flinfo->fn_extra;
-	ListEntry  *e;
+	ListCounters *n;
 	Snapshot	snap;
 	bool		found;
 
@@ -1007,16 +1062,16 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		site->ent->serial != site->serial ||
 		!site->ent->valid || !stamp_current(&site->stamp))
 		decide(site, relid);
-	e = site->ent;
-	e->calls++;
+	n = site->counters;
+	n->calls++;
 
 	if (!ActiveSnapshotSet())
 	{
 		/* no statement snapshot: the executor takes a fresh one */
-		e->spi++;
-		found = probe_spi(e, subj, at, false);
+		n->spi++;
+		found = probe_spi(site->ent, subj, at, false);
 		if (found)
-			e->hits++;
+			n->hits++;
 		PG_RETURN_BOOL(found);
 	}
 	snap = GetActiveSnapshot();
@@ -1029,22 +1084,22 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		index_close(idx, NoLock);
 		if (!maybe)
 		{
-			e->filtered++;
+			n->filtered++;
 			PG_RETURN_BOOL(false);
 		}
 	}
 	if (OidIsValid(site->access.btree))
 	{
-		e->probed++;
-		found = probe_btree(e, site->access.btree, subj, at, snap);
+		n->probed++;
+		found = probe_btree(site->ent, site->access.btree, subj, at, snap);
 	}
 	else
 	{
-		e->spi++;
-		found = probe_spi(e, subj, at, true);
+		n->spi++;
+		found = probe_spi(site->ent, subj, at, true);
 	}
 	if (found)
-		e->hits++;
+		n->hits++;
 	PG_RETURN_BOOL(found);
 }
 
@@ -1071,14 +1126,18 @@ listed_at(PG_FUNCTION_ARGS)
  *     filtered bigint, probed bigint, spi bigint, hits bigint, advice text)
  *
  * How a call on the list by the current user is answered now (the same
- * decision a call makes), and how this backend's calls so far were answered
- * (counters since the list's entry was last filled; parallel workers count
- * in their own processes).
+ * decision a call makes), and how this user's calls in this backend so far
+ * were answered (counters since the list's entry was last filled; parallel
+ * workers count in their own processes).  Needs what the EXISTS needs:
+ * USAGE on the list's schema and SELECT on the list (or its subject
+ * column); another user's calls are not shown (their hits are answers this
+ * user may not see).
  */
 Datum
 listed_explain(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
+	Oid			user = GetUserId();
 	TupleDesc	tupdesc;
 	Datum		values[10];
 	bool		nulls[10];
@@ -1100,7 +1159,7 @@ listed_explain(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("list relation with OID %u does not exist", relid)));
-	check_schema_usage(relid);
+	listed_check_schema_usage(relid);
 	/* the subject type is the first column's */
 	for (attnum = 1;; attnum++)
 	{
@@ -1125,17 +1184,26 @@ listed_explain(PG_FUNCTION_ARGS)
 	do
 	{
 		e = get_entry(relid, keytype, false);
+		if (!list_readable(e, user))
+			aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(e->relkind),
+						   get_rel_name(relid));
 		decide_access(e, &a);
 	} while (!e->valid);
 
 	for (i = 0; i < LISTED_CACHE_SLOTS; i++)
 		if (cache[i].serial != 0 && cache[i].relid == relid && cache[i].valid)
 		{
-			sums[0] += cache[i].calls;
-			sums[1] += cache[i].filtered;
-			sums[2] += cache[i].probed;
-			sums[3] += cache[i].spi;
-			sums[4] += cache[i].hits;
+			ListCounters *c;
+
+			for (c = cache[i].counters; c != NULL; c = c->next)
+				if (c->userid == user)
+				{
+					sums[0] += c->calls;
+					sums[1] += c->filtered;
+					sums[2] += c->probed;
+					sums[3] += c->spi;
+					sums[4] += c->hits;
+				}
 		}
 
 	memset(nulls, 0, sizeof(nulls));

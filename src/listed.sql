@@ -45,7 +45,7 @@ CREATE FUNCTION listed_explain(list regclass,
     AS 'MODULE_PATHNAME', 'listed_explain'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION listed_explain(regclass) IS
-    'how listed() answers calls on the list for the current user (blacklist filter, btree probe or SPI) and how this session''s calls were answered';
+    'how listed() answers calls on the list for the current user (blacklist filter, btree probe or SPI) and how the current user''s calls in this session were answered; needs SELECT on the list';
 
 -- Tables that look like lists, with the indexes listed() would use: plain
 -- tables whose first column is an identifier (cnid, uscc, or a domain over

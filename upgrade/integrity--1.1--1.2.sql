@@ -130,6 +130,10 @@ SELECT c.oid::regclass AS list,
 -- 17-screening (issue 17, parts 3-6): exact "not listed", RLS, bounds
 -- ---------------------------------------------------------------------
 
+-- listed_explain shows the current user's calls only (part 4)
+COMMENT ON FUNCTION @extschema@.listed_explain(regclass) IS
+    'how listed() answers calls on the list for the current user (blacklist filter, btree probe or SPI) and how the current user''s calls in this session were answered; needs SELECT on the list';
+
 -- bounds
 -- blacklist_index_stats reports this backend's private copy: not for a worker
 ALTER FUNCTION @extschema@.blacklist_index_stats(pg_catalog.regclass) PARALLEL RESTRICTED;
