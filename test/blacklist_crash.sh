@@ -24,8 +24,6 @@ standby=
 trap '[ -n "$standby" ] && as_owner "$PG_BINDIR/pg_ctl" -D "$standby" -m immediate -w stop >/dev/null 2>&1; stop_cluster; rm -rf "$work"' EXIT
 
 . tools/tap.sh
-val() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
-equals() { [ "$1" = "$2" ] || { echo "got '$1', expected '$2'"; return 1; }; }
 
 check "a list with a blacklist index, checkpointed" \
     q -d postgres -c "CREATE EXTENSION integrity" \
@@ -95,14 +93,9 @@ check "the unlogged list's filter takes new rows" \
 # a streaming replica replays the filter's WAL and answers on hot standby
 standby_dir="$CLUSTER_DIR/standby"
 sport=$(pick_port)
-check "a streaming replica (pg_basebackup)" \
-    as_owner "$PG_BINDIR/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$standby_dir" -R -X stream
+check "a streaming replica (pg_basebackup)" make_standby "$standby_dir" "$sport"
 if [ -d "$standby_dir" ]; then
     standby=$standby_dir
-    {
-        echo "port = $sport"
-        echo "hot_standby = on"
-    } >>"$standby_dir/postgresql.conf"
     check "the replica starts" \
         as_owner "$PG_BINDIR/pg_ctl" -D "$standby_dir" -l "$CLUSTER_DIR/standby.log" -w start
     target=$(val -d postgres -c "INSERT INTO list SELECT 5000000 + g FROM generate_series(1, 5000) g" -c "SELECT pg_current_wal_insert_lsn()")

@@ -25,8 +25,6 @@ standby=
 trap '[ -n "$standby" ] && as_owner "$PG_BINDIR/pg_ctl" -D "$standby" -m immediate -w stop >/dev/null 2>&1; stop_cluster; rm -rf "$work"' EXIT
 
 . tools/tap.sh
-val() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
-equals() { [ "$1" = "$2" ] || { echo "got '$1', expected '$2'"; return 1; }; }
 
 check "on the primary: a logged list and three unlogged ones" \
     q -d postgres -c "CREATE EXTENSION integrity" \
@@ -46,14 +44,9 @@ check "on the primary: a logged list and three unlogged ones" \
 
 standby_dir="$CLUSTER_DIR/standby"
 sport=$(pick_port)
-check "a hot standby (pg_basebackup -R)" \
-    as_owner "$PG_BINDIR/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$standby_dir" -R -X stream
+check "a hot standby (pg_basebackup -R)" make_standby "$standby_dir" "$sport"
 [ -d "$standby_dir" ] || { echo "1..$n"; exit 1; }
 standby=$standby_dir
-{
-    echo "port = $sport"
-    echo "hot_standby = on"
-} >>"$standby_dir/postgresql.conf"
 check "the standby starts" \
     as_owner "$PG_BINDIR/pg_ctl" -D "$standby_dir" -l "$CLUSTER_DIR/standby.log" -w start
 target=$(val -d postgres -c "INSERT INTO bl VALUES (-7, NULL)" -c "SELECT pg_current_wal_insert_lsn()")

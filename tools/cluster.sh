@@ -8,6 +8,7 @@
 #                     directory, as an unprivileged user when run as root;
 #                     exports PGHOST, PGPORT, PGUSER for the caller
 #   start_cluster_faketime  the same with the clock moved to $FAKETIME
+#   make_standby      a hot standby of it (pg_basebackup -R), not started
 #   stop_cluster      stop it and remove the directory (installed as an EXIT
 #                     trap by start_cluster, so it runs even on failure)
 #   as_owner CMD...   run CMD as the cluster's owner
@@ -111,6 +112,13 @@ start_cluster_faketime() {
     local lib; lib=$(dpkg -L faketime libfaketime 2>/dev/null | grep -m1 '/libfaketime\.so\.1$')
     [ -n "$lib" ] || { echo "libfaketime not found (Debian package faketime)" >&2; exit 1; }
     CLUSTER_WRAPPER="env LD_PRELOAD=$lib FAKETIME=$FAKETIME DONT_FAKE_MONOTONIC=1" start_cluster "$@"
+}
+
+# make_standby DIR PORT: a hot standby of the running cluster in DIR
+# (pg_basebackup -R, streaming), to listen on PORT; start it with pg_ctl
+make_standby() {
+    as_owner "$PG_BINDIR/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$1" -R -X stream || return 1
+    printf 'port = %s\nhot_standby = on\n' "$2" >>"$1/postgresql.conf"
 }
 
 stop_cluster() {

@@ -4,6 +4,8 @@
 #                                  "not ok N - ..." with its output as comments
 #   q ARGS...                      psql, quiet, stopping at the first error
 #   qt ARGS...                     the same, unaligned tuples only
+#   val ARGS...                    psql's unaligned tuples, stopping at an error
+#   equals GOT WANT                fails, saying both, unless GOT = WANT
 n=0 bad=0
 check() {
     local what=$1; shift
@@ -17,3 +19,5 @@ check() {
 }
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 qt() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
+val() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
+equals() { [ "$1" = "$2" ] || { echo "got '$1', expected '$2'"; return 1; }; }
