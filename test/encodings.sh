@@ -35,10 +35,7 @@ ok() {     # ok DESCRIPTION CONDITION-EXIT-STATUS [diagnostics file]
 }
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
-createdb_enc() {   # createdb_enc NAME ENCODING
-    psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" \
-        -c "CREATE DATABASE $1 ENCODING '$2' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" >/dev/null
-}
+. tools/tap.sh   # createdb_enc
 
 # The checks, written in UTF-8; each line of output is "name|value".
 cat >"$work/checks.sql" <<'SQL'

@@ -23,11 +23,6 @@ cleanup() {
 trap cleanup EXIT
 . tools/tap.sh
 
-createdb_enc() {   # createdb_enc NAME ENCODING
-    psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" \
-        -c "CREATE DATABASE $1 ENCODING '$2' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" >/dev/null
-}
-
 # The checks, written in UTF-8; each line of output is "name|value".
 cat >"$work/checks.sql" <<'SQL'
 \pset format unaligned

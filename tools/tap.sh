@@ -6,6 +6,7 @@
 #   qt ARGS...                     the same, unaligned tuples only
 #   val ARGS...                    psql's unaligned tuples, stopping at an error
 #   equals GOT WANT                fails, saying both, unless GOT = WANT
+#   createdb_enc NAME ENCODING     (re)create database NAME in ENCODING, C locale
 n=0 bad=0
 check() {
     local what=$1; shift
@@ -21,3 +22,7 @@ q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 qt() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 val() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 equals() { [ "$1" = "$2" ] || { echo "got '$1', expected '$2'"; return 1; }; }
+createdb_enc() {   # createdb_enc NAME ENCODING
+    psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" \
+        -c "CREATE DATABASE $1 ENCODING '$2' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" >/dev/null
+}
