@@ -42,6 +42,7 @@
 #include "masked_cnid.h"
 #include "cnid_rules.h"
 #include "ident_common.h"
+#include "module.h"
 #include "normalize.h"
 
 #define CNID_MASK_WIRE_VERSION 1
@@ -465,16 +466,19 @@ Datum
 masked_cnid_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	const char *chars;
 	CnidMask   *m;
 	CnidMaskError e;
 
+	integrity_recv_need(buf, 1, "masked_cnid");
+	version = pq_getmsgbyte(buf);
 	if (version != CNID_MASK_WIRE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary masked_cnid: unknown format version %d", version),
 				 errdetail("This version of the extension reads format version %d.", CNID_MASK_WIRE_VERSION)));
+	integrity_recv_need(buf, CNID_MASK_LEN, "masked_cnid");
 	chars = pq_getmsgbytes(buf, CNID_MASK_LEN);
 	m = palloc(sizeof(CnidMask));
 	if (!cm_parse(chars, CNID_MASK_LEN, m, &e))
