@@ -436,6 +436,16 @@ name_is_space(UChar32 c)
 		c == 0x2060 || c == 0xFEFF || c == ',' || c == '_';
 }
 
+static pg_attribute_noreturn() void
+name_too_long(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("name is too long for name screening"),
+			 errdetail("Names of up to %d characters are screened.", NAME_MAX_CP),
+			 errhint("A longer value is not one person's name; check the column.")));
+}
+
 /* Decode server-encoded text into UTF-16 and NFKC it. */
 static UChar *
 name_to_nfkc(NameIcu *s, const char *str, int len, int32 *ulen, bool *changed)
@@ -450,9 +460,20 @@ name_to_nfkc(NameIcu *s, const char *str, int len, int32 *ulen, bool *changed)
 
 	u_strFromUTF8(u, blen + 1, &n, utf8, blen, &status);
 	name_icu_check(status, "UTF-8 decoding");
+	/* NFKC may expand a character to 18 (U+FDFA): size it and try again */
 	cap = n * 4 + 16;
 	out = palloc(sizeof(UChar) * cap);
 	*ulen = unorm2_normalize(s->nfkc, u, n, out, cap, &status);
+	if (status == U_BUFFER_OVERFLOW_ERROR)
+	{
+		pfree(out);
+		if ((Size) *ulen >= MaxAllocSize / sizeof(UChar))
+			name_too_long();
+		cap = *ulen;
+		out = palloc(sizeof(UChar) * cap);
+		status = U_ZERO_ERROR;
+		*ulen = unorm2_normalize(s->nfkc, u, n, out, cap, &status);
+	}
 	name_icu_check(status, "NFKC normalisation");
 	*changed = (*ulen != n || memcmp(u, out, sizeof(UChar) * n) != 0);
 	return out;
@@ -547,11 +568,7 @@ name_normalize_form(const char *str, int len, NameForm *f)
 			pending_space = false;
 		}
 		if (f->n + nout > NAME_MAX_CP)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("name is too long for name screening"),
-					 errdetail("Names of up to %d characters are screened.", NAME_MAX_CP),
-					 errhint("A longer value is not one person's name; check the column.")));
+			name_too_long();
 		for (k = 0; k < nout; k++)
 			f->cp[f->n++] = out[k];
 	}
