@@ -427,18 +427,6 @@ cm_from_cstring(const char *str, size_t len)
 
 #define PG_GETARG_CNID_MASK(n) ((const CnidMask *) PG_GETARG_POINTER(n))
 
-int64
-masked_cnid_body_of(Datum d)
-{
-	int64		v = DatumGetInt64(d);
-
-	if (v < 0 || v >= CNID_RULES_BODY_LIMIT)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("corrupt cnid value")));
-	return v;
-}
-
 PG_FUNCTION_INFO_V1(masked_cnid_in);
 Datum
 masked_cnid_in(PG_FUNCTION_ARGS)
@@ -527,7 +515,7 @@ masked_cnid_from_cnid(PG_FUNCTION_ARGS)
 {
 	CnidMask   *m = palloc(sizeof(CnidMask));
 
-	cnid_rules_chars(masked_cnid_body_of(PG_GETARG_DATUM(0)), m->c);
+	cnid_rules_chars(cnid_datum_body(PG_GETARG_DATUM(0)), m->c);
 	PG_RETURN_POINTER(m);
 }
 
@@ -629,14 +617,14 @@ PG_FUNCTION_INFO_V1(masked_cnid_match);
 Datum
 masked_cnid_match(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(cm_match(masked_cnid_body_of(PG_GETARG_DATUM(0)), PG_GETARG_CNID_MASK(1)));
+	PG_RETURN_BOOL(cm_match(cnid_datum_body(PG_GETARG_DATUM(0)), PG_GETARG_CNID_MASK(1)));
 }
 
 PG_FUNCTION_INFO_V1(cnid_matches);
 Datum
 cnid_matches(PG_FUNCTION_ARGS)
 {
-	int64		body = masked_cnid_body_of(PG_GETARG_DATUM(0));
+	int64		body = cnid_datum_body(PG_GETARG_DATUM(0));
 	text	   *t = PG_GETARG_TEXT_PP(1);
 
 	PG_RETURN_BOOL(cm_match(body, cm_from_cstring(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))));
@@ -667,7 +655,7 @@ cnid_block(PG_FUNCTION_ARGS)
 {
 	char		n[CNID_MASK_LEN];
 
-	cnid_rules_chars(masked_cnid_body_of(PG_GETARG_DATUM(0)), n);
+	cnid_rules_chars(cnid_datum_body(PG_GETARG_DATUM(0)), n);
 	PG_RETURN_INT64(cm_block(n));
 }
 

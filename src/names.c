@@ -82,6 +82,7 @@
 #include <unicode/utrans.h>
 #include <unicode/uversion.h>
 
+#include "cnid_rules.h"
 #include "masked_cnid.h"
 #include "ident_common.h"
 
@@ -1124,7 +1125,7 @@ name_match(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
 		name_score_names(PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1), &sc);
 	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
-		name_score_numbers(masked_cnid_body_of(PG_GETARG_DATUM(2)),
+		name_score_numbers(cnid_datum_body(PG_GETARG_DATUM(2)),
 						   (const CnidMask *) PG_GETARG_POINTER(3), &sc);
 	rd = palloc(sizeof(Datum) * (sc.nreasons + 1));
 	for (i = 0; i < sc.nreasons; i++)
