@@ -236,7 +236,9 @@ typedef struct NameIcu
 	char	  **py_names;		/* [HAN_BMP_N]: its reading as a surname */
 } NameIcu;
 
-static NameIcu *name_icu = NULL;
+/* filled field by field: a failed open is retried, nothing opened twice */
+static NameIcu name_icu_state;
+static bool name_icu_ready = false;
 
 static void
 name_icu_check(UErrorCode status, const char *what)
@@ -268,23 +270,35 @@ name_open_trans(const char *id)
 static NameIcu *
 name_icu_get(void)
 {
-	if (name_icu == NULL)
-	{
-		NameIcu    *s = MemoryContextAllocZero(TopMemoryContext, sizeof(NameIcu));
-		UErrorCode	status = U_ZERO_ERROR;
+	NameIcu    *s = &name_icu_state;
 
-		s->nfkc = unorm2_getNFKCInstance(&status);
-		name_icu_check(status, "NFKC normaliser");
-		s->t2s = name_open_trans("Hant-Hans");
-		s->pinyin = name_open_trans("Han-Latin; Latin-ASCII");
-		s->pinyin_names = name_open_trans("Han-Latin/Names; Latin-ASCII");
-		s->ascii = name_open_trans("Latin-ASCII");
-		s->simp = MemoryContextAllocZero(TopMemoryContext, sizeof(UChar32) * HAN_BMP_N);
-		s->py = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
-		s->py_names = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
-		name_icu = s;
+	if (!name_icu_ready)
+	{
+		if (s->nfkc == NULL)
+		{
+			UErrorCode	status = U_ZERO_ERROR;
+			const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&status);
+
+			name_icu_check(status, "NFKC normaliser");
+			s->nfkc = nfkc;
+		}
+		if (s->t2s == NULL)
+			s->t2s = name_open_trans("Hant-Hans");
+		if (s->pinyin == NULL)
+			s->pinyin = name_open_trans("Han-Latin; Latin-ASCII");
+		if (s->pinyin_names == NULL)
+			s->pinyin_names = name_open_trans("Han-Latin/Names; Latin-ASCII");
+		if (s->ascii == NULL)
+			s->ascii = name_open_trans("Latin-ASCII");
+		if (s->simp == NULL)
+			s->simp = MemoryContextAllocZero(TopMemoryContext, sizeof(UChar32) * HAN_BMP_N);
+		if (s->py == NULL)
+			s->py = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
+		if (s->py_names == NULL)
+			s->py_names = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
+		name_icu_ready = true;
 	}
-	return name_icu;
+	return s;
 }
 
 /* Apply a transform to one code point; the result as UTF-16 in buf. */
