@@ -64,7 +64,11 @@ static const char *const field_names[SCHEME_NFIELDS] = {
 
 #define DEFAULT_SCHEME "(10,100,90,80,60,0.2,0.5,0.3,zero)"
 
-/* why a scheme is invalid (22023): raised by scheme_raise, or a check hook's */
+/*
+ * Why a scheme is invalid (22023): raised by scheme_raise, or a check
+ * hook's.  The texts are translated when they are made (_()), as errmsg
+ * would translate its format.
+ */
 typedef struct SchemeError
 {
 	char	   *msg;
@@ -119,48 +123,48 @@ scheme_validate(const Datum *v, const bool *isnull, SchemeError *err)
 		const char *f = field_names[i];
 
 		if (isnull[i])
-			return scheme_fail(err, psprintf("invalid scheme: %s is missing", f), NULL,
-							   pstrdup("Every field of a scheme must be given; scheme() supplies defaults."));
+			return scheme_fail(err, psprintf(_("invalid scheme: %s is missing"), f), NULL,
+							   pstrdup(_("Every field of a scheme must be given; scheme() supplies defaults.")));
 		if (numeric_is_nan(NUM(v[i])))
-			return scheme_fail(err, psprintf("invalid scheme: %s is NaN", f),
-							   pstrdup("Every field of a scheme but the red-line rule is a finite number."),
+			return scheme_fail(err, psprintf(_("invalid scheme: %s is NaN"), f),
+							   pstrdup(_("Every field of a scheme but the red-line rule is a finite number.")),
 							   NULL);
 		if (i >= F_W_SELF)
 		{
 			if (NCMP(v[i], zero) < 0 || NCMP(v[i], one) > 0 ||
 				NCMP(v[i], NROUND(v[i], 4)) != 0)
-				return scheme_fail(err, psprintf("invalid scheme: weight %s = %s is not between 0 and 1 in steps of 0.0001",
+				return scheme_fail(err, psprintf(_("invalid scheme: weight %s = %s is not between 0 and 1 in steps of 0.0001"),
 												 f, NOUT(v[i])), NULL, NULL);
 		}
 		else if (numeric_is_inf(NUM(v[i])) || NCMP(v[i], zero) < 0 ||
 				 NCMP(v[i], NROUND(v[i], 2)) != 0 ||
 				 NCMP(v[i], NumericGetDatum(cents_to_numeric(ISCORE_MAX_CENTS))) > 0)
-			return scheme_fail(err, psprintf("invalid scheme: %s = %s must be non-negative points with at most two decimals",
+			return scheme_fail(err, psprintf(_("invalid scheme: %s = %s must be non-negative points with at most two decimals"),
 											 f, NOUT(v[i])), NULL, NULL);
 	}
 	if (NCMP(v[F_FULL_MARKS], zero) == 0)
-		return scheme_fail(err, pstrdup("invalid scheme: full_marks must be positive"), NULL, NULL);
+		return scheme_fail(err, pstrdup(_("invalid scheme: full_marks must be positive")), NULL, NULL);
 	wsum = NADD(NADD(v[F_W_SELF], v[F_W_SELF + 1]), v[F_W_SELF + 2]);
 	if (NCMP(wsum, one) != 0)
-		return scheme_fail(err, psprintf("invalid scheme: assessor weights sum to %s, not 1", NOUT(wsum)),
-						   psprintf("The weights are w_self %s, w_inspection %s and w_third_party %s.",
+		return scheme_fail(err, psprintf(_("invalid scheme: assessor weights sum to %s, not 1"), NOUT(wsum)),
+						   psprintf(_("The weights are w_self %s, w_inspection %s and w_third_party %s."),
 									NOUT(v[F_W_SELF]), NOUT(v[F_W_SELF + 1]), NOUT(v[F_W_SELF + 2])),
 						   NULL);
 	if (!(NCMP(v[F_YELLOW], v[F_BLUE]) < 0 && NCMP(v[F_BLUE], v[F_GREEN]) < 0))
-		return scheme_fail(err, pstrdup("invalid scheme: grade thresholds out of order"),
-						   psprintf("The thresholds are yellow %s, blue %s and green %s.",
+		return scheme_fail(err, pstrdup(_("invalid scheme: grade thresholds out of order")),
+						   psprintf(_("The thresholds are yellow %s, blue %s and green %s."),
 									NOUT(v[F_YELLOW]), NOUT(v[F_BLUE]), NOUT(v[F_GREEN])),
-						   pstrdup("Thresholds must rise strictly: yellow < blue < green."));
+						   pstrdup(_("Thresholds must rise strictly: yellow < blue < green.")));
 	best = NADD(v[F_FULL_MARKS], v[F_BONUS_CAP]);
 	if (NCMP(v[F_GREEN], best) > 0)
-		return scheme_fail(err, psprintf("invalid scheme: green threshold %s is above the best possible total %s",
+		return scheme_fail(err, psprintf(_("invalid scheme: green threshold %s is above the best possible total %s"),
 										 NOUT(v[F_GREEN]), NOUT(best)), NULL, NULL);
 	rule = isnull[F_REDLINE] ? NULL : TextDatumGetCString(v[F_REDLINE]);
 	if (rule == NULL || (strcmp(rule, "zero") != 0 && strcmp(rule, "exclude") != 0))
-		return scheme_fail(err, psprintf("invalid scheme: redline rule %s is unknown",
+		return scheme_fail(err, psprintf(_("invalid scheme: redline rule %s is unknown"),
 										 rule ? quote_literal_cstr(rule) : "NULL"),
 						   NULL,
-						   pstrdup("Use 'zero' (a red-line institution counts 0 in the index) or 'exclude'."));
+						   pstrdup(_("Use 'zero' (a red-line institution counts 0 in the index) or 'exclude'.")));
 	return true;
 }
 
@@ -382,9 +386,9 @@ scheme_parse(const char *str, Datum *v, bool *isnull, SchemeError *err)
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p++ != '(')
-		return scheme_fail(err, psprintf("malformed scheme \"%s\"", str),
-						   pstrdup("Missing left parenthesis."),
-						   pstrdup("Write it as a row: '" DEFAULT_SCHEME "'."));
+		return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+						   pstrdup(_("Missing left parenthesis.")),
+						   psprintf(_("Write it as a row: '%s'."), DEFAULT_SCHEME));
 	for (i = 0; i < SCHEME_NFIELDS; i++)
 	{
 		bool		quoted = false;
@@ -393,8 +397,8 @@ scheme_parse(const char *str, Datum *v, bool *isnull, SchemeError *err)
 		if (i > 0)
 		{
 			if (*p != ',')
-				return scheme_fail(err, psprintf("malformed scheme \"%s\"", str),
-								   psprintf("A scheme has %d fields.", SCHEME_NFIELDS), NULL);
+				return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+								   psprintf(_("A scheme has %d fields."), SCHEME_NFIELDS), NULL);
 			p++;
 		}
 		resetStringInfo(&buf);
@@ -421,28 +425,28 @@ scheme_parse(const char *str, Datum *v, bool *isnull, SchemeError *err)
 				appendStringInfoChar(&buf, ch);
 		}
 		if (*p == '\0')
-			return scheme_fail(err, psprintf("malformed scheme \"%s\"", str),
-							   pstrdup("Unexpected end of input."), NULL);
+			return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+							   pstrdup(_("Unexpected end of input.")), NULL);
 		isnull[i] = !quoted && buf.len == 0;
 		if (isnull[i])
 			v[i] = (Datum) 0;
 		else if (i == F_REDLINE)
 			v[i] = CStringGetTextDatum(buf.data);
 		else if (!numeric_syntax_ok(buf.data))
-			return scheme_fail(err, psprintf("invalid scheme: %s = \"%s\" is not a number",
+			return scheme_fail(err, psprintf(_("invalid scheme: %s = \"%s\" is not a number"),
 											 field_names[i], buf.data), NULL, NULL);
 		else
 			v[i] = DirectFunctionCall3(numeric_in, CStringGetDatum(buf.data),
 									   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 	}
 	if (*p++ != ')')
-		return scheme_fail(err, psprintf("malformed scheme \"%s\"", str),
-						   psprintf("A scheme has %d fields.", SCHEME_NFIELDS), NULL);
+		return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+						   psprintf(_("A scheme has %d fields."), SCHEME_NFIELDS), NULL);
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p != '\0')
-		return scheme_fail(err, psprintf("malformed scheme \"%s\"", str),
-						   pstrdup("Junk after right parenthesis."), NULL);
+		return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+						   pstrdup(_("Junk after right parenthesis.")), NULL);
 	return true;
 }
 
