@@ -15,6 +15,14 @@ SELECT round_half_even(1.5, -2147483648);
 SELECT round_half_even(1.5, 1001);
 \echo :LAST_ERROR_SQLSTATE
 SELECT round_half_even(1.5, -1000) AS lowest, length(round_half_even(1.5, 1000)::text) AS highest_digits;
+-- any numeric rounds, exactly: x is not scaled by 10^places (which overflowed
+-- for a 131001-digit number, and rounded a value one unit of the 16383rd
+-- decimal below a tie into the tie)
+SELECT round_half_even(('9' || repeat('0', 131000))::numeric, 1000)
+       = ('9' || repeat('0', 131000))::numeric AS huge_kept;
+SELECT round_half_even(1.5e1000 - ('1e-' || 16383)::numeric, -1000) = 1e1000 AS below_tie_down,
+       round_half_even(2.5e1000 + ('1e-' || 16383)::numeric, -1000) = 3e1000 AS above_tie_up,
+       round_half_even(-0.125, 2) AS neg_tie_even, round_half_even(-0.135, 2) AS neg_tie_odd;
 
 CREATE TABLE index_example (inst text, sector text, assets numeric, assessor text, score iscore);
 INSERT INTO index_example VALUES

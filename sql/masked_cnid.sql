@@ -124,6 +124,7 @@ SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976****21180', 'UTF8'))
 SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976****211', 'UTF8') || '\x00') AS nul_last;
 SELECT masked_cnid_try_recv('\x01' || convert_to('3303241976****21', 'UTF8') || '\xc3a9') AS utf8_char;
 SELECT masked_cnid_try_recv('') AS empty;
+SELECT masked_cnid_try_recv('\x01') AS version_only;
 DROP FUNCTION masked_cnid_try_recv(bytea);
 DROP TABLE masked_cnid_bin, masked_cnid_bin2;
 

@@ -42,12 +42,11 @@
 #include "utils/datetime.h"
 #include "utils/sortsupport.h"
 
+#include "cnid_rules.h"
 #include "ident_common.h"
 #include "module.h"
 #include "normalize.h"
 
-#define CNID_BODY_LIMIT INT64CONST(100000000000000000)	/* 10^17 */
-#define CNID_MIN_YEAR 1800
 #define CNID_WIRE_VERSION 1
 
 /* ---------------------------------------------------------------------
@@ -78,28 +77,6 @@ typedef struct CnidError
 	int32		today;			/* current date as YYYYMMDD, if checked */
 } CnidError;
 
-static const int cnid_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-static const char cnid_check_chars[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
-
-/* GB/T 2260 province-level codes */
-static bool
-cnid_province_ok(int p)
-{
-	return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) ||
-		(p >= 41 && p <= 46) || (p >= 50 && p <= 54) || (p >= 61 && p <= 65) ||
-		p == 71 || p == 81 || p == 82 || p == 83;
-}
-
-static int
-cnid_days_in_month(int y, int m)
-{
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 /* Check character of 17 digits (values 0-9). */
 static char
 cnid_check_of(const int *d)
@@ -108,21 +85,8 @@ cnid_check_of(const int *d)
 				i;
 
 	for (i = 0; i < 17; i++)
-		sum += d[i] * cnid_weights[i];
-	return cnid_check_chars[sum % 11];
-}
-
-/* Digits of a body. */
-static void
-cnid_body_digits(int64 body, int *d)
-{
-	int			i;
-
-	for (i = 16; i >= 0; i--)
-	{
-		d[i] = (int) (body % 10);
-		body /= 10;
-	}
+		sum += d[i] * cnid_rules_weights[i];
+	return cnid_rules_check_chars[sum % 11];
 }
 
 /*
@@ -137,7 +101,7 @@ cnid_check_body(const int *d, CnidError *err)
 				m,
 				dd;
 
-	if (!cnid_province_ok(d[0] * 10 + d[1]))
+	if (!cnid_rules_province_ok(d[0] * 10 + d[1]))
 	{
 		err->reason = CNID_BAD_PROVINCE;
 		return false;
@@ -146,12 +110,12 @@ cnid_check_body(const int *d, CnidError *err)
 	m = d[10] * 10 + d[11];
 	dd = d[12] * 10 + d[13];
 	err->ymd = y * 10000 + m * 100 + dd;
-	if (m < 1 || m > 12 || dd < 1 || dd > cnid_days_in_month(y, m))
+	if (m < 1 || m > 12 || dd < 1 || dd > cnid_rules_days_in_month(y, m))
 	{
 		err->reason = CNID_BAD_DATE;
 		return false;
 	}
-	if (y < CNID_MIN_YEAR)
+	if (y < CNID_RULES_MIN_YEAR)
 	{
 		err->reason = CNID_EARLY_DATE;
 		return false;
@@ -281,13 +245,7 @@ cnid_parse(const char *str, size_t len, int64 *result, CnidError *err)
 static void
 cnid_format(int64 body, char *buf)
 {
-	int			d[17],
-				i;
-
-	cnid_body_digits(body, d);
-	for (i = 0; i < 17; i++)
-		buf[i] = (char) ('0' + d[i]);
-	buf[17] = cnid_check_of(d);
+	cnid_rules_chars(body, buf);
 	buf[18] = '\0';
 }
 
@@ -325,19 +283,19 @@ cnid_today(void)
 	return cached_ymd;
 }
 
-static int64
-DatumGetCnid(Datum d)
+int64
+cnid_datum_body(Datum d)
 {
 	int64		v = DatumGetInt64(d);
 
-	if (v < 0 || v >= CNID_BODY_LIMIT)
+	if (v < 0 || v >= CNID_RULES_BODY_LIMIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("corrupt cnid value")));
 	return v;
 }
 
-#define PG_GETARG_CNID(n) DatumGetCnid(PG_GETARG_DATUM(n))
+#define PG_GETARG_CNID(n) cnid_datum_body(PG_GETARG_DATUM(n))
 #define PG_RETURN_CNID(v) PG_RETURN_INT64(v)
 
 static char *
@@ -376,7 +334,7 @@ cnid_reason_text(const char *s, const CnidError *e)
 		case CNID_BAD_DATE:
 			return psprintf("impossible birth date \"%08d\"", e->ymd);
 		case CNID_EARLY_DATE:
-			return psprintf("birth year %d is before %d", e->ymd / 10000, CNID_MIN_YEAR);
+			return psprintf("birth year %d is before %d", e->ymd / 10000, CNID_RULES_MIN_YEAR);
 		case CNID_FUTURE_DATE:
 			return psprintf("birth date %s is in the future", ymd_text(e->ymd));
 		case CNID_BAD_CHECK:
@@ -443,7 +401,7 @@ cnid_report(const char *input, size_t len, const CnidError *e)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("Birth dates before %d-01-01 are not plausible.", CNID_MIN_YEAR),
+					 errdetail("Birth dates before %d-01-01 are not plausible.", CNID_RULES_MIN_YEAR),
 					 errhint("Check the year of the birth date (positions 7-10).")));
 			break;
 		case CNID_FUTURE_DATE:

@@ -4,9 +4,9 @@
  * province-level codes of GB/T 2260, the calendar, and the canonical 18
  * characters of a stored cnid body.
  *
- * Used by masked_cnid.c (masked numbers); written so that the identifier core
- * (issue 21, item 5) can make cnid.c use the same definitions.  Pure inline
- * functions: nothing here raises.
+ * Used by cnid.c (the cnid type) and masked_cnid.c (masked numbers), one
+ * definition of each rule.  Pure inline functions, nothing here raises;
+ * but for cnid_datum_body (cnid.c), the one check of a stored value.
  */
 #ifndef CNID_RULES_H
 #define CNID_RULES_H
@@ -17,6 +17,12 @@
 #define CNID_RULES_BODY_LIMIT INT64CONST(100000000000000000)
 /* Birth years before this are not plausible (the cnid input rule). */
 #define CNID_RULES_MIN_YEAR 1800
+
+/*
+ * The body of a cnid Datum, checked for range: XX001 (data_corrupted)
+ * "corrupt cnid value" for a value no input or receive function makes.
+ */
+extern int64 cnid_datum_body(Datum d);
 
 static const int cnid_rules_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 static const char cnid_rules_check_chars[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};

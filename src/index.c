@@ -1511,12 +1511,17 @@ numeric_const(const char *text, Datum *slot)
 
 /*
  * Half-even rounding to `places` decimals (negative: tens, hundreds, ...),
- * the method of src/index.sql: y = x * 10^places, fl = floor(y), fl + 1 when
- * y - fl > 0.5 or (= 0.5 and fl odd), then round(fl / 10^places, places).
- * The powers of ten are exact numerics (1e<places>), so every step is
- * exact; NaN and infinities pass through as in that SQL.  For 0 <= places
- * <= 63 and fl within 128 bits the last step is written as fl with display
- * scale places directly (that is what it gives).
+ * the result of the method of 1.1's src/index.sql (y = x * 10^places,
+ * fl = floor(y), fl + 1 when y - fl > 0.5 or (= 0.5 and fl odd), then
+ * round(fl / 10^places, places)), computed without scaling x: t = x
+ * truncated to `places`; when |x - t| is exactly half a unit of the last
+ * place, t if its last place is even, else round(x, places) (half away from
+ * zero, the even neighbour); otherwise round(x, places), the nearest.
+ * Every step is exact numeric arithmetic on values no larger than x, so
+ * any numeric rounds (scaling by 10^places overflowed above about 10^130072
+ * and rounded y at numeric's 16383 decimals, turning a value just below a
+ * tie into a tie).  The display scale is max(places, 0), as round()'s.  NaN
+ * and infinities pass through.
  */
 #define ROUND_PLACES_LIMIT 1000		/* numeric's scale limit (typmod) */
 
@@ -1533,23 +1538,33 @@ pow10_numeric(int e)
 static Datum
 round_half_even_places(Datum x, int places)
 {
-	static Datum hundred,
-				half;
-	Datum		y = NMUL(x, places == 2 ? numeric_const("100", &hundred) : pow10_numeric(places));
-	Datum		fl = DirectFunctionCall1(numeric_floor, y);
-	int			c = NCMP(NSUB(y, fl), numeric_const("0.5", &half));
-	Val			k;
+	static Datum half2,
+				two_units2;
+	Numeric		nx = DatumGetNumeric(x);
+	Datum		t,
+				half,
+				two_units;
 
-	if (c > 0 || (c == 0 && NCMP(DirectFunctionCall2(numeric_mod, fl, NINT(2)), NINT(0)) != 0))
-		fl = NADD(fl, NINT(1));
-	val_from_datum(&k, fl);
-	if (!k.isnum && k.dscale == 0 && places >= 0 && places <= 0x3F)
+	if (numeric_is_nan(nx) || numeric_is_inf(nx))
+		return x;
+	if (places == 2)
 	{
-		k.dscale = places;		/* fl units of 10^-places */
-		return val_numeric(&k);
+		half = numeric_const("0.005", &half2);
+		two_units = numeric_const("0.02", &two_units2);
 	}
-	return DirectFunctionCall2(numeric_round, NMUL(fl, pow10_numeric(-places)),
-							   Int32GetDatum(places));
+	else
+	{
+		Datum		unit = pow10_numeric(-places);
+
+		half = NMUL(unit, DirectFunctionCall3(numeric_in, CStringGetDatum("0.5"),
+											  ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		two_units = NMUL(unit, NINT(2));
+	}
+	t = DirectFunctionCall2(numeric_trunc, x, Int32GetDatum(places));
+	if (NCMP(DirectFunctionCall1(numeric_abs, NSUB(x, t)), half) == 0 &&
+		NCMP(DirectFunctionCall2(numeric_mod, t, two_units), NINT(0)) == 0)
+		return t;				/* a tie, and t's last place is even */
+	return DirectFunctionCall2(numeric_round, x, Int32GetDatum(places));
 }
 
 /* round_half_even(x numeric, places integer DEFAULT 2) */

@@ -11,11 +11,13 @@
 
 -- Half-even rounding (banker's rounding), used for every published figure,
 -- to `places` decimals (-1000 to 1000; negative: tens, hundreds, ...).  In C
--- (src/index.c), exactly this numeric arithmetic:
+-- (src/index.c), in exact numeric arithmetic, the result of
 --     y = x * 10^places,  fl = floor(y),
 --     r = fl + 1 when y - fl > 0.5 or (y - fl = 0.5 and fl is odd), else fl,
 --     round(r / 10^places, places)
--- (NaN and infinities pass through); places outside -1000..1000 raise 22023.
+-- computed without scaling x: t = trunc(x, places); t when |x - t| is half a
+-- unit of the last place and t's last place is even, else round(x, places).
+-- NaN and infinities pass through; places outside -1000..1000 raise 22023.
 CREATE FUNCTION round_half_even(x numeric, places integer DEFAULT 2) RETURNS numeric
     AS 'MODULE_PATHNAME', 'index_round_half_even' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION round_half_even(numeric, integer) IS 'round half to even (banker''s rounding)';

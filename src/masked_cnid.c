@@ -42,6 +42,7 @@
 #include "masked_cnid.h"
 #include "cnid_rules.h"
 #include "ident_common.h"
+#include "module.h"
 #include "normalize.h"
 
 #define CNID_MASK_WIRE_VERSION 1
@@ -319,94 +320,73 @@ cm_reason_text(const char *s, const CnidMaskError *e)
 	return NULL;
 }
 
-static void
+static pg_attribute_noreturn() void
 cm_report(const char *input, size_t len, const CnidMaskError *e)
 {
 	const char *s = input;
 	char	   *rule;
 	char	   *holds;
+	char	   *detail = NULL;
+	const char *hint = NULL;
 
 	ident_trim(&s, &len);
 	rule = cm_reason_text(s, e);
 	holds = ident_normalize_advice(s, len);
 	if (holds && (e->reason == CM_BAD_LENGTH || e->reason == CM_BAD_CHAR))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-				 errdetail("The value holds %s.", holds),
-				 errhint("identifier_normalize(text) cleans such a value (a full-width asterisk becomes *); cast its result.")));
-
-	switch (e->reason)
 	{
-		case CM_OK:
-			break;
-		case CM_BAD_LENGTH:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("A masked resident identity number has 18 positions, each a digit, X (position 18 only) or * for a masked position."),
-					 errhint("The old 15-digit form is not accepted masked; surrounding white space is ignored.")));
-			break;
-		case CM_BAD_CHAR:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("Positions 1 to 17 of a masked resident identity number are ASCII digits or * (masked)."),
-					 errhint("Write every masked position as *, one per hidden digit.")));
-			break;
-		case CM_MISPLACED_X:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("X stands only in position 18, as the check character with the value 10."),
-					 errhint("Masked positions are written *, not X; check for a shifted column.")));
-			break;
-		case CM_BAD_CHECK_CHAR:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("Position 18 of a masked resident identity number is a digit, X (x is accepted) or *."),
-					 errhint("Check the value for typing errors.")));
-			break;
-		case CM_ALL_MASKED:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("A mask that shows nothing fits every number and identifies no one."),
-					 errhint("Store NULL for an entry without a number and screen it by name (name_match).")));
-			break;
-		case CM_BAD_PROVINCE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("Positions 1-2 hold a province-level code of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82 or 83."),
-					 errhint("Check the first two positions.")));
-			break;
-		case CM_BAD_DATE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("Positions 7-14 are a birth date YYYYMMDD from %d on; no calendar date has the visible digits.",
-							   CNID_RULES_MIN_YEAR),
-					 errhint("Check the visible digits of the birth date; published masks usually hide the month and day (positions 11-14) or the whole date (positions 7-14).")));
-			break;
-		case CM_BAD_CHECK:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("Nothing is masked, and ISO 7064 MOD 11-2 over the first 17 digits gives the check character \"%c\", the value has \"%c\".",
-							   e->expected, e->found),
-					 errhint("A wrong check character usually means a mistyped or transposed digit.")));
-			break;
-		case CM_NO_CHECK:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-					 errdetail("For every way of filling the masked positions with a plausible region and birth date, ISO 7064 MOD 11-2 gives another check character."),
-					 errhint("A visible digit or the check character was mistyped in the list.")));
-			break;
+		detail = psprintf("The value holds %s.", holds);
+		hint = "identifier_normalize(text) cleans such a value (a full-width asterisk becomes *); cast its result.";
 	}
-	elog(ERROR, "masked_cnid parse failure %d without a message", (int) e->reason);
+	else
+		switch (e->reason)
+		{
+			case CM_OK:
+				elog(ERROR, "masked_cnid parse failure without a reason");
+				break;
+			case CM_BAD_LENGTH:
+				detail = pstrdup("A masked resident identity number has 18 positions, each a digit, X (position 18 only) or * for a masked position.");
+				hint = "The old 15-digit form is not accepted masked; surrounding white space is ignored.";
+				break;
+			case CM_BAD_CHAR:
+				detail = pstrdup("Positions 1 to 17 of a masked resident identity number are ASCII digits or * (masked).");
+				hint = "Write every masked position as *, one per hidden digit.";
+				break;
+			case CM_MISPLACED_X:
+				detail = pstrdup("X stands only in position 18, as the check character with the value 10.");
+				hint = "Masked positions are written *, not X; check for a shifted column.";
+				break;
+			case CM_BAD_CHECK_CHAR:
+				detail = pstrdup("Position 18 of a masked resident identity number is a digit, X (x is accepted) or *.");
+				hint = "Check the value for typing errors.";
+				break;
+			case CM_ALL_MASKED:
+				detail = pstrdup("A mask that shows nothing fits every number and identifies no one.");
+				hint = "Store NULL for an entry without a number and screen it by name (name_match).";
+				break;
+			case CM_BAD_PROVINCE:
+				detail = pstrdup("Positions 1-2 hold a province-level code of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82 or 83.");
+				hint = "Check the first two positions.";
+				break;
+			case CM_BAD_DATE:
+				detail = psprintf("Positions 7-14 are a birth date YYYYMMDD from %d on; no calendar date has the visible digits.",
+								  CNID_RULES_MIN_YEAR);
+				hint = "Check the visible digits of the birth date; published masks usually hide the month and day (positions 11-14) or the whole date (positions 7-14).";
+				break;
+			case CM_BAD_CHECK:
+				detail = psprintf("Nothing is masked, and ISO 7064 MOD 11-2 over the first 17 digits gives the check character \"%c\", the value has \"%c\".",
+								  e->expected, e->found);
+				hint = "A wrong check character usually means a mistyped or transposed digit.";
+				break;
+			case CM_NO_CHECK:
+				detail = pstrdup("For every way of filling the masked positions with a plausible region and birth date, ISO 7064 MOD 11-2 gives another check character.");
+				hint = "A visible digit or the check character was mistyped in the list.";
+				break;
+		}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
+			 errdetail_internal("%s", detail),
+			 errhint("%s", hint)));
 }
 
 static CnidMask *
@@ -425,18 +405,6 @@ cm_from_cstring(const char *str, size_t len)
  * --------------------------------------------------------------------- */
 
 #define PG_GETARG_CNID_MASK(n) ((const CnidMask *) PG_GETARG_POINTER(n))
-
-int64
-masked_cnid_body_of(Datum d)
-{
-	int64		v = DatumGetInt64(d);
-
-	if (v < 0 || v >= CNID_RULES_BODY_LIMIT)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("corrupt cnid value")));
-	return v;
-}
 
 PG_FUNCTION_INFO_V1(masked_cnid_in);
 Datum
@@ -465,16 +433,19 @@ Datum
 masked_cnid_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	const char *chars;
 	CnidMask   *m;
 	CnidMaskError e;
 
+	integrity_recv_need(buf, 1, "masked_cnid");
+	version = pq_getmsgbyte(buf);
 	if (version != CNID_MASK_WIRE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary masked_cnid: unknown format version %d", version),
 				 errdetail("This version of the extension reads format version %d.", CNID_MASK_WIRE_VERSION)));
+	integrity_recv_need(buf, CNID_MASK_LEN, "masked_cnid");
 	chars = pq_getmsgbytes(buf, CNID_MASK_LEN);
 	m = palloc(sizeof(CnidMask));
 	if (!cm_parse(chars, CNID_MASK_LEN, m, &e))
@@ -523,7 +494,7 @@ masked_cnid_from_cnid(PG_FUNCTION_ARGS)
 {
 	CnidMask   *m = palloc(sizeof(CnidMask));
 
-	cnid_rules_chars(masked_cnid_body_of(PG_GETARG_DATUM(0)), m->c);
+	cnid_rules_chars(cnid_datum_body(PG_GETARG_DATUM(0)), m->c);
 	PG_RETURN_POINTER(m);
 }
 
@@ -625,14 +596,14 @@ PG_FUNCTION_INFO_V1(masked_cnid_match);
 Datum
 masked_cnid_match(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(cm_match(masked_cnid_body_of(PG_GETARG_DATUM(0)), PG_GETARG_CNID_MASK(1)));
+	PG_RETURN_BOOL(cm_match(cnid_datum_body(PG_GETARG_DATUM(0)), PG_GETARG_CNID_MASK(1)));
 }
 
 PG_FUNCTION_INFO_V1(cnid_matches);
 Datum
 cnid_matches(PG_FUNCTION_ARGS)
 {
-	int64		body = masked_cnid_body_of(PG_GETARG_DATUM(0));
+	int64		body = cnid_datum_body(PG_GETARG_DATUM(0));
 	text	   *t = PG_GETARG_TEXT_PP(1);
 
 	PG_RETURN_BOOL(cm_match(body, cm_from_cstring(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))));
@@ -663,7 +634,7 @@ cnid_block(PG_FUNCTION_ARGS)
 {
 	char		n[CNID_MASK_LEN];
 
-	cnid_rules_chars(masked_cnid_body_of(PG_GETARG_DATUM(0)), n);
+	cnid_rules_chars(cnid_datum_body(PG_GETARG_DATUM(0)), n);
 	PG_RETURN_INT64(cm_block(n));
 }
 

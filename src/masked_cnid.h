@@ -37,7 +37,4 @@ typedef struct CnidMaskAgreement
 /* Compare a stored cnid body with a mask. */
 extern void masked_cnid_agreement(int64 body, const CnidMask *mask, CnidMaskAgreement *out);
 
-/* The body of a cnid argument, checked for range (ERRCODE_DATA_CORRUPTED). */
-extern int64 masked_cnid_body_of(Datum d);
-
 #endif							/* INTEGRITY_CNID_MASK_H */

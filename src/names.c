@@ -82,6 +82,7 @@
 #include <unicode/utrans.h>
 #include <unicode/uversion.h>
 
+#include "cnid_rules.h"
 #include "masked_cnid.h"
 #include "ident_common.h"
 
@@ -235,7 +236,9 @@ typedef struct NameIcu
 	char	  **py_names;		/* [HAN_BMP_N]: its reading as a surname */
 } NameIcu;
 
-static NameIcu *name_icu = NULL;
+/* filled field by field: a failed open is retried, nothing opened twice */
+static NameIcu name_icu_state;
+static bool name_icu_ready = false;
 
 static void
 name_icu_check(UErrorCode status, const char *what)
@@ -267,23 +270,35 @@ name_open_trans(const char *id)
 static NameIcu *
 name_icu_get(void)
 {
-	if (name_icu == NULL)
-	{
-		NameIcu    *s = MemoryContextAllocZero(TopMemoryContext, sizeof(NameIcu));
-		UErrorCode	status = U_ZERO_ERROR;
+	NameIcu    *s = &name_icu_state;
 
-		s->nfkc = unorm2_getNFKCInstance(&status);
-		name_icu_check(status, "NFKC normaliser");
-		s->t2s = name_open_trans("Hant-Hans");
-		s->pinyin = name_open_trans("Han-Latin; Latin-ASCII");
-		s->pinyin_names = name_open_trans("Han-Latin/Names; Latin-ASCII");
-		s->ascii = name_open_trans("Latin-ASCII");
-		s->simp = MemoryContextAllocZero(TopMemoryContext, sizeof(UChar32) * HAN_BMP_N);
-		s->py = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
-		s->py_names = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
-		name_icu = s;
+	if (!name_icu_ready)
+	{
+		if (s->nfkc == NULL)
+		{
+			UErrorCode	status = U_ZERO_ERROR;
+			const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&status);
+
+			name_icu_check(status, "NFKC normaliser");
+			s->nfkc = nfkc;
+		}
+		if (s->t2s == NULL)
+			s->t2s = name_open_trans("Hant-Hans");
+		if (s->pinyin == NULL)
+			s->pinyin = name_open_trans("Han-Latin; Latin-ASCII");
+		if (s->pinyin_names == NULL)
+			s->pinyin_names = name_open_trans("Han-Latin/Names; Latin-ASCII");
+		if (s->ascii == NULL)
+			s->ascii = name_open_trans("Latin-ASCII");
+		if (s->simp == NULL)
+			s->simp = MemoryContextAllocZero(TopMemoryContext, sizeof(UChar32) * HAN_BMP_N);
+		if (s->py == NULL)
+			s->py = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
+		if (s->py_names == NULL)
+			s->py_names = MemoryContextAllocZero(TopMemoryContext, sizeof(char *) * HAN_BMP_N);
+		name_icu_ready = true;
 	}
-	return name_icu;
+	return s;
 }
 
 /* Apply a transform to one code point; the result as UTF-16 in buf. */
@@ -436,6 +451,16 @@ name_is_space(UChar32 c)
 		c == 0x2060 || c == 0xFEFF || c == ',' || c == '_';
 }
 
+static pg_attribute_noreturn() void
+name_too_long(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("name is too long for name screening"),
+			 errdetail("Names of up to %d characters are screened.", NAME_MAX_CP),
+			 errhint("A longer value is not one person's name; check the column.")));
+}
+
 /* Decode server-encoded text into UTF-16 and NFKC it. */
 static UChar *
 name_to_nfkc(NameIcu *s, const char *str, int len, int32 *ulen, bool *changed)
@@ -450,9 +475,20 @@ name_to_nfkc(NameIcu *s, const char *str, int len, int32 *ulen, bool *changed)
 
 	u_strFromUTF8(u, blen + 1, &n, utf8, blen, &status);
 	name_icu_check(status, "UTF-8 decoding");
+	/* NFKC may expand a character to 18 (U+FDFA): size it and try again */
 	cap = n * 4 + 16;
 	out = palloc(sizeof(UChar) * cap);
 	*ulen = unorm2_normalize(s->nfkc, u, n, out, cap, &status);
+	if (status == U_BUFFER_OVERFLOW_ERROR)
+	{
+		pfree(out);
+		if ((Size) *ulen >= MaxAllocSize / sizeof(UChar))
+			name_too_long();
+		cap = *ulen;
+		out = palloc(sizeof(UChar) * cap);
+		status = U_ZERO_ERROR;
+		*ulen = unorm2_normalize(s->nfkc, u, n, out, cap, &status);
+	}
 	name_icu_check(status, "NFKC normalisation");
 	*changed = (*ulen != n || memcmp(u, out, sizeof(UChar) * n) != 0);
 	return out;
@@ -547,11 +583,7 @@ name_normalize_form(const char *str, int len, NameForm *f)
 			pending_space = false;
 		}
 		if (f->n + nout > NAME_MAX_CP)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("name is too long for name screening"),
-					 errdetail("Names of up to %d characters are screened.", NAME_MAX_CP),
-					 errhint("A longer value is not one person's name; check the column.")));
+			name_too_long();
 		for (k = 0; k < nout; k++)
 			f->cp[f->n++] = out[k];
 	}
@@ -1107,7 +1139,7 @@ name_match(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
 		name_score_names(PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1), &sc);
 	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
-		name_score_numbers(masked_cnid_body_of(PG_GETARG_DATUM(2)),
+		name_score_numbers(cnid_datum_body(PG_GETARG_DATUM(2)),
 						   (const CnidMask *) PG_GETARG_POINTER(3), &sc);
 	rd = palloc(sizeof(Datum) * (sc.nreasons + 1));
 	for (i = 0; i < sc.nreasons; i++)

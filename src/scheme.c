@@ -21,12 +21,13 @@
  * grade(), read by current_scheme()) is registered here; its check hook
  * parses the text form with a parser of its own (no catalogue access) and
  * validates it with the same rules, so a malformed scheme fails at SET.
- * The parser and the validator raise their errors with ereport; the check
- * hook, which must not raise, catches them (scheme_text_read: nothing
- * between the throw and the catch takes a lock, a buffer or any other
- * resource, so no subtransaction is needed) and hands the message, detail
- * and hint to GUC_check_errmsg and friends.  PostgreSQL 16 can make this a
- * soft error (ereturn) without changing a message.
+ * A check hook must not raise (it also runs in the postmaster, at a reload
+ * of postgresql.conf, where an ERROR is FATAL), so the parser and the
+ * validator never raise: they return false and a SchemeError (message,
+ * detail, hint), which scheme_raise() turns into an ereport and the check
+ * hook into GUC_check_errmsg and friends.  The numeric calls they make
+ * cannot fail on what they are given (numeric_syntax_ok bounds the
+ * literals numeric_in reads; the arithmetic is on checked, finite values).
  *
  * SQL objects backed here: scheme_check(scheme_fields) (the domain's CHECK),
  * grade(numeric, scheme), current_scheme(); the setting integrity.scheme.
@@ -38,7 +39,6 @@
 #include "access/parallel.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
-#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -64,8 +64,36 @@ static const char *const field_names[SCHEME_NFIELDS] = {
 
 #define DEFAULT_SCHEME "(10,100,90,80,60,0.2,0.5,0.3,zero)"
 
-#define SCHEME_ERROR(...) \
-	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), __VA_ARGS__))
+/*
+ * Why a scheme is invalid (22023): raised by scheme_raise, or a check
+ * hook's.  The texts are translated when they are made (_()), as errmsg
+ * would translate its format.
+ */
+typedef struct SchemeError
+{
+	char	   *msg;
+	char	   *detail;			/* or NULL */
+	char	   *hint;			/* or NULL */
+} SchemeError;
+
+static bool
+scheme_fail(SchemeError *err, char *msg, char *detail, char *hint)
+{
+	err->msg = msg;
+	err->detail = detail;
+	err->hint = hint;
+	return false;
+}
+
+static pg_attribute_noreturn() void
+scheme_raise(const SchemeError *err)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg_internal("%s", err->msg),
+			 err->detail ? errdetail_internal("%s", err->detail) : 0,
+			 err->hint ? errhint("%s", err->hint) : 0));
+}
 
 /* numeric shorthands (finite operands only: none of them can raise) */
 #define NUM(d)		DatumGetNumeric(d)
@@ -77,10 +105,11 @@ static const char *const field_names[SCHEME_NFIELDS] = {
 
 /*
  * Validate the nine fields (numeric x 8, text), in the order and with the
- * messages of the rules above; raises 22023 on the first rule broken.
+ * messages of the rules above: false and *err on the first rule broken.
+ * Never raises.
  */
-static void
-scheme_validate(const Datum *v, const bool *isnull)
+static bool
+scheme_validate(const Datum *v, const bool *isnull, SchemeError *err)
 {
 	Datum		zero = NINT(0);
 	Datum		one = NINT(1);
@@ -94,45 +123,49 @@ scheme_validate(const Datum *v, const bool *isnull)
 		const char *f = field_names[i];
 
 		if (isnull[i])
-			SCHEME_ERROR(errmsg("invalid scheme: %s is missing", f),
-						 errhint("Every field of a scheme must be given; scheme() supplies defaults."));
+			return scheme_fail(err, psprintf(_("invalid scheme: %s is missing"), f), NULL,
+							   pstrdup(_("Every field of a scheme must be given; scheme() supplies defaults.")));
 		if (numeric_is_nan(NUM(v[i])))
-			SCHEME_ERROR(errmsg("invalid scheme: %s is NaN", f),
-						 errdetail("Every field of a scheme but the red-line rule is a finite number."));
+			return scheme_fail(err, psprintf(_("invalid scheme: %s is NaN"), f),
+							   pstrdup(_("Every field of a scheme but the red-line rule is a finite number.")),
+							   NULL);
 		if (i >= F_W_SELF)
 		{
 			if (NCMP(v[i], zero) < 0 || NCMP(v[i], one) > 0 ||
 				NCMP(v[i], NROUND(v[i], 4)) != 0)
-				SCHEME_ERROR(errmsg("invalid scheme: weight %s = %s is not between 0 and 1 in steps of 0.0001",
-									f, NOUT(v[i])));
+				return scheme_fail(err, psprintf(_("invalid scheme: weight %s = %s is not between 0 and 1 in steps of 0.0001"),
+												 f, NOUT(v[i])), NULL, NULL);
 		}
 		else if (numeric_is_inf(NUM(v[i])) || NCMP(v[i], zero) < 0 ||
 				 NCMP(v[i], NROUND(v[i], 2)) != 0 ||
 				 NCMP(v[i], NumericGetDatum(cents_to_numeric(ISCORE_MAX_CENTS))) > 0)
-			SCHEME_ERROR(errmsg("invalid scheme: %s = %s must be non-negative points with at most two decimals",
-								f, NOUT(v[i])));
+			return scheme_fail(err, psprintf(_("invalid scheme: %s = %s must be non-negative points with at most two decimals"),
+											 f, NOUT(v[i])), NULL, NULL);
 	}
 	if (NCMP(v[F_FULL_MARKS], zero) == 0)
-		SCHEME_ERROR(errmsg("invalid scheme: full_marks must be positive"));
+		return scheme_fail(err, pstrdup(_("invalid scheme: full_marks must be positive")), NULL, NULL);
 	wsum = NADD(NADD(v[F_W_SELF], v[F_W_SELF + 1]), v[F_W_SELF + 2]);
 	if (NCMP(wsum, one) != 0)
-		SCHEME_ERROR(errmsg("invalid scheme: assessor weights sum to %s, not 1", NOUT(wsum)),
-					 errdetail("The weights are w_self %s, w_inspection %s and w_third_party %s.",
-							   NOUT(v[F_W_SELF]), NOUT(v[F_W_SELF + 1]), NOUT(v[F_W_SELF + 2])));
+		return scheme_fail(err, psprintf(_("invalid scheme: assessor weights sum to %s, not 1"), NOUT(wsum)),
+						   psprintf(_("The weights are w_self %s, w_inspection %s and w_third_party %s."),
+									NOUT(v[F_W_SELF]), NOUT(v[F_W_SELF + 1]), NOUT(v[F_W_SELF + 2])),
+						   NULL);
 	if (!(NCMP(v[F_YELLOW], v[F_BLUE]) < 0 && NCMP(v[F_BLUE], v[F_GREEN]) < 0))
-		SCHEME_ERROR(errmsg("invalid scheme: grade thresholds out of order"),
-					 errdetail("The thresholds are yellow %s, blue %s and green %s.",
-							   NOUT(v[F_YELLOW]), NOUT(v[F_BLUE]), NOUT(v[F_GREEN])),
-					 errhint("Thresholds must rise strictly: yellow < blue < green."));
+		return scheme_fail(err, pstrdup(_("invalid scheme: grade thresholds out of order")),
+						   psprintf(_("The thresholds are yellow %s, blue %s and green %s."),
+									NOUT(v[F_YELLOW]), NOUT(v[F_BLUE]), NOUT(v[F_GREEN])),
+						   pstrdup(_("Thresholds must rise strictly: yellow < blue < green.")));
 	best = NADD(v[F_FULL_MARKS], v[F_BONUS_CAP]);
 	if (NCMP(v[F_GREEN], best) > 0)
-		SCHEME_ERROR(errmsg("invalid scheme: green threshold %s is above the best possible total %s",
-							NOUT(v[F_GREEN]), NOUT(best)));
+		return scheme_fail(err, psprintf(_("invalid scheme: green threshold %s is above the best possible total %s"),
+										 NOUT(v[F_GREEN]), NOUT(best)), NULL, NULL);
 	rule = isnull[F_REDLINE] ? NULL : TextDatumGetCString(v[F_REDLINE]);
 	if (rule == NULL || (strcmp(rule, "zero") != 0 && strcmp(rule, "exclude") != 0))
-		SCHEME_ERROR(errmsg("invalid scheme: redline rule %s is unknown",
-							rule ? quote_literal_cstr(rule) : "NULL"),
-					 errhint("Use 'zero' (a red-line institution counts 0 in the index) or 'exclude'."));
+		return scheme_fail(err, psprintf(_("invalid scheme: redline rule %s is unknown"),
+										 rule ? quote_literal_cstr(rule) : "NULL"),
+						   NULL,
+						   pstrdup(_("Use 'zero' (a red-line institution counts 0 in the index) or 'exclude'.")));
+	return true;
 }
 
 /* the fields of a composite datum; raises if it is not a nine-field row */
@@ -220,12 +253,14 @@ scheme_get(FunctionCallInfo fcinfo, Datum rules)
 	Size		len = HeapTupleHeaderGetDatumLength(td);
 	Datum		v[SCHEME_NFIELDS];
 	bool		isnull[SCHEME_NFIELDS];
+	SchemeError err;
 
 	if (c->bytes != NULL && c->len == len && memcmp(c->bytes, td, len) == 0)
 		return &c->scheme;
 
 	scheme_deform(td, v, isnull);
-	scheme_validate(v, isnull);
+	if (!scheme_validate(v, isnull, &err))
+		scheme_raise(&err);
 	MemoryContextReset(c->cxt);
 	c->bytes = NULL;
 	scheme_fill(&c->scheme, v, c->cxt);
@@ -337,11 +372,11 @@ numeric_syntax_ok(const char *s)
 /*
  * Parse a scheme's text form — a row literal as record_in reads it:
  * "(f1,...,f9)", fields may be double-quoted ("" and backslash escapes),
- * an empty unquoted field is NULL.  Raises 22023 for malformed text; takes
- * no resource (scheme_text_read catches its errors).
+ * an empty unquoted field is NULL.  False and *err for malformed text.
+ * Never raises.
  */
-static void
-scheme_parse(const char *str, Datum *v, bool *isnull)
+static bool
+scheme_parse(const char *str, Datum *v, bool *isnull, SchemeError *err)
 {
 	const char *p = str;
 	StringInfoData buf;
@@ -351,9 +386,9 @@ scheme_parse(const char *str, Datum *v, bool *isnull)
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p++ != '(')
-		SCHEME_ERROR(errmsg("malformed scheme \"%s\"", str),
-					 errdetail("Missing left parenthesis."),
-					 errhint("Write it as a row: '%s'.", DEFAULT_SCHEME));
+		return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+						   pstrdup(_("Missing left parenthesis.")),
+						   psprintf(_("Write it as a row: '%s'."), DEFAULT_SCHEME));
 	for (i = 0; i < SCHEME_NFIELDS; i++)
 	{
 		bool		quoted = false;
@@ -362,8 +397,8 @@ scheme_parse(const char *str, Datum *v, bool *isnull)
 		if (i > 0)
 		{
 			if (*p != ',')
-				SCHEME_ERROR(errmsg("malformed scheme \"%s\"", str),
-							 errdetail("A scheme has %d fields.", SCHEME_NFIELDS));
+				return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+								   psprintf(_("A scheme has %d fields."), SCHEME_NFIELDS), NULL);
 			p++;
 		}
 		resetStringInfo(&buf);
@@ -390,62 +425,29 @@ scheme_parse(const char *str, Datum *v, bool *isnull)
 				appendStringInfoChar(&buf, ch);
 		}
 		if (*p == '\0')
-			SCHEME_ERROR(errmsg("malformed scheme \"%s\"", str),
-						 errdetail("Unexpected end of input."));
+			return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+							   pstrdup(_("Unexpected end of input.")), NULL);
 		isnull[i] = !quoted && buf.len == 0;
 		if (isnull[i])
 			v[i] = (Datum) 0;
 		else if (i == F_REDLINE)
 			v[i] = CStringGetTextDatum(buf.data);
 		else if (!numeric_syntax_ok(buf.data))
-			SCHEME_ERROR(errmsg("invalid scheme: %s = \"%s\" is not a number", field_names[i], buf.data));
+			return scheme_fail(err, psprintf(_("invalid scheme: %s = \"%s\" is not a number"),
+											 field_names[i], buf.data), NULL, NULL);
 		else
 			v[i] = DirectFunctionCall3(numeric_in, CStringGetDatum(buf.data),
 									   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 	}
 	if (*p++ != ')')
-		SCHEME_ERROR(errmsg("malformed scheme \"%s\"", str),
-					 errdetail("A scheme has %d fields.", SCHEME_NFIELDS));
+		return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+						   psprintf(_("A scheme has %d fields."), SCHEME_NFIELDS), NULL);
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p != '\0')
-		SCHEME_ERROR(errmsg("malformed scheme \"%s\"", str),
-					 errdetail("Junk after right parenthesis."));
-}
-
-/*
- * Parse and validate a scheme's text form without raising: true and the
- * fields, or false and the error (in the caller's memory context).  Only
- * scheme_parse and scheme_validate run inside the PG_TRY: they allocate
- * memory and compute with numerics, nothing else, so catching their error
- * without a subtransaction leaves nothing behind.  errfinish() zeroes the
- * interrupt holdoff counts before it jumps; they are restored here, as
- * elog.c asks of a handler that does not re-throw.
- */
-static bool
-scheme_text_read(const char *str, Datum *v, bool *isnull, ErrorData **error)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-	uint32		holdoff = InterruptHoldoffCount;
-	uint32		cancel_holdoff = QueryCancelHoldoffCount;
-	volatile bool ok = true;
-
-	PG_TRY();
-	{
-		scheme_parse(str, v, isnull);
-		scheme_validate(v, isnull);
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(cxt);
-		*error = CopyErrorData();
-		FlushErrorState();
-		InterruptHoldoffCount = holdoff;
-		QueryCancelHoldoffCount = cancel_holdoff;
-		ok = false;
-	}
-	PG_END_TRY();
-	return ok;
+		return scheme_fail(err, psprintf(_("malformed scheme \"%s\""), str),
+						   pstrdup(_("Junk after right parenthesis.")), NULL);
+	return true;
 }
 
 /* ---------------------------------------------------------------------
@@ -470,22 +472,20 @@ scheme_check_hook(char **newval, void **extra, GucSource source)
 {
 	Datum		v[SCHEME_NFIELDS];
 	bool		isnull[SCHEME_NFIELDS];
-	ErrorData  *error;
+	SchemeError err;
 
 	if (*newval == NULL || (*newval)[0] == '\0')
 		return true;
 	if (scheme_loading || IsParallelWorker())
 		return true;			/* kept unchecked; current_scheme() reports it */
-	if (scheme_text_read(*newval, v, isnull, &error))
+	if (scheme_parse(*newval, v, isnull, &err) && scheme_validate(v, isnull, &err))
 		return true;
-	/* the messages were translated when they were raised */
-	GUC_check_errcode(error->sqlerrcode);
-	GUC_check_errmsg("%s", error->message);
-	if (error->detail)
-		GUC_check_errdetail("%s", error->detail);
-	if (error->hint)
-		GUC_check_errhint("%s", error->hint);
-	FreeErrorData(error);
+	GUC_check_errcode(ERRCODE_INVALID_PARAMETER_VALUE);
+	GUC_check_errmsg("%s", err.msg);
+	if (err.detail)
+		GUC_check_errdetail("%s", err.detail);
+	if (err.hint)
+		GUC_check_errhint("%s", err.hint);
 	return false;
 }
 
@@ -559,10 +559,10 @@ current_scheme(PG_FUNCTION_ARGS)
 	{
 		Datum		v[SCHEME_NFIELDS];
 		bool		isnull[SCHEME_NFIELDS];
+		SchemeError err;
 		TupleDesc	desc;
 		HeapTuple	tuple;
 		MemoryContext old;
-
 		ErrorContextCallback cb;
 
 		/* a value set before the library was loaded: checked only now */
@@ -570,8 +570,8 @@ current_scheme(PG_FUNCTION_ARGS)
 		cb.arg = unconstify(char *, text);
 		cb.previous = error_context_stack;
 		error_context_stack = &cb;
-		scheme_parse(text, v, isnull);
-		scheme_validate(v, isnull);
+		if (!scheme_parse(text, v, isnull, &err) || !scheme_validate(v, isnull, &err))
+			scheme_raise(&err);
 		error_context_stack = cb.previous;
 		switch (get_call_result_type(fcinfo, NULL, &desc))
 		{
