@@ -3,19 +3,22 @@
  *
  * A subject (a resident identity number `cnid`, a unified social credit code
  * `uscc`, a bigint staff id or any text key) is "listed" on a list when the
- * list — any table or view the caller can read, whose first column holds the
- * subject — has a row for it, and, for the dated form, when that row's second
- * column (a daterange of validity, NULL bounds open) contains the given date.
+ * list — any table or view the caller can read, one of whose columns holds
+ * the subject (which one: the list reader, src/listed.h) — has a row for it,
+ * and, for the dated form, when that row's validity column (a daterange,
+ * NULL bounds open) contains the given date.
  *
  * Backs the SQL functions
  *     listed(subject, list regclass) → boolean
  *     listed(subject, list regclass, at date) → boolean
  *     listed_explain(list regclass) → record   (how calls are answered)
+ *     listed_shape(list regclass) → record     (the columns it uses)
  *     listed_last_build() → record             (1.0 API, deprecated: NULLs)
- * (the view listed_lists is plain SQL over the catalogs, src/listed.sql).
+ * (the view listed_lists is SQL over the catalogs and listed_shape,
+ * src/listed.sql).
  *
  * Contract: the answer is exactly what
- *     EXISTS (SELECT 1 FROM list l WHERE l.first = subject [AND l.second @> at])
+ *     EXISTS (SELECT 1 FROM list l WHERE l.subject = subject [AND l.validity @> at])
  * says at that point of the calling statement: under the caller's active
  * snapshot and command id (so the statement's own earlier writes, seen from
  * triggers and volatile functions, count), as the current user (privileges,
@@ -25,7 +28,7 @@
  * answer "listed": every call decides from
  *
  *   1. the list's blacklist index (src/blacklist.h), when the list is a plain
- *      table that has one on its first column and no row-level security
+ *      table that has one on its subject column and no row-level security
  *      policy applies to the caller: its filter only over-approximates the
  *      keys ever inserted, so its "no" holds for every snapshot, command id
  *      and role, and is the answer.  This is the only way a call may answer
@@ -79,14 +82,17 @@
 #include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
@@ -100,6 +106,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -111,11 +118,13 @@
 #include "utils/typcache.h"
 
 #include "blacklist.h"
+#include "listed.h"
 
 PG_FUNCTION_INFO_V1(listed);
 PG_FUNCTION_INFO_V1(listed_at);
 PG_FUNCTION_INFO_V1(listed_explain);
 PG_FUNCTION_INFO_V1(listed_last_build);
+PG_FUNCTION_INFO_V1(listed_shape);
 
 void		listed_init(void);
 
@@ -304,6 +313,316 @@ entry_counters(ListEntry *e, Oid userid)
 }
 
 /* ------------------------------------------------------------------------
+ * The list reader (src/listed.h): which columns hold subject and validity
+ * ------------------------------------------------------------------------
+ */
+
+typedef struct ShapeColumn
+{
+	AttrNumber	attnum;
+	char	   *name;
+	Oid			type;			/* declared */
+	Oid			base;			/* base type, varchar as text */
+	Oid			coll;
+	bool		blacklist_lead; /* key column of a blacklist index */
+	bool		index_lead;		/* leading column of a btree or hash index */
+} ShapeColumn;
+
+/* the OID of the extension's type `name` (cnid, uscc), or InvalidOid */
+static Oid
+extension_type(const char *name)
+{
+	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			nsp = InvalidOid;
+
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("integrity"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (!OidIsValid(nsp))
+		return InvalidOid;
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+						   CStringGetDatum(name), ObjectIdGetDatum(nsp));
+}
+
+/* Mark the leading columns of the list's valid indexes (read from pg_index). */
+static void
+mark_index_leads(Oid relid, ShapeColumn *cols, int ncols)
+{
+	Oid			blam = get_am_oid(BLACKLIST_AM_NAME, true);
+	Relation	pgindex = table_open(IndexRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(pgindex, IndexIndrelidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_index ix = (Form_pg_index) GETSTRUCT(tup);
+		HeapTuple	ct;
+		Oid			am;
+		int			i;
+
+		if (!ix->indisvalid || !ix->indislive || ix->indnkeyatts < 1 ||
+			ix->indkey.values[0] == 0)
+			continue;
+		ct = SearchSysCache1(RELOID, ObjectIdGetDatum(ix->indexrelid));
+		if (!HeapTupleIsValid(ct))
+			continue;
+		am = ((Form_pg_class) GETSTRUCT(ct))->relam;
+		ReleaseSysCache(ct);
+		for (i = 0; i < ncols; i++)
+			if (cols[i].attnum == ix->indkey.values[0])
+			{
+				if (OidIsValid(blam) && am == blam)
+					cols[i].blacklist_lead = true;
+				else if (am == BTREE_AM_OID || am == HASH_AM_OID)
+					cols[i].index_lead = true;
+			}
+	}
+	systable_endscan(scan);
+	table_close(pgindex, AccessShareLock);
+}
+
+/* "a", "b" and "c" */
+static char *
+column_names(ShapeColumn **cands, int n)
+{
+	StringInfoData s;
+	int			i;
+
+	initStringInfo(&s);
+	for (i = 0; i < n; i++)
+		appendStringInfo(&s, "%s\"%s\"",
+						 i == 0 ? "" : (i == n - 1 ? " and " : ", "),
+						 cands[i]->name);
+	return s.data;
+}
+
+static void
+ambiguous(const char *relname, const char *what, ShapeColumn **cands, int n,
+		  const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+			 errmsg("list \"%s\" has several candidate %s columns", relname, what),
+			 errdetail("The candidates are %s.", column_names(cands, n)),
+			 errhint("%s", hint)));
+}
+
+/*
+ * The subject column among cols for the types in `types` (ntypes of them),
+ * by the rules of src/listed.h, or NULL if no column has such a type.
+ */
+static ShapeColumn *
+pick_subject(const char *relname, ShapeColumn *cols, int ncols,
+			 const Oid *types, int ntypes, bool missing_ok)
+{
+	ShapeColumn **cands = palloc(sizeof(ShapeColumn *) * Max(ncols, 1));
+	int			step;
+
+	for (step = 1; step <= 4; step++)
+	{
+		int			n = 0;
+		int			i,
+					t;
+
+		for (i = 0; i < ncols; i++)
+		{
+			bool		fits = false;
+
+			for (t = 0; t < ntypes; t++)
+				fits |= cols[i].base == types[t];
+			if (!fits)
+				continue;
+			if ((step == 1 && cols[i].blacklist_lead) ||
+				(step == 2 && i == 0) ||
+				(step == 3 && cols[i].index_lead) ||
+				step == 4)
+				cands[n++] = &cols[i];
+		}
+		if (n == 1)
+			return cands[0];
+		if (n > 1 && missing_ok)
+			return NULL;
+		if (n > 1)
+			ambiguous(relname, "subject", cands, n,
+					  step == 1 ?
+					  "Keep one blacklist index on the subject column, or screen a view that selects it." :
+					  "Create a blacklist index on the subject column, or screen a view that selects it.");
+	}
+	return NULL;
+}
+
+bool
+listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
+				  ListShape *shape)
+{
+	HeapTuple	ct = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class rel;
+	ShapeColumn *cols;
+	ShapeColumn *key = NULL;
+	ShapeColumn *range = NULL;
+	int			ncols = 0;
+	int			natts;
+	AttrNumber	attnum;
+	TypeCacheEntry *tce;
+
+	memset(shape, 0, sizeof(ListShape));
+	if (!HeapTupleIsValid(ct))
+	{
+		if (missing_ok)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("list relation with OID %u does not exist", relid)));
+	}
+	rel = (Form_pg_class) GETSTRUCT(ct);
+	shape->relkind = rel->relkind;
+	shape->relname = pstrdup(NameStr(rel->relname));
+	shape->qualname = quote_qualified_identifier(get_namespace_name(rel->relnamespace),
+												 shape->relname);
+	natts = rel->relnatts;
+	ReleaseSysCache(ct);
+	if (shape->relkind != RELKIND_RELATION && shape->relkind != RELKIND_VIEW &&
+		shape->relkind != RELKIND_MATVIEW && shape->relkind != RELKIND_FOREIGN_TABLE &&
+		shape->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		if (missing_ok)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" cannot be used as a list", shape->relname),
+				 errdetail("A list must be a table, view, materialized view or foreign table.")));
+	}
+
+	cols = palloc0(sizeof(ShapeColumn) * Max(natts, 1));
+	for (attnum = 1; attnum <= natts; attnum++)
+	{
+		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+										 Int16GetDatum(attnum));
+		Form_pg_attribute att;
+
+		if (!HeapTupleIsValid(tp))
+			continue;
+		att = (Form_pg_attribute) GETSTRUCT(tp);
+		if (!att->attisdropped)
+		{
+			cols[ncols].attnum = att->attnum;
+			cols[ncols].name = pstrdup(NameStr(att->attname));
+			cols[ncols].type = att->atttypid;
+			cols[ncols].base = getBaseType(att->atttypid);
+			if (cols[ncols].base == VARCHAROID)
+				cols[ncols].base = TEXTOID;
+			cols[ncols].coll = att->attcollation;
+			ncols++;
+		}
+		ReleaseSysCache(tp);
+	}
+	mark_index_leads(relid, cols, ncols);
+
+	if (OidIsValid(subjtype))
+	{
+		Oid			t = subjtype == VARCHAROID ? TEXTOID : subjtype;
+
+		key = pick_subject(shape->relname, cols, ncols, &t, 1, missing_ok);
+		if (key == NULL)
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("list \"%s\" does not hold subjects of type %s",
+							shape->relname, format_type_be(subjtype)),
+					 errdetail("None of its columns is of type %s.", format_type_be(subjtype)),
+					 errhint("Screen a subject of the list's type, or list the subjects through a view that casts them.")));
+		}
+	}
+	else
+	{
+		Oid			idents[2];
+		Oid			int8 = INT8OID;
+		Oid			text = TEXTOID;
+
+		idents[0] = extension_type("cnid");
+		idents[1] = extension_type("uscc");
+		key = pick_subject(shape->relname, cols, ncols, idents, 2, missing_ok);
+		if (key == NULL)
+			key = pick_subject(shape->relname, cols, ncols, &int8, 1, missing_ok);
+		if (key == NULL)
+			key = pick_subject(shape->relname, cols, ncols, &text, 1, missing_ok);
+		if (key == NULL)
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("list \"%s\" has no subject column", shape->relname),
+					 errdetail("No column is of a type listed() screens (cnid, uscc, bigint, text).")));
+		}
+	}
+
+	if (dated)
+	{
+		ShapeColumn **cands = palloc(sizeof(ShapeColumn *) * ncols);
+		int			n = 0;
+		int			i;
+
+		for (i = 0; i < ncols; i++)
+			if (cols[i].base == DATERANGEOID)
+			{
+				cands[n++] = &cols[i];
+				if (i > 0 && &cols[i - 1] == key)
+					range = &cols[i];
+			}
+		if (n == 1)
+			range = cands[0];
+		else if (n == 0)
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("list \"%s\" has no validity column", shape->relname),
+					 errdetail("The dated form needs a column of type daterange.")));
+		}
+		else if (range == NULL)
+		{
+			if (missing_ok)
+				return false;
+			ambiguous(shape->relname, "validity", cands, n,
+					  "Put the validity column right after the subject column, or screen a view that selects one.");
+		}
+	}
+
+	shape->subjtype = key->base;
+	shape->keyattno = key->attnum;
+	shape->keyname = key->name;
+	shape->keytype = key->type;
+	shape->keycoll = key->coll;
+	if (range)
+	{
+		shape->rangeattno = range->attnum;
+		shape->rangename = range->name;
+	}
+	tce = lookup_type_cache(shape->subjtype, TYPECACHE_EQ_OPR);
+	if (!OidIsValid(tce->eq_opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("type %s has no equality operator", format_type_be(shape->subjtype))));
+	shape->eq_opr = tce->eq_opr;
+	return true;
+}
+
+/* ------------------------------------------------------------------------
  * Reading a list's shape
  * ------------------------------------------------------------------------
  */
@@ -408,115 +727,43 @@ find_indexes(ListEntry *e)
 }
 
 /*
- * Fill an entry from the catalogs.  Raises 42804 when the columns do not fit
- * the subject type.  The caller has locked the list.
+ * Fill an entry from the catalogs (the list reader, src/listed.h).  Raises
+ * 42804 when the columns do not fit the subject type.  The caller has
+ * locked the list.
  */
 static void
 fill_entry(ListEntry *e)
 {
-	char		relkind = get_rel_relkind(e->relid);
-	char	   *relname;
-	Form_pg_attribute cols[2];
-	HeapTuple	tups[2];
-	int			ncols = 0;
-	int			need = e->dated ? 2 : 1;
-	AttrNumber	attnum;
-	Oid			keybase;
-	TypeCacheEntry *tce;
+	ListShape	s;
 	StringInfoData sql;
 	MemoryContext old;
-	int			i;
 
-	if (relkind == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("list relation with OID %u does not exist", e->relid)));
-	relname = get_rel_name(e->relid);
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
-		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
-		relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" cannot be used as a list", relname),
-				 errdetail("A list must be a table, view, materialized view or foreign table.")));
-	e->relkind = relkind;
-
-	for (attnum = 1; ncols < need; attnum++)
-	{
-		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(e->relid),
-										 Int16GetDatum(attnum));
-
-		if (!HeapTupleIsValid(tp))
-			break;
-		if (((Form_pg_attribute) GETSTRUCT(tp))->attisdropped)
-		{
-			ReleaseSysCache(tp);
-			continue;
-		}
-		tups[ncols] = tp;
-		cols[ncols] = (Form_pg_attribute) GETSTRUCT(tp);
-		ncols++;
-	}
-	if (ncols < need)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has too few columns", relname),
-				 errdetail(e->dated ?
-						   "The dated form needs the subject in the first column and a daterange of validity in the second." :
-						   "The subject must be in the first column.")));
-
-	keybase = getBaseType(cols[0]->atttypid);
-	if (!(keybase == e->subjtype ||
-		  (e->subjtype == TEXTOID && keybase == VARCHAROID)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" does not hold subjects of type %s",
-						relname, format_type_be(e->subjtype)),
-				 errdetail("Its first column \"%s\" is of type %s.",
-						   NameStr(cols[0]->attname),
-						   format_type_be(cols[0]->atttypid)),
-				 errhint("Screen a subject of the list's type, or list the subjects through a view that casts them.")));
-	if (e->dated && getBaseType(cols[1]->atttypid) != DATERANGEOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has no validity column", relname),
-				 errdetail("Its second column \"%s\" is of type %s, the dated form needs daterange.",
-						   NameStr(cols[1]->attname),
-						   format_type_be(cols[1]->atttypid))));
-
-	tce = lookup_type_cache(e->subjtype, TYPECACHE_EQ_OPR);
-	if (!OidIsValid(tce->eq_opr))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("type %s has no equality operator", format_type_be(e->subjtype))));
-	e->eq_opr = tce->eq_opr;
-	e->eqproc = get_opcode(tce->eq_opr);
-	e->keycoll = cols[0]->attcollation;
-	e->keyattno = cols[0]->attnum;
-	e->rangeattno = e->dated ? cols[1]->attnum : InvalidAttrNumber;
+	(void) listed_read_shape(e->relid, e->subjtype, e->dated, false, &s);
+	e->relkind = s.relkind;
+	e->eq_opr = s.eq_opr;
+	e->eqproc = get_opcode(s.eq_opr);
+	e->keycoll = s.keycoll;
+	e->keyattno = s.keyattno;
+	e->rangeattno = s.rangeattno;
 
 	/* the probe through the executor, prepared when first needed */
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT 1 FROM %s l WHERE l.%s %s $1",
-					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(e->relid)),
-												relname),
-					 quote_identifier(NameStr(cols[0]->attname)),
-					 qualified_operator(tce->eq_opr));
+					 s.qualname, quote_identifier(s.keyname),
+					 qualified_operator(s.eq_opr));
 	if (e->dated)
 		appendStringInfo(&sql, " AND l.%s OPERATOR(pg_catalog.@>) $2",
-						 quote_identifier(NameStr(cols[1]->attname)));
+						 quote_identifier(s.rangename));
 	appendStringInfoString(&sql, " LIMIT 1");
-	for (i = 0; i < ncols; i++)
-		ReleaseSysCache(tups[i]);
 
 	old = MemoryContextSwitchTo(e->cxt);
 	e->probe_sql = pstrdup(sql.data);
 	MemoryContextSwitchTo(old);
 	pfree(sql.data);
 
-	e->citus = (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
-				relkind == RELKIND_FOREIGN_TABLE) && is_citus_table(e->relid);
-	if (relkind == RELKIND_RELATION && !e->citus)
+	e->citus = (s.relkind == RELKIND_RELATION || s.relkind == RELKIND_PARTITIONED_TABLE ||
+				s.relkind == RELKIND_FOREIGN_TABLE) && is_citus_table(e->relid);
+	if (s.relkind == RELKIND_RELATION && !e->citus)
 		find_indexes(e);
 }
 
@@ -1141,9 +1388,8 @@ listed_explain(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[10];
 	bool		nulls[10];
-	HeapTuple	tp;
-	Oid			keytype = InvalidOid;
-	AttrNumber	attnum;
+	ListShape	shape;
+	Oid			keytype;
 	ListEntry  *e;
 	Access		a;
 	uint64		sums[5] = {0, 0, 0, 0, 0};
@@ -1160,26 +1406,9 @@ listed_explain(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("list relation with OID %u does not exist", relid)));
 	listed_check_schema_usage(relid);
-	/* the subject type is the first column's */
-	for (attnum = 1;; attnum++)
-	{
-		tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-		if (!HeapTupleIsValid(tp))
-			break;
-		if (!((Form_pg_attribute) GETSTRUCT(tp))->attisdropped)
-		{
-			keytype = getBaseType(((Form_pg_attribute) GETSTRUCT(tp))->atttypid);
-			ReleaseSysCache(tp);
-			break;
-		}
-		ReleaseSysCache(tp);
-	}
-	if (!OidIsValid(keytype))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has no columns", get_rel_name(relid))));
-	if (keytype == VARCHAROID)
-		keytype = TEXTOID;
+	/* the subject column by the list reader's rules, for any subject type */
+	(void) listed_read_shape(relid, InvalidOid, false, false, &shape);
+	keytype = shape.subjtype;
 
 	do
 	{
@@ -1217,23 +1446,67 @@ listed_explain(PG_FUNCTION_ARGS)
 	for (i = 0; i < 5; i++)
 		values[4 + i] = Int64GetDatum((int64) sums[i]);
 
+	/*
+	 * Advice is a statement that runs as it is (test/listed.sql executes
+	 * each): the filter only for a column whose collation the filter can
+	 * serve (find_indexes), the btree for the filter's positives.
+	 */
 	if (e->relkind == RELKIND_RELATION && !e->citus)
 	{
-		char	   *rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-													 get_rel_name(relid));
-		char	   *col = get_attname(relid, e->keyattno, false);
+		const char *col = quote_identifier(shape.keyname);
 
-		if (!OidIsValid(e->filter))
-			advice = psprintf("CREATE INDEX ON %s USING %s (%s): most calls are then answered "
-							  "from the filter, without reading the list",
-							  rel, BLACKLIST_AM_NAME, quote_identifier(col));
+		if (!OidIsValid(e->filter) &&
+			(!OidIsValid(e->keycoll) || get_collation_isdeterministic(e->keycoll)))
+			advice = psprintf("CREATE INDEX ON %s USING %s (%s); -- most calls are then "
+							  "answered from the filter, without reading the list",
+							  shape.qualname, BLACKLIST_AM_NAME, col);
 		else if (!OidIsValid(e->btree))
-			advice = psprintf("CREATE INDEX ON %s (%s): the filter's positives are then "
+			advice = psprintf("CREATE INDEX ON %s (%s); -- the filter's positives are then "
 							  "confirmed by a btree probe instead of SPI",
-							  rel, quote_identifier(col));
+							  shape.qualname, col);
 	}
 	values[9] = advice ? CStringGetTextDatum(advice) : (Datum) 0;
 	nulls[9] = advice == NULL;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * listed_shape(list regclass) → (subject_column name, subject_type regtype,
+ *                                validity_column name)
+ * The columns listed(), listed_entries() and listed_explain() use on the
+ * list, by the list reader's rules (src/listed.h) for a subject of the
+ * identifier types first, then bigint, then text; NULLs where there is none
+ * or the rules find several (listed_explain raises the error that says
+ * which).  Reads the catalogs only: for the view listed_lists too.
+ */
+Datum
+listed_shape(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {true, true, true};
+	ListShape	s;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (listed_read_shape(relid, InvalidOid, false, true, &s))
+	{
+		values[0] = CStringGetDatum(s.keyname);
+		nulls[0] = false;
+		values[1] = ObjectIdGetDatum(s.keytype);
+		nulls[1] = false;
+		if (listed_read_shape(relid, s.subjtype, true, true, &s))
+		{
+			values[2] = CStringGetDatum(s.rangename);
+			nulls[2] = false;
+		}
+	}
+	if (!nulls[0])
+		values[0] = DirectFunctionCall1(namein, values[0]);
+	if (!nulls[2])
+		values[2] = DirectFunctionCall1(namein, values[2]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
