@@ -45,9 +45,11 @@
  *      snapshot: for a plain table that this user reads without row-level
  *      security and without inheritance children, the list's btree index on
  *      the key and the heap's visibility rules — what the executor's index
- *      scan for the EXISTS does; in every other case (views, row-level
- *      security, partitioned, foreign and Citus tables, no btree index) a
- *      prepared plan "SELECT 1 FROM list WHERE first = $1 [...] LIMIT 1" run
+ *      scan for the EXISTS does — or, without a usable btree, the call
+ *      site's hash of the list read under the same snapshot (below); in
+ *      every other case (views, row-level security, partitioned, foreign and
+ *      Citus tables, lists too big to hash) a prepared plan
+ *      "SELECT 1 FROM list WHERE subject = $1 [...] LIMIT 1" run
  *      through SPI as the caller, so the executor (and postgres_fdw, and
  *      Citus) decide what is visible — never node-local storage.
  *
@@ -62,12 +64,18 @@
  *     INDEX) and freed at the next call or at the end of the transaction;
  *   - per list entry and user: how that user's calls were answered
  *     (listed_explain's counters; a user sees only its own);
+ *   - per call site, for a plain table without a usable btree that the
+ *     user reads without a policy: a hash of the list's keys read under the
+ *     active snapshot, kept while the full snapshot, this stamp, the entry
+ *     and the relfilenode are unchanged (src/listed_hash.c): the answer of
+ *     a scan under the same snapshot, so it is the btree probe's stand-in;
  *   - per call site (fn_extra): which of these paths this user may take, with
  *     the stamp under which that was decided — local transaction, rolled-back
  *     subtransactions (they release locks), the current user, row_security,
  *     and a counter of invalidations that touch privileges (the list's
  *     relcache, roles, role membership, schemas).  The decision is made again
- *     whenever the stamp differs.  It never holds an answer.
+ *     whenever the stamp differs.  It never holds an answer (the hash above
+ *     holds the list, not answers, and only for its snapshot).
  */
 #include "postgres.h"
 
@@ -961,6 +969,7 @@ typedef struct Access
 {
 	Oid			filter;			/* blacklist index answering "no", or Invalid */
 	Oid			btree;			/* btree probed directly, or Invalid: SPI */
+	bool		hashable;		/* without btree: the list's hash, not SPI */
 	const char *why;			/* why SPI, or why no filter (diagnostics) */
 } Access;
 
@@ -984,6 +993,7 @@ decide_access(ListEntry *e, Access *a)
 
 	a->filter = InvalidOid;
 	a->btree = InvalidOid;
+	a->hashable = false;
 	a->why = NULL;
 
 	switch (e->relkind)
@@ -1055,10 +1065,23 @@ decide_access(ListEntry *e, Access *a)
 		LockRelationOid(e->btree, AccessShareLock);
 		a->btree = e->btree;
 	}
-	else if (!a->why)
-		a->why = OidIsValid(e->btree) ?
-			"its btree index is newer than this transaction's snapshot: probes through SPI" :
-			"no btree index on the subject column: probes through SPI";
+	else
+	{
+		/*
+		 * No btree: the probes this user would take through the btree are
+		 * answered from a hash of the list per call site and snapshot
+		 * (src/listed_hash.c), exact for the same reasons.
+		 */
+		a->hashable = list_hash_possible(e->subjtype);
+		if (!a->why)
+			a->why = a->hashable ?
+				(OidIsValid(e->btree) ?
+				 "its btree index is newer than this transaction's snapshot: a hash of the list per statement" :
+				 "no btree index on the subject column: a hash of the list per statement") :
+				(OidIsValid(e->btree) ?
+				 "its btree index is newer than this transaction's snapshot: probes through SPI" :
+				 "no btree index on the subject column: probes through SPI");
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -1067,8 +1090,8 @@ decide_access(ListEntry *e, Access *a)
  */
 
 /* Convert a daterange to a closed day interval; false if it is empty. */
-static bool
-range_to_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi)
+bool
+list_range_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi)
 {
 	RangeType  *r = DatumGetRangeTypeP(d);
 	RangeBound	lower,
@@ -1125,7 +1148,7 @@ probe_btree(ListEntry *e, Oid btree, Datum subj, DateADT at, Snapshot snap)
 			break;
 		}
 		rd = slot_getattr(slot, e->rangeattno, &isnull);
-		if (!isnull && range_to_days(rngtce, rd, &lo, &hi) && lo <= at && at <= hi)
+		if (!isnull && list_range_days(rngtce, rd, &lo, &hi) && lo <= at && at <= hi)
 		{
 			found = true;
 			break;
@@ -1207,6 +1230,7 @@ typedef struct CallSite
 	Stamp		stamp;
 	Access		access;
 	ListCounters *counters;		/* of ent, for stamp.userid */
+	ListHash   *hash;			/* the list's keys, when access.hashable */
 } CallSite;
 
 static inline void
@@ -1276,6 +1300,38 @@ decide(CallSite *site, Oid relid)
 	}
 }
 
+/*
+ * Answer from the call site's hash of the list (src/listed_hash.c); false
+ * if the list is too big to hash.  The stamp given to the hash is the
+ * decision's: the entry and everything stamp_current compares.
+ */
+static bool
+probe_hash(CallSite *site, Datum subj, DateADT at, Snapshot snap, bool *found)
+{
+	ListEntry  *e = site->ent;
+	ListHashSpec spec;
+	char		stamp[LIST_HASH_STAMP_LEN];
+	Relation	heap;
+	bool		ok;
+
+	StaticAssertStmt(sizeof(uint64) + sizeof(Stamp) <= LIST_HASH_STAMP_LEN,
+					 "LIST_HASH_STAMP_LEN too small");
+	memset(stamp, 0, sizeof(stamp));
+	memcpy(stamp, &site->serial, sizeof(uint64));
+	memcpy(stamp + sizeof(uint64), &site->stamp, sizeof(Stamp));
+	if (site->hash == NULL)
+		site->hash = list_hash_new(GetMemoryChunkContext(site));
+	spec.subjtype = e->subjtype;
+	spec.keycoll = e->keycoll;
+	spec.eqproc = e->eqproc;
+	spec.keyattno = e->keyattno;
+	spec.rangeattno = e->dated ? e->rangeattno : InvalidAttrNumber;
+	heap = table_open(e->relid, NoLock);
+	ok = list_hash_probe(site->hash, &spec, stamp, heap, snap, subj, at, found);
+	table_close(heap, NoLock);
+	return ok;
+}
+
 static Datum
 listed_common(FunctionCallInfo fcinfo, bool dated)
 {
@@ -1340,6 +1396,9 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		n->probed++;
 		found = probe_btree(site->ent, site->access.btree, subj, at, snap);
 	}
+	else if (site->access.hashable && snap->snapshot_type == SNAPSHOT_MVCC &&
+			 probe_hash(site, subj, at, snap, &found))
+		n->probed++;
 	else
 	{
 		n->spi++;
@@ -1440,7 +1499,8 @@ listed_explain(PG_FUNCTION_ARGS)
 	nulls[0] = !OidIsValid(a.filter);
 	values[1] = ObjectIdGetDatum(a.btree);
 	nulls[1] = !OidIsValid(a.btree);
-	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" : "SPI");
+	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" :
+									a.hashable ? "list hash" : "SPI");
 	values[3] = a.why ? CStringGetTextDatum(a.why) : (Datum) 0;
 	nulls[3] = a.why == NULL;
 	for (i = 0; i < 5; i++)
@@ -1462,7 +1522,7 @@ listed_explain(PG_FUNCTION_ARGS)
 							  shape.qualname, BLACKLIST_AM_NAME, col);
 		else if (!OidIsValid(e->btree))
 			advice = psprintf("CREATE INDEX ON %s (%s); -- the filter's positives are then "
-							  "confirmed by a btree probe instead of SPI",
+							  "confirmed by a btree probe instead of a scan of the list",
 							  shape.qualname, col);
 	}
 	values[9] = advice ? CStringGetTextDatum(advice) : (Datum) 0;

@@ -22,6 +22,10 @@
 
 #include "postgres.h"
 #include "access/attnum.h"
+#include "utils/date.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+#include "utils/typcache.h"
 
 typedef struct ListShape
 {
@@ -46,5 +50,35 @@ typedef struct ListShape
  */
 extern bool listed_read_shape(Oid relid, Oid subjtype, bool dated,
 							  bool missing_ok, ListShape *shape);
+
+/*
+ * The per-call-site hash of a list's keys (src/listed_hash.c), for plain
+ * tables without a usable btree on the subject column.  `stamp` is the
+ * caller's LIST_HASH_STAMP_LEN bytes that change whenever its decision to
+ * use the hash may have changed; the snapshot and the relfilenode are
+ * compared by the hash itself.  list_hash_probe returns false if the list
+ * is too big to hash (more than work_mem): probe otherwise.
+ */
+#define LIST_HASH_STAMP_LEN 64
+
+typedef struct ListHash ListHash;
+
+typedef struct ListHashSpec
+{
+	Oid			subjtype;
+	Oid			keycoll;
+	RegProcedure eqproc;
+	AttrNumber	keyattno;
+	AttrNumber	rangeattno;		/* InvalidAttrNumber: undated */
+} ListHashSpec;
+
+extern ListHash *list_hash_new(MemoryContext parent);
+extern bool list_hash_possible(Oid subjtype);
+extern bool list_hash_probe(ListHash *h, const ListHashSpec *spec,
+							const char *stamp, Relation heap, Snapshot snap,
+							Datum subj, DateADT at, bool *found);
+
+/* a daterange as a closed interval of days; false if it is empty */
+extern bool list_range_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi);
 
 #endif
