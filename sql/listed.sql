@@ -638,6 +638,32 @@ DO $$DECLARE r record; BEGIN
     EXECUTE format('DROP TABLE %s CASCADE', r.list);
   END LOOP;
 END $$;
+-- the list's hash (no btree): not where a row-level security policy applies
+-- (the same SPI probe for every key), nor for a list larger than work_mem;
+-- the answers stay those of the EXISTS
+CREATE TABLE listed_t_rlsnoix (k bigint, owner name);
+INSERT INTO listed_t_rlsnoix SELECT g, CASE WHEN g % 2 = 0 THEN 'listed_role_a' ELSE 'nobody' END FROM generate_series(1, 100) g;
+GRANT SELECT ON listed_t_rlsnoix TO listed_role_a;
+ALTER TABLE listed_t_rlsnoix ENABLE ROW LEVEL SECURITY;
+CREATE POLICY listed_t_rlsnoix_own ON listed_t_rlsnoix USING (owner = current_user);
+BEGIN;
+SET LOCAL ROLE listed_role_a;
+SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_t_rlsnoix')) AS hits FROM generate_series(1, 100) g;
+SELECT confirm, probed, spi FROM listed_explain('listed_t_rlsnoix');
+ROLLBACK;
+SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_t_rlsnoix')) AS hits FROM generate_series(1, 100) g;
+SELECT confirm, probed, spi FROM listed_explain('listed_t_rlsnoix');
+DROP TABLE listed_t_rlsnoix;
+CREATE TABLE listed_t_big (k bigint);
+INSERT INTO listed_t_big SELECT generate_series(1, 20000);
+SET work_mem = 64;
+SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_t_big')) AS hits,
+       count(*) FILTER (WHERE listed(g::bigint, 'listed_t_big') IS DISTINCT FROM
+                              EXISTS (SELECT 1 FROM listed_t_big l WHERE l.k = g)) AS differ
+  FROM generate_series(19950, 20050) g;
+SELECT confirm, probed > 0 AS hashed, spi > 0 AS through_spi FROM listed_explain('listed_t_big');
+RESET work_mem;
+DROP TABLE listed_t_big;
 DROP TABLE listed_t_shapes, listed_t_bl, listed_t_rule1, listed_t_rule2, listed_t_rule3, listed_t_rule4,
   listed_t_serial, listed_t_staff;
 

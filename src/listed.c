@@ -635,8 +635,8 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
  * ------------------------------------------------------------------------
  */
 
-static char *
-qualified_operator(Oid opno)
+char *
+listed_qualified_operator(Oid opno)
 {
 	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(opno));
 	Form_pg_operator op;
@@ -758,7 +758,7 @@ fill_entry(ListEntry *e)
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT 1 FROM %s l WHERE l.%s %s $1",
 					 s.qualname, quote_identifier(s.keyname),
-					 qualified_operator(s.eq_opr));
+					 listed_qualified_operator(s.eq_opr));
 	if (e->dated)
 		appendStringInfo(&sql, " AND l.%s OPERATOR(pg_catalog.@>) $2",
 						 quote_identifier(s.rangename));

@@ -51,6 +51,9 @@ typedef struct ListShape
 extern bool listed_read_shape(Oid relid, Oid subjtype, bool dated,
 							  bool missing_ok, ListShape *shape);
 
+/* "OPERATOR(schema.name)" for an operator OID: queries name it qualified */
+extern char *listed_qualified_operator(Oid opno);
+
 /*
  * The per-call-site hash of a list's keys (src/listed_hash.c), for plain
  * tables without a usable btree on the subject column.  `stamp` is the

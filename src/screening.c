@@ -47,24 +47,6 @@
 
 #include "listed.h"
 
-/* "OPERATOR(schema.=)" for an operator OID */
-static char *
-qualified_operator_text(Oid opr)
-{
-	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
-	Form_pg_operator op;
-	char	   *r;
-
-	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for operator %u", opr);
-	op = (Form_pg_operator) GETSTRUCT(tp);
-	r = psprintf("OPERATOR(%s.%s)",
-				 quote_identifier(get_namespace_name(op->oprnamespace)),
-				 NameStr(op->oprname));
-	ReleaseSysCache(tp);
-	return r;
-}
-
 /*
  * The query that returns the entries of subjects of type subjtype on list
  * relid, with the columns the list reader (src/listed.h) finds, as
@@ -88,7 +70,7 @@ entries_query(Oid relid, Oid subjtype, bool dated)
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT pg_catalog.to_jsonb(l.*) FROM %s l WHERE l.%s %s $1",
 					 s.qualname, quote_identifier(s.keyname),
-					 qualified_operator_text(s.eq_opr));
+					 listed_qualified_operator(s.eq_opr));
 	if (dated)
 		appendStringInfo(&sql, " AND l.%s OPERATOR(pg_catalog.@>) $2",
 						 quote_identifier(s.rangename));
