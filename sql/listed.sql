@@ -527,6 +527,12 @@ CREATE TABLE listed_t_amb (id int, a text, b text);
 SELECT listed('x', 'listed_t_amb');
 SELECT * FROM listed_entries('x'::text, 'listed_t_amb');
 SELECT * FROM listed_shape('listed_t_amb');
+-- no subject type given (listed_shape, listed_explain): two identifier
+-- columns are ambiguous, not a reason to take the bigint one
+CREATE TABLE listed_t_amb2 (n int, a cnid, b cnid, c bigint);
+SELECT * FROM listed_shape('listed_t_amb2');
+SELECT * FROM listed_explain('listed_t_amb2');
+DROP TABLE listed_t_amb2;
 CREATE INDEX ON listed_t_amb USING blacklist (b);
 SELECT listed('x', 'listed_t_amb'), (listed_shape('listed_t_amb')).subject_column;
 CREATE INDEX ON listed_t_amb USING blacklist (a);
@@ -664,6 +670,16 @@ SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_t_big')) AS hits,
 SELECT confirm, probed > 0 AS hashed, spi > 0 AS through_spi FROM listed_explain('listed_t_big');
 RESET work_mem;
 DROP TABLE listed_t_big;
+-- keys stored out of line (TOAST) are fetched into the hash
+CREATE TABLE listed_t_long (k text);
+ALTER TABLE listed_t_long ALTER COLUMN k SET STORAGE EXTERNAL;
+INSERT INTO listed_t_long
+SELECT (SELECT string_agg(md5(g::text || i::text), '') FROM generate_series(1, 200) i) FROM generate_series(1, 3) g;
+SELECT count(*) FILTER (WHERE listed(k, 'listed_t_long')) AS listed,
+       count(*) FILTER (WHERE listed(k || 'x', 'listed_t_long')) AS other
+  FROM listed_t_long;
+SELECT confirm FROM listed_explain('listed_t_long');
+DROP TABLE listed_t_long;
 DROP TABLE listed_t_shapes, listed_t_bl, listed_t_rule1, listed_t_rule2, listed_t_rule3, listed_t_rule4,
   listed_t_serial, listed_t_staff;
 

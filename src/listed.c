@@ -416,7 +416,7 @@ column_names(ShapeColumn **cands, int n)
 }
 
 static void
-ambiguous(const char *relname, const char *what, ShapeColumn **cands, int n,
+raise_ambiguous(const char *relname, const char *what, ShapeColumn **cands, int n,
 		  const char *hint)
 {
 	ereport(ERROR,
@@ -429,10 +429,11 @@ ambiguous(const char *relname, const char *what, ShapeColumn **cands, int n,
 /*
  * The subject column among cols for the types in `types` (ntypes of them),
  * by the rules of src/listed.h, or NULL if no column has such a type.
+ * Several candidates raise, or with missing_ok set *ambiguous.
  */
 static ShapeColumn *
 pick_subject(const char *relname, ShapeColumn *cols, int ncols,
-			 const Oid *types, int ntypes, bool missing_ok)
+			 const Oid *types, int ntypes, bool missing_ok, bool *ambiguous)
 {
 	ShapeColumn **cands = palloc(sizeof(ShapeColumn *) * Max(ncols, 1));
 	int			step;
@@ -460,9 +461,12 @@ pick_subject(const char *relname, ShapeColumn *cols, int ncols,
 		if (n == 1)
 			return cands[0];
 		if (n > 1 && missing_ok)
+		{
+			*ambiguous = true;
 			return NULL;
+		}
 		if (n > 1)
-			ambiguous(relname, "subject", cands, n,
+			raise_ambiguous(relname, "subject", cands, n,
 					  step == 1 ?
 					  "Keep one blacklist index on the subject column, or screen a view that selects it." :
 					  "Create a blacklist index on the subject column, or screen a view that selects it.");
@@ -479,6 +483,7 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 	ShapeColumn *cols;
 	ShapeColumn *key = NULL;
 	ShapeColumn *range = NULL;
+	bool		ambiguous = false;
 	int			ncols = 0;
 	int			natts;
 	AttrNumber	attnum;
@@ -541,7 +546,7 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 	{
 		Oid			t = subjtype == VARCHAROID ? TEXTOID : subjtype;
 
-		key = pick_subject(shape->relname, cols, ncols, &t, 1, missing_ok);
+		key = pick_subject(shape->relname, cols, ncols, &t, 1, missing_ok, &ambiguous);
 		if (key == NULL)
 		{
 			if (missing_ok)
@@ -562,11 +567,11 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 
 		idents[0] = extension_type("cnid");
 		idents[1] = extension_type("uscc");
-		key = pick_subject(shape->relname, cols, ncols, idents, 2, missing_ok);
-		if (key == NULL)
-			key = pick_subject(shape->relname, cols, ncols, &int8, 1, missing_ok);
-		if (key == NULL)
-			key = pick_subject(shape->relname, cols, ncols, &text, 1, missing_ok);
+		key = pick_subject(shape->relname, cols, ncols, idents, 2, missing_ok, &ambiguous);
+		if (key == NULL && !ambiguous)
+			key = pick_subject(shape->relname, cols, ncols, &int8, 1, missing_ok, &ambiguous);
+		if (key == NULL && !ambiguous)
+			key = pick_subject(shape->relname, cols, ncols, &text, 1, missing_ok, &ambiguous);
 		if (key == NULL)
 		{
 			if (missing_ok)
@@ -606,7 +611,7 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 		{
 			if (missing_ok)
 				return false;
-			ambiguous(shape->relname, "validity", cands, n,
+			raise_ambiguous(shape->relname, "validity", cands, n,
 					  "Put the validity column right after the subject column, or screen a view that selects one.");
 		}
 	}

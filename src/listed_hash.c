@@ -166,7 +166,11 @@ add_row(ListHash *h, uint32 hash, Datum key, int32 lo, int32 hi)
 	}
 	r = &h->rows[h->nrows];
 	r->hash = hash;
-	r->key = datumCopy(key, h->typbyval, h->typlen);
+	/* a key stored out of line is fetched now, under the scan's snapshot */
+	if (h->typlen == -1)
+		r->key = PointerGetDatum(PG_DETOAST_DATUM_COPY(key));
+	else
+		r->key = datumCopy(key, h->typbyval, h->typlen);
 	r->lo = lo;
 	r->hi = hi;
 	r->next = h->buckets[hash & h->mask];
