@@ -20,6 +20,7 @@
 #   listed_single_call_<largest>_vs_exists       LISTED_CALLS statements of one call each
 #   listed_plpgsql_loop_vs_exists                one-row lookups in a plpgsql loop
 #   listed_plpgsql_loop_writes_vs_exists         ... with a write per iteration
+#   listed_noindex                               20k probes, 30k-row list without any index
 #
 # Develop with small sizes, e.g.
 #   LISTED_PROBES=200000 LISTED_SIZES="10k=1000 1m=20000 10m=200000" BENCH_ONLY=listed make bench
@@ -177,6 +178,21 @@ bench_line listed_plpgsql_loop_vs_exists "$ours" "$base"
 ours=$(bench_ms "TRUNCATE bench_listed_log; $(loop "listed(subj, 'bench_listed_1m')" "INSERT INTO bench_listed_log VALUES (i);")")
 base=$(bench_ms "TRUNCATE bench_listed_log; $(loop "EXISTS (SELECT 1 FROM bench_listed_1m l WHERE l.k = subj)" "INSERT INTO bench_listed_log VALUES (i);")")
 bench_line listed_plpgsql_loop_writes_vs_exists "$ours" "$base"
+
+# no cliff without an index (issue 18): 20,000 probes against a 30,000-row
+# list that has no index at all, against the EXISTS (a hash semi-join);
+# listed() answers from a hash of the list per statement
+bench_sql "
+CREATE UNLOGGED TABLE bench_listed_noix AS
+  SELECT bench_listed_key(i) AS k FROM generate_series(0, 29999) i;
+CREATE UNLOGGED TABLE bench_listed_noix_p AS
+  SELECT bench_listed_key(i * 3) AS k FROM generate_series(0, 19999) i;
+ANALYZE bench_listed_noix, bench_listed_noix_p;"
+read -r ours base < <(bench_pair \
+    "SELECT count(*) FROM bench_listed_noix_p p WHERE listed(p.k, 'bench_listed_noix')" \
+    "SELECT count(*) FROM bench_listed_noix_p p WHERE EXISTS (SELECT 1 FROM bench_listed_noix l WHERE l.k = p.k)")
+bench_line listed_noindex "$ours" "$base"
+bench_sql "DROP TABLE bench_listed_noix, bench_listed_noix_p"
 
 bench_sql "DROP TABLE bench_listed_log, bench_listed_1m_b, bench_listed_1m_v,
   $(for f in $LISTED_FRACTIONS; do printf 'bench_listed_p%s, bench_listed_p%s_b, bench_listed_p%s_v, ' "$f" "$f" "$f"; done)

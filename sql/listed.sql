@@ -487,6 +487,208 @@ DROP PROCEDURE listed_p_lists(int);
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p WHERE p.proname IN ('listed', 'listed_last_build', 'listed_explain') ORDER BY p.oid::regprocedure::text COLLATE "C";
 
+-- lists of any shape (issue 18): the subject column is the blacklist
+-- index's key column, else the first column (1.1), else an indexed
+-- column, else the only column of the subject's type; the validity column
+-- the only daterange (or the one after the subject)
+CREATE TABLE listed_t_bl (id serial PRIMARY KEY, subject cnid, list text, valid daterange);
+CREATE INDEX ON listed_t_bl USING blacklist (subject);
+INSERT INTO listed_t_bl (subject, list, valid) VALUES
+  ('11010519491231002X', 'fraud', '[2020-01-01,2030-01-01)'), ('440524188001010014', 'fraud', NULL);
+SELECT listed('11010519491231002X'::cnid, 'listed_t_bl') AS listed,
+       listed('11010519491231002X'::cnid, 'listed_t_bl', date '2024-06-01') AS listed_at,
+       listed('440524188001010014'::cnid, 'listed_t_bl', date '2024-06-01') AS null_validity,
+       listed('440524188001010014'::cnid, 'listed_t_bl') AS undated;
+SELECT e->>'list' AS list FROM listed_entries('11010519491231002X'::cnid, 'listed_t_bl', date '2024-06-01') e;
+SELECT * FROM listed_shape('listed_t_bl');
+SELECT filter, confirm, advice FROM listed_explain('listed_t_bl');
+-- a bigint subject on the same list: its first column is integer, no bigint column
+\set VERBOSITY default
+SELECT listed(1::bigint, 'listed_t_bl');
+\set VERBOSITY terse
+-- rule order
+CREATE TABLE listed_t_rule1 (a bigint, b bigint, c bigint);   -- the first column
+CREATE TABLE listed_t_rule2 (a bigint, b bigint, c bigint);   -- the blacklist index over the first column
+CREATE INDEX ON listed_t_rule2 USING blacklist (c);
+CREATE INDEX ON listed_t_rule2 (b);
+CREATE TABLE listed_t_rule3 (a int, b text, c bigint, d bigint);  -- an indexed column (btree or hash)
+CREATE INDEX ON listed_t_rule3 USING hash (d);
+CREATE TABLE listed_t_rule4 (a int, b text, c bigint);        -- the only column of the type
+INSERT INTO listed_t_rule1 VALUES (1, 2, 3);
+INSERT INTO listed_t_rule2 VALUES (1, 2, 3);
+INSERT INTO listed_t_rule3 VALUES (1, 'x', 3, 4);
+INSERT INTO listed_t_rule4 VALUES (1, 'x', 3);
+SELECT l, (listed_shape(l)).subject_column,
+       listed(1::bigint, l) AS one, listed(2::bigint, l) AS two, listed(3::bigint, l) AS three, listed(4::bigint, l) AS four
+  FROM unnest('{listed_t_rule1,listed_t_rule2,listed_t_rule3,listed_t_rule4}'::regclass[]) l;
+-- ambiguity is an error naming the candidates
+\set VERBOSITY default
+CREATE TABLE listed_t_amb (id int, a text, b text);
+-- the only text column is no subject by rule 4 (an untyped literal is
+-- screened as text: a name or reason column must not answer for ids)
+SELECT listed('x', 'listed_t_amb');
+SELECT * FROM listed_entries('x'::text, 'listed_t_amb');
+-- two bigint columns without an index: ambiguous, naming both
+CREATE TABLE listed_t_amb3 (id int, a bigint, b bigint);
+SELECT listed(1::bigint, 'listed_t_amb3');
+DROP TABLE listed_t_amb3;
+SELECT * FROM listed_shape('listed_t_amb');
+-- no subject type given (listed_shape, listed_explain): two identifier
+-- columns are ambiguous, not a reason to take the bigint one
+CREATE TABLE listed_t_amb2 (n int, a cnid, b cnid, c bigint);
+SELECT * FROM listed_shape('listed_t_amb2');
+SELECT * FROM listed_explain('listed_t_amb2');
+DROP TABLE listed_t_amb2;
+CREATE INDEX ON listed_t_amb USING blacklist (b);
+SELECT listed('x', 'listed_t_amb'), (listed_shape('listed_t_amb')).subject_column;
+CREATE INDEX ON listed_t_amb USING blacklist (a);
+SELECT listed('x', 'listed_t_amb');
+CREATE TABLE listed_t_twodates (k cnid, reason text, since daterange, noted daterange);
+SELECT listed('11010519491231002X'::cnid, 'listed_t_twodates', current_date);
+SELECT confirm AS undated_works FROM listed_explain('listed_t_twodates');
+CREATE TABLE listed_t_twodates2 (k cnid, valid daterange, noted daterange);
+SELECT listed('11010519491231002X'::cnid, 'listed_t_twodates2', current_date), validity_column
+  FROM listed_shape('listed_t_twodates2');
+\set VERBOSITY terse
+DROP TABLE listed_t_amb, listed_t_twodates, listed_t_twodates2;
+-- listed_explain: the identifier column before a bigserial key
+CREATE TABLE listed_t_serial (id bigserial PRIMARY KEY, person uscc, valid daterange);
+SELECT * FROM listed_shape('listed_t_serial');
+-- listed_lists: only lists (a blacklist index, or an identifier subject
+-- beside a daterange of validity), not a staff table
+CREATE TABLE listed_t_staff (person cnid PRIMARY KEY, name text, hired date);
+SELECT list, subject_column, subject_type, blacklist_index, btree_index, validity_column FROM listed_lists
+ WHERE list::text LIKE 'listed_t_%' ORDER BY list::text;
+
+-- every advice listed_explain gives is a statement that runs: executed
+-- until none is left, on lists of every shape
+CREATE SCHEMA "listed Odd";
+CREATE DOMAIN listed_d_cnid AS cnid;
+CREATE TABLE "listed Odd"."Adv 1" (n int, "Who Is" listed_d_cnid, valid daterange);
+CREATE TABLE listed_t_adv2 (staff varchar(20), valid daterange);
+CREATE TABLE listed_t_adv3 (name text COLLATE listed_ci, note int);
+CREATE TABLE listed_t_adv4 (name text COLLATE "C");
+CREATE TABLE listed_t_adv5 (id bigint);
+CREATE TABLE listed_t_adv6 (id int, code uscc);
+CREATE INDEX ON listed_t_adv6 USING blacklist (code);
+CREATE FUNCTION listed_f_follow_advice(l regclass) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE a text; done text := '';
+BEGIN
+  FOR i IN 1..3 LOOP
+    SELECT advice INTO a FROM listed_explain(l);
+    EXIT WHEN a IS NULL;
+    EXECUTE a;
+    done := done || split_part(a, ';', 1) || E'\n';
+  END LOOP;
+  RETURN done || coalesce('still advised: ' || a, 'no advice left');
+END $$;
+SELECT l, listed_f_follow_advice(l)
+  FROM unnest('{"\"listed Odd\".\"Adv 1\"",listed_t_adv2,listed_t_adv3,listed_t_adv4,listed_t_adv5,listed_t_adv6,listed_t_bl,listed_t_rule3}'::regclass[]) l;
+SELECT filter IS NOT NULL AS has_filter, probe_index IS NOT NULL AS has_btree
+  FROM unnest('{"\"listed Odd\".\"Adv 1\"",listed_t_adv2,listed_t_adv4,listed_t_adv5,listed_t_adv6}'::regclass[]) l,
+       listed_explain(l);
+DROP FUNCTION listed_f_follow_advice(regclass);
+DROP SCHEMA "listed Odd" CASCADE;
+DROP TABLE listed_t_adv2, listed_t_adv3, listed_t_adv4, listed_t_adv5, listed_t_adv6;
+DROP DOMAIN listed_d_cnid;
+
+-- randomized: listed() = EXISTS over every shape (subject column first,
+-- in the middle or last; blacklist, btree, hash or no index; a view over
+-- it; dated), many lists in one statement
+SELECT setseed(0.18);
+CREATE TABLE listed_t_shapes (shape text, list regclass, subject text, validity text);
+CREATE PROCEDURE listed_p_shapes() LANGUAGE plpgsql AS $$
+DECLARE pos int; idx text; n int := 0; cols text; t text;
+BEGIN
+  FOREACH idx IN ARRAY ARRAY['none', 'blacklist', 'btree', 'hash', 'blacklist+btree'] LOOP
+    FOR pos IN 1..3 LOOP
+      n := n + 1;
+      t := 'listed_t_shape_' || n;
+      cols := CASE pos WHEN 1 THEN 'k bigint, valid daterange, note text, x int'
+                       WHEN 2 THEN 'x int, k bigint, note text, valid daterange'
+                       ELSE 'x int, note text, valid daterange, k bigint' END;
+      EXECUTE format('CREATE TABLE %I (%s)', t, cols);
+      EXECUTE format('INSERT INTO %I (k, valid, note, x)
+                      SELECT (random() * 400)::bigint,
+                             CASE WHEN random() < 0.2 THEN NULL
+                                  ELSE daterange(d, d + (random() * 90)::int + 1) END,
+                             ''n'', 0
+                        FROM (SELECT date ''2024-01-01'' + (random() * 300)::int AS d
+                                FROM generate_series(1, 300)) s', t);
+      IF idx LIKE '%blacklist%' THEN EXECUTE format('CREATE INDEX ON %I USING blacklist (k)', t); END IF;
+      IF idx LIKE '%btree%' THEN EXECUTE format('CREATE INDEX ON %I (k)', t); END IF;
+      IF idx = 'hash' THEN EXECUTE format('CREATE INDEX ON %I USING hash (k)', t); END IF;
+      INSERT INTO listed_t_shapes VALUES (idx || ' @' || pos, t::regclass, 'k', 'valid');
+      EXECUTE format('CREATE VIEW %I AS SELECT note, valid, k FROM %I WHERE x = 0', t || '_v', t);
+      INSERT INTO listed_t_shapes VALUES (idx || ' @' || pos || ' view', (t || '_v')::regclass, 'k', 'valid');
+    END LOOP;
+  END LOOP;
+END $$;
+CALL listed_p_shapes();
+SELECT count(*) AS shapes, count(*) FILTER (WHERE (listed_shape(list)).subject_column = 'k'
+                                              AND (listed_shape(list)).validity_column = 'valid') AS read_right
+  FROM listed_t_shapes;
+CREATE FUNCTION listed_f_exists(l regclass, k bigint, at date) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE r boolean;
+BEGIN
+  IF at IS NULL THEN EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE k = $1)', l) INTO r USING k;
+  ELSE EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE k = $1 AND valid @> $2)', l) INTO r USING k, at;
+  END IF;
+  RETURN r;
+END $$;
+SELECT count(*) AS probes,
+       count(*) FILTER (WHERE listed(p.k, s.list) IS DISTINCT FROM listed_f_exists(s.list, p.k, NULL)) AS undated_differ,
+       count(*) FILTER (WHERE listed(p.k, s.list, p.at) IS DISTINCT FROM listed_f_exists(s.list, p.k, p.at)) AS dated_differ,
+       count(*) FILTER (WHERE listed(p.k, s.list)) > 0 AS some_hits
+  FROM listed_t_shapes s,
+       (SELECT (random() * 450)::bigint AS k, date '2024-01-01' + (random() * 400)::int AS at
+          FROM generate_series(1, 150)) p;
+DROP FUNCTION listed_f_exists(regclass, bigint, date);
+DROP PROCEDURE listed_p_shapes();
+DO $$DECLARE r record; BEGIN
+  FOR r IN SELECT list FROM listed_t_shapes WHERE shape NOT LIKE '%view' LOOP
+    EXECUTE format('DROP TABLE %s CASCADE', r.list);
+  END LOOP;
+END $$;
+-- the list's hash (no btree): not where a row-level security policy applies
+-- (the same SPI probe for every key), nor for a list larger than work_mem;
+-- the answers stay those of the EXISTS
+CREATE TABLE listed_t_rlsnoix (k bigint, owner name);
+INSERT INTO listed_t_rlsnoix SELECT g, CASE WHEN g % 2 = 0 THEN 'listed_role_a' ELSE 'nobody' END FROM generate_series(1, 100) g;
+GRANT SELECT ON listed_t_rlsnoix TO listed_role_a;
+ALTER TABLE listed_t_rlsnoix ENABLE ROW LEVEL SECURITY;
+CREATE POLICY listed_t_rlsnoix_own ON listed_t_rlsnoix USING (owner = current_user);
+BEGIN;
+SET LOCAL ROLE listed_role_a;
+SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_t_rlsnoix')) AS hits FROM generate_series(1, 100) g;
+SELECT confirm, probed, spi FROM listed_explain('listed_t_rlsnoix');
+ROLLBACK;
+SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_t_rlsnoix')) AS hits FROM generate_series(1, 100) g;
+SELECT confirm, probed, spi FROM listed_explain('listed_t_rlsnoix');
+DROP TABLE listed_t_rlsnoix;
+CREATE TABLE listed_t_big (k bigint);
+INSERT INTO listed_t_big SELECT generate_series(1, 20000);
+SET work_mem = 64;
+SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_t_big')) AS hits,
+       count(*) FILTER (WHERE listed(g::bigint, 'listed_t_big') IS DISTINCT FROM
+                              EXISTS (SELECT 1 FROM listed_t_big l WHERE l.k = g)) AS differ
+  FROM generate_series(19950, 20050) g;
+SELECT confirm, probed > 0 AS hashed, spi > 0 AS through_spi FROM listed_explain('listed_t_big');
+RESET work_mem;
+DROP TABLE listed_t_big;
+-- keys stored out of line (TOAST) are fetched into the hash
+CREATE TABLE listed_t_long (k text);
+ALTER TABLE listed_t_long ALTER COLUMN k SET STORAGE EXTERNAL;
+INSERT INTO listed_t_long
+SELECT (SELECT string_agg(md5(g::text || i::text), '') FROM generate_series(1, 200) i) FROM generate_series(1, 3) g;
+SELECT count(*) FILTER (WHERE listed(k, 'listed_t_long')) AS listed,
+       count(*) FILTER (WHERE listed(k || 'x', 'listed_t_long')) AS other
+  FROM listed_t_long;
+SELECT confirm FROM listed_explain('listed_t_long');
+DROP TABLE listed_t_long;
+DROP TABLE listed_t_shapes, listed_t_bl, listed_t_rule1, listed_t_rule2, listed_t_rule3, listed_t_rule4,
+  listed_t_serial, listed_t_staff;
+
 DROP TABLE listed_t_secret;
 DROP FUNCTION listed_f_rls_a(bigint), listed_f_rls_b(bigint), listed_f_tenants(), listed_f_tenant_hits(),
   listed_f_owndel(), listed_f_owndel2(), listed_f_trig() CASCADE;

@@ -47,7 +47,7 @@ DROP TABLE ci_bans;
 DROP COLLATION screening_ci;
 
 -- the list's shape: the errors of listed()
-SELECT * FROM listed_entries('E-0042'::text, 'bans');                    -- 42804: subject type
+SELECT * FROM listed_entries('E-0042'::text, 'bans');   -- text subjects: its only text column
 SELECT * FROM listed_entries(1::bigint, 'staff_bans');
 CREATE TABLE undated (person cnid, reason text);
 SELECT * FROM listed_entries('11010519491231002X'::cnid, 'undated', current_date);   -- no validity column

@@ -3,19 +3,22 @@
  *
  * A subject (a resident identity number `cnid`, a unified social credit code
  * `uscc`, a bigint staff id or any text key) is "listed" on a list when the
- * list — any table or view the caller can read, whose first column holds the
- * subject — has a row for it, and, for the dated form, when that row's second
- * column (a daterange of validity, NULL bounds open) contains the given date.
+ * list — any table or view the caller can read, one of whose columns holds
+ * the subject (which one: the list reader, src/listed.h) — has a row for it,
+ * and, for the dated form, when that row's validity column (a daterange,
+ * NULL bounds open) contains the given date.
  *
  * Backs the SQL functions
  *     listed(subject, list regclass) → boolean
  *     listed(subject, list regclass, at date) → boolean
  *     listed_explain(list regclass) → record   (how calls are answered)
+ *     listed_shape(list regclass) → record     (the columns it uses)
  *     listed_last_build() → record             (1.0 API, deprecated: NULLs)
- * (the view listed_lists is plain SQL over the catalogs, src/listed.sql).
+ * (the view listed_lists is SQL over the catalogs and listed_shape,
+ * src/listed.sql).
  *
  * Contract: the answer is exactly what
- *     EXISTS (SELECT 1 FROM list l WHERE l.first = subject [AND l.second @> at])
+ *     EXISTS (SELECT 1 FROM list l WHERE l.subject = subject [AND l.validity @> at])
  * says at that point of the calling statement: under the caller's active
  * snapshot and command id (so the statement's own earlier writes, seen from
  * triggers and volatile functions, count), as the current user (privileges,
@@ -25,7 +28,7 @@
  * answer "listed": every call decides from
  *
  *   1. the list's blacklist index (src/blacklist.h), when the list is a plain
- *      table that has one on its first column and no row-level security
+ *      table that has one on its subject column and no row-level security
  *      policy applies to the caller: its filter only over-approximates the
  *      keys ever inserted, so its "no" holds for every snapshot, command id
  *      and role, and is the answer.  This is the only way a call may answer
@@ -42,9 +45,11 @@
  *      snapshot: for a plain table that this user reads without row-level
  *      security and without inheritance children, the list's btree index on
  *      the key and the heap's visibility rules — what the executor's index
- *      scan for the EXISTS does; in every other case (views, row-level
- *      security, partitioned, foreign and Citus tables, no btree index) a
- *      prepared plan "SELECT 1 FROM list WHERE first = $1 [...] LIMIT 1" run
+ *      scan for the EXISTS does — or, without a usable btree, the call
+ *      site's hash of the list read under the same snapshot (below); in
+ *      every other case (views, row-level security, partitioned, foreign and
+ *      Citus tables, lists too big to hash) a prepared plan
+ *      "SELECT 1 FROM list WHERE subject = $1 [...] LIMIT 1" run
  *      through SPI as the caller, so the executor (and postgres_fdw, and
  *      Citus) decide what is visible — never node-local storage.
  *
@@ -59,12 +64,18 @@
  *     INDEX) and freed at the next call or at the end of the transaction;
  *   - per list entry and user: how that user's calls were answered
  *     (listed_explain's counters; a user sees only its own);
+ *   - per call site, for a plain table without a usable btree that the
+ *     user reads without a policy: a hash of the list's keys read under the
+ *     active snapshot, kept while the full snapshot, this stamp, the entry
+ *     and the relfilenode are unchanged (src/listed_hash.c): the answer of
+ *     a scan under the same snapshot, so it is the btree probe's stand-in;
  *   - per call site (fn_extra): which of these paths this user may take, with
  *     the stamp under which that was decided — local transaction, rolled-back
  *     subtransactions (they release locks), the current user, row_security,
  *     and a counter of invalidations that touch privileges (the list's
  *     relcache, roles, role membership, schemas).  The decision is made again
- *     whenever the stamp differs.  It never holds an answer.
+ *     whenever the stamp differs.  It never holds an answer (the hash above
+ *     holds the list, not answers, and only for its snapshot).
  */
 #include "postgres.h"
 
@@ -79,14 +90,17 @@
 #include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
@@ -100,6 +114,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -111,11 +126,13 @@
 #include "utils/typcache.h"
 
 #include "blacklist.h"
+#include "listed.h"
 
 PG_FUNCTION_INFO_V1(listed);
 PG_FUNCTION_INFO_V1(listed_at);
 PG_FUNCTION_INFO_V1(listed_explain);
 PG_FUNCTION_INFO_V1(listed_last_build);
+PG_FUNCTION_INFO_V1(listed_shape);
 
 void		listed_init(void);
 
@@ -304,12 +321,346 @@ entry_counters(ListEntry *e, Oid userid)
 }
 
 /* ------------------------------------------------------------------------
+ * The list reader (src/listed.h): which columns hold subject and validity
+ * ------------------------------------------------------------------------
+ */
+
+typedef struct ShapeColumn
+{
+	AttrNumber	attnum;
+	char	   *name;
+	Oid			type;			/* declared */
+	Oid			base;			/* base type, varchar as text */
+	Oid			coll;
+	bool		blacklist_lead; /* key column of a blacklist index */
+	bool		index_lead;		/* leading column of a btree or hash index */
+} ShapeColumn;
+
+/* the OID of the extension's type `name` (cnid, uscc), or InvalidOid */
+static Oid
+extension_type(const char *name)
+{
+	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			nsp = InvalidOid;
+
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("integrity"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (!OidIsValid(nsp))
+		return InvalidOid;
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+						   CStringGetDatum(name), ObjectIdGetDatum(nsp));
+}
+
+/* Mark the leading columns of the list's valid indexes (read from pg_index). */
+static void
+mark_index_leads(Oid relid, ShapeColumn *cols, int ncols)
+{
+	Oid			blam = get_am_oid(BLACKLIST_AM_NAME, true);
+	Relation	pgindex = table_open(IndexRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(pgindex, IndexIndrelidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_index ix = (Form_pg_index) GETSTRUCT(tup);
+		HeapTuple	ct;
+		Oid			am;
+		int			i;
+
+		if (!ix->indisvalid || !ix->indislive || ix->indnkeyatts < 1 ||
+			ix->indkey.values[0] == 0)
+			continue;
+		ct = SearchSysCache1(RELOID, ObjectIdGetDatum(ix->indexrelid));
+		if (!HeapTupleIsValid(ct))
+			continue;
+		am = ((Form_pg_class) GETSTRUCT(ct))->relam;
+		ReleaseSysCache(ct);
+		for (i = 0; i < ncols; i++)
+			if (cols[i].attnum == ix->indkey.values[0])
+			{
+				if (OidIsValid(blam) && am == blam)
+					cols[i].blacklist_lead = true;
+				else if (am == BTREE_AM_OID || am == HASH_AM_OID)
+					cols[i].index_lead = true;
+			}
+	}
+	systable_endscan(scan);
+	table_close(pgindex, AccessShareLock);
+}
+
+/* "a", "b" and "c" */
+static char *
+column_names(ShapeColumn **cands, int n)
+{
+	StringInfoData s;
+	int			i;
+
+	initStringInfo(&s);
+	for (i = 0; i < n; i++)
+		appendStringInfo(&s, "%s\"%s\"",
+						 i == 0 ? "" : (i == n - 1 ? " and " : ", "),
+						 cands[i]->name);
+	return s.data;
+}
+
+static void
+raise_ambiguous(const char *relname, const char *what, ShapeColumn **cands, int n,
+		  const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+			 errmsg("list \"%s\" has several candidate %s columns", relname, what),
+			 errdetail("The candidates are %s.", column_names(cands, n)),
+			 errhint("%s", hint)));
+}
+
+
+/*
+ * The subject column among cols for the types in `types` (ntypes of them),
+ * by the rules of src/listed.h, or NULL if no column has such a type.
+ * Rule 4 (the only column of the type) does not hold for text: an untyped
+ * literal resolves to listed(text, ...), and the only text column of a
+ * list of identifiers is a name or a reason, so listed('1101…', 'bans')
+ * would answer "not listed" from that column where the caller meant the
+ * identifier; a text subject column must come first or lead an index.
+ * Several candidates raise, or with missing_ok set *ambiguous.
+ */
+static ShapeColumn *
+pick_subject(const char *relname, ShapeColumn *cols, int ncols,
+			 const Oid *types, int ntypes, bool missing_ok, bool *ambiguous)
+{
+	ShapeColumn **cands = palloc(sizeof(ShapeColumn *) * Max(ncols, 1));
+	int			step;
+
+	for (step = 1; step <= 4; step++)
+	{
+		int			n = 0;
+		int			i,
+					t;
+
+		for (i = 0; i < ncols; i++)
+		{
+			bool		fits = false;
+
+			for (t = 0; t < ntypes; t++)
+				fits |= cols[i].base == types[t];
+			if (!fits)
+				continue;
+			if ((step == 1 && cols[i].blacklist_lead) ||
+				(step == 2 && i == 0) ||
+				(step == 3 && cols[i].index_lead) ||
+				(step == 4 && cols[i].base != TEXTOID))
+				cands[n++] = &cols[i];
+		}
+		if (n == 1)
+			return cands[0];
+		if (n > 1 && missing_ok)
+		{
+			*ambiguous = true;
+			return NULL;
+		}
+		if (n > 1)
+			raise_ambiguous(relname, "subject", cands, n,
+					  step == 1 ?
+					  "Keep one blacklist index on the subject column, or screen a view that selects it." :
+					  "Create a blacklist index on the subject column, or screen a view that selects it.");
+	}
+	return NULL;
+}
+
+static bool
+has_type(ShapeColumn *cols, int ncols, Oid base)
+{
+	int			i;
+
+	for (i = 0; i < ncols; i++)
+		if (cols[i].base == base)
+			return true;
+	return false;
+}
+
+bool
+listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
+				  ListShape *shape)
+{
+	HeapTuple	ct = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class rel;
+	ShapeColumn *cols;
+	ShapeColumn *key = NULL;
+	ShapeColumn *range = NULL;
+	bool		ambiguous = false;
+	int			ncols = 0;
+	int			natts;
+	AttrNumber	attnum;
+	TypeCacheEntry *tce;
+
+	memset(shape, 0, sizeof(ListShape));
+	if (!HeapTupleIsValid(ct))
+	{
+		if (missing_ok)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("list relation with OID %u does not exist", relid)));
+	}
+	rel = (Form_pg_class) GETSTRUCT(ct);
+	shape->relkind = rel->relkind;
+	shape->relname = pstrdup(NameStr(rel->relname));
+	shape->qualname = quote_qualified_identifier(get_namespace_name(rel->relnamespace),
+												 shape->relname);
+	natts = rel->relnatts;
+	ReleaseSysCache(ct);
+	if (shape->relkind != RELKIND_RELATION && shape->relkind != RELKIND_VIEW &&
+		shape->relkind != RELKIND_MATVIEW && shape->relkind != RELKIND_FOREIGN_TABLE &&
+		shape->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		if (missing_ok)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" cannot be used as a list", shape->relname),
+				 errdetail("A list must be a table, view, materialized view or foreign table.")));
+	}
+
+	cols = palloc0(sizeof(ShapeColumn) * Max(natts, 1));
+	for (attnum = 1; attnum <= natts; attnum++)
+	{
+		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+										 Int16GetDatum(attnum));
+		Form_pg_attribute att;
+
+		if (!HeapTupleIsValid(tp))
+			continue;
+		att = (Form_pg_attribute) GETSTRUCT(tp);
+		if (!att->attisdropped)
+		{
+			cols[ncols].attnum = att->attnum;
+			cols[ncols].name = pstrdup(NameStr(att->attname));
+			cols[ncols].type = att->atttypid;
+			cols[ncols].base = getBaseType(att->atttypid);
+			if (cols[ncols].base == VARCHAROID)
+				cols[ncols].base = TEXTOID;
+			cols[ncols].coll = att->attcollation;
+			ncols++;
+		}
+		ReleaseSysCache(tp);
+	}
+	mark_index_leads(relid, cols, ncols);
+
+	if (OidIsValid(subjtype))
+	{
+		Oid			t = subjtype == VARCHAROID ? TEXTOID : subjtype;
+
+		key = pick_subject(shape->relname, cols, ncols, &t, 1, missing_ok, &ambiguous);
+		if (key == NULL)
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("list \"%s\" does not hold subjects of type %s",
+							shape->relname, format_type_be(subjtype)),
+					 t == TEXTOID && has_type(cols, ncols, t) ?
+					 errdetail("Its text columns are neither its first column nor the key of an index; a text subject column must be one of them.") :
+					 errdetail("None of its columns is of type %s.", format_type_be(subjtype)),
+					 errhint("Screen a subject of the list's type, or list the subjects through a view that casts them.")));
+		}
+	}
+	else
+	{
+		Oid			idents[2];
+		Oid			int8 = INT8OID;
+		Oid			text = TEXTOID;
+
+		idents[0] = extension_type("cnid");
+		idents[1] = extension_type("uscc");
+		key = pick_subject(shape->relname, cols, ncols, idents, 2, missing_ok, &ambiguous);
+		if (key == NULL && !ambiguous)
+			key = pick_subject(shape->relname, cols, ncols, &int8, 1, missing_ok, &ambiguous);
+		if (key == NULL && !ambiguous)
+			key = pick_subject(shape->relname, cols, ncols, &text, 1, missing_ok, &ambiguous);
+		if (key == NULL)
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("list \"%s\" has no subject column", shape->relname),
+					 errdetail("No column is of a type listed() screens (cnid, uscc, bigint, text).")));
+		}
+	}
+
+	if (dated)
+	{
+		ShapeColumn **cands = palloc(sizeof(ShapeColumn *) * ncols);
+		int			n = 0;
+		int			i;
+
+		for (i = 0; i < ncols; i++)
+			if (cols[i].base == DATERANGEOID)
+			{
+				cands[n++] = &cols[i];
+				if (i > 0 && &cols[i - 1] == key)
+					range = &cols[i];
+			}
+		if (n == 1)
+			range = cands[0];
+		else if (n == 0)
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("list \"%s\" has no validity column", shape->relname),
+					 errdetail("The dated form needs a column of type daterange.")));
+		}
+		else if (range == NULL)
+		{
+			if (missing_ok)
+				return false;
+			raise_ambiguous(shape->relname, "validity", cands, n,
+					  "Put the validity column right after the subject column, or screen a view that selects one.");
+		}
+	}
+
+	shape->subjtype = key->base;
+	shape->keyattno = key->attnum;
+	shape->keyname = key->name;
+	shape->keytype = key->type;
+	shape->keycoll = key->coll;
+	if (range)
+	{
+		shape->rangeattno = range->attnum;
+		shape->rangename = range->name;
+	}
+	tce = lookup_type_cache(shape->subjtype, TYPECACHE_EQ_OPR);
+	if (!OidIsValid(tce->eq_opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("type %s has no equality operator", format_type_be(shape->subjtype))));
+	shape->eq_opr = tce->eq_opr;
+	return true;
+}
+
+/* ------------------------------------------------------------------------
  * Reading a list's shape
  * ------------------------------------------------------------------------
  */
 
-static char *
-qualified_operator(Oid opno)
+char *
+listed_qualified_operator(Oid opno)
 {
 	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(opno));
 	Form_pg_operator op;
@@ -408,115 +759,43 @@ find_indexes(ListEntry *e)
 }
 
 /*
- * Fill an entry from the catalogs.  Raises 42804 when the columns do not fit
- * the subject type.  The caller has locked the list.
+ * Fill an entry from the catalogs (the list reader, src/listed.h).  Raises
+ * 42804 when the columns do not fit the subject type.  The caller has
+ * locked the list.
  */
 static void
 fill_entry(ListEntry *e)
 {
-	char		relkind = get_rel_relkind(e->relid);
-	char	   *relname;
-	Form_pg_attribute cols[2];
-	HeapTuple	tups[2];
-	int			ncols = 0;
-	int			need = e->dated ? 2 : 1;
-	AttrNumber	attnum;
-	Oid			keybase;
-	TypeCacheEntry *tce;
+	ListShape	s;
 	StringInfoData sql;
 	MemoryContext old;
-	int			i;
 
-	if (relkind == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("list relation with OID %u does not exist", e->relid)));
-	relname = get_rel_name(e->relid);
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
-		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
-		relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" cannot be used as a list", relname),
-				 errdetail("A list must be a table, view, materialized view or foreign table.")));
-	e->relkind = relkind;
-
-	for (attnum = 1; ncols < need; attnum++)
-	{
-		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(e->relid),
-										 Int16GetDatum(attnum));
-
-		if (!HeapTupleIsValid(tp))
-			break;
-		if (((Form_pg_attribute) GETSTRUCT(tp))->attisdropped)
-		{
-			ReleaseSysCache(tp);
-			continue;
-		}
-		tups[ncols] = tp;
-		cols[ncols] = (Form_pg_attribute) GETSTRUCT(tp);
-		ncols++;
-	}
-	if (ncols < need)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has too few columns", relname),
-				 errdetail(e->dated ?
-						   "The dated form needs the subject in the first column and a daterange of validity in the second." :
-						   "The subject must be in the first column.")));
-
-	keybase = getBaseType(cols[0]->atttypid);
-	if (!(keybase == e->subjtype ||
-		  (e->subjtype == TEXTOID && keybase == VARCHAROID)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" does not hold subjects of type %s",
-						relname, format_type_be(e->subjtype)),
-				 errdetail("Its first column \"%s\" is of type %s.",
-						   NameStr(cols[0]->attname),
-						   format_type_be(cols[0]->atttypid)),
-				 errhint("Screen a subject of the list's type, or list the subjects through a view that casts them.")));
-	if (e->dated && getBaseType(cols[1]->atttypid) != DATERANGEOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has no validity column", relname),
-				 errdetail("Its second column \"%s\" is of type %s, the dated form needs daterange.",
-						   NameStr(cols[1]->attname),
-						   format_type_be(cols[1]->atttypid))));
-
-	tce = lookup_type_cache(e->subjtype, TYPECACHE_EQ_OPR);
-	if (!OidIsValid(tce->eq_opr))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("type %s has no equality operator", format_type_be(e->subjtype))));
-	e->eq_opr = tce->eq_opr;
-	e->eqproc = get_opcode(tce->eq_opr);
-	e->keycoll = cols[0]->attcollation;
-	e->keyattno = cols[0]->attnum;
-	e->rangeattno = e->dated ? cols[1]->attnum : InvalidAttrNumber;
+	(void) listed_read_shape(e->relid, e->subjtype, e->dated, false, &s);
+	e->relkind = s.relkind;
+	e->eq_opr = s.eq_opr;
+	e->eqproc = get_opcode(s.eq_opr);
+	e->keycoll = s.keycoll;
+	e->keyattno = s.keyattno;
+	e->rangeattno = s.rangeattno;
 
 	/* the probe through the executor, prepared when first needed */
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT 1 FROM %s l WHERE l.%s %s $1",
-					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(e->relid)),
-												relname),
-					 quote_identifier(NameStr(cols[0]->attname)),
-					 qualified_operator(tce->eq_opr));
+					 s.qualname, quote_identifier(s.keyname),
+					 listed_qualified_operator(s.eq_opr));
 	if (e->dated)
 		appendStringInfo(&sql, " AND l.%s OPERATOR(pg_catalog.@>) $2",
-						 quote_identifier(NameStr(cols[1]->attname)));
+						 quote_identifier(s.rangename));
 	appendStringInfoString(&sql, " LIMIT 1");
-	for (i = 0; i < ncols; i++)
-		ReleaseSysCache(tups[i]);
 
 	old = MemoryContextSwitchTo(e->cxt);
 	e->probe_sql = pstrdup(sql.data);
 	MemoryContextSwitchTo(old);
 	pfree(sql.data);
 
-	e->citus = (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
-				relkind == RELKIND_FOREIGN_TABLE) && is_citus_table(e->relid);
-	if (relkind == RELKIND_RELATION && !e->citus)
+	e->citus = (s.relkind == RELKIND_RELATION || s.relkind == RELKIND_PARTITIONED_TABLE ||
+				s.relkind == RELKIND_FOREIGN_TABLE) && is_citus_table(e->relid);
+	if (s.relkind == RELKIND_RELATION && !e->citus)
 		find_indexes(e);
 }
 
@@ -714,6 +993,7 @@ typedef struct Access
 {
 	Oid			filter;			/* blacklist index answering "no", or Invalid */
 	Oid			btree;			/* btree probed directly, or Invalid: SPI */
+	bool		hashable;		/* without btree: the list's hash, not SPI */
 	const char *why;			/* why SPI, or why no filter (diagnostics) */
 } Access;
 
@@ -737,6 +1017,7 @@ decide_access(ListEntry *e, Access *a)
 
 	a->filter = InvalidOid;
 	a->btree = InvalidOid;
+	a->hashable = false;
 	a->why = NULL;
 
 	switch (e->relkind)
@@ -808,10 +1089,23 @@ decide_access(ListEntry *e, Access *a)
 		LockRelationOid(e->btree, AccessShareLock);
 		a->btree = e->btree;
 	}
-	else if (!a->why)
-		a->why = OidIsValid(e->btree) ?
-			"its btree index is newer than this transaction's snapshot: probes through SPI" :
-			"no btree index on the subject column: probes through SPI";
+	else
+	{
+		/*
+		 * No btree: the probes this user would take through the btree are
+		 * answered from a hash of the list per call site and snapshot
+		 * (src/listed_hash.c), exact for the same reasons.
+		 */
+		a->hashable = list_hash_possible(e->subjtype);
+		if (!a->why)
+			a->why = a->hashable ?
+				(OidIsValid(e->btree) ?
+				 "its btree index is newer than this transaction's snapshot: a hash of the list per statement" :
+				 "no btree index on the subject column: a hash of the list per statement") :
+				(OidIsValid(e->btree) ?
+				 "its btree index is newer than this transaction's snapshot: probes through SPI" :
+				 "no btree index on the subject column: probes through SPI");
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -820,8 +1114,8 @@ decide_access(ListEntry *e, Access *a)
  */
 
 /* Convert a daterange to a closed day interval; false if it is empty. */
-static bool
-range_to_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi)
+bool
+list_range_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi)
 {
 	RangeType  *r = DatumGetRangeTypeP(d);
 	RangeBound	lower,
@@ -878,7 +1172,7 @@ probe_btree(ListEntry *e, Oid btree, Datum subj, DateADT at, Snapshot snap)
 			break;
 		}
 		rd = slot_getattr(slot, e->rangeattno, &isnull);
-		if (!isnull && range_to_days(rngtce, rd, &lo, &hi) && lo <= at && at <= hi)
+		if (!isnull && list_range_days(rngtce, rd, &lo, &hi) && lo <= at && at <= hi)
 		{
 			found = true;
 			break;
@@ -960,6 +1254,7 @@ typedef struct CallSite
 	Stamp		stamp;
 	Access		access;
 	ListCounters *counters;		/* of ent, for stamp.userid */
+	ListHash   *hash;			/* the list's keys, when access.hashable */
 } CallSite;
 
 static inline void
@@ -1029,6 +1324,38 @@ decide(CallSite *site, Oid relid)
 	}
 }
 
+/*
+ * Answer from the call site's hash of the list (src/listed_hash.c); false
+ * if the list is too big to hash.  The stamp given to the hash is the
+ * decision's: the entry and everything stamp_current compares.
+ */
+static bool
+probe_hash(CallSite *site, Datum subj, DateADT at, Snapshot snap, bool *found)
+{
+	ListEntry  *e = site->ent;
+	ListHashSpec spec;
+	char		stamp[LIST_HASH_STAMP_LEN];
+	Relation	heap;
+	bool		ok;
+
+	StaticAssertStmt(sizeof(uint64) + sizeof(Stamp) <= LIST_HASH_STAMP_LEN,
+					 "LIST_HASH_STAMP_LEN too small");
+	memset(stamp, 0, sizeof(stamp));
+	memcpy(stamp, &site->serial, sizeof(uint64));
+	memcpy(stamp + sizeof(uint64), &site->stamp, sizeof(Stamp));
+	if (site->hash == NULL)
+		site->hash = list_hash_new(GetMemoryChunkContext(site));
+	spec.subjtype = e->subjtype;
+	spec.keycoll = e->keycoll;
+	spec.eqproc = e->eqproc;
+	spec.keyattno = e->keyattno;
+	spec.rangeattno = e->dated ? e->rangeattno : InvalidAttrNumber;
+	heap = table_open(e->relid, NoLock);
+	ok = list_hash_probe(site->hash, &spec, stamp, heap, snap, subj, at, found);
+	table_close(heap, NoLock);
+	return ok;
+}
+
 static Datum
 listed_common(FunctionCallInfo fcinfo, bool dated)
 {
@@ -1093,6 +1420,9 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		n->probed++;
 		found = probe_btree(site->ent, site->access.btree, subj, at, snap);
 	}
+	else if (site->access.hashable && snap->snapshot_type == SNAPSHOT_MVCC &&
+			 probe_hash(site, subj, at, snap, &found))
+		n->probed++;
 	else
 	{
 		n->spi++;
@@ -1141,9 +1471,8 @@ listed_explain(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[10];
 	bool		nulls[10];
-	HeapTuple	tp;
-	Oid			keytype = InvalidOid;
-	AttrNumber	attnum;
+	ListShape	shape;
+	Oid			keytype;
 	ListEntry  *e;
 	Access		a;
 	uint64		sums[5] = {0, 0, 0, 0, 0};
@@ -1160,26 +1489,9 @@ listed_explain(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("list relation with OID %u does not exist", relid)));
 	listed_check_schema_usage(relid);
-	/* the subject type is the first column's */
-	for (attnum = 1;; attnum++)
-	{
-		tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-		if (!HeapTupleIsValid(tp))
-			break;
-		if (!((Form_pg_attribute) GETSTRUCT(tp))->attisdropped)
-		{
-			keytype = getBaseType(((Form_pg_attribute) GETSTRUCT(tp))->atttypid);
-			ReleaseSysCache(tp);
-			break;
-		}
-		ReleaseSysCache(tp);
-	}
-	if (!OidIsValid(keytype))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has no columns", get_rel_name(relid))));
-	if (keytype == VARCHAROID)
-		keytype = TEXTOID;
+	/* the subject column by the list reader's rules, for any subject type */
+	(void) listed_read_shape(relid, InvalidOid, false, false, &shape);
+	keytype = shape.subjtype;
 
 	do
 	{
@@ -1211,29 +1523,74 @@ listed_explain(PG_FUNCTION_ARGS)
 	nulls[0] = !OidIsValid(a.filter);
 	values[1] = ObjectIdGetDatum(a.btree);
 	nulls[1] = !OidIsValid(a.btree);
-	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" : "SPI");
+	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" :
+									a.hashable ? "list hash" : "SPI");
 	values[3] = a.why ? CStringGetTextDatum(a.why) : (Datum) 0;
 	nulls[3] = a.why == NULL;
 	for (i = 0; i < 5; i++)
 		values[4 + i] = Int64GetDatum((int64) sums[i]);
 
+	/*
+	 * Advice is a statement that runs as it is (test/listed.sql executes
+	 * each): the filter only for a column whose collation the filter can
+	 * serve (find_indexes), the btree for the filter's positives.
+	 */
 	if (e->relkind == RELKIND_RELATION && !e->citus)
 	{
-		char	   *rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-													 get_rel_name(relid));
-		char	   *col = get_attname(relid, e->keyattno, false);
+		const char *col = quote_identifier(shape.keyname);
 
-		if (!OidIsValid(e->filter))
-			advice = psprintf("CREATE INDEX ON %s USING %s (%s): most calls are then answered "
-							  "from the filter, without reading the list",
-							  rel, BLACKLIST_AM_NAME, quote_identifier(col));
+		if (!OidIsValid(e->filter) &&
+			(!OidIsValid(e->keycoll) || get_collation_isdeterministic(e->keycoll)))
+			advice = psprintf("CREATE INDEX ON %s USING %s (%s); -- most calls are then "
+							  "answered from the filter, without reading the list",
+							  shape.qualname, BLACKLIST_AM_NAME, col);
 		else if (!OidIsValid(e->btree))
-			advice = psprintf("CREATE INDEX ON %s (%s): the filter's positives are then "
-							  "confirmed by a btree probe instead of SPI",
-							  rel, quote_identifier(col));
+			advice = psprintf("CREATE INDEX ON %s (%s); -- the filter's positives are then "
+							  "confirmed by a btree probe instead of a scan of the list",
+							  shape.qualname, col);
 	}
 	values[9] = advice ? CStringGetTextDatum(advice) : (Datum) 0;
 	nulls[9] = advice == NULL;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * listed_shape(list regclass) → (subject_column name, subject_type regtype,
+ *                                validity_column name)
+ * The columns listed(), listed_entries() and listed_explain() use on the
+ * list, by the list reader's rules (src/listed.h) for a subject of the
+ * identifier types first, then bigint, then text; NULLs where there is none
+ * or the rules find several (listed_explain raises the error that says
+ * which).  Reads the catalogs only: for the view listed_lists too.
+ */
+Datum
+listed_shape(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {true, true, true};
+	ListShape	s;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (listed_read_shape(relid, InvalidOid, false, true, &s))
+	{
+		values[0] = CStringGetDatum(s.keyname);
+		nulls[0] = false;
+		values[1] = ObjectIdGetDatum(s.keytype);
+		nulls[1] = false;
+		if (listed_read_shape(relid, s.subjtype, true, true, &s))
+		{
+			values[2] = CStringGetDatum(s.rangename);
+			nulls[2] = false;
+		}
+	}
+	if (!nulls[0])
+		values[0] = DirectFunctionCall1(namein, values[0]);
+	if (!nulls[2])
+		values[2] = DirectFunctionCall1(namein, values[2]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 

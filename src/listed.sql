@@ -1,30 +1,31 @@
 -- listed: blacklist screening (src/listed.c).
 -- listed(subject, list) is exactly EXISTS (SELECT 1 FROM list l WHERE
--- l.<first column> = subject); the dated form adds AND l.<second column> @> at.
+-- l.<subject column> = subject); the dated form adds AND l.<validity column>
+-- @> at.  Which columns: the list reader (src/listed.h), shown by listed_shape.
 
 CREATE FUNCTION listed(subject text, list regclass) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(text, regclass) IS
-    'true if the list (a table or view whose first column holds the subject) has a row for the subject';
+    'true if the list (a table or view; its subject column as listed_shape says) has a row for the subject';
 
 CREATE FUNCTION listed(subject text, list regclass, at date) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed_at'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(text, regclass, date) IS
-    'true if the list has a row for the subject whose validity (second column, daterange) contains the date';
+    'true if the list has a row for the subject whose validity (its daterange column, as listed_shape says) contains the date';
 
 CREATE FUNCTION listed(subject bigint, list regclass) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(bigint, regclass) IS
-    'true if the list (a table or view whose first column holds the subject) has a row for the subject';
+    'true if the list (a table or view; its subject column as listed_shape says) has a row for the subject';
 
 CREATE FUNCTION listed(subject bigint, list regclass, at date) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed_at'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(bigint, regclass, date) IS
-    'true if the list has a row for the subject whose validity (second column, daterange) contains the date';
+    'true if the list has a row for the subject whose validity (its daterange column, as listed_shape says) contains the date';
 
 -- 1.0 API: since 1.1 no in-memory index is built, so this returns NULLs.
 CREATE FUNCTION listed_last_build(OUT list regclass, OUT rows bigint, OUT keys bigint,
@@ -47,15 +48,25 @@ CREATE FUNCTION listed_explain(list regclass,
 COMMENT ON FUNCTION listed_explain(regclass) IS
     'how listed() answers calls on the list for the current user (blacklist filter, btree probe or SPI) and how the current user''s calls in this session were answered; needs SELECT on the list';
 
--- Tables that look like lists, with the indexes listed() would use: plain
--- tables whose first column is an identifier (cnid, uscc, or a domain over
--- one), and every table that already has a blacklist index.  A blacklist
--- index counts when the subject column's collation is deterministic, a
--- btree when it has the column's collation (as in src/listed.c).
+CREATE FUNCTION listed_shape(list regclass,
+                             OUT subject_column name, OUT subject_type regtype,
+                             OUT validity_column name)
+    RETURNS record
+    AS 'MODULE_PATHNAME', 'listed_shape'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION listed_shape(regclass) IS
+    'the subject and validity columns listed() uses on the list (the blacklist index''s key column, else the first column, else an indexed column, else the only column of the subject''s type; the only daterange column); NULLs where there is none or several';
+
+-- Tables that are lists, with the columns (listed_shape) and indexes
+-- listed() uses: plain tables with a blacklist index, and tables whose
+-- subject is an identifier (cnid, uscc, or a domain over one) beside a
+-- daterange of validity.  A blacklist index counts when the subject
+-- column's collation is deterministic, a btree when it has the column's
+-- collation (as in src/listed.c).
 CREATE VIEW listed_lists AS
 SELECT c.oid::regclass AS list,
-       a.attname AS subject_column,
-       a.atttypid::regtype AS subject_type,
+       s.subject_column,
+       s.subject_type,
        CASE WHEN c.reltuples OPERATOR(pg_catalog.>=) 0::real THEN c.reltuples::bigint END AS rows_estimate,
        (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
@@ -72,28 +83,27 @@ SELECT c.oid::regclass AS list,
          WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND ic.relam OPERATOR(pg_catalog.=) 403::oid
            AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
            AND i.indcollation[0] OPERATOR(pg_catalog.=) a.attcollation AND i.indisvalid AND i.indpred IS NULL
-         ORDER BY i.indexrelid LIMIT 1) AS btree_index
+         ORDER BY i.indexrelid LIMIT 1) AS btree_index,
+       s.validity_column
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+  CROSS JOIN LATERAL @extschema@.listed_shape(c.oid::regclass) s
   JOIN pg_catalog.pg_attribute a
-    ON a.attrelid OPERATOR(pg_catalog.=) c.oid
-   AND a.attnum OPERATOR(pg_catalog.=) (SELECT pg_catalog.min(f.attnum) FROM pg_catalog.pg_attribute f
-                                         WHERE f.attrelid OPERATOR(pg_catalog.=) c.oid
-                                           AND f.attnum OPERATOR(pg_catalog.>) 0
-                                           AND NOT f.attisdropped)
+    ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attname OPERATOR(pg_catalog.=) s.subject_column
   JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
  WHERE c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char"
    AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
    AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'::pg_catalog.text
    AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'::pg_catalog.text
-   AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
-          OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid])
-        OR EXISTS (SELECT FROM pg_catalog.pg_index i
-                     JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
-                     JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
-                    WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name));
+   AND (EXISTS (SELECT FROM pg_catalog.pg_index i
+                  JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+                  JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+                 WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name)
+        OR (s.validity_column IS NOT NULL
+            AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
+                   OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid]))));
 COMMENT ON VIEW listed_lists IS
-    'tables that look like lists (first column cnid or uscc, or a blacklist index) with the blacklist and btree indexes listed() would use; blacklist_index IS NULL: screening reads the list on every call';
+    'tables that are lists (a blacklist index, or an identifier subject with a daterange of validity) with the columns and the blacklist and btree indexes listed() uses; blacklist_index IS NULL: no filter';
 
 -- listed for the identifier types (appended after src/listed.sql once the
 -- cnid and uscc types exist: the ident branch).
@@ -102,22 +112,22 @@ CREATE FUNCTION listed(subject cnid, list regclass) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(cnid, regclass) IS
-    'true if the list (a table or view whose first column holds the subject) has a row for the subject';
+    'true if the list (a table or view; its subject column as listed_shape says) has a row for the subject';
 
 CREATE FUNCTION listed(subject cnid, list regclass, at date) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed_at'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(cnid, regclass, date) IS
-    'true if the list has a row for the subject whose validity (second column, daterange) contains the date';
+    'true if the list has a row for the subject whose validity (its daterange column, as listed_shape says) contains the date';
 
 CREATE FUNCTION listed(subject uscc, list regclass) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(uscc, regclass) IS
-    'true if the list (a table or view whose first column holds the subject) has a row for the subject';
+    'true if the list (a table or view; its subject column as listed_shape says) has a row for the subject';
 
 CREATE FUNCTION listed(subject uscc, list regclass, at date) RETURNS boolean
     AS 'MODULE_PATHNAME', 'listed_at'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(uscc, regclass, date) IS
-    'true if the list has a row for the subject whose validity (second column, daterange) contains the date';
+    'true if the list has a row for the subject whose validity (its daterange column, as listed_shape says) contains the date';

@@ -6,14 +6,13 @@
  * reported it).  listed_entries() returns them, under the same rules:
  *
  *     listed_entries(subject, list regclass) → SETOF jsonb
- *         = SELECT to_jsonb(l.*) FROM list l WHERE l.<first column> = subject
+ *         = SELECT to_jsonb(l.*) FROM list l WHERE l.<subject column> = subject
  *     listed_entries(subject, list regclass, at date) → SETOF jsonb
- *         ... AND l.<second column> @> at
+ *         ... AND l.<validity column> @> at
  *
  * for subjects of the types listed() takes (cnid, uscc, text, bigint).  The
- * list's first column holds the subject (its type, or a domain over it; a
- * varchar column for text subjects) and, for the dated form, the second a
- * daterange of validity; otherwise SQLSTATE 42804, as listed() says it.
+ * subject and validity columns are found by the list reader listed() uses
+ * (src/listed.h), with its errors.
  * The query runs through SPI as the current user, read-only, under the
  * calling statement's active snapshot and command: a row the statement
  * cannot see is never returned, a row it can see is never missed, SELECT
@@ -46,40 +45,17 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
-/* "OPERATOR(schema.=)" for an operator OID */
-static char *
-qualified_operator_text(Oid opr)
-{
-	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
-	Form_pg_operator op;
-	char	   *r;
-
-	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for operator %u", opr);
-	op = (Form_pg_operator) GETSTRUCT(tp);
-	r = psprintf("OPERATOR(%s.%s)",
-				 quote_identifier(get_namespace_name(op->oprnamespace)),
-				 NameStr(op->oprname));
-	ReleaseSysCache(tp);
-	return r;
-}
+#include "listed.h"
 
 /*
  * The query that returns the entries of subjects of type subjtype on list
- * relid, after the checks listed() makes on the list's shape.
+ * relid, with the columns the list reader (src/listed.h) finds, as
+ * listed() does.
  */
 static char *
 entries_query(Oid relid, Oid subjtype, bool dated)
 {
-	char		relkind;
-	char	   *relname;
-	char	   *cols[2];
-	Oid			types[2];
-	int			ncols = 0;
-	int			need = dated ? 2 : 1;
-	AttrNumber	attnum;
-	Oid			keybase;
-	TypeCacheEntry *tce;
+	ListShape	s;
 	StringInfoData sql;
 
 	/*
@@ -89,74 +65,15 @@ entries_query(Oid relid, Oid subjtype, bool dated)
 	 * columns the executor will find.
 	 */
 	LockRelationOid(relid, AccessShareLock);
-	relkind = get_rel_relkind(relid);
-	if (relkind == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("list relation with OID %u does not exist", relid)));
-	relname = get_rel_name(relid);
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
-		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
-		relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" cannot be used as a list", relname),
-				 errdetail("A list must be a table, view, materialized view or foreign table.")));
-
-	for (attnum = 1; ncols < need; attnum++)
-	{
-		HeapTuple	tp = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
-										 Int16GetDatum(attnum));
-		Form_pg_attribute att;
-
-		if (!HeapTupleIsValid(tp))
-			break;
-		att = (Form_pg_attribute) GETSTRUCT(tp);
-		if (!att->attisdropped)
-		{
-			cols[ncols] = pstrdup(NameStr(att->attname));
-			types[ncols] = att->atttypid;
-			ncols++;
-		}
-		ReleaseSysCache(tp);
-	}
-	if (ncols < need)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has too few columns", relname),
-				 errdetail(dated ?
-						   "The dated form needs the subject in the first column and a daterange of validity in the second." :
-						   "The subject must be in the first column.")));
-	keybase = getBaseType(types[0]);
-	if (!(keybase == subjtype || (subjtype == TEXTOID && keybase == VARCHAROID)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" does not hold subjects of type %s",
-						relname, format_type_be(subjtype)),
-				 errdetail("Its first column \"%s\" is of type %s.",
-						   cols[0], format_type_be(types[0])),
-				 errhint("Screen a subject of the list's type, or list the subjects through a view that casts them.")));
-	if (dated && getBaseType(types[1]) != DATERANGEOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("list \"%s\" has no validity column", relname),
-				 errdetail("Its second column \"%s\" is of type %s, the dated form needs daterange.",
-						   cols[1], format_type_be(types[1]))));
-
-	tce = lookup_type_cache(subjtype, TYPECACHE_EQ_OPR);
-	if (!OidIsValid(tce->eq_opr))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("type %s has no equality operator", format_type_be(subjtype))));
+	(void) listed_read_shape(relid, subjtype, dated, false, &s);
 
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT pg_catalog.to_jsonb(l.*) FROM %s l WHERE l.%s %s $1",
-					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												relname),
-					 quote_identifier(cols[0]), qualified_operator_text(tce->eq_opr));
+					 s.qualname, quote_identifier(s.keyname),
+					 listed_qualified_operator(s.eq_opr));
 	if (dated)
 		appendStringInfo(&sql, " AND l.%s OPERATOR(pg_catalog.@>) $2",
-						 quote_identifier(cols[1]));
+						 quote_identifier(s.rangename));
 	return sql.data;
 }
 

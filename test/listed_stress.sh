@@ -7,7 +7,10 @@
 # to break the proof that the backend-private copy of a blacklist filter
 # covers a snapshot (src/blacklist_copy.c): every check screens a few
 # hundred keys, enough for a session to take copies of its own, and its
-# next snapshots, its own or imported, are checked against them.
+# next snapshots, its own or imported, are checked against them.  The same
+# keys are also screened on a copy of the list without any index, the
+# subject not its first column (st_noix: the list reader, and the list's
+# hash of src/listed_hash.c built under each of those snapshots).
 #
 # One driver (the plpgsql procedure st_run) runs the sessions through
 # dblink, in episodes: each session is dealt a role (importer, inserter,
@@ -83,10 +86,10 @@ LANGUAGE plpgsql AS $$
 DECLARE msg text;
 BEGIN
   SELECT * INTO bad, present, copy, snap FROM dblink('w' || w, format($q$
-    SELECT count(*) FILTER (WHERE l IS DISTINCT FROM e), count(*) FILTER (WHERE e),
+    SELECT count(*) FILTER (WHERE l IS DISTINCT FROM e OR h IS DISTINCT FROM e), count(*) FILTER (WHERE e),
            (SELECT private_copy FROM blacklist_index_stats('st_list_bl')),
            txid_current_snapshot()::text
-      FROM (SELECT listed(p.k, 'st_list') AS l,
+      FROM (SELECT listed(p.k, 'st_list') AS l, listed(p.k, 'st_noix') AS h,
                    EXISTS (SELECT 1 FROM st_list s WHERE s.k = p.k) AS e
               FROM st_probe p WHERE p.k < %s) x $q$, upto), false) AS t(bad bigint, present bigint, copy boolean, snap text);
   IF bad IS NULL THEN
@@ -331,9 +334,16 @@ for workers in $workers_list; do
     s=$((seed + r))
     out=$(psql -X -q -v ON_ERROR_STOP=1 -d $db 2>&1 <<SQL
 SELECT setseed(($s % 100000) / 100000.0) \g /dev/null
-DROP TABLE IF EXISTS st_list, st_probe;
+DROP TABLE IF EXISTS st_list, st_probe, st_noix;
 CREATE TABLE st_list (k bigint) WITH (autovacuum_enabled = off);
 INSERT INTO st_list SELECT g * 7 FROM generate_series(1, 2000) g;
+-- the same keys without any index (listed() hashes it per statement), the
+-- subject not first: written by a trigger in the same (sub)transaction
+CREATE TABLE st_noix (note text, k bigint) WITH (autovacuum_enabled = off);
+INSERT INTO st_noix SELECT 'n', k FROM st_list;
+CREATE OR REPLACE FUNCTION st_mirror() RETURNS trigger LANGUAGE plpgsql AS
+  \$m\$BEGIN INSERT INTO st_noix VALUES ('n', NEW.k); RETURN NULL; END\$m\$;
+CREATE TRIGGER st_mirror AFTER INSERT ON st_list FOR EACH ROW EXECUTE FUNCTION st_mirror();
 CREATE INDEX ON st_list (k);
 CREATE INDEX st_list_bl ON st_list USING blacklist (k);
 CREATE TABLE st_probe AS

@@ -1,0 +1,89 @@
+/*
+ * listed.h — the list reader shared by listed(), listed_explain()
+ * (src/listed.c), listed_entries() (src/screening.c) and the view
+ * listed_lists: which columns of a list hold the subject and the validity,
+ * decided by one set of rules so that they cannot drift apart.
+ *
+ * The subject column, for a subject type T (a domain over T counts, and a
+ * varchar column for text subjects), is
+ *   1. the key column of the list's blacklist index(es), if of type T;
+ *   2. else the list's first column, if of type T (the 1.0 and 1.1 rule:
+ *      every list that worked before keeps its meaning);
+ *   3. else the leading column of a btree or hash index, if of type T;
+ *   4. else the only column of type T, unless T is text (an untyped literal
+ *      is screened as text: the only text column of a list of identifiers,
+ *      a name or a reason, must not answer for them).
+ * Two candidates at one step are an error naming them (SQLSTATE 42702).
+ * The validity column (dated forms) is the only daterange column, or, of
+ * several, the one right after the subject column.  Given no type (T =
+ * InvalidOid: listed_explain, listed_lists), the identifier types cnid and
+ * uscc are tried first, then bigint, then text.
+ */
+#ifndef INTEGRITY_LISTED_H
+#define INTEGRITY_LISTED_H
+
+#include "postgres.h"
+#include "access/attnum.h"
+#include "utils/date.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+#include "utils/typcache.h"
+
+typedef struct ListShape
+{
+	char		relkind;
+	char	   *relname;
+	char	   *qualname;		/* schema-qualified and quoted */
+	Oid			subjtype;		/* the subject type (varchar columns: text) */
+	AttrNumber	keyattno;
+	char	   *keyname;
+	Oid			keytype;		/* the column's declared type */
+	Oid			keycoll;
+	AttrNumber	rangeattno;		/* InvalidAttrNumber unless dated */
+	char	   *rangename;
+	Oid			eq_opr;			/* the subject type's equality */
+} ListShape;
+
+/*
+ * Read the shape of list `relid` for subjects of type `subjtype` (or any
+ * type listed() takes, if InvalidOid), with a validity column if `dated`.
+ * The caller has locked the list.  Raises on a relation that is not a list
+ * of that shape, unless `missing_ok`: then returns false instead.
+ */
+extern bool listed_read_shape(Oid relid, Oid subjtype, bool dated,
+							  bool missing_ok, ListShape *shape);
+
+/* "OPERATOR(schema.name)" for an operator OID: queries name it qualified */
+extern char *listed_qualified_operator(Oid opno);
+
+/*
+ * The per-call-site hash of a list's keys (src/listed_hash.c), for plain
+ * tables without a usable btree on the subject column.  `stamp` is the
+ * caller's LIST_HASH_STAMP_LEN bytes that change whenever its decision to
+ * use the hash may have changed; the snapshot and the relfilenode are
+ * compared by the hash itself.  list_hash_probe returns false if the list
+ * is too big to hash (more than work_mem): probe otherwise.
+ */
+#define LIST_HASH_STAMP_LEN 64
+
+typedef struct ListHash ListHash;
+
+typedef struct ListHashSpec
+{
+	Oid			subjtype;
+	Oid			keycoll;
+	RegProcedure eqproc;
+	AttrNumber	keyattno;
+	AttrNumber	rangeattno;		/* InvalidAttrNumber: undated */
+} ListHashSpec;
+
+extern ListHash *list_hash_new(MemoryContext parent);
+extern bool list_hash_possible(Oid subjtype);
+extern bool list_hash_probe(ListHash *h, const ListHashSpec *spec,
+							const char *stamp, Relation heap, Snapshot snap,
+							Datum subj, DateADT at, bool *found);
+
+/* a daterange as a closed interval of days; false if it is empty */
+extern bool list_range_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi);
+
+#endif
