@@ -686,6 +686,20 @@ SELECT count(*) FILTER (WHERE listed(k, 'listed_t_long')) AS listed,
   FROM listed_t_long;
 SELECT confirm FROM listed_explain('listed_t_long');
 DROP TABLE listed_t_long;
+-- work_mem bounds the hash whatever the keys' size: 40 keys of 6400 bytes
+-- (250 kB) within 64 kB go through SPI (the bound was checked only every
+-- 1024 rows, so a list of few long keys was hashed whole)
+CREATE TABLE listed_t_longkeys (k text);
+ALTER TABLE listed_t_longkeys ALTER COLUMN k SET STORAGE EXTERNAL;
+INSERT INTO listed_t_longkeys
+SELECT (SELECT string_agg(md5(g::text || i::text), '') FROM generate_series(1, 200) i) FROM generate_series(1, 40) g;
+SET work_mem = 64;
+SELECT count(*) FILTER (WHERE listed(k, 'listed_t_longkeys')) AS listed,
+       count(*) FILTER (WHERE listed(k || 'x', 'listed_t_longkeys')) AS other
+  FROM listed_t_longkeys;
+SELECT confirm, probed > 0 AS hashed, spi > 0 AS through_spi FROM listed_explain('listed_t_longkeys');
+RESET work_mem;
+DROP TABLE listed_t_longkeys;
 DROP TABLE listed_t_shapes, listed_t_bl, listed_t_rule1, listed_t_rule2, listed_t_rule3, listed_t_rule4,
   listed_t_serial, listed_t_staff;
 

@@ -225,8 +225,11 @@ build(ListHash *h, const ListHashSpec *spec, Relation heap, Snapshot snap)
 		}
 		add_row(h, DatumGetUInt32(FunctionCall1Coll(&h->hashfn, h->coll, key)),
 				key, lo, hi);
-		if ((h->nrows & 1023) == 0 &&
-			MemoryContextMemAllocated(h->cxt, true) > limit)
+		/*
+		 * Every row: one key stored out of line can take far more than the
+		 * rest of the list (the context has no children, so this is cheap).
+		 */
+		if (MemoryContextMemAllocated(h->cxt, false) > limit)
 		{
 			ok = false;
 			break;
