@@ -305,9 +305,12 @@ blacklist_copy_covers(BlacklistCopy *c, Snapshot snapshot)
 	{
 		uint32		room = Max(snapshot->xcnt, 2 * c->checked_room);
 
+		/* forget the old array first: an allocation failure leaves none */
 		if (c->checked_xip)
 			pfree(c->checked_xip);
 		c->checked = false;
+		c->checked_xip = NULL;
+		c->checked_room = 0;
 		c->checked_xip = MemoryContextAlloc(blacklist_copy_cxt, sizeof(TransactionId) * room);
 		c->checked_room = room;
 	}
@@ -342,11 +345,21 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 	GetSnapshotData(&snap);
 	if (snap.takenDuringRecovery)
 		return false;
-	xip = MemoryContextAlloc(blacklist_copy_cxt, sizeof(TransactionId) * Max(snap.xcnt, 1));
+	/* the large allocation first: if it fails, nothing is left allocated */
+	filter = MemoryContextAllocHuge(blacklist_copy_cxt, bytes);
+	xip = MemoryContextAllocExtended(blacklist_copy_cxt,
+									 sizeof(TransactionId) * Max(snap.xcnt, 1),
+									 MCXT_ALLOC_NO_OOM);
+	if (xip == NULL)
+	{
+		pfree(filter);
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	}
 	for (i = 0; i < snap.xcnt; i++)
 		if (!TransactionIdEquals(snap.xip[i], own))
 			xip[xcnt++] = snap.xip[i];
-	filter = MemoryContextAllocHuge(blacklist_copy_cxt, bytes);
 
 	PG_TRY();
 	{
