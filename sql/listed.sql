@@ -708,6 +708,41 @@ DROP FUNCTION listed_f_rls_a(bigint), listed_f_rls_b(bigint), listed_f_tenants()
   listed_f_owndel(), listed_f_owndel2(), listed_f_trig() CASCADE;
 DROP VIEW listed_v_tenant, listed_v_trig;
 DROP TABLE listed_t_rls, listed_t_tenant_bans, listed_t_trig, listed_t_owndel, listed_t_owndel2, listed_t_dellog, listed_t_noindex;
+-- a call site's decision follows the security context, not only the user:
+-- inside a referential integrity check the owner of a list with FORCE ROW
+-- LEVEL SECURITY bypasses its policy (a list hash of every row); the same
+-- call site called afterwards must not answer from that decision (a
+-- function in the subtype's btree opclass of a range key runs in the check)
+GRANT CREATE ON SCHEMA public TO listed_role_a;
+SET ROLE listed_role_a;
+CREATE TABLE listed_t_force (k bigint);
+INSERT INTO listed_t_force SELECT generate_series(1, 10);
+ALTER TABLE listed_t_force ENABLE ROW LEVEL SECURITY;
+ALTER TABLE listed_t_force FORCE ROW LEVEL SECURITY;
+CREATE POLICY listed_t_force_even ON listed_t_force USING (k % 2 = 0);
+CREATE FUNCTION listed_f_force(bigint) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN RETURN listed($1, 'listed_t_force'); END $$;
+CREATE FUNCTION listed_f_force_cmp(bigint, bigint) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN PERFORM listed_f_force($1); RETURN btint8cmp($1, $2); END $$;
+RESET ROLE;
+CREATE OPERATOR CLASS listed_force_ops FOR TYPE bigint USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+  FUNCTION 1 listed_f_force_cmp(bigint, bigint);
+CREATE TYPE listed_force_range AS RANGE (subtype = bigint, subtype_opclass = listed_force_ops);
+SET ROLE listed_role_a;
+CREATE TABLE listed_t_force_pk (id listed_force_range PRIMARY KEY);
+INSERT INTO listed_t_force_pk VALUES (listed_force_range(3, 4));
+CREATE TABLE listed_t_force_fk (id listed_force_range REFERENCES listed_t_force_pk (id));
+BEGIN;
+INSERT INTO listed_t_force_fk SELECT id FROM listed_t_force_pk;
+SELECT listed_f_force(3) AS listed, EXISTS (SELECT 1 FROM listed_t_force WHERE k = 3) AS exists;
+ROLLBACK;
+DROP TABLE listed_t_force_fk, listed_t_force_pk, listed_t_force;
+RESET ROLE;
+DROP TYPE listed_force_range;
+DROP OPERATOR FAMILY listed_force_ops USING btree;
+DROP FUNCTION listed_f_force_cmp(bigint, bigint), listed_f_force(bigint);
+REVOKE CREATE ON SCHEMA public FROM listed_role_a;
 DROP ROLE listed_role_a, listed_role_b;
 REVOKE USAGE ON SCHEMA public FROM listed_reader;
 DROP ROLE listed_reader;

@@ -71,7 +71,9 @@
  *     a scan under the same snapshot, so it is the btree probe's stand-in;
  *   - per call site (fn_extra): which of these paths this user may take, with
  *     the stamp under which that was decided — local transaction, rolled-back
- *     subtransactions (they release locks), the current user, row_security,
+ *     subtransactions (they release locks), the current user and security
+ *     context (a referential integrity check lets a table owner bypass
+ *     FORCE ROW LEVEL SECURITY), row_security,
  *     and a counter of invalidations that touch privileges (the list's
  *     relcache, roles, role membership, schemas).  The decision is made again
  *     whenever the stamp differs.  It never holds an answer (the hash above
@@ -1241,6 +1243,7 @@ typedef struct Stamp
 	uint64		subaborts;
 	uint64		gen;
 	Oid			userid;
+	int			seccxt;			/* SECURITY_NOFORCE_RLS: check_enable_rls */
 	bool		rowsec;
 } Stamp;
 
@@ -1263,17 +1266,22 @@ stamp_now(Stamp *s)
 	s->lxid = MyProc->lxid;
 	s->subaborts = subxact_aborts;
 	s->gen = inval_gen;
-	s->userid = GetUserId();
+	GetUserIdAndSecContext(&s->userid, &s->seccxt);
 	s->rowsec = row_security;
 }
 
 static inline bool
 stamp_current(const Stamp *s)
 {
+	Oid			userid;
+	int			seccxt;
+
+	GetUserIdAndSecContext(&userid, &seccxt);
 	return s->lxid == MyProc->lxid &&
 		s->subaborts == subxact_aborts &&
 		s->gen == inval_gen &&
-		s->userid == GetUserId() &&
+		s->userid == userid &&
+		s->seccxt == seccxt &&
 		s->rowsec == row_security;
 }
 
