@@ -141,7 +141,8 @@ remember_key(ListHash *h, const char *stamp, Relation heap, Snapshot snap)
 	h->built = true;
 }
 
-static void
+/* Add a row; false if the arrays cannot grow (palloc's 1 GB limit). */
+static bool
 add_row(ListHash *h, uint32 hash, Datum key, int32 lo, int32 hi)
 {
 	HashRow    *r;
@@ -150,6 +151,15 @@ add_row(ListHash *h, uint32 hash, Datum key, int32 lo, int32 hi)
 	{
 		int32		i;
 
+		/*
+		 * With a work_mem above 1 GB the bound alone would let the row array
+		 * outgrow a palloc (about 44 million rows) and the call fail with
+		 * "invalid memory alloc request size": such a list is too big to
+		 * hash, as one beyond work_mem is.
+		 */
+		if ((Size) h->cap * 2 * sizeof(HashRow) > MaxAllocSize ||
+			(Size) h->cap * 4 * sizeof(int32) > MaxAllocSize)
+			return false;
 		h->cap *= 2;
 		h->rows = repalloc(h->rows, sizeof(HashRow) * h->cap);
 		pfree(h->buckets);
@@ -176,6 +186,7 @@ add_row(ListHash *h, uint32 hash, Datum key, int32 lo, int32 hi)
 	r->next = h->buckets[hash & h->mask];
 	h->buckets[hash & h->mask] = h->nrows;
 	h->nrows++;
+	return true;
 }
 
 /* Read the list under the snapshot; false if it exceeds work_mem. */
@@ -223,8 +234,12 @@ build(ListHash *h, const ListHashSpec *spec, Relation heap, Snapshot snap)
 			if (isnull || !list_range_days(rngtce, rd, &lo, &hi))
 				continue;		/* never contains a date */
 		}
-		add_row(h, DatumGetUInt32(FunctionCall1Coll(&h->hashfn, h->coll, key)),
-				key, lo, hi);
+		if (!add_row(h, DatumGetUInt32(FunctionCall1Coll(&h->hashfn, h->coll, key)),
+					 key, lo, hi))
+		{
+			ok = false;
+			break;
+		}
 		/*
 		 * Every row: one key stored out of line can take far more than the
 		 * rest of the list (the context has no children, so this is cheap).
