@@ -153,7 +153,7 @@ add_row(ListHash *h, uint32 hash, Datum key, int32 lo, int32 hi)
 
 		/*
 		 * With a work_mem above 1 GB the bound alone would let the row array
-		 * outgrow a palloc (about 44 million rows) and the call fail with
+		 * outgrow a palloc (at some 34 million rows) and the call fail with
 		 * "invalid memory alloc request size": such a list is too big to
 		 * hash, as one beyond work_mem is.
 		 */
