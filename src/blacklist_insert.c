@@ -7,10 +7,16 @@
  * SQL objects: none of its own; reached through ACCESS METHOD blacklist.
  *
  * Cost: the bits are first tested under a share lock; if they are all set
- * already (a repeated key) nothing is written.  Otherwise the page is
- * locked exclusively and changed through generic WAL (crash safe,
- * replicated); the filter page's entry counter counts the keys that set at
- * least one new bit.  The metapage is never touched on insert, so inserts
+ * already (a repeated key) nothing is written and nothing is logged.  (The
+ * share lock is what makes skipping safe: the insert that set those bits
+ * held the exclusive lock until its WAL record was in, so that record
+ * precedes this transaction's commit record in the WAL; crash recovery and
+ * a standby replay it first.)  Otherwise the page is locked exclusively,
+ * the bits and the filter page's entry counter (the keys that set at least
+ * one new bit) are changed, and the change is logged as a generic WAL
+ * record (RM_GENERIC_ID, replayed by PostgreSQL's own generic_redo: crash
+ * safe, replicated, no shared_preload_libraries) built here: see
+ * blacklist_log_block.  The metapage is never touched on insert, so inserts
  * of different keys contend only when their keys share a filter page.
  * The bits also go into this backend's private copy of the filter, if it
  * holds one (see blacklist_copy.c), so its own rows stay covered.  A
@@ -22,7 +28,8 @@
  */
 #include "postgres.h"
 
-#include "access/generic_xlog.h"
+#include "access/xloginsert.h"
+#include "miscadmin.h"
 #include "nodes/execnodes.h"
 #include "storage/bufmgr.h"
 #include "utils/memutils.h"
@@ -31,6 +38,57 @@
 
 /* where keys are hashed; empty between calls */
 static MemoryContext blacklist_insert_cxt = NULL;
+
+/*
+ * The generic WAL record of one insert's change to a filter page.
+ *
+ * GenericXLogStart/RegisterBuffer/Finish would allocate a 64 kB state,
+ * copy the 8 kB page, compare its filter part byte by byte with the
+ * original to find what changed, and zero the page's hole again: most of an
+ * insert's cost.  Here the change is known: one 64-byte filter block and
+ * the page's entry counter.  So the record is written directly in the
+ * format generic_xlog.c defines for RM_GENERIC_ID (a page delta made of
+ * fragments: offset and length as OffsetNumber, then the bytes) and
+ * generic_redo replays it exactly as one from GenericXLogFinish: it applies
+ * the fragments, zeroes the hole between pd_lower and pd_upper (always zero
+ * on a filter page: nothing writes there) and sets the page LSN.  The whole
+ * block is logged, not only the words that changed, so the record also
+ * carries bits set before (harmless: they are set on the replayed page
+ * too).  A full-page image is added by XLogInsert when the page's first
+ * change after a checkpoint needs one (REGBUF_STANDARD: the hole is left
+ * out), as for any record.  Must be called inside the critical section,
+ * with the buffer locked exclusively, changed and marked dirty.
+ */
+#define BLACKLIST_FRAGMENT_HEAD	(2 * sizeof(OffsetNumber))
+
+static char *
+blacklist_fragment(char *p, const Page page, const void *at, Size len)
+{
+	OffsetNumber off = (OffsetNumber) ((const char *) at - (const char *) page);
+	OffsetNumber n = (OffsetNumber) len;
+
+	memcpy(p, &off, sizeof(off));
+	memcpy(p + sizeof(off), &n, sizeof(n));
+	memcpy(p + BLACKLIST_FRAGMENT_HEAD, at, len);
+	return p + BLACKLIST_FRAGMENT_HEAD + len;
+}
+
+static void
+blacklist_log_block(Buffer buf, Page page, const uint8 *block)
+{
+	char		delta[2 * BLACKLIST_FRAGMENT_HEAD + sizeof(int64) + BLACKLIST_BLOCK_BYTES];
+	char	   *p = delta;
+	XLogRecPtr	lsn;
+
+	p = blacklist_fragment(p, page, &BlacklistPageGetHead(page)->entries, sizeof(int64));
+	p = blacklist_fragment(p, page, block, BLACKLIST_BLOCK_BYTES);
+
+	XLogBeginInsert();
+	XLogRegisterBuffer(0, buf, REGBUF_STANDARD);
+	XLogRegisterBufData(0, delta, p - delta);
+	lsn = XLogInsert(RM_GENERIC_ID, 0);
+	PageSetLSN(page, lsn);
+}
 
 bool
 blacklist_aminsert(Relation index, Datum *values, bool *isnull,
@@ -54,7 +112,7 @@ blacklist_aminsert(Relation index, Datum *values, bool *isnull,
 	{
 		Buffer		buf;
 		Page		page;
-		GenericXLogState *state;
+		uint8	   *block;
 		int			off;
 
 		meta = blacklist_get_meta(index);
@@ -78,7 +136,8 @@ blacklist_aminsert(Relation index, Datum *values, bool *isnull,
 			retried = true;
 			continue;
 		}
-		if (blacklist_block_test(BlacklistPageBlock(page, off), &slot, meta->nprobes))
+		block = BlacklistPageBlock(page, off);
+		if (blacklist_block_test(block, &slot, meta->nprobes))
 		{
 			UnlockReleaseBuffer(buf);	/* bits are never cleared: done */
 			break;
@@ -86,15 +145,17 @@ blacklist_aminsert(Relation index, Datum *values, bool *isnull,
 		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
 
 		LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-		state = GenericXLogStart(index);
-		page = GenericXLogRegisterBuffer(state, buf, 0);
-		if (blacklist_block_set(BlacklistPageBlock(page, off), &slot, meta->nprobes))
+		if (!blacklist_block_test(block, &slot, meta->nprobes))
 		{
+			START_CRIT_SECTION();
+			blacklist_block_set(block, &slot, meta->nprobes);
 			BlacklistPageGetHead(page)->entries++;
-			GenericXLogFinish(state);
+			MarkBufferDirty(buf);
+			if (RelationNeedsWAL(index))
+				blacklist_log_block(buf, page, block);
+			END_CRIT_SECTION();
 		}
-		else
-			GenericXLogAbort(state);	/* another backend set them meanwhile */
+		/* else another backend set them meanwhile */
 		UnlockReleaseBuffer(buf);
 		break;
 	}
