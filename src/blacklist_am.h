@@ -12,8 +12,9 @@
  * header, then a BlacklistPageHead (a stamp of the layout it belongs to and
  * the number of keys that changed bits on it), padded to BLACKLIST_BLOCK_OFF
  * (64) bytes, then blocks_per_page filter blocks of 64 bytes each (one cache
- * line, 512 bits).  pd_lower covers the filter blocks so generic WAL logs
- * every byte that can change; the rest of the page is the unused hole.
+ * line, 512 bits).  pd_lower covers the filter blocks, so a full-page image
+ * holds every byte that can change; the rest of the page is the unused hole
+ * (zero: generic WAL's redo zeroes it).
  *
  * The filter is a blocked Bloom filter over nblocks blocks: a key's 64-bit
  * hash (the opclass support function 1, seed 0) picks one block with the
@@ -46,11 +47,13 @@
 /*
  * Filter blocks per page: at most BLACKLIST_MAX_BLOCKS_PER_PAGE (a full
  * page); a build uses BLACKLIST_BLOCKS_PER_PAGE and records it in the
- * metapage.  Generic WAL compares the whole used part of a page to log a
- * change, so that part is what an insert pays for: 16 blocks (1 KB) keep an
- * insert near the cost of a btree insert, at 8 times the disk and
- * shared-buffer footprint of a dense page (12 bytes per key at 12 bits per
- * key; private copies hold only the filter bits).
+ * metapage.  An insert logs only the block it changed, whatever the page
+ * holds (blacklist_insert.c), but the first change of a page after a
+ * checkpoint also logs the page's used part as a full-page image
+ * (full_page_writes): 16 blocks (1 KB) keep that image at 1 KB instead of
+ * 8 KB, at 8 times the disk and shared-buffer footprint of a dense page (12
+ * bytes per key at 12 bits per key; private copies hold only the filter
+ * bits).
  */
 #define BLACKLIST_MAX_BLOCKS_PER_PAGE \
 	((BLCKSZ - BLACKLIST_BLOCK_OFF) / BLACKLIST_BLOCK_BYTES)
