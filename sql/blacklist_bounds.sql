@@ -11,17 +11,17 @@ SET client_min_messages = warning;
 CREATE ROLE bl_temp_only;
 SET ROLE bl_temp_only;
 CREATE TEMP TABLE bl_e (k bigint);
--- 128 GB of pages (a 16 GiB zeroed allocation before), 1.2 GB on 0 rows
+-- 16 GB of pages (a 16 GiB zeroed allocation before), 1.1 GB on 0 rows
 CREATE INDEX ON bl_e USING blacklist (k) WITH (capacity = 2147483647, bits_per_key = 64);
 \echo :LAST_ERROR_SQLSTATE
 SHOW integrity.blacklist_max_filter_size;
-CREATE INDEX ON bl_e USING blacklist (k) WITH (capacity = 20000000, bits_per_key = 64);
+CREATE INDEX ON bl_e USING blacklist (k) WITH (capacity = 150000000, bits_per_key = 64);
 \echo :LAST_ERROR_SQLSTATE
 -- what fits is built
 CREATE INDEX bl_e_k ON bl_e USING blacklist (k) WITH (capacity = 1000000);
 SELECT capacity, pages FROM blacklist_index_stats('bl_e_k');
 -- raising the capacity takes effect at REINDEX, which checks again
-ALTER INDEX bl_e_k SET (capacity = 100000000);
+ALTER INDEX bl_e_k SET (capacity = 800000000);
 REINDEX INDEX bl_e_k;
 \echo :LAST_ERROR_SQLSTATE
 ALTER INDEX bl_e_k RESET (capacity);
@@ -32,13 +32,13 @@ SET integrity.blacklist_max_filter_size = '2GB';
 RESET ROLE;
 -- an unlogged table (its main and its init fork) is bounded alike
 CREATE UNLOGGED TABLE bl_u (k bigint);
-CREATE INDEX ON bl_u USING blacklist (k) WITH (capacity = 20000000, bits_per_key = 64);
+CREATE INDEX ON bl_u USING blacklist (k) WITH (capacity = 150000000, bits_per_key = 64);
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE bl_u;
 SET integrity.blacklist_max_filter_size = '512kB';
 SET integrity.blacklist_max_filter_size = '2MB';
 -- a filter sized by the rows (capacity 0) is bounded too
-INSERT INTO bl_e SELECT g FROM generate_series(1, 100000) g;
+INSERT INTO bl_e SELECT g FROM generate_series(1, 300000) g;
 CREATE INDEX ON bl_e USING blacklist (k) WITH (bits_per_key = 64);
 CREATE INDEX bl_e_k12 ON bl_e USING blacklist (k);
 SELECT capacity, pages FROM blacklist_index_stats('bl_e_k12');

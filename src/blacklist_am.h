@@ -13,8 +13,8 @@
  * the number of keys that changed bits on it), padded to BLACKLIST_BLOCK_OFF
  * (64) bytes, then blocks_per_page filter blocks of 64 bytes each (one cache
  * line, 512 bits).  pd_lower covers the filter blocks, so a full-page image
- * holds every byte that can change; the rest of the page is the unused hole
- * (zero: generic WAL's redo zeroes it).
+ * holds every byte that can change; the rest of the page, if any (pages of
+ * 16 blocks), is the unused hole (zero: generic WAL's redo zeroes it).
  *
  * The filter is a blocked Bloom filter over nblocks blocks: a key's 64-bit
  * hash (the opclass support function 1, seed 0) picks one block with the
@@ -47,17 +47,17 @@
 /*
  * Filter blocks per page: at most BLACKLIST_MAX_BLOCKS_PER_PAGE (a full
  * page); a build uses BLACKLIST_BLOCKS_PER_PAGE and records it in the
- * metapage.  An insert logs only the block it changed, whatever the page
- * holds (blacklist_insert.c), but the first change of a page after a
- * checkpoint also logs the page's used part as a full-page image
- * (full_page_writes): 16 blocks (1 KB) keep that image at 1 KB instead of
- * 8 KB, at 8 times the disk and shared-buffer footprint of a dense page (12
- * bytes per key at 12 bits per key; private copies hold only the filter
- * bits).
+ * metapage (indexes built by 1.1 have 16, and keep them until REINDEX).
+ * An insert logs only the block it changed, whatever the page holds
+ * (blacklist_insert.c), so a build fills its pages: 1.5 bytes per key at
+ * 12 bits per key, one eighth of 16-block pages in shared buffers, caches
+ * and TLB, which inserts and probes of large lists feel.  The price: the
+ * first change of a page after a checkpoint logs it whole as a full-page
+ * image (full_page_writes), 8 kB where a 16-block page took 1 kB.
  */
 #define BLACKLIST_MAX_BLOCKS_PER_PAGE \
 	((BLCKSZ - BLACKLIST_BLOCK_OFF) / BLACKLIST_BLOCK_BYTES)
-#define BLACKLIST_BLOCKS_PER_PAGE	Min(16, BLACKLIST_MAX_BLOCKS_PER_PAGE)
+#define BLACKLIST_BLOCKS_PER_PAGE	BLACKLIST_MAX_BLOCKS_PER_PAGE
 #define BLACKLIST_FILTER_END(bpp) \
 	(BLACKLIST_BLOCK_OFF + (bpp) * BLACKLIST_BLOCK_BYTES)
 
