@@ -48,16 +48,19 @@ static MemoryContext blacklist_insert_cxt = NULL;
  * insert's cost.  Here the change is known: one 64-byte filter block and
  * the page's entry counter.  So the record is written directly in the
  * format generic_xlog.c defines for RM_GENERIC_ID (a page delta made of
- * fragments: offset and length as OffsetNumber, then the bytes) and
- * generic_redo replays it exactly as one from GenericXLogFinish: it applies
- * the fragments, zeroes the hole between pd_lower and pd_upper (always zero
- * on a filter page: nothing writes there) and sets the page LSN.  The whole
- * block is logged, not only the words that changed, so the record also
- * carries bits set before (harmless: they are set on the replayed page
- * too).  A full-page image is added by XLogInsert when the page's first
- * change after a checkpoint needs one (REGBUF_STANDARD: the hole is left
- * out), as for any record.  Must be called inside the critical section,
- * with the buffer locked exclusively, changed and marked dirty.
+ * fragments: offset and length as OffsetNumber, then the bytes; part of
+ * PostgreSQL 15's WAL format, fixed within a major version and unchanged
+ * since 9.6), and generic_redo replays it exactly as one from
+ * GenericXLogFinish: it applies the fragments, zeroes the hole between
+ * pd_lower and pd_upper (none on a full filter page; on the 16-block pages
+ * of 1.1's builds, zero already: nothing writes there) and sets the page
+ * LSN.  The whole block is logged, not only the words that changed, so the
+ * record also carries bits set before (set on the replayed page too).
+ * XLogInsert adds a full-page image when the page's first change after a
+ * checkpoint needs one, as for any record.  Called inside the critical
+ * section, with the buffer locked exclusively, changed and marked dirty.
+ * test/blacklist_crash.sh runs with wal_consistency_checking = 'generic':
+ * recovery and a replica compare each replayed page with the primary's.
  */
 #define BLACKLIST_FRAGMENT_HEAD	(2 * sizeof(OffsetNumber))
 
