@@ -122,9 +122,14 @@ blacklist_aminsert(Relation index, Datum *values, bool *isnull,
 		blacklist_slot(meta, hash, &slot);
 		off = (int) (slot.block % meta->blocks_per_page);
 		buf = ReadBuffer(index, (BlockNumber) (1 + slot.block / meta->blocks_per_page));
+		page = BufferGetPage(buf);
+#ifdef __GNUC__
+		/* the page's head and the key's block: two cache misses at once */
+		__builtin_prefetch(BlacklistPageGetHead(page), 1);
+		__builtin_prefetch(BlacklistPageBlock(page, off), 1);
+#endif
 
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		page = BufferGetPage(buf);
 		if (BlacklistPageGetHead(page)->stamp != meta->stamp)
 		{
 			UnlockReleaseBuffer(buf);
