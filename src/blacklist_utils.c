@@ -88,7 +88,7 @@ static relopt_parse_elt blacklist_relopt_tab[2];
  * build time, not of a backend's memory (the build stays within
  * maintenance_work_mem whatever the size), so the bound is a setting of its
  * own, and only a superuser (or a role granted SET on it) may change it.
- * 1 GB holds 89M keys at the default 12 bits per key, 16M at 64.
+ * 1 GB holds 710M keys at the default 12 bits per key, 133M at 64.
  */
 #define BLACKLIST_MAX_FILTER_SIZE_DEFAULT	(1024 * 1024)	/* kB: 1 GB */
 #define BLACKLIST_MAX_FILTER_SIZE_MAX		(1024 * 1024 * 1024)	/* kB: 1 TB */
