@@ -14,11 +14,13 @@ bench_sql() {
 }
 
 bench_ms() {
-    local sql=$1 runs=${2:-3} best= i t
+    local sql=$1 runs=${2:-3} best= i t out
     for ((i = 0; i < runs; i++)); do
-        t=$(psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -c '\timing on' -c "$sql" 2>&1 \
-            | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
-        [ -n "$t" ] || { echo "bench query failed: $sql" >&2; return 1; }
+        # psql prints "Time:" for a failed statement too: its exit status decides
+        out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -c '\timing on' -c "$sql" 2>&1) ||
+            { echo "bench query failed: $sql" >&2; echo "$out" | grep -m3 ERROR >&2; return 1; }
+        t=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -1)
+        [ -n "$t" ] || { echo "bench query printed no time: $sql" >&2; return 1; }
         if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
     done
     echo "$best"

@@ -1263,6 +1263,8 @@ typedef struct CallSite
 static inline void
 stamp_now(Stamp *s)
 {
+	/* padding too: probe_hash hands the stamp on as bytes, compared whole */
+	memset(s, 0, sizeof(Stamp));
 	s->lxid = MyProc->lxid;
 	s->subaborts = subxact_aborts;
 	s->gen = inval_gen;
