@@ -109,6 +109,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/parsetree.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "storage/predicate.h"
@@ -145,6 +147,15 @@ void		listed_init(void);
 
 #define LISTED_CACHE_SLOTS 64
 
+/* a blacklist index of a table that a view or a partitioned list reads */
+typedef struct FilterRef
+{
+	Oid			heap;
+	Oid			index;
+	bool		checkxmin;
+	TransactionId xmin;
+} FilterRef;
+
 typedef struct ListEntry
 {
 	uint64		serial;			/* changes whenever the slot is (re)filled;
@@ -176,6 +187,25 @@ typedef struct ListEntry
 
 	char	   *probe_sql;		/* the SPI probe, prepared at first use */
 	SPIPlanPtr	probe;
+	char	   *hash_sql;		/* the list's keys, for the SPI list hash */
+
+	/*
+	 * Views over one table and partitioned lists: the blacklist indexes of
+	 * the tables they read (a view's table, or every leaf partition), when
+	 * filter_bases says they cover every row the list can show; else
+	 * bases_why says why not.  base_rel is the table whose row-level
+	 * security and privileges decide whether the filters may answer, read
+	 * as base_user (a view's owner, or InvalidOid: the caller).
+	 */
+	bool		filter_bases;
+	int			nbases;
+	FilterRef  *bases;
+	Oid			base_rel;
+	Oid			base_user;
+	const char *bases_why;
+	/* other relations whose invalidation makes the entry stale */
+	int			ndeps;
+	Oid		   *deps;
 
 	/* how the calls in this backend were answered, per user (diagnostics) */
 	struct ListCounters *counters;
@@ -235,6 +265,18 @@ sweep_entries(void)
 			free_entry(&cache[i]);
 }
 
+/* Does the entry read through relation `relid` (a view's table, a partition)? */
+static bool
+entry_depends_on(ListEntry *e, Oid relid)
+{
+	int			i;
+
+	for (i = 0; i < e->ndeps; i++)
+		if (e->deps[i] == relid)
+			return true;
+	return false;
+}
+
 static void
 listed_relcache_cb(Datum arg, Oid relid)
 {
@@ -243,7 +285,8 @@ listed_relcache_cb(Datum arg, Oid relid)
 	if (cache == NULL)
 		return;
 	for (i = 0; i < LISTED_CACHE_SLOTS; i++)
-		if (cache[i].serial != 0 && (relid == InvalidOid || cache[i].relid == relid))
+		if (cache[i].serial != 0 && (relid == InvalidOid || cache[i].relid == relid ||
+									 entry_depends_on(&cache[i], relid)))
 		{
 			cache[i].valid = false;
 			inval_gen++;
@@ -703,6 +746,18 @@ is_citus_table(Oid relid)
 }
 
 /*
+ * Can this blacklist index (on the key column, valid, without predicate)
+ * answer "no" for the equality eq_opr of a column of collation keycoll?
+ */
+static bool
+filter_fits(Relation idx, Oid eq_opr, Oid keycoll)
+{
+	return blacklist_index_is(idx) &&
+		get_op_opfamily_strategy(eq_opr, idx->rd_opfamily[0]) == 1 &&
+		(!OidIsValid(keycoll) || get_collation_isdeterministic(keycoll));
+}
+
+/*
  * The list's indexes that listed() can use: a valid btree whose first column
  * is the key under the key's collation and the subject type's equality (the
  * index scan the planner would choose for the EXISTS), and a valid blacklist
@@ -744,10 +799,7 @@ find_indexes(ListEntry *e)
 			 * operator family has that equality as its strategy 1 (the
 			 * blacklist `=`; an operator class made otherwise is not used).
 			 */
-			else if (!OidIsValid(e->filter) && blacklist_index_is(idx) &&
-					 get_op_opfamily_strategy(e->eq_opr, idx->rd_opfamily[0]) == 1 &&
-					 (!OidIsValid(e->keycoll) ||
-					  get_collation_isdeterministic(e->keycoll)))
+			else if (!OidIsValid(e->filter) && filter_fits(idx, e->eq_opr, e->keycoll))
 			{
 				e->filter = RelationGetRelid(idx);
 				e->filter_checkxmin = ix->indcheckxmin;
@@ -758,6 +810,173 @@ find_indexes(ListEntry *e)
 	}
 	list_free(indexes);
 	table_close(heap, NoLock);
+}
+
+/*
+ * The blacklist index of table `heap` on its column `attno` that answers
+ * for the entry's equality and collation, as find_indexes picks one.
+ */
+static bool
+find_filter(ListEntry *e, Oid heaprel, AttrNumber attno, FilterRef *f)
+{
+	Relation	heap = table_open(heaprel, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(heap);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ix = idx->rd_index;
+
+		if (!found && ix->indisvalid && ix->indislive && ix->indisready &&
+			ix->indnkeyatts >= 1 && ix->indkey.values[0] == attno &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			filter_fits(idx, e->eq_opr, e->keycoll))
+		{
+			f->heap = heaprel;
+			f->index = RelationGetRelid(idx);
+			f->checkxmin = ix->indcheckxmin;
+			f->xmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
+			found = true;
+		}
+		index_close(idx, AccessShareLock);
+	}
+	list_free(indexes);
+	table_close(heap, NoLock);
+	return found;
+}
+
+/* Note a relation whose invalidation makes the entry stale (in e->cxt). */
+static void
+add_dep(ListEntry *e, Oid relid)
+{
+	MemoryContext old = MemoryContextSwitchTo(e->cxt);
+
+	if (e->deps == NULL)
+		e->deps = palloc(sizeof(Oid) * 8);
+	else if ((e->ndeps & 7) == 0)
+		e->deps = repalloc(e->deps, sizeof(Oid) * (e->ndeps + 8));
+	e->deps[e->ndeps++] = relid;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The filters of the rows of table `base` (column `attno`), which the list
+ * reads whole: its own blacklist index, or, partitioned, one of every leaf
+ * partition's (the subject need not be the partition key, so no partition
+ * can be left out).  Sets e->filter_bases, or e->bases_why.
+ */
+static void
+find_base_filters(ListEntry *e, Oid base, AttrNumber attno, bool inh)
+{
+	char		relkind = get_rel_relkind(base);
+	char	   *colname = get_attname(base, attno, false);
+	List	   *rels;
+	ListCell   *lc;
+	MemoryContext old;
+
+	add_dep(e, base);
+	if (relkind == RELKIND_RELATION && (!inh || !has_subclass(base)))
+		rels = list_make1_oid(base);
+	else if (relkind == RELKIND_PARTITIONED_TABLE)
+		rels = find_all_inheritors(base, AccessShareLock, NULL);
+	else
+	{
+		e->bases_why = relkind == RELKIND_RELATION ?
+			"its table has inheritance children" :
+			"it reads no plain or partitioned table";
+		return;
+	}
+	old = MemoryContextSwitchTo(e->cxt);
+	e->bases = palloc0(sizeof(FilterRef) * list_length(rels));
+	MemoryContextSwitchTo(old);
+	foreach(lc, rels)
+	{
+		Oid			rel = lfirst_oid(lc);
+		char		kind = get_rel_relkind(rel);
+		AttrNumber	a;
+
+		if (rel != base)
+			add_dep(e, rel);
+		if (kind == RELKIND_PARTITIONED_TABLE)
+			continue;
+		if (kind != RELKIND_RELATION)
+		{
+			e->bases_why = MemoryContextStrdup(e->cxt,
+											   psprintf("partition %s is not a plain table",
+														get_rel_name(rel)));
+			return;
+		}
+		a = get_attnum(rel, colname);
+		if (a == InvalidAttrNumber || !find_filter(e, rel, a, &e->bases[e->nbases]))
+		{
+			e->bases_why = MemoryContextStrdup(e->cxt,
+											   psprintf(rel == base ?
+														"%s has no blacklist index on %s" :
+														"partition %s has no blacklist index on %s",
+														get_rel_name(rel),
+														quote_identifier(colname)));
+			return;
+		}
+		e->nbases++;
+	}
+	e->filter_bases = true;
+}
+
+/*
+ * A view whose rows are rows of one table, its subject column a column of
+ * that table: "not in the table's filter" implies "not in the view".  A
+ * simple view: one table in FROM, no aggregates, grouping, DISTINCT, set
+ * operations, LIMIT, WITH, set-returning or volatile functions (its WHERE
+ * only leaves rows out); the subject column a plain Var of the table (an
+ * expression, a cast, could make unequal keys equal).  Whether the filters
+ * may answer for a given caller (the table's row-level security and
+ * privileges, for the view's owner unless security_invoker) is decided per
+ * call (decide_access).
+ */
+static void
+find_view_filters(ListEntry *e)
+{
+	Relation	rel = relation_open(e->relid, AccessShareLock);
+	Query	   *q = get_view_query(rel);
+	TargetEntry *tle;
+	RangeTblEntry *rte;
+	RangeTblRef *rtr;
+	Var		   *var;
+
+	e->base_user = RelationHasSecurityInvoker(rel) ? InvalidOid : rel->rd_rel->relowner;
+	e->bases_why = "not a simple view of one table";
+	if (q->commandType != CMD_SELECT || q->hasAggs || q->hasWindowFuncs ||
+		q->hasTargetSRFs || q->hasRecursive || q->hasModifyingCTE ||
+		q->setOperations || q->distinctClause || q->limitCount ||
+		q->limitOffset || q->cteList || q->groupClause || q->groupingSets ||
+		q->havingQual || list_length(q->jointree->fromlist) != 1 ||
+		!IsA(linitial(q->jointree->fromlist), RangeTblRef) ||
+		contain_volatile_functions((Node *) q))
+		goto done;
+	rtr = linitial_node(RangeTblRef, q->jointree->fromlist);
+	rte = rt_fetch(rtr->rtindex, q->rtable);
+	if (rte->rtekind != RTE_RELATION || rte->tablesample ||
+		(rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_PARTITIONED_TABLE))
+		goto done;
+	tle = get_tle_by_resno(q->targetList, e->keyattno);
+	if (tle == NULL || !IsA(tle->expr, Var))
+	{
+		e->bases_why = "its subject column is an expression, not a column of its table";
+		goto done;
+	}
+	var = (Var *) tle->expr;
+	if (var->varno != rtr->rtindex || var->varlevelsup != 0 || var->varattno <= 0)
+	{
+		e->bases_why = "its subject column is not a column of its table";
+		goto done;
+	}
+	e->bases_why = NULL;
+	e->base_rel = rte->relid;
+	find_base_filters(e, rte->relid, var->varattno, rte->inh);
+done:
+	relation_close(rel, NoLock);
 }
 
 /*
@@ -792,6 +1011,10 @@ fill_entry(ListEntry *e)
 
 	old = MemoryContextSwitchTo(e->cxt);
 	e->probe_sql = pstrdup(sql.data);
+	e->hash_sql = e->dated ?
+		psprintf("SELECT l.%s, l.%s FROM %s l", quote_identifier(s.keyname),
+				 quote_identifier(s.rangename), s.qualname) :
+		psprintf("SELECT l.%s FROM %s l", quote_identifier(s.keyname), s.qualname);
 	MemoryContextSwitchTo(old);
 	pfree(sql.data);
 
@@ -799,6 +1022,13 @@ fill_entry(ListEntry *e)
 				s.relkind == RELKIND_FOREIGN_TABLE) && is_citus_table(e->relid);
 	if (s.relkind == RELKIND_RELATION && !e->citus)
 		find_indexes(e);
+	else if (s.relkind == RELKIND_VIEW)
+		find_view_filters(e);
+	else if (s.relkind == RELKIND_PARTITIONED_TABLE && !e->citus)
+	{
+		e->base_rel = e->relid;
+		find_base_filters(e, e->relid, e->keyattno, true);
+	}
 }
 
 /*
@@ -996,7 +1226,11 @@ typedef struct Access
 	Oid			filter;			/* blacklist index answering "no", or Invalid */
 	Oid			btree;			/* btree probed directly, or Invalid: SPI */
 	bool		hashable;		/* without btree: the list's hash, not SPI */
-	const char *why;			/* why SPI, or why no filter (diagnostics) */
+	bool		hash_spi;		/* ... read through SPI (list_hash_probe_spi) */
+	int			nbases;			/* filters of the tables a view or a */
+	const FilterRef *bases;		/* partitioned list reads (entry's), or 0 */
+	const char *why;			/* why SPI, or why no filter (diagnostics;
+								 * in the decider's memory context) */
 } Access;
 
 /*
@@ -1012,6 +1246,106 @@ list_readable(ListEntry *e, Oid user)
 		  pg_attribute_aclcheck(e->relid, e->rangeattno, user, ACL_SELECT) == ACLCHECK_OK));
 }
 
+/*
+ * Lists read through SPI as the caller: from the call site's hash of the
+ * list read through SPI (src/listed_hash.c, which decides whether the
+ * list's query may be hashed), else one SPI probe per call.
+ */
+static void
+spi_hashable(ListEntry *e, Access *a)
+{
+	a->hashable = list_hash_possible(e->subjtype);
+	a->hash_spi = a->hashable;
+}
+
+/*
+ * Views and partitioned lists: "not listed" from the filters of the tables
+ * they read (find_view_filters, find_base_filters), when every one is
+ * usable in this transaction and neither a row-level security policy nor
+ * a missing privilege of whoever the table is read as (the view's owner,
+ * or the caller) stands between the list and that table: then the EXISTS
+ * would read that table's rows as they are, or raise.  A "maybe", and
+ * every call otherwise, is answered through SPI as the caller (the view's
+ * meaning, security_barrier, privileges and policies hold), from the list
+ * hash when its query may be hashed.
+ */
+static void
+decide_through_bases(ListEntry *e, Access *a, const char *what)
+{
+	Oid			user = GetUserId();
+	Oid			as = OidIsValid(e->base_user) ? e->base_user : user;
+	int			i;
+
+	if (!list_readable(e, user))
+	{
+		a->why = "no SELECT privilege: read through SPI (which raises the error)";
+		return;
+	}
+	spi_hashable(e, a);
+	if (!e->filter_bases)
+	{
+		a->why = psprintf("%s: read through SPI, no filter (%s)", what,
+						  e->bases_why ? e->bases_why : "no blacklist index");
+		return;
+	}
+	LockRelationOid(e->base_rel, AccessShareLock);
+	if (check_enable_rls(e->base_rel, e->base_user, true) == RLS_ENABLED)
+	{
+		a->why = psprintf("%s: read through SPI, no filter (row-level security of %s applies)",
+						  what, get_rel_name(e->base_rel));
+		return;
+	}
+	if (e->base_rel != e->relid &&
+		pg_class_aclcheck(e->base_rel, as, ACL_SELECT) != ACLCHECK_OK)
+	{
+		a->why = psprintf("%s: read through SPI, no filter (%s may not read all of %s)",
+						  what, GetUserNameFromId(as, false), get_rel_name(e->base_rel));
+		return;
+	}
+	for (i = 0; i < e->nbases; i++)
+		if (!index_usable(e->bases[i].index, e->bases[i].checkxmin, e->bases[i].xmin))
+		{
+			a->why = psprintf("%s: read through SPI, no filter (the blacklist index %s is newer than this transaction's snapshot)",
+							  what, get_rel_name(e->bases[i].index));
+			return;
+		}
+	for (i = 0; i < e->nbases; i++)
+	{
+		LockRelationOid(e->bases[i].heap, AccessShareLock);
+		LockRelationOid(e->bases[i].index, AccessShareLock);
+	}
+	a->nbases = e->nbases;
+	a->bases = e->bases;
+	if (e->relkind == RELKIND_VIEW)
+		a->why = psprintf("a view of %s: \"not listed\" from its blacklist filter%s, \"maybe\" confirmed through the view (SPI)",
+						  get_rel_name(e->base_rel),
+						  e->nbases == 1 ? "" : psprintf("s (%d partitions)", e->nbases));
+	else
+		a->why = psprintf("a partitioned table: \"not listed\" from the blacklist filters of its %d partitions, \"maybe\" confirmed through SPI",
+						  e->nbases);
+}
+
+/*
+ * Do the filters of the tables a view or partitioned list reads say the
+ * subject may be in the list?  (Each says "no" for keys its table never had.)
+ */
+static bool
+bases_may_contain(const Access *a, Datum subj, Snapshot snap)
+{
+	int			i;
+
+	for (i = 0; i < a->nbases; i++)
+	{
+		Relation	idx = index_open(a->bases[i].index, NoLock);
+		bool		maybe = blacklist_may_contain(idx, subj, snap);
+
+		index_close(idx, NoLock);
+		if (maybe)
+			return true;
+	}
+	return false;
+}
+
 static void
 decide_access(ListEntry *e, Access *a)
 {
@@ -1020,19 +1354,27 @@ decide_access(ListEntry *e, Access *a)
 	a->filter = InvalidOid;
 	a->btree = InvalidOid;
 	a->hashable = false;
+	a->hash_spi = false;
+	a->nbases = 0;
+	a->bases = NULL;
 	a->why = NULL;
 
 	switch (e->relkind)
 	{
 		case RELKIND_VIEW:
-			a->why = "a view: read through SPI, no filter";
+			decide_through_bases(e, a, "a view");
 			return;
 		case RELKIND_MATVIEW:
 			a->why = "a materialized view: read through SPI, no filter";
+			spi_hashable(e, a);
 			return;
 		case RELKIND_PARTITIONED_TABLE:
-			a->why = e->citus ? "a Citus table: read through SPI, no filter" :
-				"a partitioned table: read through SPI, no filter";
+			if (e->citus)
+			{
+				a->why = "a Citus table: read through SPI, no filter";
+				return;
+			}
+			decide_through_bases(e, a, "a partitioned table");
 			return;
 		case RELKIND_FOREIGN_TABLE:
 			a->why = "a foreign table: read through SPI, no filter";
@@ -1048,6 +1390,8 @@ decide_access(ListEntry *e, Access *a)
 	if (has_subclass(e->relid))
 	{
 		a->why = "has inheritance children: read through SPI, no filter";
+		if (list_readable(e, user))
+			spi_hashable(e, a);
 		return;
 	}
 
@@ -1074,6 +1418,7 @@ decide_access(ListEntry *e, Access *a)
 	if (check_enable_rls(e->relid, InvalidOid, true) == RLS_ENABLED)
 	{
 		a->why = "row-level security applies: read through SPI under the policy, no filter";
+		spi_hashable(e, a);
 		return;
 	}
 
@@ -1317,13 +1662,20 @@ decide(CallSite *site, Oid relid)
 		 * from the filter reads nothing of the list: lock the whole list
 		 * instead, as a sequential scan would.
 		 */
-		if (OidIsValid(site->access.filter) && IsolationIsSerializable() &&
-			ActiveSnapshotSet())
+		if ((OidIsValid(site->access.filter) || site->access.bases) &&
+			IsolationIsSerializable() && ActiveSnapshotSet())
 		{
-			Relation	heap = table_open(relid, NoLock);
+			int			i;
 
-			PredicateLockRelation(heap, GetActiveSnapshot());
-			table_close(heap, NoLock);
+			for (i = 0; i < Max(site->access.nbases, 1); i++)
+			{
+				Relation	heap = table_open(site->access.bases ?
+											  site->access.bases[i].heap : relid,
+											  NoLock);
+
+				PredicateLockRelation(heap, GetActiveSnapshot());
+				table_close(heap, NoLock);
+			}
 		}
 		stamp_now(&site->stamp);
 		site->counters = entry_counters(e, site->stamp.userid);
@@ -1360,6 +1712,15 @@ probe_hash(CallSite *site, Datum subj, DateADT at, Snapshot snap, bool *found)
 	spec.eqproc = e->eqproc;
 	spec.keyattno = e->keyattno;
 	spec.rangeattno = e->dated ? e->rangeattno : InvalidAttrNumber;
+	spec.sql = NULL;
+	if (site->access.hash_spi)
+	{
+		/* views, partitioned lists, policies: the list's query as the caller */
+		spec.keyattno = 1;
+		spec.rangeattno = e->dated ? 2 : InvalidAttrNumber;
+		spec.sql = e->hash_sql;
+		return list_hash_probe_spi(site->hash, &spec, stamp, snap, subj, at, found);
+	}
 	heap = table_open(e->relid, NoLock);
 	ok = list_hash_probe(site->hash, &spec, stamp, heap, snap, subj, at, found);
 	table_close(heap, NoLock);
@@ -1424,6 +1785,11 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 			n->filtered++;
 			PG_RETURN_BOOL(false);
 		}
+	}
+	else if (site->access.bases && !bases_may_contain(&site->access, subj, snap))
+	{
+		n->filtered++;
+		PG_RETURN_BOOL(false);
 	}
 	if (OidIsValid(site->access.btree))
 	{
@@ -1529,11 +1895,12 @@ listed_explain(PG_FUNCTION_ARGS)
 		}
 
 	memset(nulls, 0, sizeof(nulls));
-	values[0] = ObjectIdGetDatum(a.filter);
-	nulls[0] = !OidIsValid(a.filter);
+	values[0] = ObjectIdGetDatum(a.bases ? a.bases[0].index : a.filter);
+	nulls[0] = !OidIsValid(a.filter) && a.nbases == 0;
 	values[1] = ObjectIdGetDatum(a.btree);
 	nulls[1] = !OidIsValid(a.btree);
 	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" :
+									a.hash_spi ? "SPI, then a list hash" :
 									a.hashable ? "list hash" : "SPI");
 	values[3] = a.why ? CStringGetTextDatum(a.why) : (Datum) 0;
 	nulls[3] = a.why == NULL;

@@ -75,9 +75,17 @@ typedef struct ListHashSpec
 	RegProcedure eqproc;
 	AttrNumber	keyattno;
 	AttrNumber	rangeattno;		/* InvalidAttrNumber: undated */
+	const char *sql;			/* list_hash_probe_spi: the list's query,
+								 * key first (keyattno 1, rangeattno 2) */
 } ListHashSpec;
 
+/* SPI probes a call site makes under one key before it hashes the list */
+#define LIST_HASH_SPI_AFTER 16
+
 extern ListHash *list_hash_new(MemoryContext parent);
+extern bool list_hash_probe_spi(ListHash *h, const ListHashSpec *spec,
+								const char *stamp, Snapshot snap,
+								Datum subj, DateADT at, bool *found);
 extern bool list_hash_possible(Oid subjtype);
 extern bool list_hash_probe(ListHash *h, const ListHashSpec *spec,
 							const char *stamp, Relation heap, Snapshot snap,

@@ -28,10 +28,36 @@
  * Lists that would take more than work_mem are not hashed (the caller
  * probes through SPI, as before).  Under SERIALIZABLE the scan
  * predicate-locks the relation, as the EXISTS's sequential scan would.
+ *
+ * Lists that listed() reads through SPI (views, partitioned tables, tables
+ * under a row-level security policy: issue 18, "no cliffs") are hashed from
+ * the query "SELECT key[, validity] FROM list" run through SPI as the
+ * caller under the active snapshot (list_hash_probe_spi): the executor
+ * applies the view's meaning, its privileges and the policies, so the hash
+ * holds the rows the probe query would find, exactly as long as nothing
+ * but the key above can change them.  That is so when the rewritten query
+ * (views expanded, policies applied) calls only immutable functions and
+ * reads only local tables: a STABLE function such as current_setting()
+ * may change its answer within a statement (set_config()), a volatile one
+ * at every row, a foreign table's rows are not under our snapshot.  Such
+ * a list is not hashed (the caller probes through SPI).  A call site
+ * builds this hash only after LIST_HASH_SPI_AFTER probes under one key, so
+ * a statement of a few calls pays a few index probes, not a read of the
+ * whole list.  An immutable expression of the view that raises on some row
+ * raises when the hash is built even where the probe would not have read
+ * that row: PostgreSQL makes no promise about the rows a plan evaluates
+ * either (a sequential scan for the EXISTS reads them all).
  */
 #include "postgres.h"
 
 #include "access/heapam.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_proc.h"
+#include "executor/spi.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/plancache.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -63,7 +89,9 @@ struct ListHash
 	MemoryContext parent;
 	MemoryContext cxt;			/* the rows and the key, rebuilt together */
 	bool		built;
-	bool		too_big;		/* this key's list exceeded work_mem */
+	bool		too_big;		/* this key's list exceeded work_mem, or
+								 * (SPI) its query is not exact to hash */
+	int32		spi_probes;		/* SPI probes under this key (not built) */
 
 	/* the key */
 	char		stamp[LIST_HASH_STAMP_LEN];
@@ -102,9 +130,15 @@ list_hash_new(MemoryContext parent)
 static bool
 key_current(ListHash *h, const char *stamp, Relation heap, Snapshot snap)
 {
+	RelFileNode node;
+
+	if (heap)
+		node = heap->rd_node;
+	else
+		memset(&node, 0, sizeof(node));
 	return h->built &&
 		memcmp(h->stamp, stamp, LIST_HASH_STAMP_LEN) == 0 &&
-		RelFileNodeEquals(h->node, heap->rd_node) &&
+		RelFileNodeEquals(h->node, node) &&
 		h->xmin == snap->xmin && h->xmax == snap->xmax &&
 		h->xcnt == snap->xcnt && h->subxcnt == snap->subxcnt &&
 		h->suboverflowed == snap->suboverflowed &&
@@ -119,7 +153,10 @@ static void
 remember_key(ListHash *h, const char *stamp, Relation heap, Snapshot snap)
 {
 	memcpy(h->stamp, stamp, LIST_HASH_STAMP_LEN);
-	h->node = heap->rd_node;
+	if (heap)
+		h->node = heap->rd_node;
+	else
+		memset(&h->node, 0, sizeof(h->node));
 	h->xmin = snap->xmin;
 	h->xmax = snap->xmax;
 	h->xcnt = snap->xcnt;
@@ -189,19 +226,12 @@ add_row(ListHash *h, uint32 hash, Datum key, int32 lo, int32 hi)
 	return true;
 }
 
-/* Read the list under the snapshot; false if it exceeds work_mem. */
-static bool
-build(ListHash *h, const ListHashSpec *spec, Relation heap, Snapshot snap)
+/* Empty rows and buckets for a build, in h->cxt (the current context). */
+static void
+start_build(ListHash *h, const ListHashSpec *spec)
 {
 	TypeCacheEntry *tce = lookup_type_cache(spec->subjtype, TYPECACHE_HASH_PROC);
-	TypeCacheEntry *rngtce = NULL;
-	TupleTableSlot *slot;
-	TableScanDesc scan;
-	MemoryContext old;
-	Size		limit = (Size) work_mem * 1024;
-	bool		ok = true;
 
-	old = MemoryContextSwitchTo(h->cxt);
 	fmgr_info(tce->hash_proc, &h->hashfn);
 	fmgr_info(spec->eqproc, &h->eqfn);
 	h->coll = spec->keycoll;
@@ -212,6 +242,46 @@ build(ListHash *h, const ListHashSpec *spec, Relation heap, Snapshot snap)
 	h->buckets = palloc(sizeof(int32) * h->cap * 2);
 	h->mask = h->cap * 2 - 1;
 	memset(h->buckets, 0xff, sizeof(int32) * h->cap * 2);
+}
+
+/*
+ * Add one row of the list (its key, and its validity if rngtce is given);
+ * false if the hash is now too big.  In h->cxt (the current context).
+ */
+static bool
+add_list_row(ListHash *h, TypeCacheEntry *rngtce, Datum key, bool keynull,
+			 Datum rd, bool rdnull)
+{
+	int32		lo = PG_INT32_MIN,
+				hi = PG_INT32_MAX;
+
+	if (keynull)
+		return true;			/* a NULL key is never listed */
+	if (rngtce && (rdnull || !list_range_days(rngtce, rd, &lo, &hi)))
+		return true;			/* never contains a date */
+	if (!add_row(h, DatumGetUInt32(FunctionCall1Coll(&h->hashfn, h->coll, key)),
+				 key, lo, hi))
+		return false;
+
+	/*
+	 * Every row: one key stored out of line can take far more than the rest
+	 * of the list (the context has no children, so this is cheap).
+	 */
+	return MemoryContextMemAllocated(h->cxt, false) <= (Size) work_mem * 1024;
+}
+
+/* Read the list under the snapshot; false if it exceeds work_mem. */
+static bool
+build(ListHash *h, const ListHashSpec *spec, Relation heap, Snapshot snap)
+{
+	TypeCacheEntry *rngtce = NULL;
+	TupleTableSlot *slot;
+	TableScanDesc scan;
+	MemoryContext old;
+	bool		ok = true;
+
+	old = MemoryContextSwitchTo(h->cxt);
+	start_build(h, spec);
 	if (spec->rangeattno != InvalidAttrNumber)
 		rngtce = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
 
@@ -219,32 +289,15 @@ build(ListHash *h, const ListHashSpec *spec, Relation heap, Snapshot snap)
 	scan = table_beginscan(heap, snap, 0, NULL);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
-		bool		isnull;
-		Datum		key = slot_getattr(slot, spec->keyattno, &isnull);
-		int32		lo = PG_INT32_MIN,
-					hi = PG_INT32_MAX;
+		bool		keynull,
+					rdnull = true;
+		Datum		key = slot_getattr(slot, spec->keyattno, &keynull);
+		Datum		rd = (Datum) 0;
 
 		CHECK_FOR_INTERRUPTS();
-		if (isnull)
-			continue;			/* a NULL key is never listed */
-		if (rngtce)
-		{
-			Datum		rd = slot_getattr(slot, spec->rangeattno, &isnull);
-
-			if (isnull || !list_range_days(rngtce, rd, &lo, &hi))
-				continue;		/* never contains a date */
-		}
-		if (!add_row(h, DatumGetUInt32(FunctionCall1Coll(&h->hashfn, h->coll, key)),
-					 key, lo, hi))
-		{
-			ok = false;
-			break;
-		}
-		/*
-		 * Every row: one key stored out of line can take far more than the
-		 * rest of the list (the context has no children, so this is cheap).
-		 */
-		if (MemoryContextMemAllocated(h->cxt, false) > limit)
+		if (rngtce && !keynull)
+			rd = slot_getattr(slot, spec->rangeattno, &rdnull);
+		if (!add_list_row(h, rngtce, key, keynull, rd, rdnull))
 		{
 			ok = false;
 			break;
@@ -256,14 +309,14 @@ build(ListHash *h, const ListHashSpec *spec, Relation heap, Snapshot snap)
 	return ok;
 }
 
+static void lookup(ListHash *h, const ListHashSpec *spec, Datum subj,
+				   DateADT at, bool *found);
+
 bool
 list_hash_probe(ListHash *h, const ListHashSpec *spec, const char *stamp,
 				Relation heap, Snapshot snap, Datum subj, DateADT at,
 				bool *found)
 {
-	uint32		hash;
-	int32		i;
-
 	if (!key_current(h, stamp, heap, snap))
 	{
 		if (h->cxt)
@@ -283,6 +336,16 @@ list_hash_probe(ListHash *h, const ListHashSpec *spec, const char *stamp,
 	}
 	if (h->too_big)
 		return false;
+	lookup(h, spec, subj, at, found);
+	return true;
+}
+
+/* Is the subject in the built hash (valid at `at`, if dated)? */
+static void
+lookup(ListHash *h, const ListHashSpec *spec, Datum subj, DateADT at, bool *found)
+{
+	uint32		hash;
+	int32		i;
 
 	hash = DatumGetUInt32(FunctionCall1Coll(&h->hashfn, h->coll, subj));
 	*found = false;
@@ -298,7 +361,6 @@ list_hash_probe(ListHash *h, const ListHashSpec *spec, const char *stamp,
 			break;
 		}
 	}
-	return true;
 }
 
 /* May the list be hashed: does the subject type have a hash function? */
@@ -308,4 +370,185 @@ list_hash_possible(Oid subjtype)
 	TypeCacheEntry *tce = lookup_type_cache(subjtype, TYPECACHE_HASH_PROC);
 
 	return OidIsValid(tce->hash_proc);
+}
+
+/* ------------------------------------------------------------------------
+ * The hash of a list read through SPI (views, partitioned tables, policies)
+ * ------------------------------------------------------------------------
+ */
+
+/* Does the expression call anything but immutable functions? */
+static bool
+not_immutable_checker(Oid func_id, void *context)
+{
+	return func_volatile(func_id) != PROVOLATILE_IMMUTABLE;
+}
+
+/*
+ * Could the rows of this rewritten query change under one snapshot, one
+ * role and one command id?  (The walker's answer true: then not hashed.)
+ */
+static bool
+inexact_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, inexact_walker, context,
+								 QTW_EXAMINE_RTES_BEFORE);
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->tablesample)
+			return true;
+		if (rte->rtekind == RTE_RELATION)
+		{
+			List	   *rels;
+			ListCell   *lc;
+			bool		res = false;
+
+			/* a foreign table or partition: its rows are not under our snapshot */
+			rels = rte->inh ? find_all_inheritors(rte->relid, AccessShareLock, NULL) :
+				list_make1_oid(rte->relid);
+			foreach(lc, rels)
+				if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_FOREIGN_TABLE)
+					res = true;
+			list_free(rels);
+			return res;
+		}
+		return false;			/* its contents are walked by the caller */
+	}
+	if (IsA(node, SQLValueFunction))
+	{
+		/*
+		 * The dates and times are the transaction's, the roles are in the
+		 * caller's stamp; current_schema follows search_path, a setting.
+		 */
+		return ((SQLValueFunction *) node)->op == SVFOP_CURRENT_SCHEMA;
+	}
+	if (IsA(node, NextValueExpr))
+		return true;
+	if (check_functions_in_node(node, not_immutable_checker, NULL))
+		return true;
+	return expression_tree_walker(node, inexact_walker, context);
+}
+
+/*
+ * Open the SPI cursor of the list query, or return NULL if its rewritten
+ * form could change under the key (then it is not hashed).
+ */
+static Portal
+open_list_cursor(const ListHashSpec *spec)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(spec->sql, 0, NULL, CURSOR_OPT_NO_SCROLL);
+	ListCell   *lc;
+
+	if (plan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", spec->sql,
+			 SPI_result_code_string(SPI_result));
+	foreach(lc, SPI_plan_get_plan_sources(plan))
+	{
+		CachedPlanSource *ps = (CachedPlanSource *) lfirst(lc);
+
+		if (inexact_walker((Node *) ps->query_list, NULL))
+			return NULL;
+	}
+	return SPI_cursor_open(NULL, plan, NULL, NULL, true);
+}
+
+/*
+ * Read the list through SPI as the caller, under the active snapshot;
+ * false if it exceeds work_mem or may not be hashed.
+ */
+static bool
+build_spi(ListHash *h, const ListHashSpec *spec)
+{
+	TypeCacheEntry *rngtce = NULL;
+	MemoryContext old = CurrentMemoryContext;
+	Portal		portal;
+	bool		ok = true;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	portal = open_list_cursor(spec);
+	if (portal == NULL)
+		ok = false;
+	if (spec->rangeattno != InvalidAttrNumber)
+		rngtce = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
+	if (ok)
+	{
+		MemoryContextSwitchTo(h->cxt);
+		start_build(h, spec);
+		MemoryContextSwitchTo(old);
+	}
+	while (ok)
+	{
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, 1024);
+		if (SPI_processed == 0)
+			break;
+		for (i = 0; i < SPI_processed && ok; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		keynull,
+						rdnull = true;
+			Datum		key = SPI_getbinval(tup, desc, 1, &keynull);
+			Datum		rd = (Datum) 0;
+			MemoryContext spi = MemoryContextSwitchTo(h->cxt);
+
+			CHECK_FOR_INTERRUPTS();
+			if (rngtce && !keynull)
+				rd = SPI_getbinval(tup, desc, 2, &rdnull);
+			ok = add_list_row(h, rngtce, key, keynull, rd, rdnull);
+			MemoryContextSwitchTo(spi);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	if (portal)
+		SPI_cursor_close(portal);
+	SPI_finish();
+	MemoryContextSwitchTo(old);
+	return ok;
+}
+
+bool
+list_hash_probe_spi(ListHash *h, const ListHashSpec *spec, const char *stamp,
+					Snapshot snap, Datum subj, DateADT at, bool *found)
+{
+	if (!key_current(h, stamp, NULL, snap))
+	{
+		/* a new key: count its SPI probes before reading the whole list */
+		if (h->cxt)
+			MemoryContextDelete(h->cxt);
+		h->cxt = AllocSetContextCreate(h->parent, "listed() list hash",
+									   ALLOCSET_DEFAULT_SIZES);
+		h->built = false;
+		h->too_big = false;
+		h->rows = NULL;
+		h->buckets = NULL;
+		h->spi_probes = 0;
+		remember_key(h, stamp, NULL, snap);
+	}
+	if (h->too_big)
+		return false;
+	if (h->rows == NULL)
+	{
+		if (++h->spi_probes <= LIST_HASH_SPI_AFTER)
+			return false;
+		if (!build_spi(h, spec))
+		{
+			/* keep only the key: this list goes through SPI for it */
+			MemoryContextReset(h->cxt);
+			remember_key(h, stamp, NULL, snap);
+			h->too_big = true;
+			h->rows = NULL;
+			h->buckets = NULL;
+			return false;
+		}
+	}
+	lookup(h, spec, subj, at, found);
+	return true;
 }
