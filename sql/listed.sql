@@ -650,9 +650,10 @@ DO $$DECLARE r record; BEGIN
     EXECUTE format('DROP TABLE %s CASCADE', r.list);
   END LOOP;
 END $$;
--- the list's hash (no btree): not where a row-level security policy applies
--- (the same SPI probe for every key), nor for a list larger than work_mem;
--- the answers stay those of the EXISTS
+-- the list's hash (no btree): where a row-level security policy applies,
+-- read through SPI under the policy (after 16 SPI probes, whatever the
+-- keys), never from the table's rows directly; not for a list larger than
+-- work_mem; the answers stay those of the EXISTS
 CREATE TABLE listed_t_rlsnoix (k bigint, owner name);
 INSERT INTO listed_t_rlsnoix SELECT g, CASE WHEN g % 2 = 0 THEN 'listed_role_a' ELSE 'nobody' END FROM generate_series(1, 100) g;
 GRANT SELECT ON listed_t_rlsnoix TO listed_role_a;

@@ -1899,6 +1899,13 @@ listed_explain(PG_FUNCTION_ARGS)
 	nulls[0] = !OidIsValid(a.filter) && a.nbases == 0;
 	values[1] = ObjectIdGetDatum(a.btree);
 	nulls[1] = !OidIsValid(a.btree);
+	if (a.hash_spi && !list_hash_spi_exact(e->hash_sql))
+	{
+		/* a STABLE or volatile function, a foreign table: never hashed */
+		a.hashable = a.hash_spi = false;
+		a.why = psprintf("%s; not hashed (its query calls a function that is not immutable, or reads a foreign table)",
+						 a.why);
+	}
 	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" :
 									a.hash_spi ? "SPI, then a list hash" :
 									a.hashable ? "list hash" : "SPI");

@@ -86,6 +86,7 @@ extern ListHash *list_hash_new(MemoryContext parent);
 extern bool list_hash_probe_spi(ListHash *h, const ListHashSpec *spec,
 								const char *stamp, Snapshot snap,
 								Datum subj, DateADT at, bool *found);
+extern bool list_hash_spi_exact(const char *sql);
 extern bool list_hash_possible(Oid subjtype);
 extern bool list_hash_probe(ListHash *h, const ListHashSpec *spec,
 							const char *stamp, Relation heap, Snapshot snap,

@@ -458,6 +458,30 @@ open_list_cursor(const ListHashSpec *spec)
 }
 
 /*
+ * May the list's query be hashed for the current user (listed_explain)?
+ * The same check as at a build, without reading the list.
+ */
+bool
+list_hash_spi_exact(const char *sql)
+{
+	SPIPlanPtr	plan;
+	ListCell   *lc;
+	bool		exact = true;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	plan = SPI_prepare_cursor(sql, 0, NULL, CURSOR_OPT_NO_SCROLL);
+	if (plan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	foreach(lc, SPI_plan_get_plan_sources(plan))
+		if (inexact_walker((Node *) ((CachedPlanSource *) lfirst(lc))->query_list, NULL))
+			exact = false;
+	SPI_finish();
+	return exact;
+}
+
+/*
  * Read the list through SPI as the caller, under the active snapshot;
  * false if it exceeds work_mem or may not be hashed.
  */
