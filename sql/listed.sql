@@ -451,8 +451,20 @@ SELECT filter, probe_index, confirm, note FROM listed_explain('listed_t_citus');
 SET force_parallel_mode = on;
 SELECT listed(7::bigint, 'listed_t_citus');
 RESET force_parallel_mode;
+-- a distributed (hash) table says so; a view over a Citus table uses
+-- neither the node's blacklist index nor a hash of the list
+CREATE TABLE listed_t_citus_dist (id bigint PRIMARY KEY);
+INSERT INTO listed_t_citus_dist VALUES (7);
+CREATE INDEX ON listed_t_citus_dist USING blacklist (id);
+INSERT INTO pg_catalog.pg_dist_partition VALUES ('listed_t_citus_dist', 'h');
+CREATE VIEW listed_v_citus AS SELECT id FROM listed_t_citus_dist;
+SELECT filter, probe_index, confirm, note FROM listed_explain('listed_t_citus_dist');
+SELECT filter, probe_index, confirm, note FROM listed_explain('listed_v_citus');
+SELECT count(*) FILTER (WHERE listed(g::bigint, 'listed_v_citus')) AS hits FROM generate_series(1, 40) g;
+SELECT probed, spi FROM listed_explain('listed_v_citus');
+DROP VIEW listed_v_citus;
 DROP TABLE pg_catalog.pg_dist_partition;
-DROP TABLE listed_t_citus;
+DROP TABLE listed_t_citus, listed_t_citus_dist;
 
 -- bounded memory: 2,000 temporary lists created, screened (directly and
 -- through a view, whose plan is kept) and dropped in one session leave the

@@ -170,6 +170,7 @@ typedef struct ListEntry
 
 	char		relkind;
 	bool		citus;			/* in pg_dist_partition: read through SPI */
+	char		citus_method;	/* its partmethod ('n': a reference table) */
 	AttrNumber	keyattno;
 	AttrNumber	rangeattno;
 	Oid			keycoll;
@@ -721,29 +722,46 @@ listed_qualified_operator(Oid opno)
 	return res;
 }
 
-/* Is the relation a Citus table?  Read from Citus's catalog, if present. */
-static bool
-is_citus_table(Oid relid)
+/*
+ * How Citus distributes the relation: its pg_dist_partition.partmethod
+ * ('n' a reference table, 'h' 'r' 'a' distributed), or '\0' if it is not a
+ * Citus table (or Citus is not installed).
+ */
+static char
+citus_partmethod(Oid relid)
 {
 	Oid			catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1];
 	int			rc;
-	bool		res;
+	char		res = '\0';
 
 	if (!OidIsValid(catalog))
-		return false;
+		return res;
 	values[0] = ObjectIdGetDatum(relid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1",
+	rc = SPI_execute_with_args("SELECT partmethod::pg_catalog.text FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1",
 							   1, argtypes, values, NULL, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "reading pg_dist_partition failed: %s", SPI_result_code_string(rc));
-	res = SPI_processed > 0;
+	if (SPI_processed > 0)
+	{
+		char	   *m = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		res = (m && m[0]) ? m[0] : '?';
+	}
 	SPI_finish();
 	return res;
 }
+
+/* Is the relation a Citus table?  Read from Citus's catalog, if present. */
+bool
+listed_is_citus_table(Oid relid)
+{
+	return citus_partmethod(relid) != '\0';
+}
+
 
 /*
  * Can this blacklist index (on the key column, valid, without predicate)
@@ -877,6 +895,11 @@ find_base_filters(ListEntry *e, Oid base, AttrNumber attno, bool inh)
 	MemoryContext old;
 
 	add_dep(e, base);
+	if (listed_is_citus_table(base))
+	{
+		e->bases_why = "its table is a Citus table";
+		return;
+	}
 	if (relkind == RELKIND_RELATION && (!inh || !has_subclass(base)))
 		rels = list_make1_oid(base);
 	else if (relkind == RELKIND_PARTITIONED_TABLE)
@@ -1018,8 +1041,10 @@ fill_entry(ListEntry *e)
 	MemoryContextSwitchTo(old);
 	pfree(sql.data);
 
-	e->citus = (s.relkind == RELKIND_RELATION || s.relkind == RELKIND_PARTITIONED_TABLE ||
-				s.relkind == RELKIND_FOREIGN_TABLE) && is_citus_table(e->relid);
+	if (s.relkind == RELKIND_RELATION || s.relkind == RELKIND_PARTITIONED_TABLE ||
+		s.relkind == RELKIND_FOREIGN_TABLE)
+		e->citus_method = citus_partmethod(e->relid);
+	e->citus = e->citus_method != '\0';
 	if (s.relkind == RELKIND_RELATION && !e->citus)
 		find_indexes(e);
 	else if (s.relkind == RELKIND_VIEW)
@@ -1156,7 +1181,7 @@ worker_obstacle(Oid relid)
 	{
 		if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
 			return "Temporary tables are visible only to the session that created them.";
-		if (relkind == RELKIND_RELATION && is_citus_table(relid))
+		if (relkind == RELKIND_RELATION && listed_is_citus_table(relid))
 			return "Citus tables are read through the distributed executor of the session.";
 		return NULL;
 	}
@@ -1244,6 +1269,19 @@ list_readable(ListEntry *e, Oid user)
 		(pg_attribute_aclcheck(e->relid, e->keyattno, user, ACL_SELECT) == ACLCHECK_OK &&
 		 (!e->dated ||
 		  pg_attribute_aclcheck(e->relid, e->rangeattno, user, ACL_SELECT) == ACLCHECK_OK));
+}
+
+/*
+ * Citus tables are read through SPI, by Citus's executor (Citus cannot be
+ * installed where this extension is built and tested, so its placements'
+ * blacklist indexes are not used: doc/reference/screening.md).
+ */
+static const char *
+citus_why(ListEntry *e)
+{
+	return e->citus_method == 'n' ?
+		"a Citus reference table: read through SPI (Citus's executor reads one placement of it per call), no filter" :
+		"a Citus distributed table: read through SPI (Citus's executor queries its shards per call), no filter";
 }
 
 /*
@@ -1371,7 +1409,7 @@ decide_access(ListEntry *e, Access *a)
 		case RELKIND_PARTITIONED_TABLE:
 			if (e->citus)
 			{
-				a->why = "a Citus table: read through SPI, no filter";
+				a->why = citus_why(e);
 				return;
 			}
 			decide_through_bases(e, a, "a partitioned table");
@@ -1384,7 +1422,7 @@ decide_access(ListEntry *e, Access *a)
 	}
 	if (e->citus)
 	{
-		a->why = "a Citus table: read through SPI (the distributed executor), no filter";
+		a->why = citus_why(e);
 		return;
 	}
 	if (has_subclass(e->relid))
@@ -1903,7 +1941,7 @@ listed_explain(PG_FUNCTION_ARGS)
 	{
 		/* a STABLE or volatile function, a foreign table: never hashed */
 		a.hashable = a.hash_spi = false;
-		a.why = psprintf("%s; not hashed (its query calls a function that is not immutable, or reads a foreign table)",
+		a.why = psprintf("%s; not hashed (its query calls a function that is not immutable, or reads a foreign or Citus table)",
 						 a.why);
 	}
 	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" :

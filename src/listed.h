@@ -53,6 +53,9 @@ typedef struct ListShape
 extern bool listed_read_shape(Oid relid, Oid subjtype, bool dated,
 							  bool missing_ok, ListShape *shape);
 
+/* Is the relation in Citus's catalog pg_dist_partition (src/listed.c)? */
+extern bool listed_is_citus_table(Oid relid);
+
 /* "OPERATOR(schema.name)" for an operator OID: queries name it qualified */
 extern char *listed_qualified_operator(Oid opno);
 

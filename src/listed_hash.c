@@ -408,11 +408,15 @@ inexact_walker(Node *node, void *context)
 			ListCell   *lc;
 			bool		res = false;
 
-			/* a foreign table or partition: its rows are not under our snapshot */
+			/*
+			 * a foreign table or partition, a Citus table: its rows are not
+			 * under our snapshot
+			 */
 			rels = rte->inh ? find_all_inheritors(rte->relid, AccessShareLock, NULL) :
 				list_make1_oid(rte->relid);
 			foreach(lc, rels)
-				if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_FOREIGN_TABLE)
+				if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_FOREIGN_TABLE ||
+					listed_is_citus_table(lfirst_oid(lc)))
 					res = true;
 			list_free(rels);
 			return res;
