@@ -137,6 +137,7 @@ PG_FUNCTION_INFO_V1(listed_at);
 PG_FUNCTION_INFO_V1(listed_explain);
 PG_FUNCTION_INFO_V1(listed_last_build);
 PG_FUNCTION_INFO_V1(listed_shape);
+PG_FUNCTION_INFO_V1(listed_declare);
 
 void		listed_init(void);
 
@@ -382,9 +383,9 @@ typedef struct ShapeColumn
 	bool		index_lead;		/* leading column of a btree or hash index */
 } ShapeColumn;
 
-/* the OID of the extension's type `name` (cnid, uscc), or InvalidOid */
+/* the extension's schema, or InvalidOid (while it is being created) */
 static Oid
-extension_type(const char *name)
+extension_namespace(void)
 {
 	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyData key;
@@ -399,10 +400,86 @@ extension_type(const char *name)
 		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
+	return nsp;
+}
+
+/* the OID of the extension's type `name` (cnid, uscc), or InvalidOid */
+static Oid
+extension_type(const char *name)
+{
+	Oid			nsp = extension_namespace();
+
 	if (!OidIsValid(nsp))
 		return InvalidOid;
 	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
 						   CStringGetDatum(name), ObjectIdGetDatum(nsp));
+}
+
+/* the extension's table list_declarations, or InvalidOid */
+static Oid
+declarations_table(void)
+{
+	Oid			nsp = extension_namespace();
+
+	return OidIsValid(nsp) ? get_relname_relid("list_declarations", nsp) : InvalidOid;
+}
+
+/*
+ * The declaration of list `relid` (listed_declare): its subject column and
+ * validity column (NULL if not declared); false if there is none.  Read
+ * under a catalog snapshot, as the catalogs are: listed_declare sends a
+ * relcache invalidation of the list, which makes every session read again.
+ */
+static bool
+read_declaration(Oid relid, char **subject, char **validity)
+{
+	Oid			tab = declarations_table();
+	Relation	rel;
+	Snapshot	snap;
+	TableScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData key;
+	bool		found = false;
+
+	*subject = *validity = NULL;
+	if (!OidIsValid(tab))
+		return false;
+	rel = table_open(tab, AccessShareLock);
+	snap = RegisterSnapshot(GetCatalogSnapshot(tab));
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = table_beginscan(rel, snap, 1, &key);
+	slot = table_slot_create(rel, NULL);
+	if (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, 2, &isnull);
+
+		if (!isnull)
+		{
+			*subject = pstrdup(NameStr(*DatumGetName(d)));
+			d = slot_getattr(slot, 3, &isnull);
+			if (!isnull)
+				*validity = pstrdup(NameStr(*DatumGetName(d)));
+			found = true;
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	table_endscan(scan);
+	UnregisterSnapshot(snap);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* the column named `name` among cols, or NULL */
+static ShapeColumn *
+column_named(ShapeColumn *cols, int ncols, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < ncols; i++)
+		if (strcmp(cols[i].name, name) == 0)
+			return &cols[i];
+	return NULL;
 }
 
 /* Mark the leading columns of the list's valid indexes (read from pg_index). */
@@ -519,9 +596,7 @@ pick_subject(const char *relname, ShapeColumn *cols, int ncols,
 		}
 		if (n > 1)
 			raise_ambiguous(relname, "subject", cands, n,
-					  step == 1 ?
-					  "Keep one blacklist index on the subject column, or screen a view that selects it." :
-					  "Create a blacklist index on the subject column, or screen a view that selects it.");
+					  "Name the subject column with listed_declare(list, subject column).");
 	}
 	return NULL;
 }
@@ -546,6 +621,8 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 	ShapeColumn *cols;
 	ShapeColumn *key = NULL;
 	ShapeColumn *range = NULL;
+	char	   *decl_subject;
+	char	   *decl_validity;
 	bool		ambiguous = false;
 	int			ncols = 0;
 	int			natts;
@@ -605,7 +682,38 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 	}
 	mark_index_leads(relid, cols, ncols);
 
-	if (OidIsValid(subjtype))
+	if (read_declaration(relid, &decl_subject, &decl_validity))
+	{
+		/* declared (listed_declare): these columns, whatever the rules say */
+		shape->declared = true;
+		key = column_named(cols, ncols, decl_subject);
+		if (decl_validity && dated)
+			range = column_named(cols, ncols, decl_validity);
+		if (key == NULL || (decl_validity && dated && range == NULL))
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("list \"%s\" declares column \"%s\", which it does not have",
+							shape->relname, key == NULL ? decl_subject : decl_validity),
+					 errhint("Declare the list's columns again with listed_declare(), or remove the declaration with listed_declare(list, NULL).")));
+		}
+		if (OidIsValid(subjtype) &&
+			key->base != (subjtype == VARCHAROID ? TEXTOID : subjtype))
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("list \"%s\" does not hold subjects of type %s",
+							shape->relname, format_type_be(subjtype)),
+					 errdetail("Its declared subject column \"%s\" is of type %s.",
+							   key->name, format_type_be(key->type)),
+					 errhint("Screen a subject of the list's type.")));
+		}
+	}
+	else if (OidIsValid(subjtype))
 	{
 		Oid			t = subjtype == VARCHAROID ? TEXTOID : subjtype;
 
@@ -648,7 +756,7 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 		}
 	}
 
-	if (dated)
+	if (dated && range == NULL)
 	{
 		ShapeColumn **cands = palloc(sizeof(ShapeColumn *) * ncols);
 		int			n = 0;
@@ -677,7 +785,7 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 			if (missing_ok)
 				return false;
 			raise_ambiguous(shape->relname, "validity", cands, n,
-					  "Put the validity column right after the subject column, or screen a view that selects one.");
+					  "Name the validity column with listed_declare(list, subject column, validity column).");
 		}
 	}
 
@@ -698,6 +806,155 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 				 errmsg("type %s has no equality operator", format_type_be(shape->subjtype))));
 	shape->eq_opr = tce->eq_opr;
 	return true;
+}
+
+/* the owner of a relation */
+static Oid
+rel_owner(Oid relid)
+{
+	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
+	ReleaseSysCache(tp);
+	return owner;
+}
+
+/*
+ * listed_declare(list regclass, subject name, validity name DEFAULT NULL)
+ *
+ * Name the list's subject column (and validity column) for listed(),
+ * listed_entries(), listed_explain() and listed_lists, instead of the list
+ * reader's rules; subject NULL removes the declaration.  Only the list's
+ * owner may declare.  The row is written to list_declarations as that
+ * table's owner (the table is not writable by others), and every session
+ * reads the list's shape again (relcache invalidation).
+ */
+Datum
+listed_declare(PG_FUNCTION_ARGS)
+{
+	Oid			relid;
+	char	   *subject = PG_ARGISNULL(1) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(1)));
+	char	   *validity = PG_ARGISNULL(2) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(2)));
+	char		relkind;
+	Oid			tab = declarations_table();
+	Oid			save_user;
+	int			save_sec;
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	Oid			argtypes[3] = {OIDOID, NAMEOID, NAMEOID};
+	char	   *sql;
+	char	   *qualtab;
+	int			rc;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the list must not be NULL")));
+	relid = PG_GETARG_OID(0);
+	if (!OidIsValid(tab))
+		elog(ERROR, "the table list_declarations of the extension integrity is missing");
+	LockRelationOid(relid, AccessShareLock);
+	relkind = get_rel_relkind(relid);
+	if (relkind == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("list relation with OID %u does not exist", relid)));
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
+		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
+		relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" cannot be used as a list", get_rel_name(relid)),
+				 errdetail("A list must be a table, view, materialized view or foreign table.")));
+	if (!pg_class_ownercheck(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(relkind), get_rel_name(relid));
+	if (subject == NULL && validity != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a validity column needs a subject column"),
+				 errhint("Call listed_declare(list, subject column, validity column).")));
+	if (subject)
+	{
+		AttrNumber	a = get_attnum(relid, subject);
+		Oid			base;
+		Oid			cnid = extension_type("cnid");
+		Oid			uscc = extension_type("uscc");
+
+		if (a <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of list \"%s\" does not exist",
+							subject, get_rel_name(relid))));
+		base = getBaseType(get_atttype(relid, a));
+		if (base == VARCHAROID)
+			base = TEXTOID;
+		if (base != cnid && base != uscc && base != INT8OID && base != TEXTOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of list \"%s\" is of type %s, which listed() does not screen",
+							subject, get_rel_name(relid),
+							format_type_be(get_atttype(relid, a))),
+					 errdetail("A subject column is of type cnid, uscc, bigint, text or varchar, or a domain over one.")));
+		if (validity)
+		{
+			a = get_attnum(relid, validity);
+			if (a <= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("column \"%s\" of list \"%s\" does not exist",
+								validity, get_rel_name(relid))));
+			if (getBaseType(get_atttype(relid, a)) != DATERANGEOID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("column \"%s\" of list \"%s\" is of type %s, not daterange",
+								validity, get_rel_name(relid),
+								format_type_be(get_atttype(relid, a))),
+						 errdetail("A validity column is of type daterange, or a domain over it.")));
+		}
+	}
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = subject ? DirectFunctionCall1(namein, CStringGetDatum(subject)) : (Datum) 0;
+	values[2] = validity ? DirectFunctionCall1(namein, CStringGetDatum(validity)) : (Datum) 0;
+	nulls[1] = subject ? ' ' : 'n';
+	nulls[2] = validity ? ' ' : 'n';
+	qualtab = quote_qualified_identifier(get_namespace_name(get_rel_namespace(tab)),
+										 get_rel_name(tab));
+	sql = subject ?
+		psprintf("INSERT INTO %s VALUES ($1, $2, $3) ON CONFLICT (list) DO UPDATE "
+				 "SET subject_column = EXCLUDED.subject_column, validity_column = EXCLUDED.validity_column",
+				 qualtab) :
+		psprintf("DELETE FROM %s WHERE list OPERATOR(pg_catalog.=) $1", qualtab);
+
+	/* as the table's owner, restricted (no temporary objects, no settings) */
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(rel_owner(tab),
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		rc = SPI_execute_with_args(sql, subject ? 3 : 1, argtypes, values, nulls, false, 0);
+		if (rc != SPI_OK_INSERT && rc != SPI_OK_DELETE)
+			elog(ERROR, "writing list_declarations failed: %s", SPI_result_code_string(rc));
+		/* declarations of lists dropped since: their OIDs may be reused */
+		rc = SPI_execute(psprintf("DELETE FROM %s d WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_class c "
+								  "WHERE c.oid OPERATOR(pg_catalog.=) d.list::pg_catalog.oid)", qualtab),
+						 false, 0);
+		if (rc != SPI_OK_DELETE)
+			elog(ERROR, "writing list_declarations failed: %s", SPI_result_code_string(rc));
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_user, save_sec);
+	}
+	PG_END_TRY();
+	CacheInvalidateRelcacheByRelid(relid);
+	PG_RETURN_VOID();
 }
 
 /* ------------------------------------------------------------------------
@@ -1937,6 +2194,9 @@ listed_explain(PG_FUNCTION_ARGS)
 	nulls[0] = !OidIsValid(a.filter) && a.nbases == 0;
 	values[1] = ObjectIdGetDatum(a.btree);
 	nulls[1] = !OidIsValid(a.btree);
+	if (shape.declared)
+		a.why = a.why ? psprintf("%s; columns declared (listed_declare)", a.why) :
+			"columns declared (listed_declare)";
 	if (a.hash_spi && !list_hash_spi_exact(e->hash_sql))
 	{
 		/* a STABLE or volatile function, a foreign table: never hashed */

@@ -14,6 +14,9 @@
  *      is screened as text: the only text column of a list of identifiers,
  *      a name or a reason, must not answer for them).
  * Two candidates at one step are an error naming them (SQLSTATE 42702).
+ * A list's owner can name the columns instead (listed_declare(), kept in
+ * the extension's table list_declarations): a declaration overrides the
+ * rules, for the subject and, if it names one, the validity column.
  * The validity column (dated forms) is the only daterange column, or, of
  * several, the one right after the subject column.  Given no type (T =
  * InvalidOid: listed_explain, listed_lists), the identifier types cnid and
@@ -42,6 +45,7 @@ typedef struct ListShape
 	AttrNumber	rangeattno;		/* InvalidAttrNumber unless dated */
 	char	   *rangename;
 	Oid			eq_opr;			/* the subject type's equality */
+	bool		declared;		/* the columns named by listed_declare() */
 } ListShape;
 
 /*

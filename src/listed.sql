@@ -57,12 +57,33 @@ CREATE FUNCTION listed_shape(list regclass,
 COMMENT ON FUNCTION listed_shape(regclass) IS
     'the subject and validity columns listed() uses on the list (the blacklist index''s key column, else the first column, else an indexed column, else the only column of the subject''s type; the only daterange column); NULLs where there is none or several';
 
+-- Declared lists: the subject (and validity) columns a list's owner named
+-- with listed_declare(); the list reader (src/listed.h) honours them over
+-- its rules.  Dumped by pg_dump with the database (a configuration table).
+CREATE TABLE list_declarations (
+    list regclass PRIMARY KEY,
+    subject_column name NOT NULL,
+    validity_column name
+);
+COMMENT ON TABLE list_declarations IS
+    'the subject and validity columns that lists'' owners declared with listed_declare(); written only by listed_declare';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.list_declarations', '');
+GRANT SELECT ON list_declarations TO PUBLIC;
+
+CREATE FUNCTION listed_declare(list regclass, subject name, validity name DEFAULT NULL)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'listed_declare'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION listed_declare(regclass, name, name) IS
+    'name the subject column (and the validity column) listed() uses on the list, instead of the rules; subject NULL removes the declaration; only the list''s owner may';
+
 -- Tables that are lists, with the columns (listed_shape) and indexes
 -- listed() uses: plain tables with a blacklist index, and tables whose
 -- subject is an identifier (cnid, uscc, or a domain over one) beside a
 -- daterange of validity.  A blacklist index counts when the subject
 -- column's collation is deterministic, a btree when it has the column's
--- collation (as in src/listed.c).
+-- collation (as in src/listed.c).  Declared relations of any kind are
+-- lists too (declared).
 CREATE VIEW listed_lists AS
 SELECT c.oid::regclass AS list,
        s.subject_column,
@@ -84,26 +105,30 @@ SELECT c.oid::regclass AS list,
            AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
            AND i.indcollation[0] OPERATOR(pg_catalog.=) a.attcollation AND i.indisvalid AND i.indpred IS NULL
          ORDER BY i.indexrelid LIMIT 1) AS btree_index,
-       s.validity_column
+       s.validity_column,
+       EXISTS (SELECT FROM @extschema@.list_declarations d
+                WHERE d.list::pg_catalog.oid OPERATOR(pg_catalog.=) c.oid) AS declared
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
   CROSS JOIN LATERAL @extschema@.listed_shape(c.oid::regclass) s
   JOIN pg_catalog.pg_attribute a
     ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attname OPERATOR(pg_catalog.=) s.subject_column
   JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
- WHERE c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char"
+ WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'f']::pg_catalog."char"[])
    AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
    AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'::pg_catalog.text
    AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'::pg_catalog.text
-   AND (EXISTS (SELECT FROM pg_catalog.pg_index i
+   AND ((c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char" AND (EXISTS (SELECT FROM pg_catalog.pg_index i
                   JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
                   JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
                  WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name)
         OR (s.validity_column IS NOT NULL
             AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
-                   OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid]))));
+                   OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid])))))
+        OR EXISTS (SELECT FROM @extschema@.list_declarations d
+                    WHERE d.list::pg_catalog.oid OPERATOR(pg_catalog.=) c.oid));
 COMMENT ON VIEW listed_lists IS
-    'tables that are lists (a blacklist index, or an identifier subject with a daterange of validity) with the columns and the blacklist and btree indexes listed() uses; blacklist_index IS NULL: no filter';
+    'tables that are lists (a blacklist index, an identifier subject with a daterange of validity, or declared by listed_declare) with the columns and the blacklist and btree indexes listed() uses; blacklist_index IS NULL: no filter';
 
 -- listed for the identifier types (appended after src/listed.sql once the
 -- cnid and uscc types exist: the ident branch).

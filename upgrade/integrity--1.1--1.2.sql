@@ -436,3 +436,75 @@ COMMENT ON FUNCTION @extschema@.listed_entries(bigint, regclass) IS
     'the rows of the list for the subject (its subject column as listed_shape says) as jsonb: the entries behind listed(subject, list)';
 COMMENT ON FUNCTION @extschema@.listed_entries(bigint, regclass, date) IS
     'the rows of the list for the subject whose validity (its daterange column) contains the date, as jsonb: the entries behind listed(subject, list, at)';
+
+-- ---------------------------------------------------------------------
+-- 18-views (issue 18, items 1-3): declared lists; views and partitioned
+-- lists use their tables' filters (C only)
+-- ---------------------------------------------------------------------
+
+-- Declared lists: the subject (and validity) columns a list's owner named
+-- with listed_declare(); the list reader (src/listed.h) honours them over
+-- its rules.  Dumped by pg_dump with the database (a configuration table).
+CREATE TABLE @extschema@.list_declarations (
+    list regclass PRIMARY KEY,
+    subject_column name NOT NULL,
+    validity_column name
+);
+COMMENT ON TABLE @extschema@.list_declarations IS
+    'the subject and validity columns that lists'' owners declared with listed_declare(); written only by listed_declare';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.list_declarations', '');
+GRANT SELECT ON @extschema@.list_declarations TO PUBLIC;
+
+CREATE FUNCTION @extschema@.listed_declare(list regclass, subject name, validity name DEFAULT NULL)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'listed_declare'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.listed_declare(regclass, name, name) IS
+    'name the subject column (and the validity column) listed() uses on the list, instead of the rules; subject NULL removes the declaration; only the list''s owner may';
+
+-- listed_lists: declared relations too; declared appended
+CREATE OR REPLACE VIEW @extschema@.listed_lists AS
+SELECT c.oid::regclass AS list,
+       s.subject_column,
+       s.subject_type,
+       CASE WHEN c.reltuples OPERATOR(pg_catalog.>=) 0::real THEN c.reltuples::bigint END AS rows_estimate,
+       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+          JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
+           AND i.indisvalid AND i.indpred IS NULL
+           AND (a.attcollation OPERATOR(pg_catalog.=) 0::oid
+                OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+                     WHERE co.oid OPERATOR(pg_catalog.=) a.attcollation))
+         ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
+       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND ic.relam OPERATOR(pg_catalog.=) 403::oid
+           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
+           AND i.indcollation[0] OPERATOR(pg_catalog.=) a.attcollation AND i.indisvalid AND i.indpred IS NULL
+         ORDER BY i.indexrelid LIMIT 1) AS btree_index,
+       s.validity_column,
+       EXISTS (SELECT FROM @extschema@.list_declarations d
+                WHERE d.list::pg_catalog.oid OPERATOR(pg_catalog.=) c.oid) AS declared
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+  CROSS JOIN LATERAL @extschema@.listed_shape(c.oid::regclass) s
+  JOIN pg_catalog.pg_attribute a
+    ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attname OPERATOR(pg_catalog.=) s.subject_column
+  JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+ WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'f']::pg_catalog."char"[])
+   AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'::pg_catalog.text
+   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'::pg_catalog.text
+   AND ((c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char" AND (EXISTS (SELECT FROM pg_catalog.pg_index i
+                  JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+                  JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+                 WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name)
+        OR (s.validity_column IS NOT NULL
+            AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
+                   OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid])))))
+        OR EXISTS (SELECT FROM @extschema@.list_declarations d
+                    WHERE d.list::pg_catalog.oid OPERATOR(pg_catalog.=) c.oid));
+COMMENT ON VIEW @extschema@.listed_lists IS
+    'tables that are lists (a blacklist index, an identifier subject with a daterange of validity, or declared by listed_declare) with the columns and the blacklist and btree indexes listed() uses; blacklist_index IS NULL: no filter';
