@@ -40,7 +40,8 @@ over(fn, pos, typ, lit) AS (VALUES
     ('assessor_score', 2, NULL, 'self'), ('assessor_weight', 2, NULL, 'self'),
     ('assess_accum', 2, NULL, 'self'), ('assess', 1, NULL, 'self'),
     ('total', 2, 'pg_catalog.text', '12'), ('grade', 1, 'pg_catalog.text', '85'),
-    ('blacklist_probe', 2, NULL, (SELECT v FROM cn)), ('cnid_matches', 2, NULL, '110105********002X')),
+    ('blacklist_probe', 2, NULL, (SELECT v FROM cn)), ('cnid_matches', 2, NULL, '110105********002X'),
+    ('listed_declare', 2, NULL, 'subject')),
 args AS (
     SELECT m.oid, i, t.oid AS typ, format('%I.%I', tn.nspname, t.typname) AS qtyp,
            coalesce((SELECT o.lit FROM over o WHERE o.fn = m.proname AND o.pos = i
