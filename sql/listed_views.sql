@@ -221,6 +221,25 @@ BEGIN;
 SELECT lv_f_write_loop() AS wrong;
 ROLLBACK;
 
+-- listed_explain's advice for a view's table and a partitioned list runs,
+-- and gives them their filters
+CREATE TABLE lv_adv (k bigint, team text) PARTITION BY LIST (team);
+CREATE TABLE lv_adv_a PARTITION OF lv_adv FOR VALUES IN ('a');
+CREATE TABLE lv_adv_b PARTITION OF lv_adv FOR VALUES IN ('b');
+CREATE TABLE lv_adv_t (k bigint, team text);
+CREATE VIEW lv_adv_v AS SELECT k FROM lv_adv_t WHERE team = 'a';
+SELECT l, (listed_explain(l)).advice FROM unnest(ARRAY['lv_adv', 'lv_adv_v']::regclass[]) l;
+DO $$DECLARE l regclass;
+BEGIN
+  FOREACH l IN ARRAY ARRAY['lv_adv', 'lv_adv_v']::regclass[] LOOP
+    EXECUTE (listed_explain(l)).advice;
+  END LOOP;
+END $$;
+SELECT l, (listed_explain(l)).filter IS NOT NULL AS has_filter, (listed_explain(l)).advice
+  FROM unnest(ARRAY['lv_adv', 'lv_adv_v']::regclass[]) l;
+DROP VIEW lv_adv_v;
+DROP TABLE lv_adv, lv_adv_t;
+
 DROP FUNCTION lv_f_loop(), lv_f_pol_loop(), lv_f_add(bigint), lv_f_write_loop();
 DROP TABLE lv_t, lv_p, lv_t_pol, lv_t_own CASCADE;
 DROP ROLE lv_owner;

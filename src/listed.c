@@ -205,6 +205,7 @@ typedef struct ListEntry
 	Oid			base_rel;
 	Oid			base_user;
 	const char *bases_why;
+	char	   *bases_advice;	/* the CREATE INDEX that gives them filters */
 	/* other relations whose invalidation makes the entry stale */
 	int			ndeps;
 	Oid		   *deps;
@@ -1191,6 +1192,17 @@ find_base_filters(ListEntry *e, Oid base, AttrNumber attno, bool inh)
 		a = get_attnum(rel, colname);
 		if (a == InvalidAttrNumber || !find_filter(e, rel, a, &e->bases[e->nbases]))
 		{
+			/* one index on the table (partitioned: on every partition) */
+			if (!OidIsValid(e->keycoll) || get_collation_isdeterministic(e->keycoll))
+				e->bases_advice =
+					MemoryContextStrdup(e->cxt,
+										psprintf("CREATE INDEX ON %s USING %s (%s); -- %s then answers \"not listed\" from %s",
+												 quote_qualified_identifier(get_namespace_name(get_rel_namespace(base)),
+																			get_rel_name(base)),
+												 BLACKLIST_AM_NAME, quote_identifier(colname),
+												 e->relkind == RELKIND_VIEW ? "the view" : "the list",
+												 relkind == RELKIND_PARTITIONED_TABLE ?
+												 "the filters of its partitions" : "the table's filter"));
 			e->bases_why = MemoryContextStrdup(e->cxt,
 											   psprintf(rel == base ?
 														"%s has no blacklist index on %s" :
@@ -2231,6 +2243,8 @@ listed_explain(PG_FUNCTION_ARGS)
 							  "confirmed by a btree probe instead of a scan of the list",
 							  shape.qualname, col);
 	}
+	else if (!e->filter_bases && e->bases_advice)
+		advice = e->bases_advice;
 	values[9] = advice ? CStringGetTextDatum(advice) : (Datum) 0;
 	nulls[9] = advice == NULL;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
