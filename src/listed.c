@@ -29,7 +29,11 @@
  *
  *   1. the list's blacklist index (src/blacklist.h), when the list is a plain
  *      table that has one on its subject column and no row-level security
- *      policy applies to the caller: its filter only over-approximates the
+ *      policy applies to the caller — or the blacklist indexes of the
+ *      tables a list reads: a simple view's one table, a partitioned list's
+ *      every leaf partition (find_view_filters, find_base_filters; not where
+ *      a policy applies to whoever the table is read as, the view's owner
+ *      or the caller, nor where that role may not read it): its filter only over-approximates the
  *      keys ever inserted, so its "no" holds for every snapshot, command id
  *      and role, and is the answer.  This is the only way a call may answer
  *      "not listed" without reading the list, and the filter is persistent,
@@ -51,7 +55,10 @@
  *      Citus tables, lists too big to hash) a prepared plan
  *      "SELECT 1 FROM list WHERE subject = $1 [...] LIMIT 1" run
  *      through SPI as the caller, so the executor (and postgres_fdw, and
- *      Citus) decide what is visible — never node-local storage.
+ *      Citus) decide what is visible — never node-local storage; after
+ *      LIST_HASH_SPI_AFTER such probes, the call site's hash of the list
+ *      read through SPI as the caller under the same snapshot, where the
+ *      list's rewritten query may be hashed (src/listed_hash.c).
  *
  * What is cached, and why it cannot go stale:
  *
@@ -65,8 +72,9 @@
  *   - per list entry and user: how that user's calls were answered
  *     (listed_explain's counters; a user sees only its own);
  *   - per call site, for a plain table without a usable btree that the
- *     user reads without a policy: a hash of the list's keys read under the
- *     active snapshot, kept while the full snapshot, this stamp, the entry
+ *     user reads without a policy (or, read through SPI, for a list probed
+ *     through SPI): a hash of the list's keys read under the active
+ *     snapshot, kept while the full snapshot, this stamp, the entry
  *     and the relfilenode are unchanged (src/listed_hash.c): the answer of
  *     a scan under the same snapshot, so it is the btree probe's stand-in;
  *   - per call site (fn_extra): which of these paths this user may take, with
