@@ -179,6 +179,14 @@ BEGIN;
 SET LOCAL ROLE lv_reader;
 SELECT lv_f_pol_loop() AS wrong, (listed_explain('lv_t_pol')).confirm;
 ROLLBACK;
+-- with row_security off under the policy, listed_explain answers (not
+-- hashed) and listed() raises, as the EXISTS does
+BEGIN;
+SET LOCAL ROLE lv_reader;
+SET LOCAL row_security = off;
+SELECT confirm, note FROM listed_explain('lv_t_pol');
+SELECT listed(1::bigint, 'lv_t_pol');
+ROLLBACK;
 -- a policy by role: hashed, and the hash is the policy's rows
 CREATE TABLE lv_t_own (k bigint, owner name);
 INSERT INTO lv_t_own SELECT g, CASE WHEN g % 2 = 0 THEN 'lv_reader' ELSE 'lv_owner' END FROM generate_series(1, 300) g;

@@ -2221,7 +2221,7 @@ listed_explain(PG_FUNCTION_ARGS)
 	{
 		/* a STABLE or volatile function, a foreign table: never hashed */
 		a.hashable = a.hash_spi = false;
-		a.why = psprintf("%s; not hashed (its query calls a function that is not immutable, or reads a foreign or Citus table)",
+		a.why = psprintf("%s; not hashed (its query calls a function that is not immutable, reads a foreign or Citus table, or raises)",
 						 a.why);
 	}
 	values[2] = CStringGetTextDatum(OidIsValid(a.btree) ? "btree probe" :

@@ -51,6 +51,7 @@
 #include "postgres.h"
 
 #include "access/heapam.h"
+#include "access/xact.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_proc.h"
@@ -58,6 +59,7 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "utils/plancache.h"
+#include "utils/resowner.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -463,25 +465,46 @@ open_list_cursor(const ListHashSpec *spec)
 
 /*
  * May the list's query be hashed for the current user (listed_explain)?
- * The same check as at a build, without reading the list.
+ * The same check as at a build, without reading the list.  A query that
+ * cannot even be prepared (row_security off under a policy: the probe
+ * raises that error too) is not hashed; the error is left to the call.
  */
 bool
 list_hash_spi_exact(const char *sql)
 {
-	SPIPlanPtr	plan;
-	ListCell   *lc;
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
 	bool		exact = true;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	plan = SPI_prepare_cursor(sql, 0, NULL, CURSOR_OPT_NO_SCROLL);
-	if (plan == NULL)
-		elog(ERROR, "could not prepare \"%s\": %s", sql,
-			 SPI_result_code_string(SPI_result));
-	foreach(lc, SPI_plan_get_plan_sources(plan))
-		if (inexact_walker((Node *) ((CachedPlanSource *) lfirst(lc))->query_list, NULL))
-			exact = false;
-	SPI_finish();
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		SPIPlanPtr	plan;
+		ListCell   *lc;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		plan = SPI_prepare_cursor(sql, 0, NULL, CURSOR_OPT_NO_SCROLL);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s", sql,
+				 SPI_result_code_string(SPI_result));
+		foreach(lc, SPI_plan_get_plan_sources(plan))
+			if (inexact_walker((Node *) ((CachedPlanSource *) lfirst(lc))->query_list, NULL))
+				exact = false;
+		SPI_finish();
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		exact = false;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
 	return exact;
 }
 
