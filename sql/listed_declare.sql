@@ -52,7 +52,20 @@ GRANT SELECT ON ld_t TO ld_someone;
 SET ROLE ld_someone;
 SELECT listed_declare('ld_t', 'other');
 INSERT INTO list_declarations VALUES ('ld_t', 'other', NULL);
+UPDATE list_declarations SET subject_column = 'other';
+DELETE FROM list_declarations;
 RESET ROLE;
+-- the owner may write the table directly: checked as listed_declare
+-- checks, and every session reads the list again
+DELETE FROM list_declarations WHERE list = 'ld_t'::regclass;
+SELECT * FROM listed_shape('ld_t');
+INSERT INTO list_declarations VALUES ('ld_t', 'n', NULL);
+INSERT INTO list_declarations VALUES ('ld_t', 'other', 'until');
+SELECT * FROM listed_shape('ld_t');
+UPDATE list_declarations SET validity_column = NULL WHERE list = 'ld_t'::regclass;
+SELECT * FROM listed_shape('ld_t');
+DELETE FROM list_declarations WHERE list = 'ld_t'::regclass;
+SELECT listed_declare('ld_t', 'subject');
 CREATE SEQUENCE ld_seq;
 SELECT listed_declare('ld_seq', 'last_value');
 

@@ -111,6 +111,7 @@
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "commands/trigger.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
@@ -146,6 +147,7 @@ PG_FUNCTION_INFO_V1(listed_explain);
 PG_FUNCTION_INFO_V1(listed_last_build);
 PG_FUNCTION_INFO_V1(listed_shape);
 PG_FUNCTION_INFO_V1(listed_declare);
+PG_FUNCTION_INFO_V1(list_declarations_check);
 
 void		listed_init(void);
 
@@ -436,8 +438,9 @@ declarations_table(void)
 /*
  * The declaration of list `relid` (listed_declare): its subject column and
  * validity column (NULL if not declared); false if there is none.  Read
- * under a catalog snapshot, as the catalogs are: listed_declare sends a
- * relcache invalidation of the list, which makes every session read again.
+ * under a new catalog snapshot (the latest committed state, as catalogs
+ * are read): listed_declare sends a relcache invalidation of the list,
+ * which makes every session read again.
  */
 static bool
 read_declaration(Oid relid, char **subject, char **validity)
@@ -454,6 +457,13 @@ read_declaration(Oid relid, char **subject, char **validity)
 	if (!OidIsValid(tab))
 		return false;
 	rel = table_open(tab, AccessShareLock);
+
+	/*
+	 * A fresh catalog snapshot: the relcache invalidation that made us read
+	 * again does not renew the one this statement may hold, which could
+	 * predate the declaration (the entry would then keep the old columns).
+	 */
+	InvalidateCatalogSnapshot();
 	snap = RegisterSnapshot(GetCatalogSnapshot(tab));
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
 	scan = table_beginscan(rel, snap, 1, &key);
@@ -817,55 +827,25 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 	return true;
 }
 
-/* the owner of a relation */
-static Oid
-rel_owner(Oid relid)
-{
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
-	ReleaseSysCache(tp);
-	return owner;
-}
-
 /*
- * listed_declare(list regclass, subject name, validity name DEFAULT NULL)
- *
- * Name the list's subject column (and validity column) for listed(),
- * listed_entries(), listed_explain() and listed_lists, instead of the list
- * reader's rules; subject NULL removes the declaration.  Only the list's
- * owner may declare.  The row is written to list_declarations as that
- * table's owner (the table is not writable by others), and every session
- * reads the list's shape again (relcache invalidation).
+ * May the current user declare columns of relation `relid`, and are they
+ * columns a list can be read by?  Raises otherwise.  subject NULL: only the
+ * ownership (a declaration removed).  Shared by listed_declare and the
+ * trigger of list_declarations, which every write goes through (pg_restore's
+ * COPY too).
  */
-Datum
-listed_declare(PG_FUNCTION_ARGS)
+static void
+check_declaration(Oid relid, const char *subject, const char *validity)
 {
-	Oid			relid;
-	char	   *subject = PG_ARGISNULL(1) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(1)));
-	char	   *validity = PG_ARGISNULL(2) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(2)));
 	char		relkind;
-	Oid			tab = declarations_table();
-	Oid			save_user;
-	int			save_sec;
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	Oid			argtypes[3] = {OIDOID, NAMEOID, NAMEOID};
-	char	   *sql;
-	char	   *qualtab;
-	int			rc;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the list must not be NULL")));
-	relid = PG_GETARG_OID(0);
-	if (!OidIsValid(tab))
-		elog(ERROR, "the table list_declarations of the extension integrity is missing");
-	LockRelationOid(relid, AccessShareLock);
+	/*
+	 * As DDL on the list would: a declaration waits for the transactions
+	 * that read the list (their listed() calls keep the shape they read,
+	 * since a lock they already hold reads no invalidation), and the calls
+	 * after it read the new shape.
+	 */
+	LockRelationOid(relid, AccessExclusiveLock);
 	relkind = get_rel_relkind(relid);
 	if (relkind == '\0')
 		ereport(ERROR,
@@ -889,8 +869,6 @@ listed_declare(PG_FUNCTION_ARGS)
 	{
 		AttrNumber	a = get_attnum(relid, subject);
 		Oid			base;
-		Oid			cnid = extension_type("cnid");
-		Oid			uscc = extension_type("uscc");
 
 		if (a <= 0)
 			ereport(ERROR,
@@ -900,30 +878,66 @@ listed_declare(PG_FUNCTION_ARGS)
 		base = getBaseType(get_atttype(relid, a));
 		if (base == VARCHAROID)
 			base = TEXTOID;
-		if (base != cnid && base != uscc && base != INT8OID && base != TEXTOID)
+		if (base != extension_type("cnid") && base != extension_type("uscc") &&
+			base != INT8OID && base != TEXTOID)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("column \"%s\" of list \"%s\" is of type %s, which listed() does not screen",
 							subject, get_rel_name(relid),
 							format_type_be(get_atttype(relid, a))),
 					 errdetail("A subject column is of type cnid, uscc, bigint, text or varchar, or a domain over one.")));
-		if (validity)
-		{
-			a = get_attnum(relid, validity);
-			if (a <= 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("column \"%s\" of list \"%s\" does not exist",
-								validity, get_rel_name(relid))));
-			if (getBaseType(get_atttype(relid, a)) != DATERANGEOID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("column \"%s\" of list \"%s\" is of type %s, not daterange",
-								validity, get_rel_name(relid),
-								format_type_be(get_atttype(relid, a))),
-						 errdetail("A validity column is of type daterange, or a domain over it.")));
-		}
 	}
+	if (validity)
+	{
+		AttrNumber	a = get_attnum(relid, validity);
+
+		if (a <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of list \"%s\" does not exist",
+							validity, get_rel_name(relid))));
+		if (getBaseType(get_atttype(relid, a)) != DATERANGEOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of list \"%s\" is of type %s, not daterange",
+							validity, get_rel_name(relid),
+							format_type_be(get_atttype(relid, a))),
+					 errdetail("A validity column is of type daterange, or a domain over it.")));
+	}
+}
+
+/*
+ * listed_declare(list regclass, subject name, validity name DEFAULT NULL)
+ *
+ * Name the list's subject column (and validity column) for listed(),
+ * listed_entries(), listed_explain() and listed_lists, instead of the list
+ * reader's rules; subject NULL removes the declaration.  Only the list's
+ * owner may declare (check_declaration, here and again in the table's
+ * trigger).  Also removes the declarations of lists dropped since (their
+ * OIDs may be reused).
+ */
+Datum
+listed_declare(PG_FUNCTION_ARGS)
+{
+	Oid			relid;
+	char	   *subject = PG_ARGISNULL(1) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(1)));
+	char	   *validity = PG_ARGISNULL(2) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(2)));
+	Oid			tab = declarations_table();
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	Oid			argtypes[3] = {OIDOID, NAMEOID, NAMEOID};
+	char	   *qualtab;
+	char	   *sql;
+	int			rc;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the list must not be NULL")));
+	relid = PG_GETARG_OID(0);
+	if (!OidIsValid(tab))
+		elog(ERROR, "the table list_declarations of the extension integrity is missing");
+	check_declaration(relid, subject, validity);
 
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = subject ? DirectFunctionCall1(namein, CStringGetDatum(subject)) : (Datum) 0;
@@ -938,32 +952,76 @@ listed_declare(PG_FUNCTION_ARGS)
 				 qualtab) :
 		psprintf("DELETE FROM %s WHERE list OPERATOR(pg_catalog.=) $1", qualtab);
 
-	/* as the table's owner, restricted (no temporary objects, no settings) */
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(rel_owner(tab),
-						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-	PG_TRY();
-	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		rc = SPI_execute_with_args(sql, subject ? 3 : 1, argtypes, values, nulls, false, 0);
-		if (rc != SPI_OK_INSERT && rc != SPI_OK_DELETE)
-			elog(ERROR, "writing list_declarations failed: %s", SPI_result_code_string(rc));
-		/* declarations of lists dropped since: their OIDs may be reused */
-		rc = SPI_execute(psprintf("DELETE FROM %s d WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_class c "
-								  "WHERE c.oid OPERATOR(pg_catalog.=) d.list::pg_catalog.oid)", qualtab),
-						 false, 0);
-		if (rc != SPI_OK_DELETE)
-			elog(ERROR, "writing list_declarations failed: %s", SPI_result_code_string(rc));
-		SPI_finish();
-	}
-	PG_FINALLY();
-	{
-		SetUserIdAndSecContext(save_user, save_sec);
-	}
-	PG_END_TRY();
-	CacheInvalidateRelcacheByRelid(relid);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rc = SPI_execute_with_args(sql, subject ? 3 : 1, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT && rc != SPI_OK_DELETE)
+		elog(ERROR, "writing list_declarations failed: %s", SPI_result_code_string(rc));
+	rc = SPI_execute(psprintf("DELETE FROM %s d WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_class c "
+							  "WHERE c.oid OPERATOR(pg_catalog.=) d.list::pg_catalog.oid)", qualtab),
+					 false, 0);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "writing list_declarations failed: %s", SPI_result_code_string(rc));
+	SPI_finish();
 	PG_RETURN_VOID();
+}
+
+/*
+ * list_declarations_check() — BEFORE INSERT OR UPDATE OR DELETE FOR EACH
+ * ROW on list_declarations: every row written is checked as listed_declare
+ * checks it (the list's owner, columns a list can be read by), a row
+ * removed only by the list's owner (or when the list is gone), and every
+ * session reads the lists concerned again (relcache invalidation).
+ */
+Datum
+list_declarations_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	HeapTuple	oldtup = NULL;
+	HeapTuple	newtup = NULL;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("list_declarations_check() must be called as a BEFORE ROW trigger")));
+	desc = RelationGetDescr(td->tg_relation);
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		oldtup = td->tg_trigtuple;
+		newtup = td->tg_newtuple;
+	}
+	else if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		oldtup = td->tg_trigtuple;
+	else
+		newtup = td->tg_trigtuple;
+
+	if (oldtup)
+	{
+		bool		isnull;
+		Oid			relid = DatumGetObjectId(heap_getattr(oldtup, 1, desc, &isnull));
+
+		if (!isnull && OidIsValid(relid) &&
+			SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		{
+			check_declaration(relid, NULL, NULL);
+			CacheInvalidateRelcacheByRelid(relid);
+		}
+	}
+	if (newtup)
+	{
+		bool		isnull;
+		bool		vnull;
+		Oid			relid = DatumGetObjectId(heap_getattr(newtup, 1, desc, &isnull));
+		Datum		subj = heap_getattr(newtup, 2, desc, &isnull);
+		Datum		valid = heap_getattr(newtup, 3, desc, &vnull);
+
+		check_declaration(relid, isnull ? NULL : NameStr(*DatumGetName(subj)),
+						  vnull ? NULL : NameStr(*DatumGetName(valid)));
+		CacheInvalidateRelcacheByRelid(relid);
+	}
+	return PointerGetDatum(newtup ? newtup : oldtup);
 }
 
 /* ------------------------------------------------------------------------
@@ -1029,9 +1087,25 @@ listed_is_citus_table(Oid relid)
 }
 
 
+/* Is the index valid, without predicate, and led by column attno? */
+static bool
+index_on_column(Relation idx, AttrNumber attno)
+{
+	Form_pg_index ix = idx->rd_index;
+
+	return ix->indisvalid && ix->indislive && ix->indisready &&
+		ix->indnkeyatts >= 1 && ix->indkey.values[0] == attno &&
+		heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL);
+}
+
 /*
  * Can this blacklist index (on the key column, valid, without predicate)
  * answer "no" for the equality eq_opr of a column of collation keycoll?
+ * The filter hashes bytes (its collation is deterministic): it covers the
+ * EXISTS's equality whenever the key column's collation is deterministic
+ * too, whichever that is, and its operator family has that equality as its
+ * strategy 1 (the blacklist `=`; an operator class made otherwise is not
+ * used).
  */
 static bool
 filter_fits(Relation idx, Oid eq_opr, Oid keycoll)
@@ -1049,51 +1123,41 @@ filter_fits(Relation idx, Oid eq_opr, Oid keycoll)
  * row) when the key's collation is deterministic.  Both are plain indexes of
  * a plain table.
  */
+static bool find_filter(ListEntry *e, Oid heaprel, AttrNumber attno, FilterRef *f);
+
 static void
 find_indexes(ListEntry *e)
 {
 	Relation	heap = table_open(e->relid, AccessShareLock);
 	List	   *indexes = RelationGetIndexList(heap);
 	ListCell   *lc;
+	FilterRef	f;
 
 	foreach(lc, indexes)
 	{
 		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
 		Form_pg_index ix = idx->rd_index;
 
-		if (ix->indisvalid && ix->indislive && ix->indisready &&
-			ix->indnkeyatts >= 1 &&
-			ix->indkey.values[0] == e->keyattno &&
-			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL))
+		if (!OidIsValid(e->btree) && index_on_column(idx, e->keyattno) &&
+			idx->rd_indcollation[0] == e->keycoll &&
+			idx->rd_rel->relam == BTREE_AM_OID &&
+			get_op_opfamily_strategy(e->eq_opr, idx->rd_opfamily[0]) == BTEqualStrategyNumber)
 		{
-			if (!OidIsValid(e->btree) &&
-				idx->rd_indcollation[0] == e->keycoll &&
-				idx->rd_rel->relam == BTREE_AM_OID &&
-				get_op_opfamily_strategy(e->eq_opr, idx->rd_opfamily[0]) == BTEqualStrategyNumber)
-			{
-				e->btree = RelationGetRelid(idx);
-				e->btree_coll = idx->rd_indcollation[0];
-				e->btree_checkxmin = ix->indcheckxmin;
-				e->btree_xmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
-			}
-			/*
-			 * The filter hashes bytes (its collation is deterministic): it
-			 * covers the EXISTS's equality whenever the key column's
-			 * collation is deterministic too, whichever that is, and its
-			 * operator family has that equality as its strategy 1 (the
-			 * blacklist `=`; an operator class made otherwise is not used).
-			 */
-			else if (!OidIsValid(e->filter) && filter_fits(idx, e->eq_opr, e->keycoll))
-			{
-				e->filter = RelationGetRelid(idx);
-				e->filter_checkxmin = ix->indcheckxmin;
-				e->filter_xmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
-			}
+			e->btree = RelationGetRelid(idx);
+			e->btree_coll = idx->rd_indcollation[0];
+			e->btree_checkxmin = ix->indcheckxmin;
+			e->btree_xmin = HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data);
 		}
 		index_close(idx, AccessShareLock);
 	}
 	list_free(indexes);
 	table_close(heap, NoLock);
+	if (find_filter(e, e->relid, e->keyattno, &f))
+	{
+		e->filter = f.index;
+		e->filter_checkxmin = f.checkxmin;
+		e->filter_xmin = f.xmin;
+	}
 }
 
 /*
@@ -1113,9 +1177,7 @@ find_filter(ListEntry *e, Oid heaprel, AttrNumber attno, FilterRef *f)
 		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
 		Form_pg_index ix = idx->rd_index;
 
-		if (!found && ix->indisvalid && ix->indislive && ix->indisready &&
-			ix->indnkeyatts >= 1 && ix->indkey.values[0] == attno &&
-			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+		if (!found && index_on_column(idx, attno) &&
 			filter_fits(idx, e->eq_opr, e->keycoll))
 		{
 			f->heap = heaprel;

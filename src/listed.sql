@@ -66,9 +66,19 @@ CREATE TABLE list_declarations (
     validity_column name
 );
 COMMENT ON TABLE list_declarations IS
-    'the subject and validity columns that lists'' owners declared with listed_declare(); written only by listed_declare';
+    'the subject and validity columns that lists'' owners declared with listed_declare() (each row checked by its trigger)';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.list_declarations', '');
-GRANT SELECT ON list_declarations TO PUBLIC;
+-- every write is checked (only a list's owner declares its columns) and
+-- makes every session read the list again, listed_declare's and
+-- pg_restore's alike
+CREATE FUNCTION list_declarations_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'list_declarations_check'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION list_declarations_check() IS
+    'the trigger of list_declarations: a row only for a list the current user owns, naming columns a list can be read by; invalidates the lists'' cached shapes';
+CREATE TRIGGER list_declarations_check BEFORE INSERT OR UPDATE OR DELETE ON list_declarations
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.list_declarations_check();
+GRANT SELECT, INSERT, UPDATE, DELETE ON list_declarations TO PUBLIC;
 
 CREATE FUNCTION listed_declare(list regclass, subject name, validity name DEFAULT NULL)
     RETURNS void

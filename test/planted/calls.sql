@@ -3,8 +3,8 @@
 -- pg_catalog; prints a psql script).  Each argument is a literal of its type,
 -- fully qualified ('...'::public.iscore): the value table below, or an
 -- override by function and argument position; arguments with a default are
--- left out (the defaults run).  A function that takes internal cannot be
--- called from SQL and is listed as such; a function with an argument of a
+-- left out (the defaults run).  A function that takes internal, or a
+-- trigger function, cannot be called from SQL and is listed as such; a function with an argument of a
 -- type the table does not know prints "NO CALL", which test/planted.sh
 -- counts as a failure: a new function needs a value here.
 SET search_path = pg_catalog;
@@ -64,6 +64,8 @@ args AS (
 SELECT CASE
          WHEN EXISTS (SELECT FROM args a WHERE a.oid = m.oid AND a.typ = 'internal'::regtype)
            THEN format('-- not callable from SQL (internal argument): %s', m.oid::regprocedure)
+         WHEN (SELECT p.prorettype FROM pg_proc p WHERE p.oid = m.oid) = 'trigger'::regtype
+           THEN format('-- not callable from SQL (a trigger function): %s', m.oid::regprocedure)
          WHEN EXISTS (SELECT FROM args a WHERE a.oid = m.oid AND NOT a.known)
            THEN format('-- NO CALL: %s', m.oid::regprocedure)
          ELSE format(E'\\echo planted-call %s\nSELECT %I.%I(%s)%s;', m.oid::regprocedure, n.nspname, m.proname,
