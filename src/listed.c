@@ -489,6 +489,26 @@ read_declaration(Oid relid, char **subject, char **validity)
 	return found;
 }
 
+/* Can a relation of this kind be a list? */
+static bool
+can_be_list(char relkind)
+{
+	return relkind == RELKIND_RELATION || relkind == RELKIND_VIEW ||
+		relkind == RELKIND_MATVIEW || relkind == RELKIND_FOREIGN_TABLE ||
+		relkind == RELKIND_PARTITIONED_TABLE;
+}
+
+static void raise_not_a_list(const char *relname) pg_attribute_noreturn();
+
+static void
+raise_not_a_list(const char *relname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("\"%s\" cannot be used as a list", relname),
+			 errdetail("A list must be a table, view, materialized view or foreign table.")));
+}
+
 /* the column named `name` among cols, or NULL */
 static ShapeColumn *
 column_named(ShapeColumn *cols, int ncols, const char *name)
@@ -664,16 +684,11 @@ listed_read_shape(Oid relid, Oid subjtype, bool dated, bool missing_ok,
 												 shape->relname);
 	natts = rel->relnatts;
 	ReleaseSysCache(ct);
-	if (shape->relkind != RELKIND_RELATION && shape->relkind != RELKIND_VIEW &&
-		shape->relkind != RELKIND_MATVIEW && shape->relkind != RELKIND_FOREIGN_TABLE &&
-		shape->relkind != RELKIND_PARTITIONED_TABLE)
+	if (!can_be_list(shape->relkind))
 	{
 		if (missing_ok)
 			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" cannot be used as a list", shape->relname),
-				 errdetail("A list must be a table, view, materialized view or foreign table.")));
+		raise_not_a_list(shape->relname);
 	}
 
 	cols = palloc0(sizeof(ShapeColumn) * Max(natts, 1));
@@ -851,13 +866,8 @@ check_declaration(Oid relid, const char *subject, const char *validity)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("list relation with OID %u does not exist", relid)));
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW &&
-		relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE &&
-		relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" cannot be used as a list", get_rel_name(relid)),
-				 errdetail("A list must be a table, view, materialized view or foreign table.")));
+	if (!can_be_list(relkind))
+		raise_not_a_list(get_rel_name(relid));
 	if (!pg_class_ownercheck(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(relkind), get_rel_name(relid));
 	if (subject == NULL && validity != NULL)
