@@ -10,7 +10,9 @@
 # next snapshots, its own or imported, are checked against them.  The same
 # keys are also screened on a copy of the list without any index, the
 # subject not its first column (st_noix: the list reader, and the list's
-# hash of src/listed_hash.c built under each of those snapshots).
+# hash of src/listed_hash.c built under each of those snapshots), through a
+# view of the list (st_view: the list's filter, and the list hash read
+# through SPI) and on a partitioned copy (st_part: its partitions' filters).
 #
 # One driver (the plpgsql procedure st_run) runs the sessions through
 # dblink, in episodes: each session is dealt a role (importer, inserter,
@@ -86,10 +88,12 @@ LANGUAGE plpgsql AS $$
 DECLARE msg text;
 BEGIN
   SELECT * INTO bad, present, copy, snap FROM dblink('w' || w, format($q$
-    SELECT count(*) FILTER (WHERE l IS DISTINCT FROM e OR h IS DISTINCT FROM e), count(*) FILTER (WHERE e),
+    SELECT count(*) FILTER (WHERE l IS DISTINCT FROM e OR h IS DISTINCT FROM e OR v IS DISTINCT FROM e
+                               OR pt IS DISTINCT FROM e), count(*) FILTER (WHERE e),
            (SELECT private_copy FROM blacklist_index_stats('st_list_bl')),
            txid_current_snapshot()::text
       FROM (SELECT listed(p.k, 'st_list') AS l, listed(p.k, 'st_noix') AS h,
+                   listed(p.k, 'st_view') AS v, listed(p.k, 'st_part') AS pt,
                    EXISTS (SELECT 1 FROM st_list s WHERE s.k = p.k) AS e
               FROM st_probe p WHERE p.k < %s) x $q$, upto), false) AS t(bad bigint, present bigint, copy boolean, snap text);
   IF bad IS NULL THEN
@@ -334,15 +338,24 @@ for workers in $workers_list; do
     s=$((seed + r))
     out=$(psql -X -q -v ON_ERROR_STOP=1 -d $db 2>&1 <<SQL
 SELECT setseed(($s % 100000) / 100000.0) \g /dev/null
-DROP TABLE IF EXISTS st_list, st_probe, st_noix;
+DROP VIEW IF EXISTS st_view;
+DROP TABLE IF EXISTS st_list, st_probe, st_noix, st_part;
 CREATE TABLE st_list (k bigint) WITH (autovacuum_enabled = off);
 INSERT INTO st_list SELECT g * 7 FROM generate_series(1, 2000) g;
 -- the same keys without any index (listed() hashes it per statement), the
 -- subject not first: written by a trigger in the same (sub)transaction
 CREATE TABLE st_noix (note text, k bigint) WITH (autovacuum_enabled = off);
 INSERT INTO st_noix SELECT 'n', k FROM st_list;
+-- and as a view of st_list (its filter; the list hash read through SPI)
+-- and a partitioned copy (its partitions' filters; the same hash)
+CREATE VIEW st_view AS SELECT k FROM st_list WHERE k IS NOT NULL;
+CREATE TABLE st_part (k bigint) PARTITION BY RANGE (k);
+CREATE TABLE st_part_a PARTITION OF st_part FOR VALUES FROM (MINVALUE) TO (1000000) WITH (autovacuum_enabled = off);
+CREATE TABLE st_part_b PARTITION OF st_part FOR VALUES FROM (1000000) TO (MAXVALUE) WITH (autovacuum_enabled = off);
+INSERT INTO st_part SELECT k FROM st_list;
+CREATE INDEX ON st_part USING blacklist (k);
 CREATE OR REPLACE FUNCTION st_mirror() RETURNS trigger LANGUAGE plpgsql AS
-  \$m\$BEGIN INSERT INTO st_noix VALUES ('n', NEW.k); RETURN NULL; END\$m\$;
+  \$m\$BEGIN INSERT INTO st_noix VALUES ('n', NEW.k); INSERT INTO st_part VALUES (NEW.k); RETURN NULL; END\$m\$;
 CREATE TRIGGER st_mirror AFTER INSERT ON st_list FOR EACH ROW EXECUTE FUNCTION st_mirror();
 CREATE INDEX ON st_list (k);
 CREATE INDEX st_list_bl ON st_list USING blacklist (k);
