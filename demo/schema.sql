@@ -824,21 +824,24 @@ BEGIN
         ELSIF NOT regulator.audit_own_run(NEW.run_id, current_user::text) THEN
             RAISE EXCEPTION 'only the officer who made screening run % may add to it, in the transaction that made it', NEW.run_id
                 USING ERRCODE = '42501';
-        ELSIF TG_TABLE_NAME = 'screening_hit' AND NEW.name IS NOT NULL THEN
-            IF NOT regulator.audit_name_hit_is_evidence(NEW.list, NEW.entry_id, NEW.valid, NEW.recorded_from,
-                                                        NEW.name, NEW.subject, NEW.score, NEW.evidence) THEN
-                RAISE EXCEPTION 'a screening hit by name must be a version of a list entry with the evidence it gives'
-                    USING ERRCODE = '42501',
-                          DETAIL = format('Entry %s on list %s, that version, does not give score %s with evidence %s for that name and number.',
-                                          NEW.entry_id, NEW.list, NEW.score, NEW.evidence);
-            END IF;
         ELSIF TG_TABLE_NAME = 'screening_hit' THEN
-            IF NOT regulator.audit_hit_is_entry(NEW.list, NEW.entry_id, NEW.subject, NEW.valid, NEW.recorded_from)
-               OR (NEW.score, NEW.evidence) IS DISTINCT FROM (100, '{number}'::text[]) THEN
+            IF NEW.name IS NOT NULL THEN
+                IF NOT regulator.audit_name_hit_is_evidence(NEW.list, NEW.entry_id, NEW.valid, NEW.recorded_from,
+                                                            NEW.name, NEW.subject, NEW.score, NEW.evidence) THEN
+                    RAISE EXCEPTION 'a screening hit by name must be a version of a list entry with the evidence it gives'
+                        USING ERRCODE = '42501',
+                              DETAIL = format('Entry %s on list %s, that version, does not give score %s with evidence %s for that name and number.',
+                                              NEW.entry_id, NEW.list, NEW.score, NEW.evidence);
+                END IF;
+            ELSIF NOT regulator.audit_hit_is_entry(NEW.list, NEW.entry_id, NEW.subject, NEW.valid, NEW.recorded_from) THEN
                 RAISE EXCEPTION 'a screening hit must be a version of a list entry'
                     USING ERRCODE = '42501',
                           DETAIL = format('No version of entry %s on list %s has that subject, validity and recording date.',
                                           NEW.entry_id, NEW.list);
+            ELSIF (NEW.score, NEW.evidence) IS DISTINCT FROM (100, '{number}'::text[]) THEN
+                RAISE EXCEPTION 'a screening hit by number scores 100 with the evidence {number}'
+                    USING ERRCODE = '42501',
+                          DETAIL = format('The hit gives score %s with evidence %s.', NEW.score, NEW.evidence);
             END IF;
         END IF;
         RETURN NEW;
@@ -946,7 +949,7 @@ CREATE PROCEDURE regulator.screen(batch regclass, purpose text, lists text[] DEF
                                   INOUT run_id bigint DEFAULT NULL)
 LANGUAGE plpgsql AS $$
 DECLARE
-    n integer; bad integer; by_name boolean;
+    n integer; bad integer; has_name boolean;
 BEGIN
     at := coalesce(at, current_date);
     published := coalesce(published, current_date);
@@ -961,8 +964,8 @@ BEGIN
     IF EXISTS (SELECT FROM unnest(lists) l WHERE l NOT IN (SELECT name FROM regulator.list)) THEN
         RAISE EXCEPTION 'unknown list in %', lists USING ERRCODE = '22023';
     END IF;
-    by_name := regulator.batch_has_name(batch);
-    IF NOT by_name AND EXISTS (SELECT FROM regulator.list l WHERE l.by_name AND l.name = ANY (lists)) THEN
+    has_name := regulator.batch_has_name(batch);
+    IF NOT has_name AND EXISTS (SELECT FROM regulator.list l WHERE l.by_name AND l.name = ANY (lists)) THEN
         RAISE EXCEPTION 'batch % has no name column to screen lists published by name', batch USING ERRCODE = '22023',
             DETAIL = format('%s give names, not full ID numbers.',
                             (SELECT string_agg(l.name, ', ' ORDER BY l.name) FROM regulator.list l
@@ -982,7 +985,7 @@ BEGIN
     FROM regulator.list l
     LEFT JOIN regulator.list_publication p
            ON p.list = l.name AND p.published = regulator.publication_in_force(l.name, screen.published)
-    WHERE (lists IS NULL OR l.name = ANY (lists)) AND (by_name OR NOT l.by_name);
+    WHERE (lists IS NULL OR l.name = ANY (lists)) AND (has_name OR NOT l.by_name);
     INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id,
                                          name, score, evidence)
     SELECT run_id, m.ref, m.subject, m.list, m.entry_id, m.valid, m.recorded_from, m.status, m.review_id,
