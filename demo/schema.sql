@@ -893,6 +893,15 @@ RETURN EXISTS (SELECT FROM regulator.name_entry e
                  AND e.recorded_from OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.recorded_from
                  AND x.score OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.score
                  AND x.evidence OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.evidence);
+-- It calls the extension's name_match: its search path is the extension's
+-- schema, then pg_catalog (wherever the extension was installed).
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION regulator.audit_name_hit_is_evidence(text, bigint, daterange, date, text, cnid, integer, text[])
+                    SET search_path = %I, pg_catalog, pg_temp',
+                   (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+                    WHERE x.extname = 'integrity'));
+END $$;
 REVOKE ALL ON FUNCTION regulator.audit_run_id_assigned(bigint), regulator.audit_own_run(bigint, text),
                        regulator.audit_hit_is_entry(text, bigint, cnid, daterange, date),
                        regulator.audit_name_hit_is_evidence(text, bigint, daterange, date, text, cnid, integer, text[])
