@@ -1132,9 +1132,21 @@ name_match(PG_FUNCTION_ARGS)
 	Datum	   *rd;
 	int			i;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "name_match must return a composite");
-	tupdesc = BlessTupleDesc(tupdesc);
+	/*
+	 * The result's descriptor, built and blessed once per call site (a
+	 * screening join calls this once per candidate pair).
+	 */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "name_match must return a composite");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
 	memset(&sc, 0, sizeof(sc));
 	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
 		name_score_names(PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1), &sc);
