@@ -9,8 +9,8 @@
 # ideographic space, middle dots, pinyin letters with tone marks),
 # name_pinyin, name_keys (the keys are hashes of code points, so they must be
 # equal whatever the encoding), name_match (written form, middle dot, one
-# character, a number that differs), name_match_threshold, name_icu_version,
-# every masked_cnid function (text and binary forms, the cast from cnid,
+# character, a number that differs), name_match_lines, name_match_threshold,
+# name_icu_version, every masked_cnid function (text and binary forms, the cast from cnid,
 # order, ~, cnid_matches, masked_cnid_visible, the block keys) and the input
 # errors: full-width digits (positions counted in characters), an impossible
 # date, a name over the screened length.  Only characters of
@@ -52,6 +52,8 @@ SELECT 'match_typo|' || m.score || ' ' || array_to_string(m.reasons, '/')
 FROM name_match('欧阳小明', '欧阳晓明', '11010519491231002X', '1101051949****002X') m;
 SELECT 'match_differs|' || m.score || ' ' || array_to_string(m.reasons, '/')
 FROM name_match('张伟', '张伟', '11010519491231002X', '1101051950****002X') m;
+SELECT 'lines|' || string_agg(reason || ':' || points, '/')
+FROM name_match_lines('阿依古丽・买买提', '阿依古丽 ・ 买买提', '110105197001010011', '1101051970****0011');
 SELECT 'threshold|' || name_match_threshold() || ' ' || (name_icu_version() ~ '^[0-9]+\.')::text;
 -- masked_cnid: text and binary forms, the cast, order, ~, cnid_matches, visible, block keys
 SELECT 'masked|' || string_agg(m::text || ' ' || masked_cnid_visible(m) || ' ' || encode(masked_cnid_send(m), 'hex'), ',' ORDER BY m)
@@ -82,6 +84,7 @@ match_name|40 pinyin
 match_dot|87 written form/region/birth year/sex/sequence
 match_typo|82 pinyin/region/birth year/sex/sequence
 match_differs|20 exact/number differs
+lines|written form:45/region:10/birth year:12/sex:0/sequence:20
 threshold|70 true
 masked|110105********002X 10 013131303130352a2a2a2a2a2a2a2a30303258,11010519491231002X 18 01313130313035313934393132333130303258,110105197001010011 18 01313130313035313937303031303130303131,3303241976****2118 14 01333330333234313937362a2a2a2a32313138
 masked_ops|t t t t f t t t 110105********002X

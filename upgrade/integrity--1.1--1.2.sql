@@ -436,3 +436,13 @@ COMMENT ON FUNCTION @extschema@.listed_entries(bigint, regclass) IS
     'the rows of the list for the subject (its subject column as listed_shape says) as jsonb: the entries behind listed(subject, list)';
 COMMENT ON FUNCTION @extschema@.listed_entries(bigint, regclass, date) IS
     'the rows of the list for the subject whose validity (its daterange column) contains the date, as jsonb: the entries behind listed(subject, list, at)';
+
+-- ---------------------------------------------------------------------
+-- 21-namescreen (issue 21, items 2 and 4): the score's lines
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION name_match_lines(candidate text, entry text,
+                                 candidate_id cnid DEFAULT NULL, entry_id masked_cnid DEFAULT NULL)
+    RETURNS TABLE (reason text, points integer)
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+COMMENT ON FUNCTION name_match_lines(text, text, cnid, masked_cnid) IS 'the reasons of name_match, one row each with the points it gave: they add up to the score (the cap of a number that differs is a row of negative points)';
