@@ -449,7 +449,8 @@ CREATE VIEW report.name_hits AS
 -- The hits by name of the year's new-hire runs (regulator.screening_hit,
 -- name not NULL) with the entry as published and the review in force at
 -- the year end; the evidence is name_match's (plus institution), recorded
--- by the run and rechecked by the audit's trigger.
+-- by the run and rechecked by the audit's trigger, shown with the points of
+-- each reason (name_match_lines) so that they add up to the score.
 WITH yr AS (
     SELECT max(year) AS year, make_date(max(year), 12, 31) AS year_end FROM regulator.scheme_year)
 SELECT i.name AS institution,
@@ -460,7 +461,13 @@ SELECT i.name AS institution,
        n.masked::text AS listed_number,
        n.decision,
        h.score,
-       array_to_string(h.evidence, ', ') AS evidence,
+       -- each reason with its points (name_match_lines), adding up to the score
+       (SELECT string_agg(l.reason || ' ' || l.points, ', ' ORDER BY l.k)
+        FROM (SELECT ml.reason, ml.points, ml.k
+              FROM name_match_lines(h.name, n.name, h.subject, n.masked) WITH ORDINALITY ml(reason, points, k)
+              UNION ALL
+              SELECT 'institution', h.score - (SELECT m.score FROM name_match(h.name, n.name, h.subject, n.masked) m), 1000
+              WHERE 'institution' = ANY (h.evidence)) l) AS evidence,
        CASE WHEN rv.id IS NULL THEN 'open'
             WHEN rv.expires IS NOT NULL AND rv.expires <= yr.year_end THEN 'open'
             ELSE rv.decision END AS status,
@@ -586,7 +593,7 @@ INSERT INTO report_column_label VALUES
     (NULL, 'listed_number', '名单号码 the ID number as the list publishes it (masked; empty: none)'),
     (NULL, 'decision', '案号/文号 number of the court case or the ban decision'),
     (NULL, 'score', '匹配分 match score (0-100; a hit from 70)'),
-    (NULL, 'evidence', '匹配依据 evidence that agreed: name form, region, birth date, sequence, sex, institution'),
+    (NULL, 'evidence', '匹配依据 evidence that agreed, each with its points (they add up to the score): name form, region, birth date, sequence, sex, institution'),
     (NULL, 'status', '复核状态 review status at the year end: open, cleared, confirmed'),
     (NULL, 'review', '复核意见 the reviewer''s reason'),
     ('top_risk_portraits', 'institution', '所在机构 institution'),

@@ -87,9 +87,11 @@ check "name hits: every planted true match and namesake with agreeing digits is 
                                 AND count(*) FILTER (WHERE form = 'near_other_number') = 0
                                 AND count(DISTINCT form) FILTER (WHERE planted AND same_person) >= 4
                          FROM ($name_rows) r")" = t
-check "name hits: each row's score reaches the threshold and names its evidence; namesakes are cleared, true matches never" \
+check "name hits: each row's score reaches the threshold and names its evidence, whose points add up to it; namesakes are cleared, true matches never" \
     test "$(qt -d $db -c "SELECT count(*) > 0 AND bool_and(score >= name_match_threshold())
                                 AND bool_and(evidence ~ '(exact|written form|traditional|variant|pinyin|one character different)')
+                                AND bool_and(score = (SELECT sum((regexp_match(x, ' (-?[0-9]+)\$'))[1]::int)
+                                                      FROM unnest(string_to_array(evidence, ', ')) x))
                                 AND bool_and(NOT same_person = (status = 'cleared'))
                          FROM ($name_rows) r")" = t
 check "name hits: its header says a name alone is never a hit" grep -q 'A name alone' demo/report/11_name_hits.sql

@@ -6,9 +6,10 @@
 -- characters, in pinyin, with another middle dot, or one character typed
 -- wrong) and more evidence - the visible digits of the number, or the
 -- institution the ban names.  A name alone (张伟 is shared by some 300,000
--- people) is never a hit.  Each hit shows its score (from 70 up) and the
--- evidence that agreed, and the review: a reviewer clears a namesake whose
--- visible digits happen to agree after reading the court's file.
+-- people) is never a hit.  Each hit shows its score (from 70 up), the
+-- evidence that agreed with the points each gave (they add up to the
+-- score), and the review: a reviewer clears a namesake whose visible digits
+-- happen to agree after reading the court's file.
 
 -- The view report.name_hits (demo/report_views.sql) holds the query.
 SELECT * FROM report.name_hits
