@@ -457,7 +457,8 @@ COMMENT ON TABLE regulator.list_publication IS 'every publication of every list,
 -- decision names and the decision's number, often no ID number at all.
 -- One row per version of an entry as published: recorded from the
 -- publication that first carried it until the one that changed or withdrew
--- it (NULL: still published).  Screened by name_keys (a GIN index) and,
+-- it (NULL: still published).  Screened by name_keys (stored: keys, with a
+-- GIN index; after an ICU major upgrade, UPDATE ... SET name = name) and,
 -- where the mask shows region and sequence, by masked_cnid_block (a btree):
 -- index lookups per screened person, never a scan of the list.
 CREATE TABLE regulator.name_entry (
@@ -471,10 +472,14 @@ CREATE TABLE regulator.name_entry (
     valid          daterange NOT NULL CHECK (NOT isempty(valid) AND lower(valid) IS NOT NULL),
     recorded_from  date NOT NULL,
     recorded_until date CHECK (recorded_until > recorded_from),
+    keys           bigint[] GENERATED ALWAYS AS (name_keys(name)) STORED,   -- the name's join keys
     PRIMARY KEY (id, recorded_from)
 );
 CREATE INDEX name_entry_block_idx ON regulator.name_entry (masked_cnid_block(masked));
-CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (name_keys(name));
+-- name keys only where the block key cannot serve: no number, or a mask
+-- hiding the region or the sequence (see regulator.screening_matches)
+CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (keys)
+    WHERE masked_cnid_block(masked) IS NULL;
 COMMENT ON TABLE regulator.name_entry IS
     'entries of the lists published by name: name, masked ID number or none, institution, decision; every version with its recorded period';
 
@@ -687,14 +692,23 @@ END $$;
 -- and the score and evidence of regulator.name_evidence, from
 -- name_match_threshold() up.  Candidates by name come from two index
 -- lookups per person: the entries whose mask shows the person's region and
--- sequence (masked_cnid_block, rechecked by ~) and the entries sharing a
--- name key (name_keys &&: the same name in any written form, pinyin, one
--- character different); only they are scored.
+-- sequence (masked_cnid_block, rechecked by ~), and, among the entries that
+-- key cannot find (no number, or a mask hiding region or sequence), those
+-- sharing a name key (name_keys &&: the same name in any written form,
+-- pinyin, one character different); only they are scored.  Nothing that
+-- can reach the threshold is left out: an entry whose mask shows region and
+-- sequence but which the number does not fit scores at most 20 + 25, an
+-- entry without a number at most 45 unless it names an institution that
+-- employed the person (so only those are candidates).  A common name shared
+-- by thousands of entries with numbers thus costs nothing.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
                                             published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
                recorded_from date, status text, review_id bigint, name text, score integer, evidence text[])
-LANGUAGE plpgsql STABLE AS $$
+-- A batch is any view: its row estimate can be wildly off (a view joined to
+-- an unanalysed table: 1.5M estimated for 39 rows), and JIT then compiled
+-- for over a second a query that runs in milliseconds.
+LANGUAGE plpgsql STABLE SET jit = off AS $$
 DECLARE
     -- for a batch with names: its candidates by name (n, c) and their matches
     name_ctes text := '';
@@ -704,7 +718,7 @@ BEGIN
     IF regulator.batch_has_name(batch) THEN
         name_ctes := $n$,
         n AS MATERIALIZED (
-            SELECT b.ref, b.subject, b.name
+            SELECT b.ref, b.subject, b.name, name_keys(b.name) AS keys
             FROM b WHERE b.subject IS NOT NULL AND b.name IS NOT NULL),
         e AS NOT MATERIALIZED (   -- inlined: each use looks up its own index
             SELECT * FROM regulator.name_entry e
@@ -715,7 +729,11 @@ BEGIN
             FROM n JOIN e ON masked_cnid_block(e.masked) = cnid_block(n.subject) AND n.subject ~ e.masked
             UNION
             SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
-            FROM n JOIN e ON name_keys(e.name) && name_keys(n.name))$n$;
+            FROM n JOIN e ON e.keys && n.keys
+            WHERE masked_cnid_block(e.masked) IS NULL
+              AND (e.masked IS NOT NULL
+                   OR EXISTS (SELECT FROM regulator.employee w
+                              WHERE w.cnid = n.subject AND w.institution_id = e.institution_id)))$n$;
         name_matches := $n$
             UNION ALL
             SELECT c.ref, c.subject, e.list, e.id, e.reason, e.valid, e.recorded_from, c.name, x.score, x.evidence
