@@ -72,6 +72,35 @@ RETURN (SELECT d || CASE c WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE c::text END
                              FROM generate_series(1, 8) k)::int AS c
               FROM (SELECT lpad(((i * 48271 + 31415926) % 100000000)::text, 8, '0') AS d) a) b);
 
+-- The name of the person with resident ID `subject`: a surname and one or
+-- two given-name characters drawn with Zipf-like frequencies (rank r about
+-- 1/r: 王 李 张 common, 张伟 shared by many), 2% minority names with a
+-- middle dot.  A function of the number, so every employment of a person
+-- and every list entry of that person give the same name.
+CREATE FUNCTION regulator.person_name(seed integer, subject cnid) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (
+    SELECT CASE WHEN regulator.rnd(seed, 90, k) < 0.02 THEN
+                    (ARRAY['阿依古丽', '买买提', '阿不都', '热依拉', '古丽', '艾合买提', '努尔', '帕提古丽', '吐尔逊', '阿里木'])
+                        [1 + floor(10 * regulator.rnd(seed, 91, k))::int]
+                    || '·' || (ARRAY['买买提', '艾力', '吐尔逊', '阿不都拉', '热合曼', '玉素甫', '依明', '尼亚孜', '哈斯木', '艾则孜'])
+                        [1 + floor(10 * regulator.rnd(seed, 92, k))::int]
+                ELSE sn[floor(power(cardinality(sn) + 1, regulator.rnd(seed, 93, k)))::int]
+                     || gn[floor(power(cardinality(gn) + 1, regulator.rnd(seed, 94, k)))::int]
+                     || CASE WHEN regulator.rnd(seed, 95, k) < 0.6
+                             THEN gn[floor(power(cardinality(gn) + 1, regulator.rnd(seed, 96, k)))::int] ELSE '' END
+           END
+    FROM (SELECT hashtextextended(subject::text, seed) AS k,
+                 regexp_split_to_array('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解区仇查', '')
+                     || ARRAY['欧阳', '诸葛', '司马', '上官'] AS sn,
+                 regexp_split_to_array('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英霞平刚桂华建国文辉力玉兰萍红鹏飞斌宇浩凯健俊帆帅旭宁龙林欣佳雪梅莉慧婷晶颖琳倩丹玲燕彬波亮成峰志宏海东春金荣晓小子一嘉思雨梓涵轩博晨阳瑞泽诗怡心悦语彤晴昊天然铭睿欢青松德福生祥发胜贵江山云永新利清安立武兵民长庆义忠哲坤柏维薇玮炜卫巍', '') AS gn) p);
+
+-- A resident ID as a published list masks it: the birth date hidden, 4, 6
+-- or 8 positions (k = 0, 1, 2) ending at position 14.
+CREATE FUNCTION regulator.mask_birth(id cnid, k integer) RETURNS masked_cnid
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN overlay(id::text PLACING repeat('*', 4 + 2 * k) FROM 11 - 2 * k)::masked_cnid;
+
 -- Progress of the generator, for demo/load.sh on a terminal: phase k of n,
 -- the rows of the phase's table, the share of phases done and the time since
 -- the start, as a NOTICE (rows are counted only when notices are shown).
@@ -341,6 +370,31 @@ BEGIN
            regulator.first_publication(hi + 30 + (k % 300)::int)
     FROM gen_ext WHERE k % 17 = 0 AND hi IS NOT NULL;
 
+    -- the same people as the lists published by name give them (issue 21):
+    -- the courts give a debtor's name with the birth date masked (4, 6 or 8
+    -- positions); a ban gives the name, the decision's number and, for bans
+    -- of this data's institutions, the institution, half of them no ID number
+    INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from)
+    SELECT 5000000000000 + 2 * k, CASE list WHEN 'dishonest_debtor' THEN 'debtor_names' ELSE 'ban_names' END,
+           regulator.person_name(seed, subject),
+           CASE WHEN list = 'dishonest_debtor' OR k % 2 = 0 THEN regulator.mask_birth(subject, (k % 3)::int) END,
+           CASE WHEN list = 'industry_ban' THEN by_inst END,
+           CASE list WHEN 'dishonest_debtor' THEN format('(%s)浙%s执%s号', extract(year FROM lo), 1001 + k % 90, k)
+                     ELSE format('浙金罚决字〔%s〕%s号', extract(year FROM lo), 1 + k % 200) END,
+           CASE list WHEN 'dishonest_debtor' THEN '失信被执行人' ELSE '禁止从业' END,
+           daterange(lo, hi), regulator.first_publication(lo)
+    FROM gen_ext WHERE list IN ('dishonest_debtor', 'industry_ban');
+    INSERT INTO regulator.planted_name (entry_id, subject, form, planted)
+    SELECT 5000000000000 + 2 * k, subject, 'exact', false FROM gen_ext WHERE list IN ('dishonest_debtor', 'industry_ban');
+    INSERT INTO regulator.planted_name (entry_id, subject, form, planted)
+    SELECT 5000000000000 + 2 * r.employee_id + 1, r.cnid, 'exact', false FROM gen_red r;
+    INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from)
+    SELECT 5000000000000 + 2 * r.employee_id + 1, 'ban_names', regulator.person_name(seed, r.cnid), NULL, r.institution_id,
+           format('浙金罚决字〔%s〕%s号', extract(year FROM r.red_on + 30), 201 + r.employee_id % 300),
+           '重大违规, 禁止从业', daterange(r.red_on + 30, (r.red_on + 30 + make_interval(years => 3 + (r.employee_id % 3)::int))::date),
+           regulator.first_publication(r.red_on + 30)
+    FROM gen_red r;
+
     CALL regulator.generate_progress(6, 10, 'blacklist', 'regulator.blacklist', t0);
     ---------------------------------------------------------------- hires of listed people
     -- some dismissed red-line employees find work at another institution
@@ -443,6 +497,71 @@ BEGIN
     FROM regulator.institution i
     CROSS JOIN LATERAL generate_series(1, greatest(1, round(0.08 * i.staff))::int) k
     ORDER BY i.id, k;
+    -- every employee's name (a function of the number: the same in every employment)
+    UPDATE regulator.employee SET name = regulator.person_name(seed, cnid);
+
+    -- planted on the lists published by name (issue 21): about 5% of the
+    -- year's new hires on the courts' list in a written form of their name
+    -- (as written, traditional, pinyin in either order, another middle dot,
+    -- one character typed wrong in a three-character name), with 4, 6 or 8
+    -- positions of the number masked; 1.5% someone else of the same name with
+    -- another number (a near miss: the number differs); 1% someone else of
+    -- the same name whose number shows the same region, sequence and check
+    -- character (the mask hides the whole birth date: a hit only the court's
+    -- file can clear)
+    CREATE TEMP TABLE gen_name_plant ON COMMIT DROP AS
+    SELECT e.id, e.cnid, e.name, e.hired, k.kind,
+           CASE k.kind
+                WHEN 'true' THEN e.cnid
+                WHEN 'other_number' THEN cnid_from_parts(cnid_region(e.cnid)::int, cnid_birth_date(e.cnid) + 1 + (e.id % 3000)::int,
+                                                         ((e.id * 31) % 1000)::int)
+                ELSE (SELECT o FROM generate_series(1, 400) j,
+                           LATERAL (SELECT cnid_from_parts(cnid_region(e.cnid)::int, cnid_birth_date(e.cnid) - 365 * 3 - j,
+                                                           substr(e.cnid::text, 15, 3)::int) AS o) oo
+                      WHERE right(o::text, 1) = right(e.cnid::text, 1) ORDER BY j LIMIT 1) END AS listed
+    FROM regulator.employee e
+    CROSS JOIN LATERAL (SELECT regulator.rnd(seed, 97, e.id) AS u) x
+    CROSS JOIN LATERAL (SELECT CASE WHEN x.u < 0.05 THEN 'true' WHEN x.u < 0.065 THEN 'other_number'
+                                    ELSE 'same_visible_digits' END AS kind) k
+    WHERE e.hired >= date '2024-01-01' AND x.u < 0.075;
+    INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from)
+    SELECT 5900000000000 + p.id, 'debtor_names', f.name, f.masked, NULL,
+           format('(%s)浙%s执%s号', extract(year FROM l.listed_on), 1001 + p.id % 90, p.id), '失信被执行人',
+           daterange(l.listed_on, NULL), regulator.first_publication(l.listed_on)
+    FROM gen_name_plant p
+    CROSS JOIN LATERAL (SELECT (p.hired - 40 - (p.id % 300)::int) AS listed_on) l
+    CROSS JOIN LATERAL (SELECT CASE WHEN p.kind <> 'true' THEN 'exact'
+                                    WHEN p.name ~ '·' THEN 'middle_dot'
+                                    ELSE (ARRAY['exact', 'traditional', 'pinyin_surname_first', 'pinyin_given_first',
+                                                'typo'])[1 + (p.id % 5)::int] END AS form0) f0
+    CROSS JOIN LATERAL (SELECT CASE WHEN f0.form0 = 'typo' AND char_length(p.name) < 3 THEN 'traditional'
+                                    ELSE f0.form0 END AS form) f1
+    CROSS JOIN LATERAL (SELECT
+        CASE f1.form
+             WHEN 'exact' THEN p.name
+             WHEN 'middle_dot' THEN replace(p.name, '·', (ARRAY['•', '・', ' · ', '‧'])[1 + (p.id % 4)::int])
+             WHEN 'traditional' THEN translate(p.name,
+                 '万东严丽义于云伟兰军冯凯刘刚区华单卢卫发叶吕吴国孙宁帅庆张强悦晓杨杰欢汤泽涛炜玮红维罗胜艳苏范荣蒋许诗语谢谭贵贺贾赵轩辉邓邹郑钟钱铭长闫阳陆陈静韦韩顾颖飞马鹏黄龙龚',
+                 '萬東嚴麗義於雲偉蘭軍馮凱劉剛區華單盧衛發葉呂吳國孫寧帥慶張強悅曉楊傑歡湯澤濤煒瑋紅維羅勝艷蘇範榮蔣許詩語謝譚貴賀賈趙軒輝鄧鄒鄭鐘錢銘長閆陽陸陳靜韋韓顧穎飛馬鵬黃龍龔')
+             WHEN 'pinyin_surname_first' THEN upper(split_part(py, ' ', 1)) || ' ' || initcap(split_part(py, ' ', 2))
+             WHEN 'pinyin_given_first' THEN initcap(split_part(py, ' ', 2)) || ' ' || upper(split_part(py, ' ', 1))
+             WHEN 'typo' THEN overlay(p.name PLACING CASE WHEN substr(p.name, 3, 1) = '明' THEN '敏' ELSE '明' END FROM 3 FOR 1)
+        END AS name,
+        regulator.mask_birth(p.listed, CASE WHEN p.kind = 'same_visible_digits' THEN 2 ELSE (p.id % 3)::int END) AS masked
+        FROM (SELECT (name_pinyin(p.name))[1] AS py) y) f;
+    INSERT INTO regulator.planted_name (entry_id, subject, form, planted)
+    SELECT 5900000000000 + p.id,
+           p.listed,
+           CASE WHEN p.kind = 'true' THEN
+                CASE WHEN e.name = p.name THEN 'exact'
+                     WHEN p.name ~ '·' THEN 'middle_dot'
+                     WHEN e.name ~ '^[A-Z]+ ' THEN 'pinyin_surname_first'
+                     WHEN e.name ~ '^[A-Z][a-z]+ ' THEN 'pinyin_given_first'
+                     WHEN name_normalize(e.name) = name_normalize(p.name) THEN 'traditional'
+                     ELSE 'typo' END
+                ELSE 'near_' || p.kind END,
+           true
+    FROM gen_name_plant p JOIN regulator.name_entry e ON e.id = 5900000000000 + p.id;
 
     -- bans shortened by a court: about 5% of the industry bans were first
     -- published two years longer and corrected 3-14 publications later
@@ -479,21 +598,30 @@ BEGIN
     CROSS JOIN LATERAL (SELECT d::date AS p FROM generate_series(date '2021-01-01', date '2024-12-01', interval '1 month') d) m
     LEFT JOIN (SELECT x.list, x.recorded_from AS p, count(*) AS n
                FROM (SELECT list, recorded_from FROM regulator.blacklist
-                     UNION ALL SELECT list, recorded_from FROM regulator.blacklist_history) x
+                     UNION ALL SELECT list, recorded_from FROM regulator.blacklist_history
+                     UNION ALL SELECT list, recorded_from FROM regulator.name_entry) x
                GROUP BY 1, 2) a ON a.list = l.name AND a.p = m.p
-    LEFT JOIN (SELECT list, recorded_until AS p, count(*) AS n FROM regulator.blacklist_history GROUP BY 1, 2) r
+    LEFT JOIN (SELECT x.list, x.recorded_until AS p, count(*) AS n
+               FROM (SELECT list, recorded_until FROM regulator.blacklist_history
+                     UNION ALL SELECT list, recorded_until FROM regulator.name_entry WHERE recorded_until IS NOT NULL) x
+               GROUP BY 1, 2) r
            ON r.list = l.name AND r.p = m.p;
 
     -- monthly runs: at every month end of 2024 the new hires of the month are
     -- screened against every list as published then; the reviewers decide on
     -- the hits within days (a typed-wrong number is cleared, most true hits
     -- confirmed, a few cleared after a court lifted the ban, some left open)
-    CREATE TEMP TABLE gen_batch (cnid cnid, ref bigint) ON COMMIT DROP;
+    CREATE TEMP TABLE gen_batch (cnid cnid, ref bigint, name text) ON COMMIT DROP;
+    -- screening by name looks employees up by number (the institution a ban
+    -- names): an index for the runs, dropped before demo/constraints.sql
+    -- adds the DBA's own
+    CREATE INDEX gen_employee_cnid ON regulator.employee (cnid);
+    ANALYZE regulator.employee, regulator.name_entry;
     FOR m IN 1..12 LOOP
         lo := make_date(2024, m, 1);
         hi := (lo + interval '1 month')::date - 1;
         TRUNCATE gen_batch;
-        INSERT INTO gen_batch SELECT e.cnid, e.id FROM regulator.employee e WHERE e.hired BETWEEN lo AND hi;
+        INSERT INTO gen_batch SELECT e.cnid, e.id, e.name FROM regulator.employee e WHERE e.hired BETWEEN lo AND hi;
         CREATE TEMP TABLE gen_match ON COMMIT DROP AS
             SELECT * FROM regulator.screening_matches('pg_temp.gen_batch', hi, hi, NULL);
         INSERT INTO regulator.screening_run (ran_at, ran_by, purpose, batch, at, published,
@@ -508,27 +636,38 @@ BEGIN
         FROM regulator.list_publication p
         WHERE p.published = regulator.publication_in_force(p.list, hi)
         ORDER BY p.list;
-        INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id)
-        SELECT run, g.ref, g.subject, g.list, g.entry_id, g.valid, g.recorded_from, g.status, g.review_id
+        INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id,
+                                             name, score, evidence)
+        SELECT run, g.ref, g.subject, g.list, g.entry_id, g.valid, g.recorded_from, g.status, g.review_id,
+               g.name, g.score, g.evidence
         FROM gen_match g ORDER BY g.ref, g.list, g.entry_id;
         INSERT INTO regulator.screening_review (subject, list, decision, reviewer, reason, reviewed_at, expires)
         SELECT g.subject, g.list, d.decision, 'reviewer_' || (ARRAY['li', 'zhou', 'chen'])[1 + (g.entry_id % 3)::int],
                d.reason, t.at, CASE d.decision WHEN 'cleared' THEN (t.at AT TIME ZONE 'Asia/Shanghai')::date + d.days END
         FROM gen_match g
         CROSS JOIN LATERAL (SELECT regulator.rnd(seed, 83, g.entry_id * 7 + g.ref::bigint) AS r) x
+        -- what the reviewer finds in the court's file or the decision
+        CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM regulator.planted_name p
+                                           WHERE p.entry_id = g.entry_id AND p.subject = g.subject) AS same) truth
         CROSS JOIN LATERAL (SELECT ((hi + 2 + floor(8 * x.r)::int) + time '10:00') AT TIME ZONE 'Asia/Shanghai' AS at) t
         CROSS JOIN LATERAL (SELECT * FROM (VALUES
                 ('cleared', '名单号码录入错误, 发布机关已更正 (number typed wrong on the list)', 365,
-                 g.entry_id >= 3000000000000),
+                 g.name IS NULL AND g.entry_id >= 3000000000000),
                 ('confirmed', '核实为同一人, 已通报用人机构 (same person, employer informed)', NULL,
-                 g.entry_id < 3000000000000 AND x.r < 0.55),
+                 g.name IS NULL AND g.entry_id < 3000000000000 AND x.r < 0.55),
                 ('cleared', '禁业决定已被法院撤销 (ban lifted by a court)', 180,
-                 g.entry_id < 3000000000000 AND x.r >= 0.55 AND x.r < 0.7)) v(decision, reason, days, applies)
+                 g.name IS NULL AND g.entry_id < 3000000000000 AND x.r >= 0.55 AND x.r < 0.7),
+                -- by name: the reviewer reads the court's file or the decision
+                ('cleared', '同名, 号码可见部分相符, 经核对法院文书或处罚决定非同一人 (same name, visible digits agree; the court''s file or the decision shows another person)', 365,
+                 g.name IS NOT NULL AND NOT truth.same),
+                ('confirmed', '经核对法院文书或处罚决定为同一人, 已通报用人机构 (the court''s file or the decision shows the same person, employer informed)', NULL,
+                 g.name IS NOT NULL AND truth.same AND x.r < 0.75)) v(decision, reason, days, applies)
             WHERE v.applies) d
         WHERE g.status = 'open' AND (t.at AT TIME ZONE 'Asia/Shanghai')::date <= date '2024-12-31'
         ORDER BY g.ref, g.list, g.entry_id;
         DROP TABLE gen_match;
     END LOOP;
+    DROP INDEX regulator.gen_employee_cnid;
 END
 $proc$;
 COMMENT ON PROCEDURE regulator.generate_screening(integer) IS

@@ -444,6 +444,51 @@ ORDER BY kind DESC, rank, who;
 COMMENT ON VIEW report.honour_list IS
     '光荣榜 Honour list: exemplar institutions (green three years, top tenth) and employees (report section 10)';
 
+-- Section 11: 姓名筛查命中 Hits by name on the lists published by name
+CREATE VIEW report.name_hits AS
+-- The hits by name of the year's new-hire runs (regulator.screening_hit,
+-- name not NULL) with the entry as published and the review in force at
+-- the year end; the evidence is name_match's (plus institution), recorded
+-- by the run and rechecked by the audit's trigger, shown with the points of
+-- each reason (name_match_lines) so that they add up to the score.
+WITH yr AS (
+    SELECT max(year) AS year, make_date(max(year), 12, 31) AS year_end FROM regulator.scheme_year)
+SELECT i.name AS institution,
+       cnid_mask(h.subject) AS person,
+       e.hired,
+       h.list,
+       n.name AS listed_name,
+       n.masked::text AS listed_number,
+       n.decision,
+       h.score,
+       -- each reason with its points (name_match_lines), adding up to the score
+       (SELECT string_agg(l.reason || ' ' || l.points, ', ' ORDER BY l.k)
+        FROM (SELECT ml.reason, ml.points, ml.k
+              FROM name_match_lines(h.name, n.name, h.subject, n.masked) WITH ORDINALITY ml(reason, points, k)
+              UNION ALL
+              SELECT 'institution', h.score - (SELECT m.score FROM name_match(h.name, n.name, h.subject, n.masked) m), 1000
+              WHERE 'institution' = ANY (h.evidence)) l) AS evidence,
+       CASE WHEN rv.id IS NULL THEN 'open'
+            WHEN rv.expires IS NOT NULL AND rv.expires <= yr.year_end THEN 'open'
+            ELSE rv.decision END AS status,
+       rv.reason AS review
+FROM regulator.screening_hit h
+JOIN regulator.screening_run r ON r.id = h.run_id
+CROSS JOIN yr
+JOIN regulator.employee e ON e.id = h.ref::bigint
+JOIN regulator.institution i ON i.id = e.institution_id
+JOIN regulator.name_entry n ON n.id = h.entry_id AND n.recorded_from = h.recorded_from
+LEFT JOIN LATERAL (
+    SELECT rv.* FROM regulator.screening_review rv
+    WHERE rv.subject = h.subject AND rv.list = h.list
+      AND h.recorded_from <= (rv.reviewed_at AT TIME ZONE 'Asia/Shanghai')::date
+      AND (rv.reviewed_at AT TIME ZONE 'Asia/Shanghai')::date <= yr.year_end
+    ORDER BY rv.reviewed_at DESC, rv.id DESC LIMIT 1) rv ON true
+WHERE h.name IS NOT NULL AND r.purpose = 'new hires' AND extract(year FROM r.at) = yr.year
+ORDER BY h.score DESC, e.hired, person, h.list, h.entry_id;
+COMMENT ON VIEW report.name_hits IS
+    '姓名筛查命中 Hits by name: new hires found on the lists published by name (name and masked ID number), with the score, the evidence and the review (report section 11)';
+
 -- Column comments: one label per column name, written once (a view may
 -- have its own for a name that means something else there).  Every column
 -- of every report view must have one.
@@ -544,6 +589,13 @@ INSERT INTO report_column_label VALUES
     (NULL, 'who', '名称 who: institution name or masked resident ID'),
     (NULL, 'points', '分数 points: index points (institution) or clean points (employee)'),
     (NULL, 'benchmark', '行业指数 the sector''s index (institutions)'),
+    (NULL, 'listed_name', '名单姓名 the name as the list publishes it'),
+    (NULL, 'listed_number', '名单号码 the ID number as the list publishes it (masked; empty: none)'),
+    (NULL, 'decision', '案号/文号 number of the court case or the ban decision'),
+    (NULL, 'score', '匹配分 match score (0-100; a hit from 70)'),
+    (NULL, 'evidence', '匹配依据 evidence that agreed, each with its points (they add up to the score): name form, region, birth date, sequence, sex, institution'),
+    (NULL, 'status', '复核状态 review status at the year end: open, cleared, confirmed'),
+    (NULL, 'review', '复核意见 the reviewer''s reason'),
     ('top_risk_portraits', 'institution', '所在机构 institution'),
     ('honour_list', 'institution', '所在机构 institution of an employee');
 DO $$

@@ -130,6 +130,7 @@ CREATE TABLE regulator.assessment_result (
 CREATE TABLE regulator.employee (
     id             bigint PRIMARY KEY,
     cnid           cnid NOT NULL,                     -- 居民身份证号码
+    name           text,                              -- 姓名, as in the personnel file
     institution_id integer NOT NULL,
     position       text NOT NULL,
     hired          date NOT NULL,
@@ -396,15 +397,22 @@ COMMENT ON FUNCTION regulator.explain_score(integer, integer) IS
 -- ===========================================================================
 
 -- The lists screened against.
+-- A list published by name (by_name) gives names, masked ID numbers or none
+-- (regulator.name_entry); the others give full numbers (regulator.blacklist).
 CREATE TABLE regulator.list (
     name       text PRIMARY KEY,
     title      text NOT NULL,
-    authority  text NOT NULL
+    authority  text NOT NULL,
+    by_name    boolean NOT NULL DEFAULT false
 );
 INSERT INTO regulator.list VALUES
-    ('industry_ban', '禁业/禁入 industry and market bans', 'financial regulators'),
-    ('dishonest_debtor', '失信被执行人 dishonest judgement debtors', 'people''s courts'),
-    ('internal', '机构黑名单 institutions'' own published lists', 'institutions');
+    ('industry_ban', '禁业/禁入 industry and market bans', 'financial regulators', false),
+    ('dishonest_debtor', '失信被执行人 dishonest judgement debtors', 'people''s courts', false),
+    ('internal', '机构黑名单 institutions'' own published lists', 'institutions', false),
+    ('debtor_names', '失信被执行人名单（公布版） dishonest debtors as the courts publish them: name and masked ID number',
+     'people''s courts', true),
+    ('ban_names', '禁业/禁入公告 industry bans as published: name, institution, decision number, a masked ID number or none',
+     'financial regulators and associations', true);
 
 -- List publications.  A list is republished every month; the regulator
 -- keeps every publication.  An entry of regulator.blacklist carries, beside
@@ -442,6 +450,59 @@ CREATE TABLE regulator.list_publication (
     PRIMARY KEY (list, published)
 );
 COMMENT ON TABLE regulator.list_publication IS 'every publication of every list, with its size and changes';
+
+-- Lists published by name (issue 21).  The court's list of dishonest
+-- debtors gives a name and an ID number with the birth date masked
+-- (3303241976****2118); an industry ban the name, the institution the
+-- decision names and the decision's number, often no ID number at all.
+-- One row per version of an entry as published: recorded from the
+-- publication that first carried it until the one that changed or withdrew
+-- it (NULL: still published).  Screened by name_keys (stored: keys, with a
+-- GIN index; after an ICU major upgrade, UPDATE ... SET name = name) and,
+-- where the mask shows region and sequence, by masked_cnid_block (a btree):
+-- index lookups per screened person, never a scan of the list.
+CREATE TABLE regulator.name_entry (
+    id             bigint NOT NULL,
+    list           text NOT NULL REFERENCES regulator.list,
+    name           text NOT NULL CHECK (name <> ''),
+    masked         masked_cnid,        -- as published; NULL: no number
+    institution_id integer,            -- the institution the decision names, if any
+    decision       text,               -- 案号 / 文号, the decision's number
+    reason         text NOT NULL,
+    valid          daterange NOT NULL CHECK (NOT isempty(valid) AND lower(valid) IS NOT NULL),
+    recorded_from  date NOT NULL,
+    recorded_until date CHECK (recorded_until > recorded_from),
+    keys           bigint[] GENERATED ALWAYS AS (name_keys(name)) STORED,   -- the name's join keys
+    PRIMARY KEY (id, recorded_from)
+);
+CREATE INDEX name_entry_block_idx ON regulator.name_entry (masked_cnid_block(masked));
+-- name keys only where the block key cannot serve: no number, or a mask
+-- hiding the region or the sequence (see regulator.screening_matches).
+-- Without fastupdate: entries arrive by INSERT and are looked up at once,
+-- and a pending list is scanned whole by every lookup (6 ms each at 100k
+-- entries until a VACUUM merged it).
+CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (keys) WITH (fastupdate = off)
+    WHERE masked_cnid_block(masked) IS NULL;
+COMMENT ON TABLE regulator.name_entry IS
+    'entries of the lists published by name: name, masked ID number or none, institution, decision; every version with its recorded period';
+
+-- The evidence of a screened person against a name entry: name_match's
+-- score and reasons (name in any written form, number against mask), and
+-- 25 points more, reason institution, when the person was ever employed by
+-- the institution the entry names (a ban without a number names one).
+CREATE FUNCTION regulator.name_evidence(name text, subject cnid, entry_name text, entry_masked masked_cnid,
+                                        entry_institution integer, OUT score integer, OUT evidence text[])
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN i.same THEN least(100, m.score + 25) ELSE m.score END,
+           CASE WHEN i.same THEN m.reasons || 'institution'::text ELSE m.reasons END
+    FROM name_match(name, entry_name, subject, entry_masked) m,
+         LATERAL (SELECT entry_institution IS NOT NULL
+                         AND EXISTS (SELECT FROM regulator.employee e
+                                     WHERE e.cnid = name_evidence.subject
+                                       AND e.institution_id = name_evidence.entry_institution) AS same) i
+$$;
+COMMENT ON FUNCTION regulator.name_evidence(text, cnid, text, masked_cnid, integer) IS
+    'score and evidence of a person (name, ID number) against a name entry: name_match, plus 25 when the entry names an institution that employed the person';
 
 -- Every version of every entry with its recorded period.
 CREATE VIEW regulator.blacklist_version AS
@@ -572,12 +633,22 @@ $$;
 -- A batch to screen is any table or view: its first column the resident ID
 -- (cnid, or text as it came from a CSV file: cleaned with to_cnid(...,
 -- strict => false), NULL when it is no valid ID), its second, if any, a
--- reference returned with each hit (an employee id, a line number).
+-- reference returned with each hit (an employee id, a line number).  A text
+-- column called name, if any, is the person's name: the lists published by
+-- name are screened only for a batch that has one (and only its rows with a
+-- valid ID: reviews are decisions about a person, known by the number).
+CREATE FUNCTION regulator.batch_has_name(batch regclass) RETURNS boolean
+LANGUAGE sql STABLE STRICT
+RETURN EXISTS (SELECT FROM pg_attribute a
+               WHERE a.attrelid = batch AND a.attname = 'name' AND a.attnum > 0 AND NOT a.attisdropped
+                 AND a.atttypid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype));
+
 CREATE FUNCTION regulator.batch_query(batch regclass) RETURNS text
 LANGUAGE plpgsql STABLE STRICT AS $$
 DECLARE
     c record;
     subj text; ref text := 'NULL::text';
+    name text := CASE WHEN regulator.batch_has_name(batch) THEN 'nullif(btrim(b.name::text), '''')' ELSE 'NULL::text' END;
     n integer := 0;
 BEGIN
     FOR c IN SELECT a.attname, a.atttypid FROM pg_attribute a
@@ -600,7 +671,7 @@ BEGIN
     IF subj IS NULL THEN
         RAISE EXCEPTION 'batch % has no columns', batch USING ERRCODE = '42804';
     END IF;
-    RETURN format('SELECT %s AS subject, %s AS ref FROM %s b', subj, ref, batch);
+    RETURN format('SELECT %s AS subject, %s AS ref, %s AS name FROM %s b', subj, ref, name, batch);
 END $$;
 
 -- A batch, a listing date and a publication date are needed: NULL is an
@@ -619,33 +690,84 @@ END $$;
 
 -- Every match of a batch against the lists (default all) as published on
 -- `published`, listed on `at`, with the review status in force on `at`.
+-- A match by number scores 100 with the evidence {number}; a match by name
+-- (a list published by name, a batch with names) carries the name screened,
+-- and the score and evidence of regulator.name_evidence, from
+-- name_match_threshold() up.  Candidates by name come from two index
+-- lookups per person: the entries whose mask shows the person's region and
+-- sequence (masked_cnid_block, rechecked by ~), and, among the entries that
+-- key cannot find (no number, or a mask hiding region or sequence), those
+-- sharing a name key (name_keys &&: the same name in any written form,
+-- pinyin, one character different); only they are scored.  Nothing that
+-- can reach the threshold is left out: an entry whose mask shows region and
+-- sequence but which the number does not fit scores at most 20 + 25, an
+-- entry without a number at most 45 unless it names an institution that
+-- employed the person (so only those are candidates).  A common name shared
+-- by thousands of entries with numbers thus costs nothing.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
                                             published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
-               recorded_from date, status text, review_id bigint)
-LANGUAGE plpgsql STABLE AS $$
+               recorded_from date, status text, review_id bigint, name text, score integer, evidence text[])
+-- A batch is any view: its row estimate can be wildly off (a view joined to
+-- an unanalysed table: 1.5M estimated for 39 rows), and JIT then compiled
+-- for over a second a query that runs in milliseconds.
+LANGUAGE plpgsql STABLE SET jit = off AS $$
+DECLARE
+    -- for a batch with names: its candidates by name (n, c) and their matches
+    name_ctes text := '';
+    name_matches text := '';
 BEGIN
     PERFORM regulator.screening_arguments(batch, at, published);
+    IF regulator.batch_has_name(batch) THEN
+        name_ctes := $n$,
+        n AS MATERIALIZED (
+            SELECT b.ref, b.subject, b.name, name_keys(b.name) AS keys
+            FROM b WHERE b.subject IS NOT NULL AND b.name IS NOT NULL),
+        e AS NOT MATERIALIZED (   -- inlined: each use looks up its own index
+            SELECT * FROM regulator.name_entry e
+            WHERE e.valid @> $1 AND e.recorded_from <= $2 AND (e.recorded_until IS NULL OR $2 < e.recorded_until)
+              AND ($3 IS NULL OR e.list = ANY ($3))),
+        c AS (
+            SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
+            FROM n JOIN e ON masked_cnid_block(e.masked) = cnid_block(n.subject) AND n.subject ~ e.masked
+            UNION
+            SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
+            FROM n JOIN e ON e.keys && n.keys
+            WHERE masked_cnid_block(e.masked) IS NULL
+              AND (e.masked IS NOT NULL
+                   OR EXISTS (SELECT FROM regulator.employee w
+                              WHERE w.cnid = n.subject AND w.institution_id = e.institution_id)))$n$;
+        name_matches := $n$
+            UNION ALL
+            SELECT c.ref, c.subject, e.list, e.id, e.reason, e.valid, e.recorded_from, c.name, x.score, x.evidence
+            FROM c
+            JOIN regulator.name_entry e ON e.id = c.id AND e.recorded_from = c.recorded_from
+            CROSS JOIN LATERAL regulator.name_evidence(c.name, c.subject, e.name, e.masked, e.institution_id) x
+            WHERE x.score >= name_match_threshold()$n$;
+    END IF;
     -- the matches first (few), then the review of each
     RETURN QUERY EXECUTE format($q$
-        WITH m AS MATERIALIZED (
-            SELECT b.ref, b.subject, v.list, v.id, v.reason, v.valid, lower(v.recorded) AS recorded_from
-            FROM (%s) b
+        WITH b AS MATERIALIZED (%s)%s,
+        m AS MATERIALIZED (
+            SELECT b.ref, b.subject, v.list, v.id, v.reason, v.valid, lower(v.recorded) AS recorded_from,
+                   NULL::text AS name, 100 AS score, ARRAY['number'] AS evidence
+            FROM b
             JOIN regulator.blacklist_version v ON v.subject = b.subject
-            WHERE v.valid @> $1 AND v.recorded @> $2 AND ($3 IS NULL OR v.list = ANY ($3)))
-        SELECT m.*, s.status, s.review_id
+            WHERE v.valid @> $1 AND v.recorded @> $2 AND ($3 IS NULL OR v.list = ANY ($3))%s)
+        SELECT m.ref, m.subject, m.list, m.id, m.reason, m.valid, m.recorded_from, s.status, s.review_id,
+               m.name, m.score, m.evidence
         FROM m CROSS JOIN LATERAL regulator.review_status(m.subject, m.list, m.recorded_from, $1) s
-        ORDER BY m.ref, m.subject, m.list, m.id$q$, regulator.batch_query(batch))
+        ORDER BY m.ref, m.subject, m.list, m.id$q$, regulator.batch_query(batch), name_ctes, name_matches)
     USING at, published, lists;
 END $$;
 COMMENT ON FUNCTION regulator.screening_matches(regclass, date, date, text[]) IS
-    'every match of a batch against the lists as published on a date, with its review status (open, cleared, confirmed)';
+    'every match of a batch against the lists as published on a date, by number and by name, with its score, evidence and review status (open, cleared, confirmed)';
 
 -- What a screening officer works on: the matches less the cleared ones.
 CREATE FUNCTION regulator.screening_hits(batch regclass, at date DEFAULT current_date,
                                          published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
-               recorded_from date, status text, review_id bigint)
+               recorded_from date, status text, review_id bigint, name text, score integer, evidence text[])
 LANGUAGE sql STABLE AS $$
     SELECT * FROM regulator.screening_matches(batch, at, published, lists) m WHERE m.status <> 'cleared'
 $$;
@@ -687,19 +809,23 @@ CREATE TABLE regulator.screening_hit (
     valid         daterange NOT NULL,
     recorded_from date NOT NULL,
     status        text NOT NULL CHECK (status IN ('open', 'cleared', 'confirmed')),
-    review_id     bigint
+    review_id     bigint,
+    name          text,                -- a match by name: the name screened
+    score         integer NOT NULL DEFAULT 100 CHECK (score BETWEEN 0 AND 100),
+    evidence      text[] NOT NULL DEFAULT '{number}'
 );
 CREATE INDEX screening_hit_run_idx ON regulator.screening_hit (run_id);
 COMMENT ON TABLE regulator.screening_run IS 'append-only audit: one row per screening run (who, when, why, what, how many hits)';
 COMMENT ON TABLE regulator.screening_run_list IS 'append-only audit: the lists of a run and the publication of each it used';
-COMMENT ON TABLE regulator.screening_hit IS 'append-only audit: every match of a run, with its review status at the time';
+COMMENT ON TABLE regulator.screening_hit IS 'append-only audit: every match of a run, with its review status at the time, its score and evidence';
 
 -- Non-owners may add to the audit, never change it, and only through their
 -- own runs: the trigger stamps who and when on a run, refuses a run id the
 -- system did not assign (INSERT ... OVERRIDING SYSTEM VALUE), and accepts
 -- the lists and hits of a run only from the officer who made the run, in
 -- the transaction that made it, and only hits that are versions of list
--- entries (regulator.audit_own_run).
+-- entries (regulator.audit_own_run); a hit by name only with the score and
+-- evidence that name and number give against that entry.
 CREATE FUNCTION regulator.audit_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -720,11 +846,23 @@ BEGIN
             RAISE EXCEPTION 'only the officer who made screening run % may add to it, in the transaction that made it', NEW.run_id
                 USING ERRCODE = '42501';
         ELSIF TG_TABLE_NAME = 'screening_hit' THEN
-            IF NOT regulator.audit_hit_is_entry(NEW.list, NEW.entry_id, NEW.subject, NEW.valid, NEW.recorded_from) THEN
+            IF NEW.name IS NOT NULL THEN
+                IF NOT regulator.audit_name_hit_is_evidence(NEW.list, NEW.entry_id, NEW.valid, NEW.recorded_from,
+                                                            NEW.name, NEW.subject, NEW.score, NEW.evidence) THEN
+                    RAISE EXCEPTION 'a screening hit by name must be a version of a list entry with the evidence it gives'
+                        USING ERRCODE = '42501',
+                              DETAIL = format('Entry %s on list %s, that version, does not give score %s with evidence %s for that name and number.',
+                                              NEW.entry_id, NEW.list, NEW.score, NEW.evidence);
+                END IF;
+            ELSIF NOT regulator.audit_hit_is_entry(NEW.list, NEW.entry_id, NEW.subject, NEW.valid, NEW.recorded_from) THEN
                 RAISE EXCEPTION 'a screening hit must be a version of a list entry'
                     USING ERRCODE = '42501',
                           DETAIL = format('No version of entry %s on list %s has that subject, validity and recording date.',
                                           NEW.entry_id, NEW.list);
+            ELSIF (NEW.score, NEW.evidence) IS DISTINCT FROM (100, '{number}'::text[]) THEN
+                RAISE EXCEPTION 'a screening hit by number scores 100 with the evidence {number}'
+                    USING ERRCODE = '42501',
+                          DETAIL = format('The hit gives score %s with evidence %s.', NEW.score, NEW.evidence);
             END IF;
         END IF;
         RETURN NEW;
@@ -761,10 +899,38 @@ RETURN EXISTS (SELECT FROM regulator.blacklist_version v
                  AND v.subject::text OPERATOR(pg_catalog.=) audit_hit_is_entry.subject::text
                  AND v.valid OPERATOR(pg_catalog.=) audit_hit_is_entry.valid
                  AND pg_catalog.lower(v.recorded) OPERATOR(pg_catalog.=) audit_hit_is_entry.recorded_from);
+-- Is this hit by name a version of a name entry, with the score and evidence
+-- that the name and number screened give against it?
+CREATE FUNCTION regulator.audit_name_hit_is_evidence(list text, entry_id bigint, valid daterange, recorded_from date,
+                                                     name text, subject cnid, score integer, evidence text[])
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+RETURN EXISTS (SELECT FROM regulator.name_entry e
+               CROSS JOIN LATERAL regulator.name_evidence(audit_name_hit_is_evidence.name, audit_name_hit_is_evidence.subject,
+                                                          e.name, e.masked, e.institution_id) x
+               WHERE e.id OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.entry_id
+                 AND e.list OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.list
+                 AND e.valid OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.valid
+                 AND e.recorded_from OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.recorded_from
+                 AND x.score OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.score
+                 AND x.evidence OPERATOR(pg_catalog.=) audit_name_hit_is_evidence.evidence);
+-- It calls the extension's name_match: its search path is the extension's
+-- schema, then pg_catalog (wherever the extension was installed).
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION regulator.audit_name_hit_is_evidence(text, bigint, daterange, date, text, cnid, integer, text[])
+                    SET search_path = %I, pg_catalog, pg_temp',
+                   (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+                    WHERE x.extname = 'integrity'));
+END $$;
 REVOKE ALL ON FUNCTION regulator.audit_run_id_assigned(bigint), regulator.audit_own_run(bigint, text),
-                       regulator.audit_hit_is_entry(text, bigint, cnid, daterange, date) FROM PUBLIC;
+                       regulator.audit_hit_is_entry(text, bigint, cnid, daterange, date),
+                       regulator.audit_name_hit_is_evidence(text, bigint, daterange, date, text, cnid, integer, text[])
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION regulator.audit_run_id_assigned(bigint), regulator.audit_own_run(bigint, text),
-                          regulator.audit_hit_is_entry(text, bigint, cnid, daterange, date) TO PUBLIC;
+                          regulator.audit_hit_is_entry(text, bigint, cnid, daterange, date),
+                          regulator.audit_name_hit_is_evidence(text, bigint, daterange, date, text, cnid, integer, text[])
+    TO PUBLIC;
 
 CREATE TRIGGER screening_run_guard BEFORE INSERT OR UPDATE OR DELETE ON regulator.screening_run
     FOR EACH ROW EXECUTE FUNCTION regulator.audit_guard();
@@ -795,7 +961,8 @@ FROM regulator.screening_run r;
 CREATE VIEW regulator.screening_hit_log AS
 -- No entry id, validity or recording date: any of them joins a hit to the
 -- entry on the list and unmasks the number.
-SELECT h.run_id, r.ran_at, r.ran_by, h.ref, cnid_mask(h.subject) AS person, h.list, h.status
+-- The score and evidence say why, the name screened stays out.
+SELECT h.run_id, r.ran_at, r.ran_by, h.ref, cnid_mask(h.subject) AS person, h.list, h.status, h.score, h.evidence
 FROM regulator.screening_hit h JOIN regulator.screening_run r ON r.id = h.run_id;
 COMMENT ON VIEW regulator.screening_run_log IS 'the screening runs with the publications they used, for everyone allowed to read the audit';
 COMMENT ON VIEW regulator.screening_hit_log IS 'the hits of every run with masked ID numbers, for everyone allowed to read the audit';
@@ -812,7 +979,7 @@ CREATE PROCEDURE regulator.screen(batch regclass, purpose text, lists text[] DEF
                                   INOUT run_id bigint DEFAULT NULL)
 LANGUAGE plpgsql AS $$
 DECLARE
-    n integer; bad integer;
+    n integer; bad integer; has_name boolean;
 BEGIN
     at := coalesce(at, current_date);
     published := coalesce(published, current_date);
@@ -827,6 +994,14 @@ BEGIN
     IF EXISTS (SELECT FROM unnest(lists) l WHERE l NOT IN (SELECT name FROM regulator.list)) THEN
         RAISE EXCEPTION 'unknown list in %', lists USING ERRCODE = '22023';
     END IF;
+    has_name := regulator.batch_has_name(batch);
+    IF NOT has_name AND EXISTS (SELECT FROM regulator.list l WHERE l.by_name AND l.name = ANY (lists)) THEN
+        RAISE EXCEPTION 'batch % has no name column to screen lists published by name', batch USING ERRCODE = '22023',
+            DETAIL = format('%s give names, not full ID numbers.',
+                            (SELECT string_agg(l.name, ', ' ORDER BY l.name) FROM regulator.list l
+                             WHERE l.by_name AND l.name = ANY (lists))),
+            HINT = 'Add a text column "name" to the batch, or leave those lists out.';
+    END IF;
     EXECUTE format('SELECT count(*), count(*) FILTER (WHERE subject IS NULL) FROM (%s) b',
                    regulator.batch_query(batch)) INTO n, bad;
     CREATE TEMP TABLE screen_matches ON COMMIT DROP AS
@@ -840,14 +1015,16 @@ BEGIN
     FROM regulator.list l
     LEFT JOIN regulator.list_publication p
            ON p.list = l.name AND p.published = regulator.publication_in_force(l.name, screen.published)
-    WHERE lists IS NULL OR l.name = ANY (lists);
-    INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id)
-    SELECT run_id, m.ref, m.subject, m.list, m.entry_id, m.valid, m.recorded_from, m.status, m.review_id
+    WHERE (lists IS NULL OR l.name = ANY (lists)) AND (has_name OR NOT l.by_name);
+    INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, review_id,
+                                         name, score, evidence)
+    SELECT run_id, m.ref, m.subject, m.list, m.entry_id, m.valid, m.recorded_from, m.status, m.review_id,
+           m.name, m.score, m.evidence
     FROM screen_matches m;
     DROP TABLE screen_matches;
 END $$;
 COMMENT ON PROCEDURE regulator.screen(regclass, text, text[], date, date, bigint) IS
-    'screen a batch (first column the resident ID, second a reference) against the lists as published on a date and record the run in the audit';
+    'screen a batch (first column the resident ID, second a reference, a column name for the lists published by name) against the lists as published on a date and record the run in the audit';
 
 -- ---------------------------------------------------------------------
 -- Early warning (清廉数智监督): clients, the loans each credit officer
@@ -1066,4 +1243,19 @@ CREATE TABLE regulator.planted_warning (
     employee_id bigint NOT NULL,
     expected    boolean NOT NULL,
     PRIMARY KEY (rule, employee_id)
+);
+
+-- The ground truth of the generated name entries (demo/generate.sql), for
+-- the tests and the report's checks: the person each entry is about, the
+-- written form of the name on the list, and whether the generator planted
+-- it against one of the year's new hires: a true match in some written form,
+-- or a near miss, someone else of the same name (near_other_number: another
+-- number, which screening must not report; near_same_visible_digits: a
+-- number whose visible digits agree, which only a reviewer can clear).  Not
+-- part of a regulator's own model.
+CREATE TABLE regulator.planted_name (
+    entry_id    bigint PRIMARY KEY,
+    subject     cnid NOT NULL,          -- the person the entry is about
+    form        text NOT NULL,
+    planted     boolean NOT NULL
 );

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fuzz/seeds.sh — (re)build the seed corpus fuzz/corpus/<type>_{text,recv}/
-# from the tests: every string literal cast to cnid, uscc, iscore,
+# from the tests: every string literal cast to cnid, uscc, masked_cnid, iscore,
 # assessment or portrait in sql/*.sql and test/*.sql, plus a few aggregated
 # assessments and portraits (multi-byte dimension names, red lines, many
 # months), and the text of every scheme() call and ROW(...)::scheme of the
@@ -18,7 +18,7 @@ ensure_packages
 build_install
 start_cluster
 
-TYPES="cnid uscc iscore assessment portrait"      # and scheme (text only)
+TYPES="cnid uscc masked_cnid iscore assessment portrait"      # and scheme (text only)
 psql -q -X -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION integrity' >/dev/null || exit 1
 
 work=$(mktemp -d /tmp/integrity-seeds.XXXXXX)

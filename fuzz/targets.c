@@ -3,7 +3,7 @@
  * extension's types, linked with the extension's own C files and the stub layer
  * pg_stubs.c.  Compiled once per target:
  *
- *   -DFUZZ_TYPE=<cnid|uscc|iscore|assessment|portrait>
+ *   -DFUZZ_TYPE=<cnid|uscc|masked_cnid|iscore|assessment|portrait>
  *   -DFUZZ_BINARY=0   the input is text for <type>_in (NUL-free, valid UTF-8,
  *                     as the server guarantees; other inputs are skipped)
  *   -DFUZZ_BINARY=1   the input is the payload for <type>_recv (a StringInfo
@@ -37,6 +37,7 @@
 
 #include "iscore.h"
 #include "assessment.h"
+#include "masked_cnid.h"
 #include "fuzz.h"
 
 #undef fprintf
@@ -50,6 +51,10 @@ extern Datum uscc_in(PG_FUNCTION_ARGS);
 extern Datum uscc_out(PG_FUNCTION_ARGS);
 extern Datum uscc_recv(PG_FUNCTION_ARGS);
 extern Datum uscc_send(PG_FUNCTION_ARGS);
+extern Datum masked_cnid_in(PG_FUNCTION_ARGS);
+extern Datum masked_cnid_out(PG_FUNCTION_ARGS);
+extern Datum masked_cnid_recv(PG_FUNCTION_ARGS);
+extern Datum masked_cnid_send(PG_FUNCTION_ARGS);
 extern Datum iscore_in(PG_FUNCTION_ARGS);
 extern Datum iscore_out(PG_FUNCTION_ARGS);
 extern Datum iscore_recv(PG_FUNCTION_ARGS);
@@ -80,6 +85,8 @@ static const TypeIO types[] = {
 	/* cnid and uscc accept white space, x and the 15-digit form */
 	IO(cnid, 0, false),
 	IO(uscc, 10, false),
+	/* masked_cnid: white space and x accepted, the 18 characters stored */
+	IO(masked_cnid, CNID_MASK_LEN, false),
 	/* iscore: white space, one decimal, trailing zero decimals */
 	IO(iscore, sizeof(IScore), false),
 	/* the fields; the struct's tail padding is not part of the value */

@@ -61,6 +61,7 @@ FROM listed_explain('regulator.blacklist');
 \i demo/report/5_feedback.sql
 \i demo/report/6_outcomes.sql
 \i demo/report/7_new_hire_screening.sql
+\i demo/report/11_name_hits.sql
 \set ECHO all
 SET client_min_messages = warning;
 DROP SCHEMA report, regulator CASCADE;

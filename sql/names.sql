@@ -63,6 +63,26 @@ ORDER BY k;
 SELECT * FROM name_match('张伟', '张伟', '11010519491231002X');  -- defaults
 SELECT * FROM name_match(NULL, NULL);
 
+-- name_match_lines: every point of the score has its line, in the order of
+-- the reasons; one to three visible birth digits are a reason of their own
+-- ("birth digits": they were points without a reason)
+SELECT * FROM name_match_lines('张伟', '張偉', '11010519491231002X', '1101051949****002X');
+SELECT * FROM name_match_lines('张伟', '张伟', '11010519491231002X', '1101051950****002X');
+SELECT * FROM name_match('欧阳小明', '欧阳晓明', '11010519491231002X', '11010519******002X');
+SELECT * FROM name_match_lines('欧阳小明', '欧阳晓明', '11010519491231002X', '11010519******002X');
+SELECT count(*) AS pairs,
+       bool_and(m.score = (SELECT coalesce(sum(l.points), 0) FROM name_match_lines(a, b, id, mask) l)) AS lines_add_up,
+       bool_and(m.reasons = ARRAY(SELECT l.reason FROM name_match_lines(a, b, id, mask) l)) AS same_reasons,
+       bool_and(m.score = 0 OR cardinality(m.reasons) > 0) AS no_score_without_reason
+FROM unnest(ARRAY['张伟', '張偉', 'ZHANG Wei', 'Wei Zhang', '张卫', '张敏', '欧阳小明', '欧阳晓明', '陈峯', '陈峰',
+                  '阿依古丽·买买提', NULL]) a,
+     unnest(ARRAY['张伟', '張偉', 'ZHANG Wei', '张卫', '欧阳小明', '陈峰', '阿依古丽•买买提', NULL]) b,
+     unnest(ARRAY['11010519491231002X', NULL]::cnid[]) id,
+     unnest(ARRAY['110105********002X', '1101051949****002X', '1101051950****002X', '11010519******002X',
+                  '110105**********2X', '1101051949******2X', '11010519491231002X', '3303241976****2118',
+                  '**************002X', NULL]::masked_cnid[]) mask,
+     LATERAL name_match(a, b, id, mask) m;
+
 -- bad input: a clear error
 SELECT name_normalize(repeat('张', 300));
 SELECT name_keys(repeat('a', 300));
@@ -75,6 +95,6 @@ SELECT name_normalize(repeat(U&'\FDFA', 20));
 -- labels
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel
 FROM pg_proc p
-WHERE p.proname IN ('name_normalize', 'name_pinyin', 'name_keys', 'name_match',
+WHERE p.proname IN ('name_normalize', 'name_pinyin', 'name_keys', 'name_match', 'name_match_lines',
                     'name_match_threshold', 'name_icu_version')
 ORDER BY p.oid::regprocedure::text;

@@ -26,7 +26,10 @@ FROM regulator.blacklist_history h;
 SELECT count(*) AS publications_checked
 FROM regulator.list_publication p
 WHERE p.entries = (SELECT count(*) FROM regulator.blacklist_version v
-                   WHERE v.list = p.list AND v.recorded @> p.published);
+                   WHERE v.list = p.list AND v.recorded @> p.published)
+                + (SELECT count(*) FROM regulator.name_entry e
+                   WHERE e.list = p.list AND e.recorded_from <= p.published
+                     AND (e.recorded_until IS NULL OR p.published < e.recorded_until));
 SELECT count(*) AS runs, sum(batch_size) AS screened, sum(matches) AS matches FROM regulator.screening_run;
 
 -- every past run re-run as published on its date gives the same hits,
@@ -34,7 +37,7 @@ SELECT count(*) AS runs, sum(batch_size) AS screened, sum(matches) AS matches FR
 -- today's lists some of them are gone
 CREATE TABLE wf_month (lo date, hi date);
 CREATE VIEW wf_batch AS
-SELECT e.cnid, e.id FROM regulator.employee e, wf_month m WHERE e.hired BETWEEN m.lo AND m.hi;
+SELECT e.cnid, e.id, e.name FROM regulator.employee e, wf_month m WHERE e.hired BETWEEN m.lo AND m.hi;
 CREATE TABLE wf_rerun (run_id bigint, same_as_published boolean, hits bigint, gone_today bigint);
 DO $$
 DECLARE r record;

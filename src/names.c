@@ -42,8 +42,12 @@
  * names); number evidence when both numbers are given and the candidate's
  * number fits the entry's mask: region up to 10, birth date up to 25 (in
  * proportion to the visible date digits), sequence and check character up
- * to 20, reported as region / birth date / birth year / sex / sequence.  A
- * number that does not fit caps the score at 20 ("number differs").  The
+ * to 20, reported as region / birth date / birth year / birth digits (one
+ * to three date digits visible) / sex (no points of its own: position 17
+ * is part of the sequence) / sequence.  A number that does not fit caps
+ * the score at 20 ("number differs").  Every point belongs to a reason:
+ * name_match_lines() returns them one row each, and they add up to the
+ * score (the cap is a line of negative points).  The
  * threshold name_match_threshold() is 70: a name alone (45 at most) or a
  * number alone (55 at most) never reaches it; an exact or pinyin name with
  * a number whose visible region and sequence agree does.
@@ -63,7 +67,8 @@
  * name_normalize or name_keys (name_icu_version() says which ICU is used).
  *
  * SQL objects backed here (src/names.sql): name_normalize, name_pinyin,
- * name_keys, name_match, name_icu_version.
+ * name_keys, name_match, name_match_lines, name_match_threshold,
+ * name_icu_version.
  */
 #include "postgres.h"
 
@@ -950,13 +955,16 @@ typedef struct NameScore
 {
 	int			score;
 	const char *reasons[12];
+	int			points[12];		/* each reason's share of the score */
 	int			nreasons;
 } NameScore;
 
 static void
-name_reason(NameScore *sc, const char *r)
+name_reason(NameScore *sc, const char *r, int points)
 {
-	sc->reasons[sc->nreasons++] = r;
+	sc->reasons[sc->nreasons] = r;
+	sc->points[sc->nreasons] = points;
+	sc->nreasons++;
 }
 
 static void
@@ -980,12 +988,13 @@ name_score_names(text *ta, text *tb, NameScore *sc)
 
 		if (fl & NF_TRAD)
 		{
-			name_reason(sc, "traditional");
+			name_reason(sc, "traditional", 45);
 			sc->score = 45;
 		}
 		if (fl & NF_VARIANT)
 		{
-			name_reason(sc, "variant");
+			/* with traditional characters too, the 45 are theirs */
+			name_reason(sc, "variant", sc->score == 0 ? 42 : 0);
 			if (sc->score == 0)
 				sc->score = 42;
 		}
@@ -995,7 +1004,7 @@ name_score_names(text *ta, text *tb, NameScore *sc)
 			bool		same = VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
 				memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
 
-			name_reason(sc, same ? "exact" : "written form");
+			name_reason(sc, same ? "exact" : "written form", 45);
 			sc->score = 45;
 		}
 		return;
@@ -1007,14 +1016,14 @@ name_score_names(text *ta, text *tb, NameScore *sc)
 			pinyin = strcmp(ka.keys[i], kb.keys[j]) == 0;
 	if (pinyin)
 	{
-		name_reason(sc, "pinyin");
+		name_reason(sc, "pinyin", 40);
 		sc->score = 40;
 		return;
 	}
 	if (name_one_edit(a.cp, a.n, b.cp, b.n))
 	{
-		name_reason(sc, "one character different");
 		sc->score = (Min(a.n, b.n) >= 3) ? 40 : 20;
+		name_reason(sc, "one character different", sc->score);
 	}
 }
 
@@ -1022,33 +1031,42 @@ static void
 name_score_numbers(int64 body, const CnidMask *mask, NameScore *sc)
 {
 	CnidMaskAgreement ag;
-	int			pts = 0;
+	int			pts,
+				total;
 
 	masked_cnid_agreement(body, mask, &ag);
 	if (!ag.matches)
 	{
-		name_reason(sc, "number differs");
+		/* the cap: a line of the points taken off (none below 20) */
+		name_reason(sc, "number differs", Min(sc->score, 20) - sc->score);
 		sc->score = Min(sc->score, 20);
 		return;
 	}
+	total = sc->score;
 	if (ag.region_visible > 0)
 	{
-		pts += (10 * ag.region_visible) / 6;
-		name_reason(sc, "region");
+		pts = (10 * ag.region_visible) / 6;
+		name_reason(sc, "region", pts);
+		total += pts;
 	}
-	if (ag.date_visible == 8)
-		name_reason(sc, "birth date");
-	else if (ag.date_visible >= 4)
-		name_reason(sc, "birth year");
-	pts += (25 * ag.date_visible) / 8;
+	if (ag.date_visible > 0)
+	{
+		pts = (25 * ag.date_visible) / 8;
+		name_reason(sc, ag.date_visible == 8 ? "birth date" :
+					ag.date_visible >= 4 ? "birth year" : "birth digits", pts);
+		total += pts;
+	}
 	if (ag.sex_visible)
-		name_reason(sc, "sex");
+		name_reason(sc, "sex", 0);	/* position 17: counted in the sequence */
 	if (ag.seq_visible + (ag.check_visible ? 1 : 0) > 0)
 	{
-		pts += (20 * (ag.seq_visible + (ag.check_visible ? 1 : 0))) / 4;
-		name_reason(sc, "sequence");
+		pts = (20 * (ag.seq_visible + (ag.check_visible ? 1 : 0))) / 4;
+		name_reason(sc, "sequence", pts);
+		total += pts;
 	}
-	sc->score = Min(100, sc->score + pts);
+	if (total > 100)
+		name_reason(sc, "at most 100", 100 - total);
+	sc->score = Min(100, total);
 }
 
 /* ---------------------------------------------------------------------
@@ -1116,6 +1134,18 @@ name_keys(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_array(d, m, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
+/* the score of name_match's four arguments (any may be NULL) */
+static void
+name_score(FunctionCallInfo fcinfo, NameScore *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
+		name_score_names(PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1), sc);
+	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
+		name_score_numbers(cnid_datum_body(PG_GETARG_DATUM(2)),
+						   (const CnidMask *) PG_GETARG_POINTER(3), sc);
+}
+
 /*
  * name_match(candidate text, entry text, candidate_id cnid, entry_id
  * masked_cnid, OUT score integer, OUT reasons text[]): not strict; a NULL
@@ -1132,21 +1162,56 @@ name_match(PG_FUNCTION_ARGS)
 	Datum	   *rd;
 	int			i;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "name_match must return a composite");
-	tupdesc = BlessTupleDesc(tupdesc);
-	memset(&sc, 0, sizeof(sc));
-	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1))
-		name_score_names(PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1), &sc);
-	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
-		name_score_numbers(cnid_datum_body(PG_GETARG_DATUM(2)),
-						   (const CnidMask *) PG_GETARG_POINTER(3), &sc);
+	/*
+	 * The result's descriptor, built and blessed once per call site (a
+	 * screening join calls this once per candidate pair).
+	 */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "name_match must return a composite");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+	name_score(fcinfo, &sc);
 	rd = palloc(sizeof(Datum) * (sc.nreasons + 1));
 	for (i = 0; i < sc.nreasons; i++)
 		rd[i] = PointerGetDatum(cstring_to_text(sc.reasons[i]));
 	values[0] = Int32GetDatum(sc.score);
 	values[1] = PointerGetDatum(construct_array(rd, sc.nreasons, TEXTOID, -1, false, TYPALIGN_INT));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * name_match_lines(candidate, entry, candidate_id, entry_id) RETURNS TABLE
+ * (reason text, points integer): name_match's reasons, one row each in the
+ * same order, with the points each gave; they add up to name_match's
+ * score (a cap is a row of negative points).  Materialised in one call.
+ */
+PG_FUNCTION_INFO_V1(name_match_lines);
+Datum
+name_match_lines(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	NameScore	sc;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	name_score(fcinfo, &sc);
+	for (i = 0; i < sc.nreasons; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = PointerGetDatum(cstring_to_text(sc.reasons[i]));
+		values[1] = Int32GetDatum(sc.points[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }
 
 PG_FUNCTION_INFO_V1(name_icu_version);

@@ -27,6 +27,11 @@ CREATE FUNCTION name_match(candidate text, entry text,
                            OUT score integer, OUT reasons text[])
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION name_match(text, text, cnid, masked_cnid) IS 'score 0-100 of a candidate against a list entry by name and number, with the evidence that agreed; a hit is score >= name_match_threshold()';
+CREATE FUNCTION name_match_lines(candidate text, entry text,
+                                 candidate_id cnid DEFAULT NULL, entry_id masked_cnid DEFAULT NULL)
+    RETURNS TABLE (reason text, points integer)
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+COMMENT ON FUNCTION name_match_lines(text, text, cnid, masked_cnid) IS 'the reasons of name_match, one row each with the points it gave: they add up to the score (the cap of a number that differs is a row of negative points)';
 CREATE FUNCTION name_match_threshold() RETURNS integer
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION name_match_threshold() IS 'the score from which name_match reports a hit (70): a name alone or a number alone stays below it';

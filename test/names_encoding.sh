@@ -8,8 +8,12 @@
 # EUC_CN, from an EUC_CN client: name_normalize (full-width forms, the
 # ideographic space, middle dots, pinyin letters with tone marks),
 # name_pinyin, name_keys (the keys are hashes of code points, so they must be
-# equal whatever the encoding), name_match, and the masked_cnid input error for
-# full-width digits (positions counted in characters).  Only characters of
+# equal whatever the encoding), name_match (written form, middle dot, one
+# character, a number that differs), name_match_lines, name_match_threshold,
+# name_icu_version, every masked_cnid function (text and binary forms, the cast from cnid,
+# order, ~, cnid_matches, masked_cnid_visible, the block keys) and the input
+# errors: full-width digits (positions counted in characters), an impossible
+# date, a name over the screened length.  Only characters of
 # GB 2312 are used: an EUC_CN database cannot store the others.
 # Prints "ok N - ..." / "not ok N - ..." lines; exits non-zero on a failure.
 set -uo pipefail
@@ -42,7 +46,32 @@ SELECT 'match|' || m.score || ' ' || array_to_string(m.reasons, '/')
 FROM name_match('张伟', 'Wei Zhang', '11010519491231002X', '110105********002X') m;
 SELECT 'match_name|' || m.score || ' ' || array_to_string(m.reasons, '/')
 FROM name_match('王小明', '王晓明') m;
+SELECT 'match_dot|' || m.score || ' ' || array_to_string(m.reasons, '/')
+FROM name_match('阿依古丽・买买提', '阿依古丽 ・ 买买提', '110105197001010011', '1101051970****0011') m;
+SELECT 'match_typo|' || m.score || ' ' || array_to_string(m.reasons, '/')
+FROM name_match('欧阳小明', '欧阳晓明', '11010519491231002X', '1101051949****002X') m;
+SELECT 'match_differs|' || m.score || ' ' || array_to_string(m.reasons, '/')
+FROM name_match('张伟', '张伟', '11010519491231002X', '1101051950****002X') m;
+SELECT 'lines|' || string_agg(reason || ':' || points, '/')
+FROM name_match_lines('阿依古丽・买买提', '阿依古丽 ・ 买买提', '110105197001010011', '1101051970****0011');
+SELECT 'threshold|' || name_match_threshold() || ' ' || (name_icu_version() ~ '^[0-9]+\.')::text;
+-- masked_cnid: text and binary forms, the cast, order, ~, cnid_matches, visible, block keys
+SELECT 'masked|' || string_agg(m::text || ' ' || masked_cnid_visible(m) || ' ' || encode(masked_cnid_send(m), 'hex'), ',' ORDER BY m)
+FROM (VALUES ('3303241976****2118'::masked_cnid), ('110105********002X'), ('11010519491231002X'::cnid::masked_cnid),
+             (masked_cnid_from_cnid('110105197001010011'))) t(m);
+SELECT 'masked_ops|' || concat_ws(' ', '110105********002X'::masked_cnid < '3303241976****2118'::masked_cnid,
+                                  '110105********002X'::masked_cnid = '110105********002X'::masked_cnid,
+                                  '110105********002X'::masked_cnid <> '3303241976****2118'::masked_cnid,
+                                  '11010519491231002X'::cnid ~ '110105********002X'::masked_cnid,
+                                  '11010519491231002X'::cnid ~ '1101051950****002X'::masked_cnid,
+                                  cnid_matches('11010519491231002X', '1101051949****002X'),
+                                  cnid_block('11010519491231002X') = masked_cnid_block('110105********002X'),
+                                  masked_cnid_block('110105**********2X') IS NULL,
+                                  cnid_mask('11010519491231002X'));
 \set ON_ERROR_STOP off
+SELECT cnid_matches('11010519491231002X', '110105＊＊＊＊＊＊＊＊002X');
+SELECT '330324197613**2118'::masked_cnid;
+SELECT name_normalize(repeat('张', 300));
 SELECT '３３０３２４１９７６＊＊＊＊２１１８'::masked_cnid;
 SELECT '3303241976＊＊＊＊2118'::masked_cnid;
 SQL
@@ -52,6 +81,16 @@ pinyin|zhang wei,zeng guofan/ceng guofan,shan xiongxin/dan xiongxin/chan xiongxi
 share|true,true,true,false
 match|70 pinyin/region/sex/sequence
 match_name|40 pinyin
+match_dot|87 written form/region/birth year/sex/sequence
+match_typo|82 pinyin/region/birth year/sex/sequence
+match_differs|20 exact/number differs
+lines|written form:45/region:10/birth year:12/sex:0/sequence:20
+threshold|70 true
+masked|110105********002X 10 013131303130352a2a2a2a2a2a2a2a30303258,11010519491231002X 18 01313130313035313934393132333130303258,110105197001010011 18 01313130313035313937303031303130303131,3303241976****2118 14 01333330333234313937362a2a2a2a32313138
+masked_ops|t t t t f t t t 110105********002X
+ERROR:  invalid masked_cnid "110105＊＊＊＊＊＊＊＊002X": a non-ASCII character at position 7 is neither a digit nor *
+ERROR:  invalid masked_cnid "330324197613**2118": no birth date fits "197613**"
+ERROR:  name is too long for name screening
 ERROR:  invalid masked_cnid "３３０３２４１９７６＊＊＊＊２１１８": a non-ASCII character at position 1 is neither a digit nor *
 ERROR:  invalid masked_cnid "3303241976＊＊＊＊2118": a non-ASCII character at position 11 is neither a digit nor *
 TXT

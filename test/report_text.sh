@@ -8,7 +8,8 @@
 # internals), and the figures the issue found wrong: the league table's
 # per-assessor totals are taken before the veto (as the README says and the
 # standard error uses them), section 4 marks which hires are of the report
-# year, and the honour list's criterion selects exemplars (the top tenth).
+# year, the honour list's criterion selects exemplars (the top tenth), and
+# the hits by name (section 11) are the generator's planted matches.
 # Prints TAP lines; exits non-zero on a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +71,30 @@ check "honour list: the institutions named are the top tenth at most (ties aside
                          FROM t JOIN ranked r ON r.name = t.who")" = t
 
 check "honour list: its header states the criterion" grep -q 'top tenth' demo/report/10_honour_list.sql
+
+# section 11 against the generator's ground truth (regulator.planted_name):
+# the section's rows are found back through the entry's decision number
+name_rows="SELECT t.*, p.form, p.planted, p.subject = e.cnid AS same_person
+             FROM ($(section_sql 11_name_hits.sql)) t
+             JOIN regulator.name_entry n ON n.decision = t.decision AND n.name = t.listed_name
+             JOIN regulator.planted_name p ON p.entry_id = n.id
+             JOIN regulator.employee e ON cnid_mask(e.cnid) = t.person AND e.hired = t.hired"
+check "name hits: every planted true match and namesake with agreeing digits is shown, no near miss with another number" \
+    test "$(qt -d $db -c "SELECT (SELECT count(*) FROM regulator.planted_name p
+                                  JOIN regulator.employee e ON 5900000000000 + e.id = p.entry_id
+                                  WHERE p.form <> 'near_other_number' AND e.hired <= date '2024-12-31')
+                                 = count(*) FILTER (WHERE planted AND form <> 'near_other_number')
+                                AND count(*) FILTER (WHERE form = 'near_other_number') = 0
+                                AND count(DISTINCT form) FILTER (WHERE planted AND same_person) >= 4
+                         FROM ($name_rows) r")" = t
+check "name hits: each row's score reaches the threshold and names its evidence, whose points add up to it; namesakes are cleared, true matches never" \
+    test "$(qt -d $db -c "SELECT count(*) > 0 AND bool_and(score >= name_match_threshold())
+                                AND bool_and(evidence ~ '(exact|written form|traditional|variant|pinyin|one character different)')
+                                AND bool_and(score = (SELECT sum((regexp_match(x, ' (-?[0-9]+)\$'))[1]::int)
+                                                      FROM unnest(string_to_array(evidence, ', ')) x))
+                                AND bool_and(NOT same_person = (status = 'cleared'))
+                         FROM ($name_rows) r")" = t
+check "name hits: its header says a name alone is never a hit" grep -q 'A name alone' demo/report/11_name_hits.sql
 
 echo "1..$n"
 [ "$bad" -eq 0 ]

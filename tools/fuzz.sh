@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/fuzz.sh — `make fuzz`: libFuzzer over the text input and binary
-# receive functions of cnid, uscc, iscore, assessment and portrait.
+# receive functions of cnid, uscc, masked_cnid, iscore, assessment and portrait.
 #
 #   bash tools/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]
 #
@@ -24,11 +24,11 @@ ROOT=$PWD
 
 SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
 shift || true
-ALL_TARGETS="cnid_text cnid_recv uscc_text uscc_recv iscore_text iscore_recv
+ALL_TARGETS="cnid_text cnid_recv uscc_text uscc_recv masked_cnid_text masked_cnid_recv iscore_text iscore_recv
              assessment_text assessment_recv portrait_text portrait_recv scheme_text"
 TARGETS=${*:-${FUZZ_TARGETS:-$ALL_TARGETS}}
 RUNS=${FUZZ_RUNS:--1}
-SOURCES="iscore assessment cnid uscc portrait"	# src/*.c linked into every target (plus what they call)
+SOURCES="iscore assessment cnid uscc masked_cnid portrait"	# src/*.c linked into every target (plus what they call)
 
 BUILD=$ROOT/fuzz/build
 CC=clang-14

@@ -518,3 +518,12 @@ SELECT c.oid::regclass AS list,
                     WHERE d.list::pg_catalog.oid OPERATOR(pg_catalog.=) c.oid));
 COMMENT ON VIEW @extschema@.listed_lists IS
     'tables that are lists (a blacklist index, an identifier subject with a daterange of validity, or declared by listed_declare) with the columns and the blacklist and btree indexes listed() uses; blacklist_index IS NULL: no filter';
+
+-- 21-namescreen (issue 21, items 2 and 4): the score's lines
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION name_match_lines(candidate text, entry text,
+                                 candidate_id cnid DEFAULT NULL, entry_id masked_cnid DEFAULT NULL)
+    RETURNS TABLE (reason text, points integer)
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+COMMENT ON FUNCTION name_match_lines(text, text, cnid, masked_cnid) IS 'the reasons of name_match, one row each with the points it gave: they add up to the score (the cap of a number that differs is a row of negative points)';

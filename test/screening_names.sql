@@ -1,0 +1,166 @@
+-- pgTAP: screening by name in the reference model's workflow (issue 21,
+-- demo/schema.sql): the lists published by name (debtor_names: name and
+-- masked ID number; ban_names: name, institution, a number or none), hits
+-- with their score and evidence, reviews of hits by name, and the audit
+-- trigger that rechecks the evidence of every hit an officer records.
+-- Hand-made data: three people, six entries (true matches, near misses, a
+-- namesake whose visible digits agree), no generator.
+BEGIN;
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+\i demo/schema.sql
+RESET client_min_messages;
+SELECT plan(23);
+
+-- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
+INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
+    (1, '11010519491231002X', '张伟', 9, '柜员', '2024-03-01', NULL),
+    (2, '330102199001010338', '李强', 7, '信贷员', '2015-01-01', '2020-01-01'),
+    (3, '330102199001010338', '李强', 9, '信贷员', '2024-03-01', NULL),
+    (4, '330103199202020010', '王芳', 9, '会计', '2024-03-01', NULL);
+CREATE TABLE tap_batch (id cnid, ref text, name text);
+INSERT INTO tap_batch SELECT cnid, id::text, name FROM regulator.employee WHERE hired = '2024-03-01';
+CREATE TABLE tap_batch_numbers (id cnid, ref text);
+INSERT INTO tap_batch_numbers SELECT id, ref FROM tap_batch;
+
+INSERT INTO regulator.list_publication (list, published, entries, added, removed) VALUES
+    ('debtor_names', '2024-03-01', 3, 3, 0), ('ban_names', '2024-03-01', 3, 3, 0);
+INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from) VALUES
+    -- 张伟 in traditional characters, birth month and day masked: a true match
+    (1, 'debtor_names', '張偉', '1101051949****002X', NULL, '(2023)京0105执1号', '失信被执行人', '[2023-01-01,)', '2024-03-01'),
+    -- another 张伟: the visible birth year differs (a near miss, not reported)
+    (2, 'debtor_names', '张伟', '1101051985****002X', NULL, '(2023)京0105执2号', '失信被执行人', '[2023-01-01,)', '2024-03-01'),
+    -- another 张伟 whose visible digits agree (the whole birth date masked): a hit only a reviewer can clear
+    (6, 'debtor_names', '张伟', '110105********002X', NULL, '(2023)京0105执6号', '失信被执行人', '[2023-01-01,)', '2024-03-01'),
+    -- 李强 banned, no number, the decision names institution 7, where he worked
+    (3, 'ban_names', '李强', NULL, 7, '浙金罚决字〔2023〕3号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    -- in pinyin with the institution: 40 + 25, under the threshold
+    (4, 'ban_names', 'LI Qiang', NULL, 7, '浙金罚决字〔2023〕4号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    -- a name alone
+    (5, 'ban_names', '李强', NULL, NULL, '浙金罚决字〔2023〕5号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01');
+
+-- the matches by name: the true match, the ban through the institution, the
+-- namesake with agreeing digits; each with name_match's evidence
+SELECT results_eq(
+    $$SELECT ref, list, entry_id, name, score, evidence, status
+      FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31') ORDER BY ref, entry_id$$,
+    $$VALUES ('1', 'debtor_names', 1::bigint, '张伟', 87, ARRAY['traditional', 'region', 'birth year', 'sex', 'sequence'], 'open'),
+             ('1', 'debtor_names', 6::bigint, '张伟', 75, ARRAY['exact', 'region', 'sex', 'sequence'], 'open'),
+             ('3', 'ban_names', 3::bigint, '李强', 70, ARRAY['exact', 'institution'], 'open')$$,
+    'matches by name: score and evidence of name_match, institution from the employment history');
+SELECT is((SELECT score FROM name_match('张伟', '张伟', '11010519491231002X', '1101051985****002X')), 20,
+          'the near miss scores 20 (number differs) and is not reported');
+SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31')
+                  WHERE entry_id IN (2, 4, 5)$$,
+                'no hit for another birth year, a pinyin name with the institution, or a name alone');
+SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31') WHERE ref = '4'$$,
+                'a person on no list has no hit');
+SELECT ok((SELECT bool_and(score >= name_match_threshold())
+           FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31')),
+          'every match by name is at or above the threshold');
+-- as published before the entries were recorded, and after the ban ended
+SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-02-29')$$,
+                'lists as published before the entries: no hits');
+SELECT is((SELECT count(*)::int FROM regulator.screening_matches('tap_batch', '2028-07-01', '2024-03-31')), 2,
+          'after the ban''s validity only the debtor entries match');
+-- a batch without names is screened by number only; naming a list published
+-- by name for it is an error
+SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch_numbers', '2024-03-31', '2024-03-31')$$,
+                'a batch without a name column: no matches by name');
+SELECT throws_ok($$CALL regulator.screen('tap_batch_numbers', 'tap', lists => ARRAY['debtor_names'],
+                                         at => '2024-03-31', published => '2024-03-31')$$,
+                 '22023', 'batch tap_batch_numbers has no name column to screen lists published by name',
+                 'screening a list published by name needs a name column');
+
+-- a run records the hits with their evidence and the publications it used
+CALL regulator.screen('tap_batch', 'tap: new hires', at => '2024-03-31', published => '2024-03-31') \g /dev/null
+SELECT results_eq(
+    $$SELECT h.ref, h.entry_id, h.name, h.score, h.evidence FROM regulator.screening_hit h
+      WHERE h.run_id = (SELECT max(id) FROM regulator.screening_run) ORDER BY h.ref, h.entry_id$$,
+    $$SELECT ref, entry_id, name, score, evidence FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31')
+      ORDER BY ref, entry_id$$,
+    'the run records every match with its name, score and evidence');
+SELECT is((SELECT matches FROM regulator.screening_run ORDER BY id DESC LIMIT 1), 3, 'the run counts the hits by name');
+SELECT results_eq(
+    $$SELECT list, publication FROM regulator.screening_run_list
+      WHERE run_id = (SELECT max(id) FROM regulator.screening_run) AND list LIKE '%names' ORDER BY list$$,
+    $$VALUES ('ban_names', '2024-03-01'::date), ('debtor_names', '2024-03-01'::date)$$,
+    'the run records the publications of the lists published by name');
+SELECT results_eq(
+    $$SELECT person, score, evidence FROM regulator.screening_hit_log
+      WHERE run_id = (SELECT max(id) FROM regulator.screening_run) ORDER BY ref, score DESC$$,
+    $$VALUES ('110105********002X', 87, ARRAY['traditional', 'region', 'birth year', 'sex', 'sequence']),
+             ('110105********002X', 75, ARRAY['exact', 'region', 'sex', 'sequence']),
+             ('330102********0338', 70, ARRAY['exact', 'institution'])$$,
+    'the audit log others read shows score and evidence with the number masked');
+SELECT hasnt_column('regulator', 'screening_hit_log', 'name', 'the audit log others read leaves the name screened out');
+
+-- reviews: the namesake is cleared after reading the court's file; the case
+-- comes back when the review expires
+INSERT INTO regulator.screening_review (subject, list, decision, reviewer, reason, reviewed_at, expires)
+VALUES ('330102199001010338', 'ban_names', 'confirmed', 'tap', 'the same person', '2024-04-02 10:00+08', NULL),
+       ('11010519491231002X', 'debtor_names', 'cleared', 'tap', 'another person of that name', '2024-04-02 11:00+08',
+        '2025-04-02');
+SELECT results_eq(
+    $$SELECT ref, entry_id, status FROM regulator.screening_matches('tap_batch', '2024-05-31', '2024-03-31')
+      ORDER BY ref, entry_id$$,
+    $$VALUES ('1', 1::bigint, 'cleared'), ('1', 6::bigint, 'cleared'), ('3', 3::bigint, 'confirmed')$$,
+    'reviews of hits by name apply per person and list');
+SELECT is_empty($$SELECT FROM regulator.screening_hits('tap_batch', '2024-05-31', '2024-03-31') WHERE ref = '1'$$,
+                'a cleared hit by name is left out of the hits to work on');
+SELECT is((SELECT count(*)::int FROM regulator.screening_hits('tap_batch', '2025-04-02', '2024-03-31') WHERE ref = '1'), 2,
+          'and is back once the review expires');
+-- an entry recorded after the review reopens the case
+INSERT INTO regulator.list_publication (list, published, entries, added, removed) VALUES ('debtor_names', '2024-05-01', 4, 1, 0);
+INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from) VALUES
+    (7, 'debtor_names', 'ZHANG Wei', '1101051949******2X', NULL, '(2024)京0105执7号', '失信被执行人', '[2024-04-01,)', '2024-05-01');
+SELECT results_eq(
+    $$SELECT entry_id, score, evidence, status FROM regulator.screening_hits('tap_batch', '2024-05-31', '2024-05-31')
+      WHERE ref = '1'$$,
+    $$VALUES (7::bigint, 72, ARRAY['pinyin', 'region', 'birth year', 'sex', 'sequence'], 'open')$$,
+    'an entry recorded after the review is open; a mask hiding the sequence is found through the name keys');
+
+-- the audit: an officer records the run's hits as they are, nothing else
+CREATE ROLE tap_officer;
+GRANT USAGE ON SCHEMA regulator TO tap_officer;
+GRANT SELECT ON regulator.blacklist_version, regulator.list, regulator.list_publication, regulator.screening_review,
+                regulator.name_entry, regulator.employee, tap_batch TO tap_officer;
+SET ROLE tap_officer;
+CALL regulator.screen('tap_batch', 'tap: by an officer', at => '2024-03-31', published => '2024-03-31') \g /dev/null
+SELECT is((SELECT count(*)::int FROM regulator.screening_hit_log
+           WHERE run_id = (SELECT max(run_id) FROM regulator.screening_run_log)), 3,
+          'an officer''s run records the hits by name');
+RESET ROLE;
+INSERT INTO regulator.blacklist (subject, valid, id, list, reason, recorded_from)
+VALUES ('330103199202020010', '[2023-01-01,)', 100, 'dishonest_debtor', '失信被执行人', '2024-03-01');
+SET ROLE tap_officer;
+INSERT INTO regulator.screening_run (purpose, batch, at, published, batch_size, invalid, matches, cleared)
+VALUES ('tap: own run', 'x', '2024-03-31', '2024-03-31', 0, 0, 0, 0);
+CREATE TEMP TABLE tap_run AS SELECT max(run_id) AS id FROM regulator.screening_run_log;
+SELECT throws_ok(
+    $$INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, name, score, evidence)
+      SELECT id, '4', '330103199202020010', 'debtor_names', 1, '[2023-01-01,)', '2024-03-01', 'open', '张伟', 87,
+             ARRAY['traditional', 'region', 'birth year', 'sex', 'sequence'] FROM tap_run$$,
+    '42501', 'a screening hit by name must be a version of a list entry with the evidence it gives',
+    'a hit by name with evidence the number does not give is refused');
+SELECT throws_ok(
+    $$INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, name, score, evidence)
+      SELECT id, '3', '330102199001010338', 'ban_names', 5, '[2023-06-01,2028-06-01)', '2024-03-01', 'open', '李强', 70,
+             ARRAY['exact', 'institution'] FROM tap_run$$,
+    '42501', 'a screening hit by name must be a version of a list entry with the evidence it gives',
+    'a hit by name with an inflated score (a name alone made a hit) is refused');
+SELECT lives_ok(
+    $$INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, name, score, evidence)
+      SELECT id, '3', '330102199001010338', 'ban_names', 5, '[2023-06-01,2028-06-01)', '2024-03-01', 'open', '李强', 45,
+             ARRAY['exact'] FROM tap_run$$,
+    'a hit by name with the evidence name and number give is accepted (even under the threshold: the officer''s call)');
+SELECT throws_ok(
+    $$INSERT INTO regulator.screening_hit (run_id, ref, subject, list, entry_id, valid, recorded_from, status, score, evidence)
+      SELECT r.id, '9', v.subject, v.list, v.id, v.valid, lower(v.recorded), 'open', 50, ARRAY['number']
+      FROM tap_run r, regulator.blacklist_version v$$,
+    '42501', 'a screening hit by number scores 100 with the evidence {number}',
+    'a hit by number with a score other than 100 is refused');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
