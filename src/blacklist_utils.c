@@ -738,6 +738,42 @@ blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
 	return blacklist_shared_test(index, hash);
 }
 
+/*
+ * blacklist_may_contain_hash for a batch of hashes (the screening scan,
+ * src/listed_scan.c): the private copy is asked once for the whole batch
+ * (and counts it as that many probes), the blocks of every key are
+ * prefetched before the first is tested, and each test reads the whole
+ * block without a branch per bit (blacklist_block_test).
+ */
+void
+blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
+							Snapshot snapshot, bool *maybe)
+{
+	const BlacklistMeta *meta = blacklist_get_meta(index);
+	const uint8 *filter;
+	int			i;
+
+	if (n <= 0)
+		return;
+	filter = blacklist_copy_filter_n(index, meta, snapshot, (uint64) n);
+	if (filter == NULL)
+	{
+		for (i = 0; i < n; i++)
+			maybe[i] = blacklist_shared_test(index, hash[i]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		__builtin_prefetch(filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES);
+	for (i = 0; i < n; i++)
+	{
+		BlacklistSlot slot;
+
+		blacklist_slot(meta, hash[i], &slot);
+		maybe[i] = blacklist_block_test(filter + slot.block * BLACKLIST_BLOCK_BYTES,
+										&slot, meta->nprobes);
+	}
+}
+
 /* ---------- statistics ---------- */
 
 /*
