@@ -357,6 +357,10 @@ screening_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	}
 	if (!found)
 		return;
+	/* the node evaluates earlier restrictions for a page ahead of its rows */
+	foreach(lc, rel->baserestrictinfo)
+		if (contain_volatile_functions((Node *) lfirst_node(RestrictInfo, lc)->clause))
+			return;
 
 	/* a heap table: the node reads heap pages */
 	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(rte->relid));
@@ -381,8 +385,10 @@ screening_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 
 /*
  * The plan: custom_exprs holds the screened restriction (as written, with
- * its NOT) followed by the restrictions of a lower security level; the
- * scan's quals are the rest.  custom_private: negate, dated, subject type.
+ * its NOT) followed by the restrictions a sequential scan would evaluate
+ * before it (by security level, then cost: order_qual_clauses); the scan's
+ * quals are those it would evaluate after it.  custom_private: negate,
+ * dated, subject type.
  */
 static Plan *
 screening_plan(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
@@ -394,19 +400,25 @@ screening_plan(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	List	   *rest = NIL;
 	ListCell   *lc;
 	Screened	s;
+	bool		after = false;
 
 	if (!screened_clause((Node *) mine->clause, &s))
 		elog(ERROR, "screening scan without a listed() restriction");
+
+	/* the clauses come in the order a sequential scan evaluates them */
 	foreach(lc, clauses)
 	{
 		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
 
-		if (ri == mine || equal(ri->clause, mine->clause))
+		if (!after && (ri == mine || equal(ri->clause, mine->clause)))
+		{
+			after = true;
 			continue;
-		if (ri->security_level < mine->security_level)
-			pre = lappend(pre, ri);
-		else
+		}
+		if (after)
 			rest = lappend(rest, ri);
+		else
+			pre = lappend(pre, ri);
 	}
 	cs->scan.plan.targetlist = tlist;
 	cs->scan.plan.qual = extract_actual_clauses(rest, false);
@@ -453,8 +465,9 @@ typedef struct ScreeningState
 	Expr	   *clause;
 	ExprState  *subj;			/* the subject expression */
 	ExprState  *at;				/* the date (dated form) */
-	ExprState  *pre;			/* lower-level quals, or NULL */
-	ExprState  *whole;			/* lower-level quals and the restriction */
+	ExprState  *pre;			/* quals evaluated before it, or NULL */
+	ExprState  *rest;			/* the scan's quals (after it), or NULL */
+	ExprState  *whole;			/* all of them in order: listed() per row */
 	ExprContext *pagecxt;		/* evaluation for a page; reset per page */
 	TupleTableSlot *work;		/* the page's rows, one at a time */
 	HeapTupleData tupdata;
@@ -467,6 +480,7 @@ typedef struct ScreeningState
 	char	   *filter_name;
 	char	   *btree_name;
 	/* the current page */
+	bool		page_screened;	/* verdict[] holds its rows' */
 	bool		verdict[MaxHeapTuplesPerPage];
 	int			row[MaxHeapTuplesPerPage];
 	uint64		hash[MaxHeapTuplesPerPage];
@@ -534,13 +548,9 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 	int			i;
 	Relation	filter = NULL;
 
-	CHECK_FOR_INTERRUPTS();
-	if (!st->decided || st->epoch != listed_scan_epoch())
-		screening_decide(st);
 	ResetExprContext(econtext);
 	econtext->ecxt_scantuple = st->work;
-	if (st->fast)
-		filter = index_open(st->acc.filter, NoLock);
+	filter = index_open(st->acc.filter, NoLock);
 
 	for (i = 0; i < n; i++)
 	{
@@ -556,12 +566,6 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 		ItemPointerSet(&st->tupdata.t_self, hs->rs_cblock, off);
 		ExecStoreBufferHeapTuple(&st->tupdata, st->work, hs->rs_cbuf);
 		st->verdict[i] = false;
-		if (!st->fast)
-		{
-			/* listed() per row, after the lower-level quals */
-			st->verdict[i] = ExecQual(st->whole, econtext);
-			continue;
-		}
 		if (st->pre && !ExecQual(st->pre, econtext))
 			continue;
 		subj = ExecEvalExpr(st->subj, econtext, &isnull);
@@ -582,8 +586,6 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 		m++;
 	}
 	ExecClearTuple(st->work);
-	if (!st->fast)
-		return;
 
 	st->counts[CNT_SCREENED] += m;
 	if (m > 0)
@@ -663,31 +665,48 @@ screening_next(ScanState *ss)
 	for (;;)
 	{
 		HeapScanDesc hs = (HeapScanDesc) scan;
+		ExprContext *econtext = ss->ps.ps_ExprContext;
+		bool		newpage;
 
 		if (!table_scan_getnextslot(scan, ForwardScanDirection, slot))
 		{
 			screening_report(st);
 			return NULL;
 		}
-		/* page mode: the first visible row of a page starts it */
-		if ((scan->rs_flags & SO_ALLOW_PAGEMODE) == 0 ||
-			ss->ss_currentRelation->rd_tableam != GetHeapamTableAmRoutine())
-		{
-			ExprContext *econtext = ss->ps.ps_ExprContext;
 
-			/* no page mode (not an MVCC snapshot): listed() per row */
-			if (!st->decided)
+		/*
+		 * In page mode (screening_decide), the first visible row of a page
+		 * starts it; the decision is made there, again when outdated.
+		 */
+		newpage = !st->fast || hs->rs_cindex == 0;
+		if (newpage)
+		{
+			CHECK_FOR_INTERRUPTS();
+			st->page_screened = false;
+			if (!st->decided || st->epoch != listed_scan_epoch())
 				screening_decide(st);
-			ResetExprContext(econtext);
-			econtext->ecxt_scantuple = slot;
+		}
+		ResetExprContext(econtext);
+		econtext->ecxt_scantuple = slot;
+		if (!st->fast)
+		{
+			/* listed() per row, among the quals in their order */
 			if (ExecQual(st->whole, econtext))
 				return slot;
+			InstrCountFiltered1(ss, 1);
 			continue;
 		}
-		if (hs->rs_cindex == 0)
+		if (!st->page_screened)
+		{
+			/* all of the page's rows (the first, or the rest of it) */
 			screening_page(st, hs);
-		if (st->verdict[hs->rs_cindex])
+			st->page_screened = true;
+		}
+		if (!st->verdict[hs->rs_cindex])
+			continue;
+		if (st->rest == NULL || ExecQual(st->rest, econtext))
 			return slot;
+		InstrCountFiltered1(ss, 1);
 	}
 }
 
@@ -715,7 +734,9 @@ screening_begin(CustomScanState *node, EState *estate, int eflags)
 						  RelationGetDescr(node->ss.ss_currentRelation),
 						  &TTSOpsBufferHeapTuple);
 	ExecAssignScanProjectionInfoWithVarno(&node->ss, cs->scan.scanrelid);
-	node->ss.ps.qual = ExecInitQual(cs->scan.plan.qual, &node->ss.ps);
+	/* the quals are evaluated here (ExecScan's would run them twice) */
+	node->ss.ps.qual = NULL;
+	st->rest = ExecInitQual(cs->scan.plan.qual, &node->ss.ps);
 
 	st->negate = intVal(linitial(cs->custom_private));
 	st->dated = intVal(lsecond(cs->custom_private));
@@ -726,7 +747,8 @@ screening_begin(CustomScanState *node, EState *estate, int eflags)
 	st->subj = ExecInitExpr(linitial(f->args), &node->ss.ps);
 	st->at = st->dated ? ExecInitExpr(lthird(f->args), &node->ss.ps) : NULL;
 	st->pre = pre != NIL ? ExecInitQual(pre, &node->ss.ps) : NULL;
-	st->whole = ExecInitQual(lappend(pre, clause), &node->ss.ps);
+	st->whole = ExecInitQual(list_concat(lappend(list_copy(pre), clause),
+										 cs->scan.plan.qual), &node->ss.ps);
 	st->pagecxt = CreateExprContext(estate);
 	st->work = ExecInitExtraTupleSlot(estate,
 									  RelationGetDescr(node->ss.ss_currentRelation),
@@ -753,6 +775,7 @@ screening_end(CustomScanState *node)
 static void
 screening_rescan(CustomScanState *node)
 {
+	((ScreeningState *) node)->page_screened = false;
 	if (node->ss.ss_currentScanDesc)
 		table_rescan(node->ss.ss_currentScanDesc, NULL);
 }
@@ -828,11 +851,17 @@ static void
 screening_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 {
 	ScreeningState *st = (ScreeningState *) node;
+	CustomScan *cs = (CustomScan *) node->ss.ps.plan;
 	List	   *context;
 	int			i;
 	uint64		c[CNT_N];
 
 	context = set_deparse_context_plan(es->deparse_cxt, node->ss.ps.plan, ancestors);
+	if (list_length(cs->custom_exprs) > 1)
+		ExplainPropertyText("Before Screen",
+							deparse_expression((Node *) make_ands_explicit(list_delete_first(list_copy(cs->custom_exprs))),
+											   context, es->verbose, false),
+							es);
 	ExplainPropertyText("Screen",
 						deparse_expression((Node *) st->clause, context, es->verbose, false),
 						es);
