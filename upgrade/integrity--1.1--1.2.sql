@@ -447,7 +447,7 @@ COMMENT ON FUNCTION @extschema@.listed_entries(bigint, regclass, date) IS
 -- whose planner hook plans the screening scan (integrity.screening_scan).
 CREATE FUNCTION listed_support(internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'listed_support'
-    LANGUAGE C STRICT;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed_support(internal) IS
     'planner support of listed(): the selectivity of a restriction listed(column, list), and the screening scan''s planner hook';
 ALTER FUNCTION @extschema@.listed(pg_catalog.text, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
