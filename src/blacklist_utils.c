@@ -742,8 +742,8 @@ blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
  * blacklist_may_contain_hash for a batch of hashes (the screening scan,
  * src/listed_scan.c): the private copy is asked once for the whole batch
  * (and counts it as that many probes), the blocks of every key are
- * prefetched before the first is tested, and each test reads the whole
- * block without a branch per bit (blacklist_block_test).
+ * prefetched before the first is tested, and each test reads every bit of
+ * the key without a branch per bit (no early exit, no mask on the stack).
  */
 void
 blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
@@ -766,11 +766,22 @@ blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
 		__builtin_prefetch(filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES);
 	for (i = 0; i < n; i++)
 	{
-		BlacklistSlot slot;
+		const uint8 *block = filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES;
+		BlacklistBits b;
+		uint64		miss = 0;
+		int			j;
 
-		blacklist_slot(meta, hash[i], &slot);
-		maybe[i] = blacklist_block_test(filter + slot.block * BLACKLIST_BLOCK_BYTES,
-										&slot, meta->nprobes);
+		/* every bit, as blacklist_slot derives them, without a branch on any */
+		blacklist_bits_start(&b, hash[i]);
+		for (j = 0; j < (int) meta->nprobes; j++)
+		{
+			uint32		bit = blacklist_bits_next(&b);
+			uint64		w;
+
+			memcpy(&w, block + (bit >> 6) * 8, 8);
+			miss |= ~w & (UINT64CONST(1) << (bit & 63));
+		}
+		maybe[i] = miss == 0;
 	}
 }
 

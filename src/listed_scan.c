@@ -463,6 +463,8 @@ typedef struct ScreeningState
 	Oid			subjtype;
 	Oid			list;
 	Expr	   *clause;
+	AttrNumber	subj_attno;		/* the subject is this column, or 0 */
+	AttrNumber	at_attno;		/* the date is this column, or 0 */
 	ExprState  *subj;			/* the subject expression */
 	ExprState  *at;				/* the date (dated form) */
 	ExprState  *pre;			/* quals evaluated before it, or NULL */
@@ -547,6 +549,9 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 	int			m = 0;
 	int			i;
 	Relation	filter = NULL;
+	TupleDesc	desc = RelationGetDescr(st->css.ss.ss_currentRelation);
+	bool		direct = st->pre == NULL && st->subj_attno > 0 &&
+		(!st->dated || st->at_attno > 0);
 
 	ResetExprContext(econtext);
 	econtext->ecxt_scantuple = st->work;
@@ -564,20 +569,38 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 		st->tupdata.t_len = ItemIdGetLength(lp);
 		st->tupdata.t_tableOid = tableoid;
 		ItemPointerSet(&st->tupdata.t_self, hs->rs_cblock, off);
-		ExecStoreBufferHeapTuple(&st->tupdata, st->work, hs->rs_cbuf);
 		st->verdict[i] = false;
-		if (st->pre && !ExecQual(st->pre, econtext))
-			continue;
-		subj = ExecEvalExpr(st->subj, econtext, &isnull);
-		if (isnull)
-			continue;
-		if (st->dated)
+		if (direct)
 		{
-			Datum		d = ExecEvalExpr(st->at, econtext, &isnull);
-
+			/* plain columns, nothing before: read from the tuple itself */
+			subj = heap_getattr(&st->tupdata, st->subj_attno, desc, &isnull);
 			if (isnull)
 				continue;
-			day = DatumGetDateADT(d);
+			if (st->dated)
+			{
+				Datum		d = heap_getattr(&st->tupdata, st->at_attno, desc, &isnull);
+
+				if (isnull)
+					continue;
+				day = DatumGetDateADT(d);
+			}
+		}
+		else
+		{
+			ExecStoreBufferHeapTuple(&st->tupdata, st->work, hs->rs_cbuf);
+			if (st->pre && !ExecQual(st->pre, econtext))
+				continue;
+			subj = ExecEvalExpr(st->subj, econtext, &isnull);
+			if (isnull)
+				continue;
+			if (st->dated)
+			{
+				Datum		d = ExecEvalExpr(st->at, econtext, &isnull);
+
+				if (isnull)
+					continue;
+				day = DatumGetDateADT(d);
+			}
 		}
 		(void) blacklist_key_hash_typed(filter, InvalidOid, subj, &st->hash[m]);
 		st->row[m] = i;
@@ -716,6 +739,18 @@ screening_recheck(ScanState *ss, TupleTableSlot *slot)
 	return true;
 }
 
+/* the column number if expr is a column of the scanned table (relabelled), else 0 */
+static AttrNumber
+plain_column(Expr *expr, Index scanrelid)
+{
+	while (IsA(expr, RelabelType))
+		expr = ((RelabelType *) expr)->arg;
+	if (IsA(expr, Var) && ((Var *) expr)->varno == scanrelid &&
+		((Var *) expr)->varlevelsup == 0 && ((Var *) expr)->varattno > 0)
+		return ((Var *) expr)->varattno;
+	return 0;
+}
+
 static void
 screening_begin(CustomScanState *node, EState *estate, int eflags)
 {
@@ -744,6 +779,8 @@ screening_begin(CustomScanState *node, EState *estate, int eflags)
 	st->clause = (Expr *) clause;
 	f = (FuncExpr *) (is_notclause(clause) ? (Node *) get_notclausearg((Expr *) clause) : clause);
 	st->list = DatumGetObjectId(castNode(Const, lsecond(f->args))->constvalue);
+	st->subj_attno = plain_column(linitial(f->args), cs->scan.scanrelid);
+	st->at_attno = st->dated ? plain_column(lthird(f->args), cs->scan.scanrelid) : 0;
 	st->subj = ExecInitExpr(linitial(f->args), &node->ss.ps);
 	st->at = st->dated ? ExecInitExpr(lthird(f->args), &node->ss.ps) : NULL;
 	st->pre = pre != NIL ? ExecInitQual(pre, &node->ss.ps) : NULL;
