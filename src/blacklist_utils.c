@@ -741,10 +741,13 @@ blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
 /*
  * blacklist_may_contain_hash for a batch of hashes (the screening scan,
  * src/listed_scan.c): the private copy is asked once for the whole batch
- * (and counts it as that many probes), the blocks of every key are
- * prefetched before the first is tested, and each test reads every bit of
- * the key without a branch per bit (no early exit, no mask on the stack).
+ * (and counts it as that many probes), the blocks of the keys are
+ * prefetched BLACKLIST_BATCH_PREFETCH keys ahead of the test, and each test
+ * reads every bit of the key without a branch per bit (no early exit, no
+ * mask on the stack).
  */
+#define BLACKLIST_BATCH_PREFETCH 16
+
 void
 blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
 							Snapshot snapshot, bool *maybe)
@@ -762,7 +765,8 @@ blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
 			maybe[i] = blacklist_shared_test(index, hash[i]);
 		return;
 	}
-	for (i = 0; i < n; i++)
+	/* a window of prefetches ahead of the test (as many as the core keeps in flight) */
+	for (i = 0; i < Min(n, BLACKLIST_BATCH_PREFETCH); i++)
 		__builtin_prefetch(filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES);
 	for (i = 0; i < n; i++)
 	{
@@ -770,6 +774,10 @@ blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
 		BlacklistBits b;
 		uint64		miss = 0;
 		int			j;
+
+		if (i + BLACKLIST_BATCH_PREFETCH < n)
+			__builtin_prefetch(filter + blacklist_block_of(meta, hash[i + BLACKLIST_BATCH_PREFETCH]) *
+							   BLACKLIST_BLOCK_BYTES);
 
 		/* every bit, as blacklist_slot derives them, without a branch on any */
 		blacklist_bits_start(&b, hash[i]);
