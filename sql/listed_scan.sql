@@ -168,6 +168,12 @@ SET client_min_messages = warning;
 SET ROLE scan_reader;
 SELECT count(*) FROM scan_small WHERE k < 0 AND listed(k, 'scan_list');
 RESET ROLE;
+-- so for a list listed() refuses (no daterange for the dated form)
+CREATE TABLE scan_undated (id bigint PRIMARY KEY);
+CREATE INDEX ON scan_undated USING blacklist (id);
+SELECT count(*) FROM scan_small WHERE k < 0 AND listed(k, 'scan_undated', current_date);
+SELECT count(*) FROM scan_small WHERE listed(k, 'scan_undated', current_date);
+DROP TABLE scan_undated;
 
 -- no relation of the list stays open after the statement: a loop of
 -- screening statements, then TRUNCATE of the list in the same block

@@ -1394,6 +1394,7 @@ listed_scan_access(Oid relid, Oid subjtype, bool dated, ListedScanAccess *out)
 	ListEntry  *e;
 	Access		a;
 	Oid			nsp;
+	ListShape	shape;
 
 	memset(out, 0, sizeof(ListedScanAccess));
 	LockRelationOid(relid, AccessShareLock);
@@ -1417,6 +1418,12 @@ listed_scan_access(Oid relid, Oid subjtype, bool dated, ListedScanAccess *out)
 	if (IsParallelWorker() && worker_obstacle(relid) != NULL)
 	{
 		out->why = "a parallel worker cannot read the list";
+		return false;
+	}
+	/* a list listed() would refuse raises there, for the rows that reach it */
+	if (!listed_read_shape(relid, subjtype, dated, true, &shape))
+	{
+		out->why = "the list has no column listed() would use";
 		return false;
 	}
 	do

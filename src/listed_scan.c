@@ -51,8 +51,9 @@
  *     backend-private copy only while it covers that snapshot (the proof in
  *     src/blacklist_copy.c), else the shared pages;
  *   - "listed" comes only from a btree probe under the executor's snapshot
- *     (listed_btree_lookup, the probe listed() makes), with the validity
- *     check of the dated form;
+ *     (listed_btree_lookup, the probe listed() makes, with the validity
+ *     check of the dated form; undated, probe_index_only: the visibility
+ *     map's shortcut exactly where an index-only scan takes it);
  *   - under SERIALIZABLE the list is predicate-locked whole when the filter
  *     is used, as listed() does;
  *   - NULL subject or date: the row is not returned (listed() is STRICT).
@@ -66,10 +67,12 @@
 #include <math.h>
 
 #include "access/genam.h"
+#include "access/stratnum.h"
 #include "access/heapam.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/visibilitymap.h"
 #include "access/xact.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
@@ -492,7 +495,7 @@ typedef struct ScreeningState
 	/* counters: this process, and what workers reported */
 	uint64		counts[CNT_N];
 	uint64		worker_counts[CNT_N];
-	bool		reported;		/* to listed_explain's counters / the leader */
+	uint64		reported[CNT_N];	/* of counts[], to the leader and listed_explain */
 	ScreeningShared *shared;
 } ScreeningState;
 
@@ -534,6 +537,38 @@ screening_decide(ScreeningState *st)
 	}
 	st->epoch = listed_scan_epoch();
 	st->decided = true;
+}
+
+/*
+ * One candidate of an undated screening: is there a row for `subj` visible
+ * to the scan's snapshot?  The btree's entries for the key, each answered
+ * without reading the list's heap where the visibility map says its page
+ * is all-visible — exactly where an index-only scan for the EXISTS would
+ * skip the heap (visible to every MVCC snapshot; under SERIALIZABLE the
+ * heap page is predicate-locked, as that scan does) — else by the heap's
+ * visibility rules.
+ */
+static bool
+probe_index_only(ScreeningState *st, IndexScanDesc scan, TupleTableSlot *slot,
+				 Datum subj, Buffer *vmbuf, Snapshot snap)
+{
+	ScanKeyData skey;
+	ItemPointer tid;
+
+	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   st->acc.btree_coll, st->acc.eqproc, subj);
+	index_rescan(scan, &skey, 1, NULL, 0);
+	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
+	{
+		if (VM_ALL_VISIBLE(scan->heapRelation, ItemPointerGetBlockNumber(tid), vmbuf))
+		{
+			PredicateLockPage(scan->heapRelation, ItemPointerGetBlockNumber(tid), snap);
+			return true;
+		}
+		if (index_fetch_heap(scan, slot))
+			return true;
+	}
+	return false;
 }
 
 /* Screen the visible rows of the scan's current page: st->verdict. */
@@ -617,6 +652,7 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 		Relation	btree = NULL;
 		IndexScanDesc iscan = NULL;
 		TupleTableSlot *lslot = NULL;
+		Buffer		vmbuf = InvalidBuffer;
 		int			j;
 
 		blacklist_may_contain_batch(filter, st->hash, m, snap, st->maybe);
@@ -636,14 +672,19 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 					lslot = table_slot_create(list, NULL);
 					iscan = index_beginscan(list, btree, snap, 1, 0);
 				}
-				found = listed_btree_lookup(iscan, lslot, st->acc.btree_coll,
-											st->acc.eqproc, st->key[j],
-											st->acc.rangeattno, st->day[j]);
+				if (st->dated)
+					found = listed_btree_lookup(iscan, lslot, st->acc.btree_coll,
+												st->acc.eqproc, st->key[j],
+												st->acc.rangeattno, st->day[j]);
+				else
+					found = probe_index_only(st, iscan, lslot, st->key[j], &vmbuf, snap);
 				if (found)
 					st->counts[CNT_CONFIRMED]++;
 			}
 			st->verdict[st->row[j]] = st->negate ? !found : found;
 		}
+		if (BufferIsValid(vmbuf))
+			ReleaseBuffer(vmbuf);
 		if (iscan != NULL)
 		{
 			index_endscan(iscan);
@@ -655,22 +696,28 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 	index_close(filter, NoLock);
 }
 
-/* the counters of this process: to the leader (workers), to listed_explain */
+/*
+ * What this process counted since its last report: to the leader (workers)
+ * and to listed_explain's counters.
+ */
 static void
 screening_report(ScreeningState *st)
 {
+	uint64		d[CNT_N];
 	int			i;
 
-	if (st->reported)
-		return;
-	st->reported = true;
+	for (i = 0; i < CNT_N; i++)
+	{
+		d[i] = st->counts[i] - st->reported[i];
+		st->reported[i] = st->counts[i];
+	}
 	if (st->shared && IsParallelWorker())
 		for (i = 0; i < CNT_N; i++)
-			pg_atomic_fetch_add_u64(&st->shared->counts[i], st->counts[i]);
-	if (st->decided && st->counts[CNT_SCREENED] > 0)
+			pg_atomic_fetch_add_u64(&st->shared->counts[i], d[i]);
+	if (d[CNT_SCREENED] > 0)
 		listed_scan_count(st->list, st->subjtype, st->dated,
-						  st->counts[CNT_SCREENED], st->counts[CNT_FILTERED],
-						  st->counts[CNT_CANDIDATES], st->counts[CNT_CONFIRMED]);
+						  d[CNT_SCREENED], d[CNT_FILTERED],
+						  d[CNT_CANDIDATES], d[CNT_CONFIRMED]);
 }
 
 static TupleTableSlot *
@@ -733,10 +780,19 @@ screening_next(ScanState *ss)
 	}
 }
 
+/*
+ * EvalPlanQual: a row version re-read for an UPDATE or DELETE is checked
+ * against every condition again, listed() per row (the node evaluates the
+ * scan's quals itself: ExecScan has none to apply after this).
+ */
 static bool
 screening_recheck(ScanState *ss, TupleTableSlot *slot)
 {
-	return true;
+	ScreeningState *st = (ScreeningState *) ss;
+	ExprContext *econtext = ss->ps.ps_ExprContext;
+
+	econtext->ecxt_scantuple = slot;
+	return ExecQual(st->whole, econtext);
 }
 
 /* the column number if expr is a column of the scanned table (relabelled), else 0 */
