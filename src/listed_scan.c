@@ -101,6 +101,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/ruleutils.h"
 #include "utils/selfuncs.h"
 #include "utils/syscache.h"
@@ -482,8 +483,11 @@ typedef struct ScreeningState
 	const char *why;
 	uint64		epoch;
 	ListedScanAccess acc;
+	Oid			userid;			/* the user it was made for */
+	bool		rowsec;			/* and row_security */
 	char	   *filter_name;
 	char	   *btree_name;
+	Oid			named;			/* the filter the names are of */
 	/* the current page */
 	bool		page_screened;	/* verdict[] holds its rows' */
 	bool		verdict[MaxHeapTuplesPerPage];
@@ -518,12 +522,13 @@ screening_decide(ScreeningState *st)
 	else
 	{
 		st->fast = true;
-		if (st->filter_name == NULL)
+		if (st->filter_name == NULL || st->named != st->acc.filter)
 		{
 			MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
 
 			st->filter_name = get_rel_name(st->acc.filter);
 			st->btree_name = get_rel_name(st->acc.btree);
+			st->named = st->acc.filter;
 			MemoryContextSwitchTo(old);
 		}
 		/* a "no" from the filter reads nothing: lock the list whole */
@@ -536,7 +541,17 @@ screening_decide(ScreeningState *st)
 		}
 	}
 	st->epoch = listed_scan_epoch();
+	st->userid = GetUserId();
+	st->rowsec = row_security;
 	st->decided = true;
+}
+
+/* is the decision outdated (as listed()'s call-site stamp would be)? */
+static inline bool
+screening_outdated(ScreeningState *st)
+{
+	return !st->decided || st->epoch != listed_scan_epoch() ||
+		st->userid != GetUserId() || st->rowsec != row_security;
 }
 
 /*
@@ -753,7 +768,7 @@ screening_next(ScanState *ss)
 		{
 			CHECK_FOR_INTERRUPTS();
 			st->page_screened = false;
-			if (!st->decided || st->epoch != listed_scan_epoch())
+			if (screening_outdated(st))
 				screening_decide(st);
 		}
 		ResetExprContext(econtext);
