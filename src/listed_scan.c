@@ -16,14 +16,16 @@
  * one for a Gather, parallel-aware over a parallel heap scan) for a plain
  * heap table without TABLESAMPLE or lateral references whose restrictions
  * include listed()/NOT listed() with a constant list and a subject (and
- * date) expression without volatile functions or subqueries.  Restrictions
- * of a lower security level (the quals of a security-barrier view or of
- * row-level security on the scanned table) are evaluated before it, in the
- * node; the others after it, as the scan's quals.
+ * date) expression without subqueries, and no restriction with a volatile
+ * function.  The restrictions a sequential scan evaluates before it
+ * (order_qual_clauses: security level, then cost; row-level security on
+ * the scanned table among them) are evaluated before it, in the node; the
+ * others after it, as the scan's quals: a condition is evaluated for the
+ * rows it would be evaluated for without the node.
  *
  * Execution, page by page (heap page mode: the visible tuples of the page,
  * read under the scan's MVCC snapshot): for every visible row, the
- * lower-level quals, then the subject (and date) expression and its filter
+ * earlier quals, then the subject (and date) expression and its filter
  * hash; the filter blocks of the whole page are prefetched and tested
  * (blacklist_may_contain_batch); the candidates are confirmed by btree
  * probes through one index scan of the list per page, opened and closed
@@ -45,7 +47,10 @@
  *     is not MVCC, the setting off) evaluates the original restriction per
  *     row, so listed() answers and raises as it would without the node.
  *     The decision is made again at the next page whenever anything that
- *     could change it happened (listed_scan_epoch);
+ *     could change it happened (listed_scan_epoch, another user,
+ *     row_security: what listed()'s call-site stamp compares);
+ *   - EvalPlanQual (a row re-read by UPDATE or DELETE) re-checks every
+ *     condition, listed() per row;
  *   - "not listed" comes only from the filter's "no", given by
  *     blacklist_may_contain_batch under the executor's snapshot: the
  *     backend-private copy only while it covers that snapshot (the proof in
@@ -63,8 +68,6 @@
  * candidates, confirmed (summed over parallel workers).
  */
 #include "postgres.h"
-
-#include <math.h>
 
 #include "access/genam.h"
 #include "access/stratnum.h"
