@@ -16,6 +16,9 @@
 #   listed_<list>_vs_floor_<f>pct_<mode>         vs the same scan with a trivial filter
 #   listed_1m_vs_bigint_exists_<f>pct_<mode>     vs bigint keys, EXISTS (hash semi-join)
 #   listed_1m_vs_varchar_exists_<f>pct_<mode>    vs varchar(18) keys, EXISTS
+#   listed_node_off_1m_<f>pct_<mode>            the screening scan (the default, every
+#                                                line above) vs listed() per row
+#                                                (integrity.screening_scan = off)
 # and once:
 #   listed_single_call_<largest>_vs_exists       LISTED_CALLS statements of one call each
 #   listed_plpgsql_loop_vs_exists                one-row lookups in a plpgsql loop
@@ -124,6 +127,13 @@ for f in $LISTED_FRACTIONS; do
             ours=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p$f WHERE listed(k, 'bench_listed_$name')")
             [ "$name" = 1m ] && ours_1m=$ours
             bench_line "listed_${name}_vs_floor_${f}pct_$mode" "$ours" "$floor"
+        done
+        # the screening scan against listed() per row, the same statement
+        for l in "${lists[@]}"; do
+            name=${l%%:*}
+            [ "$name" = 1m ] || continue
+            off=$(bench_ms "$set_par SET integrity.screening_scan = off; SELECT count(*) FROM bench_listed_p$f WHERE listed(k, 'bench_listed_$name')")
+            bench_line "listed_node_off_${name}_${f}pct_$mode" "$ours_1m" "$off"
         done
         base=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p${f}_b p WHERE EXISTS (SELECT 1 FROM bench_listed_1m_b l WHERE l.k = p.k)")
         bench_line "listed_1m_vs_bigint_exists_${f}pct_$mode" "$ours_1m" "$base"

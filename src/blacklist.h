@@ -50,6 +50,13 @@ extern bool blacklist_may_contain_hash(Relation index, uint64 hash,
 									   Snapshot snapshot);
 
 /*
+ * blacklist_may_contain_hash for `n` hashes at once: maybe[i] is its answer
+ * for hash[i] (the screening scan, src/listed_scan.c).
+ */
+extern void blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
+										Snapshot snapshot, bool *maybe);
+
+/*
  * listed() and the index's diagnostic functions, given a relation by OID,
  * check what naming it would: USAGE on its schema (42501 otherwise).
  * Defined in src/listed.c.

@@ -142,6 +142,8 @@ extern void blacklist_costestimate(PlannerInfo *root, IndexPath *path, double lo
 extern void blacklist_copy_init(void);
 extern const uint8 *blacklist_copy_filter(Relation index, const BlacklistMeta *meta,
 										  Snapshot snapshot);
+extern const uint8 *blacklist_copy_filter_n(Relation index, const BlacklistMeta *meta,
+											Snapshot snapshot, uint64 ncalls);
 extern void blacklist_copy_note_insert(Relation index, const BlacklistSlot *slot);
 extern bool blacklist_has_copy(Relation index);
 

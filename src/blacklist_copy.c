@@ -417,12 +417,20 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 const uint8 *
 blacklist_copy_filter(Relation index, const BlacklistMeta *meta, Snapshot snapshot)
 {
+	return blacklist_copy_filter_n(index, meta, snapshot, 1);
+}
+
+/* the same for `ncalls` probes at once (a batch of the screening scan) */
+const uint8 *
+blacklist_copy_filter_n(Relation index, const BlacklistMeta *meta, Snapshot snapshot,
+						uint64 ncalls)
+{
 	BlacklistCopy *c = blacklist_copy_lookup(index, true);
 
 	if (c->filter && c->stamp == meta->stamp && blacklist_copy_covers(c, snapshot))
 		return c->filter;
 
-	c->shared_calls++;
+	c->shared_calls += ncalls;
 	if (c->shared_calls >= BLACKLIST_COPY_AFTER_CALLS +
 		(uint64) BLACKLIST_COPY_PER_PAGE * meta->npages &&
 		blacklist_copy_usable_snapshot(snapshot))

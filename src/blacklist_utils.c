@@ -738,6 +738,61 @@ blacklist_may_contain_hash(Relation index, uint64 hash, Snapshot snapshot)
 	return blacklist_shared_test(index, hash);
 }
 
+/*
+ * blacklist_may_contain_hash for a batch of hashes (the screening scan,
+ * src/listed_scan.c): the private copy is asked once for the whole batch
+ * (and counts it as that many probes), the blocks of the keys are
+ * prefetched BLACKLIST_BATCH_PREFETCH keys ahead of the test, and each test
+ * reads every bit of the key without a branch per bit (no early exit, no
+ * mask on the stack).
+ */
+#define BLACKLIST_BATCH_PREFETCH 16
+
+void
+blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
+							Snapshot snapshot, bool *maybe)
+{
+	const BlacklistMeta *meta = blacklist_get_meta(index);
+	const uint8 *filter;
+	int			i;
+
+	if (n <= 0)
+		return;
+	filter = blacklist_copy_filter_n(index, meta, snapshot, (uint64) n);
+	if (filter == NULL)
+	{
+		for (i = 0; i < n; i++)
+			maybe[i] = blacklist_shared_test(index, hash[i]);
+		return;
+	}
+	/* a window of prefetches ahead of the test (as many as the core keeps in flight) */
+	for (i = 0; i < Min(n, BLACKLIST_BATCH_PREFETCH); i++)
+		__builtin_prefetch(filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES);
+	for (i = 0; i < n; i++)
+	{
+		const uint8 *block = filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES;
+		BlacklistBits b;
+		uint64		miss = 0;
+		int			j;
+
+		if (i + BLACKLIST_BATCH_PREFETCH < n)
+			__builtin_prefetch(filter + blacklist_block_of(meta, hash[i + BLACKLIST_BATCH_PREFETCH]) *
+							   BLACKLIST_BLOCK_BYTES);
+
+		/* every bit, as blacklist_slot derives them, without a branch on any */
+		blacklist_bits_start(&b, hash[i]);
+		for (j = 0; j < (int) meta->nprobes; j++)
+		{
+			uint32		bit = blacklist_bits_next(&b);
+			uint64		w;
+
+			memcpy(&w, block + (bit >> 6) * 8, 8);
+			miss |= ~w & (UINT64CONST(1) << (bit & 63));
+		}
+		maybe[i] = miss == 0;
+	}
+}
+
 /* ---------- statistics ---------- */
 
 /*

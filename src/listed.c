@@ -99,6 +99,7 @@
 #include "access/tableam.h"
 #include "access/transam.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_am.h"
@@ -1876,22 +1877,23 @@ list_range_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi)
 	return true;
 }
 
-/* One probe of the list's btree index under the snapshot (locks held). */
-static bool
-probe_btree(ListEntry *e, Oid btree, Datum subj, DateADT at, Snapshot snap)
+/*
+ * One key through an open btree scan of the list (src/listed.h): is there a
+ * row for `subj` visible to the scan's snapshot (whose validity contains
+ * `at`, when `rangeattno` is set)?
+ */
+bool
+listed_btree_lookup(IndexScanDesc scan, TupleTableSlot *slot, Oid coll,
+					RegProcedure eqproc, Datum subj, AttrNumber rangeattno,
+					DateADT at)
 {
-	Relation	heap = table_open(e->relid, NoLock);
-	Relation	idx = index_open(btree, NoLock);
-	TupleTableSlot *slot = table_slot_create(heap, NULL);
-	IndexScanDesc scan = index_beginscan(heap, idx, snap, 1, 0);
 	ScanKeyData skey;
-	bool		found = false;
 	TypeCacheEntry *rngtce = NULL;
 
-	if (e->dated)
+	if (rangeattno != InvalidAttrNumber)
 		rngtce = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
 	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
-						   e->btree_coll, e->eqproc, subj);
+						   coll, eqproc, subj);
 	index_rescan(scan, &skey, 1, NULL, 0);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
@@ -1900,18 +1902,27 @@ probe_btree(ListEntry *e, Oid btree, Datum subj, DateADT at, Snapshot snap)
 		int32		lo,
 					hi;
 
-		if (!e->dated)
-		{
-			found = true;
-			break;
-		}
-		rd = slot_getattr(slot, e->rangeattno, &isnull);
+		if (rangeattno == InvalidAttrNumber)
+			return true;
+		rd = slot_getattr(slot, rangeattno, &isnull);
 		if (!isnull && list_range_days(rngtce, rd, &lo, &hi) && lo <= at && at <= hi)
-		{
-			found = true;
-			break;
-		}
+			return true;
 	}
+	return false;
+}
+
+/* One probe of the list's btree index under the snapshot (locks held). */
+static bool
+probe_btree(ListEntry *e, Oid btree, Datum subj, DateADT at, Snapshot snap)
+{
+	Relation	heap = table_open(e->relid, NoLock);
+	Relation	idx = index_open(btree, NoLock);
+	TupleTableSlot *slot = table_slot_create(heap, NULL);
+	IndexScanDesc scan = index_beginscan(heap, idx, snap, 1, 0);
+	bool		found;
+
+	found = listed_btree_lookup(scan, slot, e->btree_coll, e->eqproc, subj,
+								e->dated ? e->rangeattno : InvalidAttrNumber, at);
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idx, NoLock);
@@ -2112,6 +2123,97 @@ probe_hash(CallSite *site, Datum subj, DateADT at, Snapshot snap, bool *found)
 	ok = list_hash_probe(site->hash, &spec, stamp, heap, snap, subj, at, found);
 	table_close(heap, NoLock);
 	return ok;
+}
+
+/* ------------------------------------------------------------------------
+ * For the screening scan (src/listed_scan.c, declared in src/listed.h)
+ * ------------------------------------------------------------------------
+ */
+
+uint64
+listed_scan_epoch(void)
+{
+	return inval_gen + subxact_aborts;
+}
+
+bool
+listed_scan_access(Oid relid, Oid subjtype, bool dated, ListedScanAccess *out)
+{
+	ListEntry  *e;
+	Access		a;
+	Oid			nsp;
+	ListShape	shape;
+
+	memset(out, 0, sizeof(ListedScanAccess));
+	LockRelationOid(relid, AccessShareLock);
+	if (get_rel_relkind(relid) != RELKIND_RELATION)
+	{
+		out->why = "the list is not a plain table";
+		return false;
+	}
+	nsp = get_rel_namespace(relid);
+	if (!OidIsValid(nsp) ||
+		pg_namespace_aclcheck(nsp, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+	{
+		out->why = "no USAGE on the list's schema";
+		return false;
+	}
+	if (RecoveryInProgress())
+	{
+		out->why = "recovery is in progress";
+		return false;
+	}
+	if (IsParallelWorker() && worker_obstacle(relid) != NULL)
+	{
+		out->why = "a parallel worker cannot read the list";
+		return false;
+	}
+	/* a list listed() would refuse raises there, for the rows that reach it */
+	if (!listed_read_shape(relid, subjtype, dated, true, &shape))
+	{
+		out->why = "the list has no column listed() would use";
+		return false;
+	}
+	do
+	{
+		e = get_entry(relid, subjtype, dated);
+		decide_access(e, &a);
+	} while (!e->valid);
+	out->why = a.why;
+	if (!OidIsValid(a.filter) || !OidIsValid(a.btree))
+		return false;
+	out->filter = a.filter;
+	out->btree = a.btree;
+	out->btree_coll = e->btree_coll;
+	out->eqproc = e->eqproc;
+	out->rangeattno = e->dated ? e->rangeattno : InvalidAttrNumber;
+	return true;
+}
+
+void
+listed_scan_count(Oid relid, Oid subjtype, bool dated, uint64 calls,
+				  uint64 filtered, uint64 probed, uint64 hits)
+{
+	int			i;
+
+	if (cache == NULL)
+		return;
+	for (i = 0; i < LISTED_CACHE_SLOTS; i++)
+	{
+		ListEntry  *e = &cache[i];
+
+		if (e->serial != 0 && e->valid && e->relid == relid &&
+			e->subjtype == subjtype && e->dated == dated)
+		{
+			ListCounters *c = entry_counters(e, GetUserId());
+
+			c->calls += calls;
+			c->filtered += filtered;
+			c->probed += probed;
+			c->hits += hits;
+			return;
+		}
+	}
 }
 
 static Datum

@@ -27,6 +27,7 @@
 
 #include "postgres.h"
 #include "access/attnum.h"
+#include "fmgr.h"
 #include "utils/date.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"
@@ -98,6 +99,39 @@ extern bool list_hash_possible(Oid subjtype);
 extern bool list_hash_probe(ListHash *h, const ListHashSpec *spec,
 							const char *stamp, Relation heap, Snapshot snap,
 							Datum subj, DateADT at, bool *found);
+
+/*
+ * For the screening scan (src/listed_scan.c).  listed_scan_access locks the
+ * list and makes the decision a listed() call by the current user makes
+ * now; true if calls would be answered by a blacklist filter and btree
+ * probes (then the indexes are locked too), false with `why` otherwise.
+ * listed_scan_epoch changes whenever such a decision may have changed (the
+ * invalidations and rolled-back subtransactions listed()'s stamp compares).
+ * listed_btree_lookup is one exact probe through an open btree scan of the
+ * list, under the scan's snapshot.  listed_scan_count adds the node's calls
+ * to listed_explain()'s counters of the current user.
+ */
+typedef struct ListedScanAccess
+{
+	Oid			filter;			/* the blacklist index */
+	Oid			btree;			/* the btree index that confirms */
+	Oid			btree_coll;
+	RegProcedure eqproc;
+	AttrNumber	rangeattno;		/* InvalidAttrNumber: undated */
+	const char *why;			/* why not, or NULL */
+} ListedScanAccess;
+
+extern PGDLLEXPORT Datum listed(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum listed_at(PG_FUNCTION_ARGS);
+extern bool listed_scan_access(Oid relid, Oid subjtype, bool dated,
+							   ListedScanAccess *out);
+extern uint64 listed_scan_epoch(void);
+extern bool listed_btree_lookup(struct IndexScanDescData *scan,
+								struct TupleTableSlot *slot, Oid coll,
+								RegProcedure eqproc, Datum subj,
+								AttrNumber rangeattno, DateADT at);
+extern void listed_scan_count(Oid relid, Oid subjtype, bool dated, uint64 calls,
+							  uint64 filtered, uint64 probed, uint64 hits);
 
 /* a daterange as a closed interval of days; false if it is empty */
 extern bool list_range_days(TypeCacheEntry *rngtce, Datum d, int32 *lo, int32 *hi);

@@ -166,3 +166,21 @@ CREATE FUNCTION listed(subject uscc, list regclass, at date) RETURNS boolean
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION listed(uscc, regclass, date) IS
     'true if the list has a row for the subject whose validity (its daterange column, as listed_shape says) contains the date';
+
+-- The planner support of listed() (src/listed_scan.c): the selectivity of a
+-- restriction listed(column, list) from the list's size and the column's
+-- distinct values, and, being called at planning, the load of the library
+-- whose planner hook plans the screening scan (integrity.screening_scan).
+CREATE FUNCTION listed_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'listed_support'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION listed_support(internal) IS
+    'planner support of listed(): the selectivity of a restriction listed(column, list), and the screening scan''s planner hook';
+ALTER FUNCTION @extschema@.listed(pg_catalog.text, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(pg_catalog.text, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(pg_catalog.int8, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(pg_catalog.int8, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.cnid, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.cnid, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.uscc, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.uscc, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;

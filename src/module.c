@@ -2,7 +2,7 @@
  * module.c — the library's entry point: the module magic block and
  * _PG_init, which registers the settings of every concept that has any
  * (integrity.scheme, see scheme.c), the cache callbacks of listed()
- * (listed.c) and the reloptions of the blacklist index access method with its
+ * (listed.c), the screening scan's setting and planner hook (listed_scan.c) and the reloptions of the blacklist index access method with its
  * cache invalidation hook (blacklist_utils.c), and then reserves the prefix
  * "integrity.", so that a misspelt setting (integrity.schemee) is refused
  * instead of silently kept as a placeholder.
@@ -41,6 +41,7 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 extern void listed_init(void);
 extern void blacklist_init(void);
+extern void listed_scan_init(void);
 
 /* the retired settings' values: kept, never read */
 static char *retired_listed_build_threshold = NULL;
@@ -64,6 +65,7 @@ _PG_init(void)
 {
 	scheme_init();
 	listed_init();
+	listed_scan_init();
 	blacklist_init();
 	define_retired_setting("integrity.listed_build_threshold", &retired_listed_build_threshold);
 	define_retired_setting("integrity.listed_max_memory", &retired_listed_max_memory);

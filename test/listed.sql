@@ -1,6 +1,6 @@
 -- listed(): behaviour as properties (pgTAP)
 BEGIN;
-SELECT plan(41);
+SELECT plan(47);
 
 -- signatures
 SELECT has_function('listed', ARRAY['text', 'regclass'], 'listed(text, regclass) exists');
@@ -138,6 +138,62 @@ CREATE INDEX tap_secret_bl ON tap_secret USING blacklist (id);
 SELECT is(tap_as_role_hits(), 1000::bigint, 'row-level security hides the other rows (blacklist filter, SPI confirmation)');
 SELECT is(tap_as_role_disagree(), 0::bigint, 'under row-level security with a blacklist index listed() = EXISTS');
 
+-- the screening scan (src/listed_scan.c): the rows a restriction
+-- listed(...) or NOT listed(...) lets through are those of EXISTS or
+-- NOT EXISTS, with the node and without it (listed() per row)
+CREATE FUNCTION tap_node_disagree(node boolean) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint := 0; m bigint;
+BEGIN
+  PERFORM set_config('integrity.screening_scan', node::text, true);
+  SELECT count(*) INTO m FROM (
+    (SELECT k FROM tap_probe_ids p WHERE listed(p.k, 'tap_ids')
+     EXCEPT ALL SELECT k FROM tap_probe_ids p WHERE EXISTS (SELECT 1 FROM tap_ids l WHERE l.id = p.k))
+    UNION ALL
+    (SELECT k FROM tap_probe_ids p WHERE EXISTS (SELECT 1 FROM tap_ids l WHERE l.id = p.k)
+     EXCEPT ALL SELECT k FROM tap_probe_ids p WHERE listed(p.k, 'tap_ids'))
+    UNION ALL
+    (SELECT k FROM tap_probe_ids p WHERE NOT listed(p.k, 'tap_ids')
+     EXCEPT ALL SELECT k FROM tap_probe_ids p WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tap_ids l WHERE l.id = p.k))
+    UNION ALL
+    (SELECT k FROM tap_probe_ids p WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tap_ids l WHERE l.id = p.k)
+     EXCEPT ALL SELECT k FROM tap_probe_ids p WHERE NOT listed(p.k, 'tap_ids'))) x;
+  n := n + m;
+  SELECT count(*) INTO m FROM (
+    (SELECT s FROM tap_probe_names p WHERE listed(p.s, 'tap_names')
+     EXCEPT ALL SELECT s FROM tap_probe_names p WHERE EXISTS (SELECT 1 FROM tap_names l WHERE l.name = p.s))
+    UNION ALL
+    (SELECT s FROM tap_probe_names p WHERE NOT EXISTS (SELECT 1 FROM tap_names l WHERE l.name = p.s)
+     EXCEPT ALL SELECT s FROM tap_probe_names p WHERE NOT listed(p.s, 'tap_names'))) x;
+  n := n + m;
+  SELECT count(*) INTO m FROM (
+    (SELECT k, d FROM tap_probe_bans p WHERE listed(p.k, 'tap_bans', p.d)
+     EXCEPT ALL SELECT k, d FROM tap_probe_bans p WHERE EXISTS (SELECT 1 FROM tap_bans l WHERE l.id = p.k AND l.valid @> p.d))
+    UNION ALL
+    (SELECT k, d FROM tap_probe_bans p WHERE EXISTS (SELECT 1 FROM tap_bans l WHERE l.id = p.k AND l.valid @> p.d)
+     EXCEPT ALL SELECT k, d FROM tap_probe_bans p WHERE listed(p.k, 'tap_bans', p.d))
+    UNION ALL
+    (SELECT k, d FROM tap_probe_bans p WHERE NOT listed(p.k::text, 'tap_text_bans', p.d)
+     EXCEPT ALL SELECT k, d FROM tap_probe_bans p WHERE NOT EXISTS (SELECT 1 FROM tap_text_bans l WHERE l.id = p.k::text AND l.valid @> p.d))
+    UNION ALL
+    (SELECT k, d FROM tap_probe_bans p WHERE NOT EXISTS (SELECT 1 FROM tap_text_bans l WHERE l.id = p.k::text AND l.valid @> p.d)
+     EXCEPT ALL SELECT k, d FROM tap_probe_bans p WHERE NOT listed(p.k::text, 'tap_text_bans', p.d))) x;
+  RETURN n + m;
+END $$;
+CREATE FUNCTION tap_node_planned(node boolean) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text; o text := '';
+BEGIN
+  PERFORM set_config('integrity.screening_scan', node::text, true);
+  FOR r IN EXECUTE $q$EXPLAIN (COSTS OFF) SELECT k FROM tap_probe_bans p WHERE NOT listed(p.k, 'tap_bans', p.d)$q$ LOOP
+    o := o || r || E'\n';
+  END LOOP;
+  PERFORM set_config('integrity.screening_scan', 'on', true);
+  RETURN o;
+END $$;
+SELECT matches(tap_node_planned(true), 'Screening Scan', 'the screening scan takes a restriction NOT listed(k, list, d)');
+SELECT is(tap_node_disagree(true), 0::bigint, 'screening scan: WHERE (NOT) listed() = WHERE (NOT) EXISTS (bigint, text, dated)');
+SELECT is(tap_node_disagree(false), 0::bigint, 'integrity.screening_scan off: WHERE (NOT) listed() = WHERE (NOT) EXISTS');
+SET LOCAL integrity.screening_scan = on;
+
 -- parallel plans give the same answers
 CREATE TABLE tap_serial AS
 SELECT k, listed(k, 'tap_ids') AS l FROM tap_probe_ids WHERE k IS NOT NULL;
@@ -153,7 +209,11 @@ BEGIN
   RETURN o;
 END $$;
 SELECT matches(tap_explain($$SELECT k, listed(k, 'tap_ids') FROM tap_probe_ids WHERE listed(k, 'tap_ids')$$),
-               'Gather.*Parallel Seq Scan.*listed', 'the screening runs in parallel workers');
+               'Gather.*Parallel Custom Scan \(Screening Scan\).*listed', 'the screening runs in parallel workers');
+SELECT matches(tap_node_planned(true), 'Gather.*Parallel Custom Scan \(Screening Scan\)', 'the screening scan runs in parallel workers');
+SELECT is(tap_node_disagree(true), 0::bigint, 'parallel screening scan: WHERE (NOT) listed() = WHERE (NOT) EXISTS');
+SELECT is(tap_node_disagree(false), 0::bigint, 'parallel, integrity.screening_scan off: WHERE (NOT) listed() = WHERE (NOT) EXISTS');
+SET LOCAL integrity.screening_scan = on;
 SELECT is((SELECT count(*) FROM (SELECT k, listed(k, 'tap_ids') AS l FROM tap_probe_ids WHERE k IS NOT NULL) p
                     FULL JOIN tap_serial s ON s.k = p.k AND s.l = p.l
             WHERE s.k IS NULL OR p.k IS NULL),

@@ -7,7 +7,10 @@
 # to break the proof that the backend-private copy of a blacklist filter
 # covers a snapshot (src/blacklist_copy.c): every check screens a few
 # hundred keys, enough for a session to take copies of its own, and its
-# next snapshots, its own or imported, are checked against them.  The same
+# next snapshots, its own or imported, are checked against them, also
+# through the screening scan (src/listed_scan.c): the rows WHERE listed()
+# and WHERE NOT listed() let through against those of EXISTS and NOT
+# EXISTS, in the same statement.  The same
 # keys are also screened on a copy of the list without any index, the
 # subject not its first column (st_noix: the list reader, and the list's
 # hash of src/listed_hash.c built under each of those snapshots), through a
@@ -80,7 +83,8 @@ BEGIN
 END $$;
 
 -- the session's disagreements between listed() and EXISTS over the probe
--- keys below `upto`, now; NULL if a
+-- keys below `upto`, now (per row, and as the restriction the screening
+-- scan answers); NULL if a
 -- serialization failure rolled it back.  copies counts the checks run while
 -- the session held a private copy.
 CREATE FUNCTION st_check(w int, upto bigint, OUT bad bigint, OUT present bigint, OUT copy boolean, OUT snap text)
@@ -89,13 +93,20 @@ DECLARE msg text;
 BEGIN
   SELECT * INTO bad, present, copy, snap FROM dblink('w' || w, format($q$
     SELECT count(*) FILTER (WHERE l IS DISTINCT FROM e OR h IS DISTINCT FROM e OR v IS DISTINCT FROM e
-                               OR pt IS DISTINCT FROM e), count(*) FILTER (WHERE e),
+                               OR pt IS DISTINCT FROM e)
+           + (SELECT count(*) FROM (
+               (SELECT k FROM st_probe p WHERE p.k < %1$s AND listed(p.k, 'st_list')
+                EXCEPT ALL SELECT k FROM st_probe p WHERE p.k < %1$s AND EXISTS (SELECT 1 FROM st_list s WHERE s.k = p.k))
+               UNION ALL
+               (SELECT k FROM st_probe p WHERE p.k < %1$s AND NOT EXISTS (SELECT 1 FROM st_list s WHERE s.k = p.k)
+                EXCEPT ALL SELECT k FROM st_probe p WHERE p.k < %1$s AND NOT listed(p.k, 'st_list'))) d),
+           count(*) FILTER (WHERE e),
            (SELECT private_copy FROM blacklist_index_stats('st_list_bl')),
            txid_current_snapshot()::text
       FROM (SELECT listed(p.k, 'st_list') AS l, listed(p.k, 'st_noix') AS h,
                    listed(p.k, 'st_view') AS v, listed(p.k, 'st_part') AS pt,
                    EXISTS (SELECT 1 FROM st_list s WHERE s.k = p.k) AS e
-              FROM st_probe p WHERE p.k < %s) x $q$, upto), false) AS t(bad bigint, present bigint, copy boolean, snap text);
+              FROM st_probe p WHERE p.k < %1$s) x $q$, upto), false) AS t(bad bigint, present bigint, copy boolean, snap text);
   IF bad IS NULL THEN
     msg := dblink_error_message('w' || w);
     IF msg LIKE '%could not serialize access%' THEN

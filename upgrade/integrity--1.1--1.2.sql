@@ -527,3 +527,24 @@ CREATE FUNCTION name_match_lines(candidate text, entry text,
     RETURNS TABLE (reason text, points integer)
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
 COMMENT ON FUNCTION name_match_lines(text, text, cnid, masked_cnid) IS 'the reasons of name_match, one row each with the points it gave: they add up to the score (the cap of a number that differs is a row of negative points)';
+
+-- 22-node (issue 22, item 2): the screening scan
+-- ---------------------------------------------------------------------
+
+-- The planner support of listed() (src/listed_scan.c): the selectivity of a
+-- restriction listed(column, list) from the list's size and the column's
+-- distinct values, and, being called at planning, the load of the library
+-- whose planner hook plans the screening scan (integrity.screening_scan).
+CREATE FUNCTION listed_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'listed_support'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION listed_support(internal) IS
+    'planner support of listed(): the selectivity of a restriction listed(column, list), and the screening scan''s planner hook';
+ALTER FUNCTION @extschema@.listed(pg_catalog.text, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(pg_catalog.text, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(pg_catalog.int8, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(pg_catalog.int8, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.cnid, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.cnid, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.uscc, pg_catalog.regclass) SUPPORT @extschema@.listed_support;
+ALTER FUNCTION @extschema@.listed(@extschema@.uscc, pg_catalog.regclass, pg_catalog.date) SUPPORT @extschema@.listed_support;
