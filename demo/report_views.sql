@@ -425,23 +425,28 @@ inst_rows AS (
     JOIN regulator.institution i ON i.id = n.institution_id
     JOIN sector_index si ON si.sector = i.sector
     WHERE n.points >= d.cutoff),
+-- the exemplars ranked on the stored portraits alone (in the order of
+-- their partial index), then only the ten first joined and described
 exemplars AS (
-    SELECT sp.employee_id, sp.total AS points, sp.events, portrait_first(sp.p) AS first_at
+    SELECT sp.employee_id, sp.total AS points, sp.events,
+           rank() OVER (ORDER BY sp.total DESC, sp.events DESC, sp.employee_id) AS rank,
+           count(*) OVER () AS field
     FROM regulator.stored_portrait sp
     WHERE sp.year = (SELECT regulator.check_stored('portraits', year) FROM y)
       AND 'exemplar' = ANY (sp.tags)
       AND sp.negative = 0),
 staff_rows AS (
-    SELECT 'employee'::text AS kind,
-           rank() OVER (ORDER BY x.points DESC, x.events DESC, x.employee_id) AS rank,
+    SELECT 'employee'::text AS kind, x.rank,
            cnid_mask(e.cnid) AS who, i.name AS institution, i.sector,
            x.points, NULL::numeric AS benchmark,
            format('portrait exemplar: %s points from %s positive events since %s, no deduction, no red line (one of %s exemplars)',
-                  x.points, x.events, (x.first_at AT TIME ZONE 'Asia/Shanghai')::date,
-                  count(*) OVER ()) AS reason
+                  x.points, x.events, (portrait_first(sp.p) AT TIME ZONE 'Asia/Shanghai')::date,
+                  x.field) AS reason
     FROM exemplars x
+    JOIN regulator.stored_portrait sp ON sp.year = (SELECT year FROM y) AND sp.employee_id = x.employee_id
     JOIN regulator.employee e ON e.id = x.employee_id
-    JOIN regulator.institution i ON i.id = e.institution_id)
+    JOIN regulator.institution i ON i.id = e.institution_id
+    WHERE x.rank <= 10)
 SELECT kind, rank::integer, who, institution, sector, points, benchmark, reason
 FROM (SELECT * FROM inst_rows UNION ALL SELECT * FROM staff_rows WHERE rank <= 10) r
 ORDER BY kind DESC, rank, who;

@@ -70,6 +70,10 @@ CREATE TABLE regulator.stored_portrait (
 -- the top-risk section reads the first rows of this order
 CREATE INDEX stored_portrait_risk_idx
     ON regulator.stored_portrait (year, risk DESC, redlines DESC, total, employee_id);
+-- the honour list ranks the exemplars without a deduction in this order
+CREATE INDEX stored_portrait_exemplar_idx
+    ON regulator.stored_portrait (year, total DESC, events DESC, employee_id)
+    WHERE negative = 0 AND 'exemplar' = ANY (tags);
 COMMENT ON TABLE regulator.stored_portrait IS
     'the portraits of current staff (all their recorded events) with tags and risk grade as of each year end, by regulator.refresh_portraits';
 
