@@ -23,7 +23,11 @@
 --                                        (grades of every scheme year, the
 --                                        portraits and warnings of the latest)
 --
--- Each refresh is recorded in regulator.stored_refresh with its time.  Any
+-- A refresh holds a SHARE lock on its sources until its transaction ends:
+-- writes to them wait (at province scale up to a minute, for the warnings),
+-- so that no change can slip between what it read and its being recorded
+-- fresh.  Each refresh is recorded in regulator.stored_refresh with its
+-- time.  Any
 -- later change to the rows a stored figure derives from (statement triggers
 -- below) marks it stale, with the time and the change; a report view that
 -- reads a stale or missing figure raises an error naming what changed and
@@ -117,6 +121,7 @@ DECLARE
     started timestamptz := clock_timestamp();
     n       bigint;
 BEGIN
+    LOCK TABLE regulator.assessment_result, regulator.scheme_version, regulator.indicator_version IN SHARE MODE;
     DELETE FROM regulator.stored_grade WHERE year = p_year;
     INSERT INTO regulator.stored_grade (institution_id, year, rules, a)
     SELECT iy.institution_id, iy.year, iy.rules, iy.a
@@ -134,6 +139,7 @@ DECLARE
     as_of   timestamptz := regulator.year_end(p_year);
     n       bigint;
 BEGIN
+    LOCK TABLE regulator.event, regulator.employee IN SHARE MODE;
     DELETE FROM regulator.stored_portrait WHERE year = p_year;
     INSERT INTO regulator.stored_portrait (year, employee_id, p, tags, risk, redlines, total, negative, events)
     SELECT p_year, s.employee_id, s.p, portrait_tags(s.p, as_of), portrait_risk(s.p, as_of),
@@ -155,6 +161,7 @@ DECLARE
     started timestamptz := clock_timestamp();
     n       bigint;
 BEGIN
+    LOCK TABLE regulator.transfer, regulator.account, regulator.loan, regulator.warning_rule IN SHARE MODE;
     DELETE FROM regulator.stored_warning WHERE period = p_period;
     INSERT INTO regulator.stored_warning (period, rule, employee_id, first_at, last_at, transfers, amount, evidence)
     SELECT p_period, w.rule, w.employee_id, w.first_at, w.last_at, w.transfers, w.amount, w.evidence

@@ -13,7 +13,8 @@
 #   - regulator.refresh_report() recomputes only what is stale or missing
 #     (the other figures keep their refresh time), after which the sections
 #     read again and again equal the derivation, the change included;
-#   - each refresh procedure recomputes only its own year or period;
+#   - each refresh procedure recomputes only its own year or period, and
+#     holds its sources against writes until its transaction ends;
 #   - figures never computed are refused too.
 # Prints TAP lines; exits non-zero on a failure.
 set -uo pipefail
@@ -104,6 +105,13 @@ check "the stored warnings of a period equal regulator.early_warnings(period)" \
                                                 FROM regulator.stored_warning WHERE period = '[2024-01-01,2025-01-01)')
                                                EXCEPT ALL
                                                (SELECT * FROM regulator.early_warnings('[2024-01-01,2025-01-01)'))) d")" 0
+
+# no change slips between what a refresh read and its being recorded fresh
+check "a refresh holds its sources against writes until its transaction ends" \
+    bash -c 'psql -X -q -c "BEGIN" -c "CALL regulator.refresh_grades(2024)" -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
+             sleep 1.5
+             out=$(psql -X -q -c "SET lock_timeout = 300" -c "UPDATE regulator.assessment_result SET points = points WHERE false" 2>&1)
+             wait; echo "$out"; grep -q "lock timeout" <<<"$out"'
 
 # never computed
 q -c "DELETE FROM regulator.stored_refresh WHERE figures = 'warnings' AND year = 2024"
