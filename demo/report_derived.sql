@@ -2,6 +2,8 @@
 -- on every reading, as the report views were before the stored figures
 -- (demo/stored.sql): one view per section in the schema report_derived,
 -- each returning the same rows as its namesake in the schema report.
+-- Sections 4, 5 and 7 read no stored figure: their views here are the
+-- report's own.
 --
 -- Not loaded by demo/load.sh.  It is the reference the stored figures are
 -- checked against (test/report_stored.sh compares every section both ways,
@@ -127,66 +129,11 @@ ORDER BY g.rank;
 
 -- Section 4: 黑名单 Blacklist hits across institutions
 CREATE VIEW report_derived.blacklist_hits AS
--- listed() screens every employment against the blacklist table, whose
--- blacklist index answers almost every "not listed" without reading it; the
--- few hits are then joined to the entries for the details.
-WITH y AS (SELECT max(year) AS year, make_date(max(year), 1, 1) AS year_start,
-                  make_date(max(year), 12, 31) AS year_end
-           FROM regulator.scheme_year),
-hits AS (
-    SELECT e.*
-    FROM regulator.employee e, y
-    WHERE e.hired <= y.year_end
-      AND (listed(e.cnid, 'regulator.blacklist', e.hired)
-           OR (e.left_on IS NULL AND listed(e.cnid, 'regulator.blacklist', y.year_end))))
-SELECT cnid_mask(h.cnid) AS person,
-       i.name AS employer,
-       h.position,
-       h.hired,
-       CASE WHEN h.hired >= y.year_start THEN 'new' ELSE 'earlier' END AS hire,
-       h.left_on,
-       b.list,
-       b.reason,
-       lower(b.valid) AS listed_from,
-       upper(b.valid) AS listed_until,
-       coalesce(lb.name, '(other authority)') AS listed_by,
-       (least(coalesce(h.left_on, y.year_end), coalesce(upper(b.valid), y.year_end))
-        - greatest(h.hired, lower(b.valid))) AS days_overlap
-FROM hits h
-CROSS JOIN y
-JOIN regulator.blacklist b
-  ON b.subject = h.cnid
- AND b.valid && daterange(h.hired, coalesce(h.left_on, y.year_end), '[]')
- AND b.listed_by IS DISTINCT FROM h.institution_id
-JOIN regulator.institution i ON i.id = h.institution_id
-LEFT JOIN regulator.institution lb ON lb.id = b.listed_by
-ORDER BY h.hired >= y.year_start DESC, CASE b.list WHEN 'industry_ban' THEN 1 WHEN 'internal' THEN 2 ELSE 3 END,
-         h.hired, person, b.id;
+SELECT * FROM report.blacklist_hits;
 
 -- Section 5: 清廉码 The feedback code: ratings and complaints
 CREATE VIEW report_derived.feedback AS
-WITH f AS (
-    SELECT CASE WHEN GROUPING(i.sector) = 0 THEN i.sector ELSE 'all' END AS sector,
-           extract(year FROM f.at AT TIME ZONE 'Asia/Shanghai')::integer AS year,
-           count(*) FILTER (WHERE f.kind = 'rating') AS ratings,
-           round(avg(f.rating), 2) AS avg_rating,
-           round(100.0 * count(*) FILTER (WHERE f.rating >= 4)
-                 / nullif(count(*) FILTER (WHERE f.kind = 'rating'), 0), 2) AS satisfied_pct,
-           count(*) FILTER (WHERE f.kind = 'feedback') AS feedback,
-           count(*) FILTER (WHERE f.kind = 'complaint') AS complaints,
-           count(*) FILTER (WHERE f.kind = 'complaint' AND f.verified) AS verified,
-           count(*) FILTER (WHERE f.kind = 'complaint' AND f.employee_id IS NOT NULL) AS naming_staff
-    FROM regulator.feedback f
-    JOIN regulator.institution i ON i.id = f.institution_id
-    GROUP BY GROUPING SETS ((extract(year FROM f.at AT TIME ZONE 'Asia/Shanghai')),
-                            (extract(year FROM f.at AT TIME ZONE 'Asia/Shanghai'), i.sector)))
-SELECT sector, year, ratings, avg_rating, satisfied_pct,
-       satisfied_pct - lag(satisfied_pct) OVER (PARTITION BY sector ORDER BY year) AS satisfaction_change,
-       feedback, complaints, verified, naming_staff,
-       round(100.0 * (complaints - lag(complaints) OVER (PARTITION BY sector ORDER BY year))
-             / nullif(lag(complaints) OVER (PARTITION BY sector ORDER BY year), 0), 1) AS complaints_change_pct
-FROM f
-ORDER BY sector = 'all' DESC, sector, year;
+SELECT * FROM report.feedback;
 
 -- Section 6: 成效 Outcomes year on year
 CREATE VIEW report_derived.outcomes AS
@@ -246,59 +193,7 @@ ORDER BY x.year;
 
 -- Section 7: 新员工名单筛查 Screening of the year's new hires
 CREATE VIEW report_derived.new_hire_screening AS
-WITH yr AS (
-    SELECT max(year) AS year, make_date(max(year), 12, 31) AS year_end FROM regulator.scheme_year),
-runs AS (
-    SELECT r.id,
-           (SELECT min(l.publication) FROM regulator.screening_run_list l WHERE l.run_id = r.id) AS pub_first,
-           (SELECT max(l.publication) FROM regulator.screening_run_list l WHERE l.run_id = r.id) AS pub_last
-    FROM regulator.screening_run r, yr
-    WHERE r.purpose = 'new hires' AND extract(year FROM r.at) = yr.year),
-hires AS (
-    SELECT e.institution_id, count(*) AS new_hires
-    FROM regulator.employee e, yr
-    WHERE e.hired BETWEEN make_date(yr.year, 1, 1) AND yr.year_end
-    GROUP BY e.institution_id),
-hits AS (
-    SELECT e.institution_id, h.ref, h.run_id, ru.pub_first, ru.pub_last,
-           CASE WHEN rv.id IS NULL THEN 'open'
-                WHEN rv.expires IS NOT NULL AND rv.expires <= yr.year_end THEN 'open'
-                ELSE rv.decision END AS status_at_year_end,
-           rv.id IS NOT NULL AS reviewed
-    FROM regulator.screening_hit h
-    JOIN runs ru ON ru.id = h.run_id
-    JOIN regulator.employee e ON e.id = h.ref::bigint
-    CROSS JOIN yr
-    LEFT JOIN LATERAL (
-        SELECT r.* FROM regulator.screening_review r
-        WHERE r.subject = h.subject AND r.list = h.list
-          AND h.recorded_from <= (r.reviewed_at AT TIME ZONE 'Asia/Shanghai')::date
-          AND (r.reviewed_at AT TIME ZONE 'Asia/Shanghai')::date <= yr.year_end
-        ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) rv ON true),
-per AS (
-    SELECT i.name AS institution, coalesce(n.new_hires, 0) AS new_hires,
-           count(DISTINCT x.run_id) AS runs, count(x.ref) AS hits, count(DISTINCT x.ref) AS people,
-           count(*) FILTER (WHERE x.reviewed) AS reviewed,
-           count(*) FILTER (WHERE x.status_at_year_end = 'cleared') AS cleared,
-           count(*) FILTER (WHERE x.status_at_year_end = 'confirmed') AS confirmed,
-           count(*) FILTER (WHERE x.status_at_year_end = 'open') AS open,
-           min(x.pub_first) AS first_publication, max(x.pub_last) AS last_publication
-    FROM regulator.institution i
-    LEFT JOIN hires n ON n.institution_id = i.id
-    LEFT JOIN hits x ON x.institution_id = i.id
-    GROUP BY i.id, i.name, n.new_hires)
-SELECT institution, new_hires, runs, hits, people, reviewed, cleared, confirmed, open,
-       first_publication, last_publication
-FROM (SELECT 0 AS part, institution, new_hires::bigint AS new_hires, runs, hits, people, reviewed, cleared,
-             confirmed, open, first_publication, last_publication
-      FROM per WHERE hits > 0
-      UNION ALL
-      SELECT 1, 'all', sum(new_hires)::bigint, (SELECT count(*) FROM runs),
-             sum(hits)::bigint, sum(people)::bigint, sum(reviewed)::bigint, sum(cleared)::bigint,
-             sum(confirmed)::bigint, sum(open)::bigint,
-             (SELECT min(pub_first) FROM runs), (SELECT max(pub_last) FROM runs)
-      FROM per) t
-ORDER BY part, open DESC, hits DESC, institution;
+SELECT * FROM report.new_hire_screening;
 
 -- Section 8: 评分说明 Why this grade? The lowest-graded institution explained
 CREATE VIEW report_derived.grade_explanation AS
