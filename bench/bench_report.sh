@@ -2,29 +2,59 @@
 # bench/run.sh.
 #
 # Loads the province data (3,000 institutions, ~1M employees, ~10M events,
-# ~1M blacklist entries; REPORT_FACTOR scales it, default 1) into its own
-# database with demo/load.sh, times every report section (demo/report/*.sql)
-# and the whole report, then sets the two heaviest sections against
-# plain-SQL versions of the same queries (same rows, no extension objects):
+# ~14M transfers, ~1M blacklist entries; REPORT_FACTOR scales it, default 1)
+# into its own database with demo/load.sh, which also computes the report's
+# stored figures (demo/stored.sql).  Then:
+#   report_province_refresh   every stored figure recomputed from nothing
+#                             (CALL regulator.refresh_report() after
+#                             forgetting every refresh) against the report
+#                             derived from the raw rows (demo/report_derived.sql)
+#   report_province_sN        section N (demo/report/N_*.sql, reading the
+#                             stored figures) against the same section derived
+#                             from the raw rows (report_derived.*)
+#   report_province_total     all sections: the report alone
+#   report_province_refresh_and_total   the refresh plus the report, against
+#                             the derived report (what a year end costs when
+#                             the report is read once)
+# and the two heaviest derivations against plain-SQL versions of the same
+# queries (same rows, no extension objects):
 #   3  the top-risk portraits: portrait() per employee vs sums with FILTER
 #   4  the blacklist hits: listed() vs EXISTS on the blacklist
 REPORT_FACTOR=${REPORT_FACTOR:-1}
 report_db=integrity_report_bench
 t0=$(date +%s)
 bash demo/load.sh "$report_db" province "$REPORT_FACTOR"
-bench_note "report: province data (factor $REPORT_FACTOR) loaded in $(( $(date +%s) - t0 )) s"
+bench_note "report: province data (factor $REPORT_FACTOR) loaded in $(( $(date +%s) - t0 )) s, stored figures included"
 
 saved_db=$BENCH_DB
 BENCH_DB=$report_db
-total=0
-declare -A section_ms
-for f in demo/report/*.sql; do
-    ms=$(bench_ms "$(cat "$f")" 1)
-    section_ms[$(basename "$f" .sql)]=$ms
-    total=$(awk -v a="$total" -v b="$ms" 'BEGIN { printf "%.1f", a + b }')
-    bench_note "report section $(basename "$f" .sql): $ms ms"
+bench_sql "SET client_min_messages = warning; DROP SCHEMA IF EXISTS report_derived CASCADE"
+psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DB" -f demo/report_derived.sql >/dev/null
+
+# the refresh, from nothing (every stored figure missing)
+bench_sql "DELETE FROM regulator.stored_refresh"
+refresh_ms=$(bench_ms "CALL regulator.refresh_report()" 1)
+bench_note "report: refresh $(psql -X -At -d "$BENCH_DB" -c "SELECT string_agg(format('%s %s %s s (%s rows)', figures, year, seconds, rows), ', ' ORDER BY figures, year) FROM regulator.stored_refresh")"
+
+# each section both ways, ours and the derivation alternating
+total=0 derived_total=0
+for f in $(ls demo/report/*.sql | sort -V); do
+    sec=$(basename "$f" .sql); num=${sec%%_*}
+    derived=$(sed -e '/^--/d' -e 's/\breport\./report_derived./g' "$f")
+    view=$(grep -o 'report_derived\.[a-z_]*' <<<"$derived" | head -1)
+    if [ -n "$view" ] && [ "$(psql -X -At -d "$BENCH_DB" -c "SELECT to_regclass('$view') IS NOT NULL")" = t ]; then
+        read -r ours base < <(bench_pair_n "$(cat "$f")" "$derived" 2)
+    else
+        # a section with no derived twin (added after the stored figures) costs the same both ways
+        ours=$(bench_ms "$(cat "$f")" 2); base=$ours
+    fi
+    bench_line "report_province_s$num" "$ours" "$base"
+    total=$(awk -v a="$total" -v b="$ours" 'BEGIN { printf "%.1f", a + b }')
+    derived_total=$(awk -v a="$derived_total" -v b="$base" 'BEGIN { printf "%.1f", a + b }')
 done
-bench_note "report: all sections at province scale in $total ms"
+bench_line report_province_total "$total" "$derived_total"
+bench_line report_province_refresh_and_total "$(awk -v a="$total" -v b="$refresh_ms" 'BEGIN { printf "%.1f", a + b }')" "$derived_total"
+bench_line report_province_refresh "$refresh_ms" "$derived_total"
 
 # 3. plain SQL: the portrait's figures as sums with FILTER, the risk rules as
 # CASE (the defaults of make_portrait_rules), the radar for the five rows only
@@ -61,18 +91,20 @@ FROM graded g JOIN regulator.employee e ON e.id = g.employee_id
 JOIN regulator.institution i ON i.id = e.institution_id
 ORDER BY rank LIMIT 5"
 
-ours=$(bench_ms "$(cat demo/report/3_top_risk_portraits.sql)" 2)
+ours=$(bench_ms "SELECT * FROM report_derived.top_risk_portraits ORDER BY rank" 2)
 base=$(bench_ms "$plain_portraits" 2)
 bench_line report_portraits_vs_plain_sql "$ours" "$base"
 
-# 4. plain SQL: EXISTS against the blacklist instead of listed()
-plain_hits=$(sed -e "s|listed(e.cnid, 'regulator.blacklist', e.hired)|EXISTS (SELECT FROM regulator.blacklist b WHERE b.subject = e.cnid AND b.valid @> e.hired)|" \
-                 -e "s|listed(e.cnid, 'regulator.blacklist', date '2024-12-31')|EXISTS (SELECT FROM regulator.blacklist b WHERE b.subject = e.cnid AND b.valid @> date '2024-12-31')|" \
-                 -e '/^--/d' demo/report/4_blacklist_hits.sql)
-grep -q 'listed(e' <<<"$plain_hits" && { echo "bench_report: could not build the plain version of section 4" >&2; return 1; }
-ours=$(bench_ms "$(cat demo/report/4_blacklist_hits.sql)" 2)
-base=$(bench_ms "$plain_hits" 2)
-bench_line report_blacklist_hits_vs_exists "$ours" "$base"
+# 4. plain SQL: EXISTS against the blacklist instead of listed(), in the
+# definition of the view the section reads
+view4=$(psql -X -At -d "$BENCH_DB" -c "SELECT pg_get_viewdef('report.blacklist_hits')")
+plain_hits=$(sed -E "s/listed\(([a-z_0-9.]+), 'regulator\.blacklist'::regclass, ([a-z_0-9.]+)\)/EXISTS (SELECT FROM regulator.blacklist bl WHERE bl.subject = \1 AND bl.valid @> \2)/g" <<<"${view4%;}")
+if grep -q 'listed(' <<<"$plain_hits" || ! grep -q 'EXISTS (SELECT FROM regulator.blacklist bl' <<<"$plain_hits"; then
+    echo "bench_report: could not build the plain version of section 4" >&2
+else
+    read -r ours base < <(bench_pair_n "SELECT * FROM report.blacklist_hits" "$plain_hits" 2)
+    bench_line report_blacklist_hits_vs_exists "$ours" "$base"
+fi
 
 BENCH_DB=$saved_db
 # the province database stays for bench/bench_warnings.sh, which drops it

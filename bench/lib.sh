@@ -6,6 +6,7 @@
 #                            print "BENCH NAME ours=<ms> baseline=<ms> ratio=<baseline/ours>"
 #   bench_note TEXT          print an informational line ("NOTE ...")
 #   bench_pair OURS BASELINE best ms of each over five alternating runs: "ours baseline"
+#   bench_pair_n OURS BASELINE N   the same over N runs
 
 BENCH_DB=${BENCH_DB:-integrity_bench}
 
@@ -33,11 +34,11 @@ bench_line() {
 
 bench_note() { echo "NOTE $*"; }
 
-# best of five runs of each side, the two sides alternating (so that a
-# change in the machine's load falls on both)
-bench_pair() {
+# best of N runs of each side (bench_pair: five), the two sides alternating
+# (so that a change in the machine's load falls on both)
+bench_pair_n() {
     local i o b bo= bb=
-    for ((i = 0; i < 5; i++)); do
+    for ((i = 0; i < $3; i++)); do
         o=$(bench_ms "$1" 1) || return 1
         b=$(bench_ms "$2" 1) || return 1
         if [ -z "$bo" ] || awk -v a="$o" -v c="$bo" 'BEGIN{exit !(a<c)}'; then bo=$o; fi
@@ -45,3 +46,4 @@ bench_pair() {
     done
     echo "$bo $bb"
 }
+bench_pair() { bench_pair_n "$1" "$2" 5; }

@@ -17,6 +17,11 @@ ALTER TABLE regulator.event
     ADD FOREIGN KEY (module) REFERENCES regulator.module;
 CREATE INDEX event_employee_at_idx ON regulator.event (employee_id, at);
 CREATE INDEX event_at_idx ON regulator.event USING brin (at);
+-- The violations and red-line cases with what the outcomes section counts
+-- of them (report.outcomes): read from this index alone, a tenth of the
+-- events, once VACUUM below has set the visibility map.
+CREATE INDEX event_violation_at_idx ON regulator.event (at) INCLUDE (employee_id, points, module)
+    WHERE points < 0 OR module = '红线';
 
 -- No two entries of one person on one list may overlap in time.  The GiST
 -- index behind it also serves "is this person on a list at that date".
@@ -50,6 +55,7 @@ ALTER TABLE regulator.transfer
     ADD FOREIGN KEY (to_account) REFERENCES regulator.account;
 CREATE INDEX transfer_at_idx ON regulator.transfer USING brin (at);
 
+VACUUM regulator.event;
 ANALYZE regulator.institution, regulator.assessment_year, regulator.scheme_version, regulator.norm,
         regulator.indicator_version, regulator.assessment_result,
         regulator.employee, regulator.module, regulator.event, regulator.blacklist, regulator.feedback,

@@ -38,8 +38,10 @@ psql_q -d "$db" -c "SET client_min_messages = $messages" \
     -c "CALL regulator.generate('$scale', $seed, $factor)" 2>&1 >/dev/null | sed -u 's/^NOTICE: *//' >&2
 progress "generated; adding keys, indexes and the exclusion constraint"
 psql_q -d "$db" -c "SET client_min_messages = $messages" \
-    -f "$here/constraints.sql" -f "$here/report_views.sql" >/dev/null
-progress "constraints and report views done"
+    -f "$here/constraints.sql" -f "$here/stored.sql" -f "$here/report_views.sql" >/dev/null
+progress "constraints and report views done; computing the report's stored figures"
+psql_q -d "$db" -c "SET client_min_messages = $messages" -c 'CALL regulator.refresh_report()' >/dev/null
+progress "stored figures done ($(psql -X -At -d "$db" -c "SELECT string_agg(format('%s %s: %s rows in %s s', figures, year, rows, seconds), ', ' ORDER BY figures, year) FROM regulator.stored_refresh"))"
 end=$(date +%s.%N)
 psql -X -At -P pager=off -F ' ' -d "$db" -c "
 SELECT format('loaded %s scale (factor %s, seed %s) into %s in %s s: %s institutions, %s employees, %s events, %s blacklist entries, %s feedback rows, %s assessment rows',

@@ -14,8 +14,10 @@ COMMENT ON SCHEMA report IS '年度报告 the annual integrity report as views f
 CREATE VIEW report.league_table AS
 -- Each assessor's total is base + least(bonus, cap) of its own score, before
 -- the veto (total() would give 0 for an assessor who found a red line), as
--- score_stderr uses them; every column is a plain SQL type.
-WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
+-- score_stderr uses them; every column is a plain SQL type.  The composed
+-- assessments are the stored ones (demo/stored.sql; check_stored raises an
+-- error when they are missing or stale).
+WITH y AS (SELECT regulator.check_stored('grades', max(year), max(year) - 1) AS year FROM regulator.scheme_year),
 scored AS (
     SELECT iy.institution_id, iy.year, iy.rules, iy.a, score(iy.a) AS s,
            total(score(iy.a), iy.rules) AS total,
@@ -25,7 +27,7 @@ scored AS (
              + least(bonus(assessor_score(iy.a, 'inspection')), (iy.rules).bonus_cap) AS t_inspection,
            base(assessor_score(iy.a, 'third_party'))
              + least(bonus(assessor_score(iy.a, 'third_party')), (iy.rules).bonus_cap) AS t_third_party
-    FROM regulator.institution_year iy
+    FROM regulator.stored_grade iy
     WHERE iy.year IN ((SELECT year FROM y), (SELECT year - 1 FROM y)))
 SELECT rank() OVER (ORDER BY cur.total DESC, redlines(cur.s), i.name) AS rank,
        i.name AS institution,
@@ -55,6 +57,7 @@ COMMENT ON VIEW report.league_table IS
 
 -- Section 2: 清廉金融指数 The clean-finance index, year on year
 CREATE VIEW report.clean_finance_index AS
+-- every year's stored composed assessments (demo/stored.sql), checked fresh
 WITH per_group AS (
     SELECT CASE WHEN GROUPING(i.sector) = 0 THEN 'sector'
                 WHEN GROUPING(i.district) = 0 THEN 'district' ELSE 'all' END AS breakdown,
@@ -66,8 +69,9 @@ WITH per_group AS (
            count(*) FILTER (WHERE grade(score(iy.a), iy.rules) = 'blue') AS blue,
            count(*) FILTER (WHERE grade(score(iy.a), iy.rules) = 'yellow') AS yellow,
            count(*) FILTER (WHERE grade(score(iy.a), iy.rules) = 'red') AS red
-    FROM regulator.institution_year iy
+    FROM regulator.stored_grade iy
     JOIN regulator.institution i ON i.id = iy.institution_id
+    WHERE iy.year <= (SELECT regulator.check_stored('grades', max(year), min(year)) FROM regulator.scheme_year)
     GROUP BY GROUPING SETS ((iy.year), (iy.year, i.sector), (iy.year, i.district)))
 SELECT breakdown, "group", year,
        (ix).value AS index,
@@ -85,41 +89,30 @@ COMMENT ON VIEW report.clean_finance_index IS
 
 -- Section 3: 清廉画像 The five highest-risk employee portraits
 CREATE VIEW report.top_risk_portraits AS
--- portrait_risk is the ordered enum risk_grade; it and the tags are returned
--- as text, the radar as jsonb, for BI tools.
-WITH p AS (
-    SELECT ev.employee_id, portrait(ev.module, ev.points, ev.at) AS p
-    FROM regulator.event ev
-    JOIN regulator.employee e ON e.id = ev.employee_id
-    WHERE e.left_on IS NULL
-    GROUP BY ev.employee_id),
-tagged AS (
-    SELECT employee_id, portrait_redlines(p) AS redlines, portrait_total(p) AS total,
-           portrait_risk(p, timestamptz '2024-12-31 23:59:59+08') AS risk
-    FROM p),
-top AS (
-    SELECT employee_id, risk, redlines, total
-    FROM tagged
-    ORDER BY risk DESC, redlines DESC, total, employee_id
-    LIMIT 5),
--- the five portraits again, for display (an index scan each)
+-- The portraits are the stored ones (demo/stored.sql: current staff, tags
+-- and risk grade as of the year end); the five first of the
+-- risk order are read from its index.  portrait_risk is the ordered enum
+-- risk_grade; it and the tags are returned as text, the radar as jsonb, for
+-- BI tools.
+WITH y AS (SELECT regulator.check_stored('portraits', max(year)) AS year FROM regulator.scheme_year),
 shown AS (
-    SELECT t.*, row_number() OVER (ORDER BY risk DESC, redlines DESC, total, employee_id) AS rank,
-           (SELECT portrait(v.module, v.points, v.at) FROM regulator.event v
-            WHERE v.employee_id = t.employee_id) AS p
-    FROM top t)
+    SELECT sp.*, row_number() OVER (ORDER BY sp.risk DESC, sp.redlines DESC, sp.total, sp.employee_id) AS rank
+    FROM regulator.stored_portrait sp
+    WHERE sp.year = (SELECT year FROM y)
+    ORDER BY sp.risk DESC, sp.redlines DESC, sp.total, sp.employee_id
+    LIMIT 5)
 SELECT g.rank,
        cnid_mask(e.cnid) AS person,
        i.name AS institution,
        e.position,
        CASE WHEN e.cadre THEN 'cadre' ELSE 'staff' END AS role,
        g.risk::text AS risk,   -- as text for BI tools (risk_grade is an enum)
-       array_to_string(portrait_tags(g.p, timestamptz '2024-12-31 23:59:59+08'), ', ') AS tags,
-       portrait_total(g.p) AS net_points,
-       portrait_negative(g.p) AS deductions,
-       portrait_events(g.p) AS events,
+       array_to_string(g.tags, ', ') AS tags,
+       g.total AS net_points,
+       g.negative AS deductions,
+       g.events,
        (SELECT count(*) FROM regulator.event v WHERE v.employee_id = g.employee_id AND v.points < 0) AS violations,
-       (portrait_trend(g.p, timestamptz '2024-12-31 23:59:59+08', 6)).change AS trend_6m,
+       (portrait_trend(g.p, regulator.year_end(g.year), 6)).change AS trend_6m,
        (portrait_last(g.p) AT TIME ZONE 'Asia/Shanghai')::date AS last_event,
        (SELECT jsonb_object_agg(r.dimension, r.points) FROM portrait_radar(g.p) r) AS radar
 FROM shown g
@@ -198,56 +191,67 @@ COMMENT ON VIEW report.feedback IS
 
 -- Section 6: 成效 Outcomes year on year
 CREATE VIEW report.outcomes AS
--- Rows are placed in a year by comparing their time with the year's bounds
--- (yr: the years that have a scheme, as timestamptz, computed once: OFFSET 0
--- keeps the planner from moving the make_timestamptz calls into the join,
--- and unlike a materialized CTE it leaves parallel plans possible), not by
--- converting every row's time; the people involved are counted from the
--- violations only (a count(DISTINCT ...) over all events would sort every
--- event).
-WITH yr AS NOT MATERIALIZED (
+-- One pass over the events and one over the feedback: each row is placed in
+-- its year by a binary search of its time among the years' first instants
+-- (width_bucket over bounds computed once, then the year's end checked),
+-- not by converting every row's time nor by joining each year to the table
+-- (the planner read the events once per year).  Only the violations and
+-- red-line cases are aggregated; the people involved are counted among the
+-- violations.  A year with events but none of these shows zeros, as one
+-- without events shows nothing (the EXISTS reads only such a year).  The
+-- index comes from the stored composed assessments (demo/stored.sql).
+WITH yr AS MATERIALIZED (
     SELECT sy.year,
            make_timestamptz(sy.year, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS from_at,
            make_timestamptz(sy.year + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS to_at
-    FROM regulator.scheme_year sy
-    OFFSET 0),
+    FROM regulator.scheme_year sy),
+b AS (SELECT array_agg(year ORDER BY year) AS years, array_agg(from_at ORDER BY year) AS starts,
+             array_agg(to_at ORDER BY year) AS ends
+      FROM yr),
+ve AS (
+    SELECT b.years[width_bucket(ev.at, b.starts)] AS year, ev.employee_id, ev.points, ev.module
+    FROM b, regulator.event ev
+    WHERE (ev.points < 0 OR ev.module = '红线')
+      AND ev.at >= b.starts[1] AND ev.at < b.ends[width_bucket(ev.at, b.starts)]),
+ve_year AS (
+    SELECT year, count(*) FILTER (WHERE points < 0) AS violations,
+           count(*) FILTER (WHERE module = '红线') AS redline_cases,
+           count(DISTINCT employee_id) FILTER (WHERE points < 0) AS violators
+    FROM ve GROUP BY year),
 v AS (
-    SELECT yr.year,
-           count(*) FILTER (WHERE ev.points < 0) AS violations,
-           count(*) FILTER (WHERE ev.module = '红线') AS redline_cases
-    FROM regulator.event ev
-    JOIN yr ON ev.at >= yr.from_at AND ev.at < yr.to_at
-    GROUP BY yr.year),
-p AS (
-    SELECT d.year, count(*) AS violators
-    FROM (SELECT DISTINCT yr.year, ev.employee_id
-          FROM regulator.event ev
-          JOIN yr ON ev.at >= yr.from_at AND ev.at < yr.to_at
-          WHERE ev.points < 0) d
-    GROUP BY d.year),
+    SELECT yr.year, ve_year.violations, ve_year.redline_cases, ve_year.violators
+    FROM yr JOIN ve_year ON ve_year.year = yr.year
+    UNION ALL
+    SELECT yr.year, 0, 0, 0
+    FROM yr
+    WHERE NOT EXISTS (SELECT FROM ve_year WHERE ve_year.year = yr.year)
+      AND EXISTS (SELECT FROM regulator.event ev WHERE ev.at >= yr.from_at AND ev.at < yr.to_at)),
+fe AS (
+    SELECT b.years[width_bucket(f.at, b.starts)] AS year, f.kind, f.rating
+    FROM b, regulator.feedback f
+    WHERE f.at >= b.starts[1] AND f.at < b.ends[width_bucket(f.at, b.starts)]),
 s AS (
-    SELECT yr.year,
-           round(100.0 * count(*) FILTER (WHERE f.rating >= 4) / nullif(count(f.rating), 0), 2) AS satisfied_pct,
-           count(*) FILTER (WHERE f.kind = 'complaint') AS complaints
-    FROM regulator.feedback f
-    JOIN yr ON f.at >= yr.from_at AND f.at < yr.to_at
-    GROUP BY yr.year),
+    SELECT year,
+           round(100.0 * count(*) FILTER (WHERE rating >= 4) / nullif(count(rating), 0), 2) AS satisfied_pct,
+           count(*) FILTER (WHERE kind = 'complaint') AS complaints
+    FROM fe
+    GROUP BY year),
 x AS (
     SELECT iy.year, (integrity_index(iy.a, iy.rules)).value AS index,
            count(*) FILTER (WHERE redlines(score(iy.a)) > 0) AS vetoed_institutions
-    FROM regulator.institution_year iy
+    FROM regulator.stored_grade iy
+    WHERE iy.year <= (SELECT regulator.check_stored('grades', max(year), min(year)) FROM regulator.scheme_year)
     GROUP BY iy.year)
 SELECT x.year, v.violations,
        round(100.0 * (v.violations - lag(v.violations) OVER w) / nullif(lag(v.violations) OVER w, 0), 1)
            AS violations_change_pct,
-       CASE WHEN v.year IS NOT NULL THEN coalesce(p.violators, 0) END AS violators, v.redline_cases,
+       v.violators, v.redline_cases,
        x.vetoed_institutions,
        s.complaints, s.satisfied_pct,
        s.satisfied_pct - lag(s.satisfied_pct) OVER w AS satisfaction_change,
        x.index, x.index - lag(x.index) OVER w AS index_change
 FROM x
 LEFT JOIN v ON v.year = x.year
-LEFT JOIN p ON p.year = x.year
 LEFT JOIN s ON s.year = x.year
 WINDOW w AS (ORDER BY x.year)
 ORDER BY x.year;
@@ -316,10 +320,10 @@ COMMENT ON VIEW report.new_hire_screening IS
 CREATE VIEW report.grade_explanation AS
 -- regulator.explain_score returns every line; sql/supervision.sql checks
 -- that the lines reconcile for every institution and year.
-WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
+WITH y AS (SELECT regulator.check_stored('grades', max(year)) AS year FROM regulator.scheme_year),
 lowest AS (
     SELECT iy.institution_id, iy.year
-    FROM regulator.institution_year iy
+    FROM regulator.stored_grade iy
     JOIN regulator.institution i ON i.id = iy.institution_id
     WHERE iy.year = (SELECT year FROM y)
     ORDER BY grade(score(iy.a), iy.rules), total(score(iy.a), iy.rules),
@@ -341,13 +345,16 @@ COMMENT ON VIEW report.grade_explanation IS
 
 -- Section 9: 清廉数智监督 Early warnings from fund flows
 CREATE VIEW report.early_warnings AS
--- regulator.early_warnings(period) builds one query from the rule table;
--- regulator.warning_events turns its rows into portrait events.
-WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
-per AS (SELECT daterange(make_date(year, 1, 1), make_date(year + 1, 1, 1)) AS period,
-               (make_date(year, 12, 31) + time '23:59:59') AT TIME ZONE 'Asia/Shanghai' AS as_of FROM y),
-w AS (SELECT w.* FROM per, regulator.early_warnings(per.period) w),
-we AS (SELECT x.* FROM per, regulator.warning_events(per.period) x),
+-- The warnings are the stored ones of the year (demo/stored.sql: what
+-- regulator.early_warnings(period) gave at the refresh); as portrait events
+-- (regulator.warning_events) each is worth its rule's points, dated at its
+-- last transfer.  The portraits before and after are built here from the
+-- events of the warned employees only (an index scan each).
+WITH y AS (SELECT regulator.check_stored('warnings', max(year)) AS year FROM regulator.scheme_year),
+per AS (SELECT regulator.year_period(year) AS period, regulator.year_end(year) AS as_of FROM y),
+w AS (SELECT w.* FROM per JOIN regulator.stored_warning w ON w.period = per.period),
+we AS (SELECT w.employee_id, '预警'::text AS module, r.points, w.last_at AS at
+       FROM w JOIN regulator.warning_rule r ON r.code = w.rule),
 ev AS (SELECT e.employee_id, e.module, e.points, e.at FROM regulator.event e
        WHERE e.employee_id IN (SELECT employee_id FROM w)),
 before AS (SELECT employee_id, portrait(module, points, at) AS p FROM ev GROUP BY employee_id),
@@ -374,12 +381,16 @@ COMMENT ON VIEW report.early_warnings IS
 
 -- Section 10: 光荣榜 Honour list: exemplar institutions and employees
 CREATE VIEW report.honour_list AS
-WITH y AS (SELECT max(year) AS year FROM regulator.scheme_year),
+-- The stored grades of the last three years and the stored portraits of the
+-- year end (demo/stored.sql), both checked fresh.
+WITH y AS (SELECT regulator.check_stored('grades', max(year), max(year) - 2) AS year FROM regulator.scheme_year),
 iy AS (
     SELECT iy.institution_id, iy.year, iy.rules, iy.a, score(iy.a) AS s
-    FROM regulator.institution_year iy
+    FROM regulator.stored_grade iy
     WHERE iy.year BETWEEN (SELECT year FROM y) - 2 AND (SELECT year FROM y)),
-sector_index AS (
+-- sector_index and decile are computed once (MATERIALIZED): inlined, the
+-- planner re-ran them for every institution of the nested loop joining them
+sector_index AS MATERIALIZED (
     SELECT i.sector, (integrity_index(iy.a, iy.rules)).value AS idx
     FROM iy JOIN regulator.institution i ON i.id = iy.institution_id
     WHERE iy.year = (SELECT year FROM y)
@@ -394,7 +405,7 @@ inst AS (
        AND bool_and(grade(iy.s, iy.rules) = 'green')
        AND max(redlines(iy.s)) = 0),
 -- the top tenth of the year's institutions by index points, ties included
-decile AS (
+decile AS MATERIALIZED (
     SELECT min(x.points) AS cutoff,
            (SELECT count(*) FROM iy WHERE iy.year = (SELECT year FROM y)) AS field
     FROM (SELECT round_half_even(index_points(iy.s, iy.rules), 2) AS points
@@ -414,30 +425,28 @@ inst_rows AS (
     JOIN regulator.institution i ON i.id = n.institution_id
     JOIN sector_index si ON si.sector = i.sector
     WHERE n.points >= d.cutoff),
-staff AS (
-    SELECT ev.employee_id, portrait(ev.module, ev.points, ev.at) AS p
-    FROM regulator.event ev
-    JOIN regulator.employee e ON e.id = ev.employee_id
-    WHERE e.left_on IS NULL
-    GROUP BY ev.employee_id),
+-- the exemplars ranked on the stored portraits alone (in the order of
+-- their partial index), then only the ten first joined and described
 exemplars AS (
-    SELECT s.employee_id, portrait_total(s.p) AS points, portrait_events(s.p) AS events,
-           portrait_first(s.p) AS first_at
-    FROM staff s
-    WHERE 'exemplar' = ANY (portrait_tags(s.p, make_date((SELECT year FROM y), 12, 31)::timestamp AT TIME ZONE 'Asia/Shanghai'
-                                                + interval '1 day' - interval '1 second'))
-      AND portrait_negative(s.p) = 0),
+    SELECT sp.employee_id, sp.total AS points, sp.events,
+           rank() OVER (ORDER BY sp.total DESC, sp.events DESC, sp.employee_id) AS rank,
+           count(*) OVER () AS field
+    FROM regulator.stored_portrait sp
+    WHERE sp.year = (SELECT regulator.check_stored('portraits', year) FROM y)
+      AND 'exemplar' = ANY (sp.tags)
+      AND sp.negative = 0),
 staff_rows AS (
-    SELECT 'employee'::text AS kind,
-           rank() OVER (ORDER BY x.points DESC, x.events DESC, x.employee_id) AS rank,
+    SELECT 'employee'::text AS kind, x.rank,
            cnid_mask(e.cnid) AS who, i.name AS institution, i.sector,
            x.points, NULL::numeric AS benchmark,
            format('portrait exemplar: %s points from %s positive events since %s, no deduction, no red line (one of %s exemplars)',
-                  x.points, x.events, (x.first_at AT TIME ZONE 'Asia/Shanghai')::date,
-                  count(*) OVER ()) AS reason
+                  x.points, x.events, (portrait_first(sp.p) AT TIME ZONE 'Asia/Shanghai')::date,
+                  x.field) AS reason
     FROM exemplars x
+    JOIN regulator.stored_portrait sp ON sp.year = (SELECT year FROM y) AND sp.employee_id = x.employee_id
     JOIN regulator.employee e ON e.id = x.employee_id
-    JOIN regulator.institution i ON i.id = e.institution_id)
+    JOIN regulator.institution i ON i.id = e.institution_id
+    WHERE x.rank <= 10)
 SELECT kind, rank::integer, who, institution, sector, points, benchmark, reason
 FROM (SELECT * FROM inst_rows UNION ALL SELECT * FROM staff_rows WHERE rank <= 10) r
 ORDER BY kind DESC, rank, who;

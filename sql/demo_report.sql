@@ -9,7 +9,9 @@ CREATE EXTENSION btree_gist;
 \i demo/generate.sql
 CALL regulator.generate('district');
 \i demo/constraints.sql
+\i demo/stored.sql
 \i demo/report_views.sql
+CALL regulator.refresh_report();
 RESET client_min_messages;
 \set ECHO all
 -- the shape of the data

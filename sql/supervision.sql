@@ -15,7 +15,9 @@ CREATE EXTENSION btree_gist;
 \i demo/generate.sql
 CALL regulator.generate('district');
 \i demo/constraints.sql
+\i demo/stored.sql
 \i demo/report_views.sql
+CALL regulator.refresh_report();
 RESET client_min_messages;
 \set ECHO all
 
@@ -209,6 +211,14 @@ BEGIN;
 DELETE FROM regulator.assessment_result WHERE year = 2025;
 DELETE FROM regulator.assessment_year WHERE year = 2025;
 COMMIT;
+-- results and rules changed since the stored figures were computed: the
+-- report refuses to read the stale grades until they are refreshed
+\set VERBOSITY terse
+SELECT count(*) FROM report.grade_explanation;
+\set VERBOSITY default
+SELECT figures, year, fresh, stale_reason FROM regulator.stored_status ORDER BY figures, year;
+CALL regulator.refresh_report();
+SELECT figures, year, fresh, rows FROM regulator.stored_status ORDER BY figures, year;
 \i demo/report/8_explanation.sql
 \i demo/report/9_early_warnings.sql
 \i demo/report/10_honour_list.sql
