@@ -133,9 +133,22 @@ static MemoryContext blacklist_copy_cxt = NULL;
 static Size blacklist_copy_bytes = 0;
 static BlacklistCopy *blacklist_last_copy = NULL;
 
+/*
+ * Bumped whenever a copy is freed, taken or found stale: a handle
+ * (src/blacklist.h) uses the copy it saw only while this is unchanged.
+ */
+static uint64 blacklist_copy_gen = 1;
+
+void
+blacklist_copy_forget_handles(void)
+{
+	blacklist_copy_gen++;
+}
+
 static void
 blacklist_copy_free(BlacklistCopy *c)
 {
+	blacklist_copy_gen++;
 	if (c->filter)
 	{
 		pfree(c->filter);
@@ -406,6 +419,7 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 	c->checked = false;
 	c->shared_calls = 0;
 	blacklist_copy_bytes += bytes;
+	blacklist_copy_gen++;
 	return true;
 }
 
@@ -462,4 +476,46 @@ blacklist_has_copy(Relation index)
 	BlacklistCopy *c = blacklist_copy_lookup(index, false);
 
 	return c != NULL && c->filter != NULL;
+}
+
+/* ---------- handles (src/blacklist.h) ---------- */
+
+/*
+ * The private copy's answer through a handle, without the index: only for
+ * the copy the handle saw in this generation (none was freed, taken or
+ * found stale since: the copy is still the one of the index's current
+ * relfilenode and build), and only if it covers `snapshot`.
+ */
+BlacklistAnswer
+blacklist_handle_test(BlacklistHandle *h, uint64 hash, Snapshot snapshot)
+{
+	if (h->gen != blacklist_copy_gen || h->copy == NULL ||
+		!blacklist_copy_covers((BlacklistCopy *) h->copy, snapshot))
+		return BLACKLIST_ASK_INDEX;
+	return blacklist_filter_test(h->filter, h->nblocks, h->nprobes, hash) ?
+		BLACKLIST_MAYBE : BLACKLIST_NO;
+}
+
+/* look for the index's copy again (after a probe through the index) */
+void
+blacklist_handle_refresh(BlacklistHandle *h, Relation index)
+{
+	const BlacklistMeta *meta = blacklist_get_meta(index);
+	BlacklistCopy *c = NULL;
+
+	Assert(RelationGetRelid(index) == h->indexoid);
+	h->copy = NULL;
+	h->filter = NULL;
+	if (blacklist_copies != NULL)
+		c = blacklist_copy_lookup(index, false);
+	if (c != NULL && c->filter != NULL && c->stamp == meta->stamp &&
+		c->nblocks == meta->nblocks)
+	{
+		h->copy = c;
+		h->filter = c->filter;
+		h->nblocks = c->nblocks;
+		h->nprobes = (int) meta->nprobes;
+	}
+	/* after the lookup, which may have freed a copy of an older relfilenode */
+	h->gen = blacklist_copy_gen;
 }

@@ -435,55 +435,6 @@ blacklist_key_hash_typed(Relation index, Oid keytype, Datum key, uint64 *hash)
 	return true;
 }
 
-/*
- * Block: multiply-shift range reduction of the hash's high 32 bits.  Bits:
- * 9-bit fields of a second mix of the hash (7 per 64-bit word; probes 8 to
- * 14 come from another mix of the hash with a different constant, and so
- * on).
- */
-/* the bits of a key inside its block, derived one after the other */
-typedef struct BlacklistBits
-{
-	uint64		hash;
-	uint64		u;				/* the current mix, consumed 9 bits a time */
-	uint64		round;
-	int			left;			/* 9-bit draws left in u */
-} BlacklistBits;
-
-static inline void
-blacklist_bits_start(BlacklistBits *b, uint64 hash)
-{
-	b->hash = hash;
-	b->u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
-	b->round = 0;
-	b->left = 7;
-}
-
-static inline uint32
-blacklist_bits_next(BlacklistBits *b)
-{
-	uint32		bit;
-
-	if (b->left == 0)
-	{
-		/* a fresh mix of the key's hash (u has one bit left) */
-		b->round++;
-		b->u = ident_mix64(b->hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
-						   (b->round * UINT64CONST(0x9e3779b97f4a7c15)));
-		b->left = 7;
-	}
-	bit = (uint32) (b->u & (BLACKLIST_BLOCK_BITS - 1));
-	b->u >>= 9;
-	b->left--;
-	return bit;
-}
-
-static inline uint64
-blacklist_block_of(const BlacklistMeta *meta, uint64 hash)
-{
-	return ((hash >> 32) * meta->nblocks) >> 32;
-}
-
 void
 blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 {
@@ -494,32 +445,6 @@ blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 	blacklist_bits_start(&b, hash);
 	for (i = 0; i < (int) meta->nprobes; i++)
 		slot->bit[i] = (uint16) blacklist_bits_next(&b);
-}
-
-/*
- * blacklist_slot and blacklist_block_test fused for a lookup: the block,
- * then each bit as blacklist_slot derives it, tested at once, so that a key
- * that is absent (almost every probe) stops at its first clear bit, about
- * the second on average, instead of building the whole mask.
- */
-static inline bool
-blacklist_hash_test(const BlacklistMeta *meta, uint64 hash, const uint8 *filter)
-{
-	const uint8 *block = filter + blacklist_block_of(meta, hash) * BLACKLIST_BLOCK_BYTES;
-	BlacklistBits b;
-	int			i;
-
-	blacklist_bits_start(&b, hash);
-	for (i = 0; i < (int) meta->nprobes; i++)
-	{
-		uint32		bit = blacklist_bits_next(&b);
-		uint64		w;
-
-		memcpy(&w, block + (bit >> 6) * 8, 8);
-		if ((w & (UINT64CONST(1) << (bit & 63))) == 0)
-			return false;
-	}
-	return true;
 }
 
 /*
@@ -675,6 +600,8 @@ blacklist_stale_meta(Relation index, bool retried)
 	if (index->rd_amcache)
 		pfree(index->rd_amcache);
 	index->rd_amcache = NULL;
+	/* a build that kept the relfilenode: handles look for their copy again */
+	blacklist_copy_forget_handles();
 }
 
 /* the shared path: one filter page through shared buffers */
@@ -835,6 +762,49 @@ blacklist_int2_hash(PG_FUNCTION_ARGS)
 	uint64		v = (uint64) (int64) PG_GETARG_INT16(0);
 
 	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+}
+
+/* ---------- handles (src/blacklist.h) ---------- */
+
+/* how a handle hashes keys */
+#define BLACKLIST_HASH_FMGR		0	/* through the support function's FmgrInfo */
+#define BLACKLIST_HASH_INT64	1	/* ident_mix64(value ^ ident_seed(0)) */
+
+/*
+ * Support function 1 of cnid_ops (src/cnid.c): the same integer mix as
+ * blacklist_int8_hash, on the by-value 64-bit body.
+ */
+extern PGDLLEXPORT Datum cnid_hash_extended(PG_FUNCTION_ARGS);
+
+void
+blacklist_handle_init(BlacklistHandle *h, Relation index, MemoryContext mcxt)
+{
+	FmgrInfo   *proc = index_getprocinfo(index, 1, BLACKLIST_HASH_PROC);
+
+	memset(h, 0, sizeof(BlacklistHandle));
+	h->indexoid = RelationGetRelid(index);
+	fmgr_info_copy(&h->hashproc, proc, mcxt);
+	h->collation = index->rd_indcollation[0];
+	/*
+	 * Our own integer hashes, called with seed 0 on a by-value int64 key
+	 * (cnid, bigint and domains over them: the key column's own type):
+	 * the same function without the call.
+	 */
+	if (proc->fn_addr == cnid_hash_extended || proc->fn_addr == blacklist_int8_hash)
+		h->hashkind = BLACKLIST_HASH_INT64;
+	else
+		h->hashkind = BLACKLIST_HASH_FMGR;
+	blacklist_handle_refresh(h, index);
+}
+
+uint64
+blacklist_handle_hash(const BlacklistHandle *h, Datum key)
+{
+	if (h->hashkind == BLACKLIST_HASH_INT64)
+		return ident_mix64((uint64) DatumGetInt64(key) ^ ident_seed(0));
+	return (uint64) DatumGetInt64(FunctionCall2Coll((FmgrInfo *) &h->hashproc,
+													h->collation, key,
+													Int64GetDatum(0)));
 }
 
 /*

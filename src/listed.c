@@ -1258,6 +1258,9 @@ typedef struct CallSite
 	Access		access;
 	ListCounters *counters;		/* of ent, for stamp.userid */
 	ListHash   *hash;			/* the list's keys, when access.hashable */
+	/* the filter's handle (src/blacklist.h), for this decision only */
+	bool		filter_ready;
+	BlacklistHandle filter;
 } CallSite;
 
 static inline void
@@ -1398,7 +1401,10 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 	if (site->ent == NULL || site->relid != relid ||
 		site->ent->serial != site->serial ||
 		!site->ent->valid || !stamp_current(&site->stamp))
+	{
+		site->filter_ready = false;
 		decide(site, relid);
+	}
 	n = site->counters;
 	n->calls++;
 
@@ -1415,11 +1421,37 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 
 	if (OidIsValid(site->access.filter))
 	{
-		Relation	idx = index_open(site->access.filter, NoLock);
-		bool		maybe = blacklist_may_contain(idx, subj, snap);
+		BlacklistAnswer answer = BLACKLIST_ASK_INDEX;
+		uint64		hash;
 
-		index_close(idx, NoLock);
-		if (!maybe)
+		/*
+		 * The filter's handle: the key's hash without looking up the
+		 * support function, and the private copy's answer without opening
+		 * the index (src/blacklist.h).  It lives as long as this decision
+		 * (made again at every stamp change: role, transaction, rolled-back
+		 * subtransaction, invalidation of the list) and holds nothing open:
+		 * DDL on the list between calls finds no reference left behind.
+		 */
+		if (site->filter_ready)
+			answer = blacklist_handle_test(&site->filter,
+										   hash = blacklist_handle_hash(&site->filter, subj),
+										   snap);
+		if (answer == BLACKLIST_ASK_INDEX)
+		{
+			Relation	idx = index_open(site->access.filter, NoLock);
+
+			if (!site->filter_ready)
+			{
+				blacklist_handle_init(&site->filter, idx, fcinfo->flinfo->fn_mcxt);
+				site->filter_ready = true;
+			}
+			hash = blacklist_handle_hash(&site->filter, subj);
+			answer = blacklist_may_contain_hash(idx, hash, snap) ?
+				BLACKLIST_MAYBE : BLACKLIST_NO;
+			blacklist_handle_refresh(&site->filter, idx);
+			index_close(idx, NoLock);
+		}
+		if (answer == BLACKLIST_NO)
 		{
 			n->filtered++;
 			PG_RETURN_BOOL(false);
