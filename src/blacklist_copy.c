@@ -80,6 +80,19 @@
  * snapshot (the active and registered ones a caller holds) has it reset to
  * 0 by CopySnapshot.
  *
+ * Handles (src/blacklist.h).  A caller that probes one index many times
+ * (a listed() call site) keeps a pointer to the copy and tests keys without
+ * opening the index.  It may do so only while blacklist_copy_gen is the
+ * value it saw: every free of a copy (relcache invalidation, a new
+ * relfilenode, a copy an insert finds out of step with the metapage),
+ * every fresh copy and every stale metapage bumps it, so a handle never reads a copy that was freed,
+ * retaken or belongs to another build, and the proof's condition is
+ * checked for its snapshot on every test as on the index's own path.
+ *
+ * Memory.  A copy of a megabyte or more sits on 2 MB-aligned transparent
+ * huge pages (madvise): probes touch random cache lines of it, and with
+ * 4 kB pages almost each was also a TLB miss.
+ *
  * Lifetime.  A copy is dropped at any relcache invalidation of its index
  * (REINDEX, TRUNCATE, DROP, ANALYZE and VACUUM updating its statistics),
  * and is checked against the relfilenode and the layout stamp of the build

@@ -35,7 +35,10 @@
  *    probes, when it provably covers the caller's snapshot: the copy and
  *    the proof of that condition are in blacklist_copy.c.
  *    Both paths test a key with the same bit derivation (blacklist_slot,
- *    blacklist_hash_test below).
+ *    blacklist_filter_test in blacklist_am.h).  A caller probing many keys
+ *    keeps a handle (src/blacklist.h): the hash's support function resolved
+ *    once (the extension's own integer hashes computed inline) and the
+ *    copy tested without opening the index (blacklist_copy.c).
  *
  * Non-MVCC snapshots (SnapshotSelf, SnapshotAny, dirty snapshots) and a
  * NULL snapshot always take the shared path, which covers every row whose

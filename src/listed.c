@@ -77,7 +77,19 @@
  *     and a counter of invalidations that touch privileges (the list's
  *     relcache, roles, role membership, schemas).  The decision is made again
  *     whenever the stamp differs.  It never holds an answer (the hash above
- *     holds the list, not answers, and only for its snapshot).
+ *     holds the list, not answers, and only for its snapshot);
+ *   - per call site and decision, when the filter may answer: a handle on
+ *     the blacklist index (src/blacklist.h), the key hash's support
+ *     function resolved once and the backend's private copy of the filter,
+ *     which answers "no" without opening the index while a generation
+ *     counter of the copies is unchanged (any copy freed, retaken or found
+ *     stale bumps it: REINDEX, TRUNCATE, DROP, any relcache invalidation of
+ *     the index) and the copy covers the active snapshot (checked on every
+ *     call, as before).  It is dropped with every new decision (role,
+ *     transaction, rolled-back subtransaction, invalidation of the list)
+ *     and holds no relation, index scan, lock or pin between calls: a
+ *     PL/pgSQL block may TRUNCATE, REINDEX or DROP the list or its index
+ *     right after a loop of calls (sql/listed_handle.sql).
  */
 #include "postgres.h"
 
@@ -1422,7 +1434,7 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 	if (OidIsValid(site->access.filter))
 	{
 		BlacklistAnswer answer = BLACKLIST_ASK_INDEX;
-		uint64		hash;
+		uint64		hash = 0;
 
 		/*
 		 * The filter's handle: the key's hash without looking up the
@@ -1433,9 +1445,10 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 		 * DDL on the list between calls finds no reference left behind.
 		 */
 		if (site->filter_ready)
-			answer = blacklist_handle_test(&site->filter,
-										   hash = blacklist_handle_hash(&site->filter, subj),
-										   snap);
+		{
+			hash = blacklist_handle_hash(&site->filter, subj);
+			answer = blacklist_handle_test(&site->filter, hash, snap);
+		}
 		if (answer == BLACKLIST_ASK_INDEX)
 		{
 			Relation	idx = index_open(site->access.filter, NoLock);
@@ -1444,8 +1457,8 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 			{
 				blacklist_handle_init(&site->filter, idx, fcinfo->flinfo->fn_mcxt);
 				site->filter_ready = true;
+				hash = blacklist_handle_hash(&site->filter, subj);
 			}
-			hash = blacklist_handle_hash(&site->filter, subj);
 			answer = blacklist_may_contain_hash(idx, hash, snap) ?
 				BLACKLIST_MAYBE : BLACKLIST_NO;
 			blacklist_handle_refresh(&site->filter, idx);
