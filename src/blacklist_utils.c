@@ -735,6 +735,13 @@ blacklist_stats(Relation index, BufferAccessStrategy strategy,
 
 /* ---------- SQL-callable functions ---------- */
 
+/* the integer hash of int8_ops and cnid_ops: portable, no fmgr */
+static inline uint64
+blacklist_int64_hash(uint64 v, int64 seed)
+{
+	return ident_mix64(v ^ ident_seed(seed));
+}
+
 /*
  * Support function 1 of int8_ops: the same integer mix as cnid's extended
  * hash (ident_mix64 of the value XOR the spread seed): portable.
@@ -745,7 +752,7 @@ blacklist_int8_hash(PG_FUNCTION_ARGS)
 {
 	uint64		v = (uint64) PG_GETARG_INT64(0);
 
-	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+	PG_RETURN_INT64((int64) blacklist_int64_hash(v, PG_GETARG_INT64(1)));
 }
 
 /* integer and smallint keys of int8_ops: the hash of the same bigint */
@@ -755,7 +762,7 @@ blacklist_int4_hash(PG_FUNCTION_ARGS)
 {
 	uint64		v = (uint64) (int64) PG_GETARG_INT32(0);
 
-	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+	PG_RETURN_INT64((int64) blacklist_int64_hash(v, PG_GETARG_INT64(1)));
 }
 
 PG_FUNCTION_INFO_V1(blacklist_int2_hash);
@@ -764,14 +771,14 @@ blacklist_int2_hash(PG_FUNCTION_ARGS)
 {
 	uint64		v = (uint64) (int64) PG_GETARG_INT16(0);
 
-	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+	PG_RETURN_INT64((int64) blacklist_int64_hash(v, PG_GETARG_INT64(1)));
 }
 
 /* ---------- handles (src/blacklist.h) ---------- */
 
 /* how a handle hashes keys */
 #define BLACKLIST_HASH_FMGR		0	/* through the support function's FmgrInfo */
-#define BLACKLIST_HASH_INT64	1	/* ident_mix64(value ^ ident_seed(0)) */
+#define BLACKLIST_HASH_INT64	1	/* blacklist_int64_hash(value, 0) */
 
 /*
  * Support function 1 of cnid_ops (src/cnid.c): the same integer mix as
@@ -793,10 +800,17 @@ blacklist_handle_init(BlacklistHandle *h, Relation index, MemoryContext mcxt)
 	 * (cnid, bigint and domains over them: the key column's own type):
 	 * the same function without the call.
 	 */
+	h->hashkind = BLACKLIST_HASH_FMGR;
 	if (proc->fn_addr == cnid_hash_extended || proc->fn_addr == blacklist_int8_hash)
-		h->hashkind = BLACKLIST_HASH_INT64;
-	else
-		h->hashkind = BLACKLIST_HASH_FMGR;
+	{
+		/* the inline hash stands in only where it gives the same values */
+		Datum		probe = Int64GetDatum(INT64CONST(0x0123456789abcdef));
+
+		if ((uint64) DatumGetInt64(FunctionCall2Coll(proc, h->collation, probe,
+													 Int64GetDatum(0))) ==
+			blacklist_int64_hash((uint64) DatumGetInt64(probe), 0))
+			h->hashkind = BLACKLIST_HASH_INT64;
+	}
 	blacklist_handle_refresh(h, index);
 }
 
@@ -804,7 +818,7 @@ uint64
 blacklist_handle_hash(const BlacklistHandle *h, Datum key)
 {
 	if (h->hashkind == BLACKLIST_HASH_INT64)
-		return ident_mix64((uint64) DatumGetInt64(key) ^ ident_seed(0));
+		return blacklist_int64_hash((uint64) DatumGetInt64(key), 0);
 	return (uint64) DatumGetInt64(FunctionCall2Coll((FmgrInfo *) &h->hashproc,
 													h->collation, key,
 													Int64GetDatum(0)));
