@@ -19,6 +19,9 @@
 #   listed_node_off_1m_<f>pct_<mode>            the screening scan (the default, every
 #                                                line above) vs listed() per row
 #                                                (integrity.screening_scan = off)
+# the per-call path alone, serially (listed() in an aggregate's FILTER):
+#   listed_percall_1m_vs_bigint_exists_<f>pct_serial
+#   listed_percall_<largest>_vs_floor_<f>pct_serial
 # and once:
 #   listed_single_call_<largest>_vs_exists       LISTED_CALLS statements of one call each
 #   listed_plpgsql_loop_vs_exists                one-row lookups in a plpgsql loop
@@ -139,6 +142,25 @@ for f in $LISTED_FRACTIONS; do
         bench_line "listed_1m_vs_bigint_exists_${f}pct_$mode" "$ours_1m" "$base"
         base=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p${f}_v p WHERE EXISTS (SELECT 1 FROM bench_listed_1m_v l WHERE l.k = p.k)")
         bench_line "listed_1m_vs_varchar_exists_${f}pct_$mode" "$ours_1m" "$base"
+    done
+done
+
+# the per-call path alone (issue 22): listed() in an aggregate's FILTER is
+# evaluated once per row whatever plan nodes a WHERE clause may get, so these
+# lines keep measuring the function call itself; serial, per fraction
+for f in $LISTED_FRACTIONS; do
+    set_par="SET max_parallel_workers_per_gather = 0;"
+    for l in "${lists[@]}"; do
+        name=${l%%:*}
+        [ "$name" = 1m ] || [ "$name" = "$largest" ] || continue
+        ours=$(bench_ms "$set_par SELECT count(*) FILTER (WHERE listed(k, 'bench_listed_$name')) FROM bench_listed_p$f")
+        if [ "$name" = 1m ]; then
+            base=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p${f}_b p WHERE EXISTS (SELECT 1 FROM bench_listed_1m_b l WHERE l.k = p.k)")
+            bench_line "listed_percall_1m_vs_bigint_exists_${f}pct_serial" "$ours" "$base"
+        else
+            base=$(bench_ms "$set_par SELECT count(*) FROM bench_listed_p$f WHERE k IS NOT NULL")
+            bench_line "listed_percall_${name}_vs_floor_${f}pct_serial" "$ours" "$base"
+        fi
     done
 done
 

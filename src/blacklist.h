@@ -14,6 +14,7 @@
 #define INTEGRITY_BLACKLIST_H
 
 #include "postgres.h"
+#include "fmgr.h"
 #include "storage/bufmgr.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"
@@ -55,6 +56,53 @@ extern bool blacklist_may_contain_hash(Relation index, uint64 hash,
  */
 extern void blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
 										Snapshot snapshot, bool *maybe);
+
+/*
+ * Repeated probes of one index from one place (a listed() call site): a
+ * handle that hashes keys with the index's support function resolved once
+ * (for the extension's own integer hashes, cnid and bigint, without fmgr)
+ * and tests them in the backend-private copy of the filter without opening
+ * the index, while that copy is the one this backend held when the handle
+ * last looked (a generation counter, bumped whenever any copy is freed,
+ * retaken or found stale: relcache invalidation of its index, REINDEX,
+ * TRUNCATE, a rebuild) and it covers the snapshot (the proof of
+ * src/blacklist_copy.c, checked on every test).
+ *
+ * blacklist_handle_init fills a handle from the open index (the FmgrInfo in
+ * `mcxt`); blacklist_handle_test answers BLACKLIST_NO or BLACKLIST_MAYBE as
+ * blacklist_may_contain_hash would, or BLACKLIST_ASK_INDEX: then the caller
+ * opens the index, calls blacklist_may_contain_hash and then
+ * blacklist_handle_refresh, which looks for the copy again.  The handle
+ * holds no relation, lock, pin or resource-owner entry: the caller keeps
+ * its lock on the index and must drop the handle (or init it again)
+ * whenever it may be another index, or another role's decision.
+ */
+typedef enum BlacklistAnswer
+{
+	BLACKLIST_NO,
+	BLACKLIST_MAYBE,
+	BLACKLIST_ASK_INDEX
+} BlacklistAnswer;
+
+typedef struct BlacklistHandle
+{
+	Oid			indexoid;
+	int			hashkind;		/* BLACKLIST_HASH_* (blacklist_utils.c) */
+	FmgrInfo	hashproc;		/* support function 1, for the fmgr kind */
+	Oid			collation;
+	uint64		gen;			/* copies' generation when last looked */
+	void	   *copy;			/* the copy seen then, or NULL */
+	const uint8 *filter;
+	uint64		nblocks;
+	int			nprobes;
+} BlacklistHandle;
+
+extern void blacklist_handle_init(BlacklistHandle *h, Relation index,
+								  MemoryContext mcxt);
+extern uint64 blacklist_handle_hash(const BlacklistHandle *h, Datum key);
+extern BlacklistAnswer blacklist_handle_test(BlacklistHandle *h, uint64 hash,
+											 Snapshot snapshot);
+extern void blacklist_handle_refresh(BlacklistHandle *h, Relation index);
 
 /*
  * listed() and the index's diagnostic functions, given a relation by OID,

@@ -28,6 +28,7 @@
 #include "postgres.h"
 
 #include "blacklist.h"
+#include "ident_common.h"
 
 #include "access/amapi.h"
 #include "access/generic_xlog.h"
@@ -116,6 +117,97 @@ typedef struct BlacklistSlot
 	uint16		bit[BLACKLIST_MAX_PROBES];	/* bit numbers inside it */
 } BlacklistSlot;
 
+/*
+ * Where a key goes.  Block: multiply-shift range reduction of the hash's
+ * high 32 bits.  Bits: 9-bit fields of a second mix of the hash (7 per
+ * 64-bit word; probes 8 to 14 come from another mix of the hash with a
+ * different constant, and so on).  Inline here: the build, inserts, the
+ * shared and the private probes (blacklist_utils.c, blacklist_copy.c) must
+ * derive the same bits.
+ */
+typedef struct BlacklistBits
+{
+	uint64		hash;
+	uint64		u;				/* the current mix, consumed 9 bits a time */
+	uint64		round;
+	int			left;			/* 9-bit draws left in u */
+} BlacklistBits;
+
+static inline void
+blacklist_bits_start(BlacklistBits *b, uint64 hash)
+{
+	b->hash = hash;
+	b->u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
+	b->round = 0;
+	b->left = 7;
+}
+
+static inline uint32
+blacklist_bits_next(BlacklistBits *b)
+{
+	uint32		bit;
+
+	if (b->left == 0)
+	{
+		/* a fresh mix of the key's hash (u has one bit left) */
+		b->round++;
+		b->u = ident_mix64(b->hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
+						   (b->round * UINT64CONST(0x9e3779b97f4a7c15)));
+		b->left = 7;
+	}
+	bit = (uint32) (b->u & (BLACKLIST_BLOCK_BITS - 1));
+	b->u >>= 9;
+	b->left--;
+	return bit;
+}
+
+static inline uint64
+blacklist_block_of_n(uint64 nblocks, uint64 hash)
+{
+	return ((hash >> 32) * nblocks) >> 32;
+}
+
+static inline uint64
+blacklist_block_of(const BlacklistMeta *meta, uint64 hash)
+{
+	return blacklist_block_of_n(meta->nblocks, hash);
+}
+
+/*
+ * blacklist_slot and blacklist_block_test fused for a lookup of `hash` in
+ * a whole filter of `nblocks` blocks (a private copy): the block, then each
+ * bit as blacklist_slot derives it, tested without a branch on its value.
+ * Stopping at the first clear bit (about the second, for an absent key)
+ * costs a mispredicted branch on a bit nobody can predict, while the bits'
+ * loads all hit the one cache line the first brought in: testing them all
+ * is faster (issue 22).
+ */
+static inline bool
+blacklist_filter_test(const uint8 *filter, uint64 nblocks, int nprobes, uint64 hash)
+{
+	const uint8 *block = filter + blacklist_block_of_n(nblocks, hash) * BLACKLIST_BLOCK_BYTES;
+	BlacklistBits b;
+	uint64		miss = 0;
+	int			i;
+
+	blacklist_bits_start(&b, hash);
+	for (i = 0; i < nprobes; i++)
+	{
+		uint32		bit = blacklist_bits_next(&b);
+		uint64		w;
+
+		memcpy(&w, block + (bit >> 6) * 8, 8);
+		miss |= ~w & (UINT64CONST(1) << (bit & 63));
+	}
+	return miss == 0;
+}
+
+static inline bool
+blacklist_hash_test(const BlacklistMeta *meta, uint64 hash, const uint8 *filter)
+{
+	return blacklist_filter_test(filter, meta->nblocks, (int) meta->nprobes, hash);
+}
+
 /* blacklist_utils.c */
 extern void blacklist_init(void);
 extern BlacklistOptions *blacklist_make_default_options(void);
@@ -146,6 +238,7 @@ extern const uint8 *blacklist_copy_filter_n(Relation index, const BlacklistMeta 
 											Snapshot snapshot, uint64 ncalls);
 extern void blacklist_copy_note_insert(Relation index, const BlacklistSlot *slot);
 extern bool blacklist_has_copy(Relation index);
+extern void blacklist_copy_forget_handles(void);
 
 /* blacklist_build.c */
 extern IndexBuildResult *blacklist_ambuild(Relation heap, Relation index, struct IndexInfo *indexInfo);

@@ -80,6 +80,19 @@
  * snapshot (the active and registered ones a caller holds) has it reset to
  * 0 by CopySnapshot.
  *
+ * Handles (src/blacklist.h).  A caller that probes one index many times
+ * (a listed() call site) keeps a pointer to the copy and tests keys without
+ * opening the index.  It may do so only while blacklist_copy_gen is the
+ * value it saw: every free of a copy (relcache invalidation, a new
+ * relfilenode, a copy an insert finds out of step with the metapage),
+ * every fresh copy and every stale metapage bumps it, so a handle never reads a copy that was freed,
+ * retaken or belongs to another build, and the proof's condition is
+ * checked for its snapshot on every test as on the index's own path.
+ *
+ * Memory.  A copy of a megabyte or more sits on 2 MB-aligned transparent
+ * huge pages (madvise): probes touch random cache lines of it, and with
+ * 4 kB pages almost each was also a TLB miss.
+ *
  * Lifetime.  A copy is dropped at any relcache invalidation of its index
  * (REINDEX, TRUNCATE, DROP, ANALYZE and VACUUM updating its statistics),
  * and is checked against the relfilenode and the layout stamp of the build
@@ -87,6 +100,8 @@
  * frees what it allocated if reading a page fails.
  */
 #include "postgres.h"
+
+#include <sys/mman.h>
 
 #include "access/transam.h"
 #include "access/xact.h"
@@ -114,6 +129,7 @@ typedef struct BlacklistCopy
 	uint64		nblocks;
 	uint64		shared_calls;	/* probes answered by the shared path */
 	uint8	   *filter;			/* nblocks * 64 bytes, or NULL */
+	void	   *filter_chunk;	/* the allocation holding it (pfree this) */
 	Size		bytes;
 	/* the snapshot taken just before copying (see the file header) */
 	TransactionId xmax;
@@ -133,12 +149,25 @@ static MemoryContext blacklist_copy_cxt = NULL;
 static Size blacklist_copy_bytes = 0;
 static BlacklistCopy *blacklist_last_copy = NULL;
 
+/*
+ * Bumped whenever a copy is freed, taken or found stale: a handle
+ * (src/blacklist.h) uses the copy it saw only while this is unchanged.
+ */
+static uint64 blacklist_copy_gen = 1;
+
+void
+blacklist_copy_forget_handles(void)
+{
+	blacklist_copy_gen++;
+}
+
 static void
 blacklist_copy_free(BlacklistCopy *c)
 {
+	blacklist_copy_gen++;
 	if (c->filter)
 	{
-		pfree(c->filter);
+		pfree(c->filter_chunk);
 		blacklist_copy_bytes -= c->bytes;
 	}
 	if (c->xip)
@@ -146,6 +175,7 @@ blacklist_copy_free(BlacklistCopy *c)
 	if (c->checked_xip)
 		pfree(c->checked_xip);
 	c->filter = NULL;
+	c->filter_chunk = NULL;
 	c->xip = NULL;
 	c->xcnt = 0;
 	c->bytes = 0;
@@ -224,6 +254,7 @@ blacklist_copy_lookup(Relation index, bool create)
 			c->nblocks = 0;
 			c->shared_calls = 0;
 			c->filter = NULL;
+			c->filter_chunk = NULL;
 			c->bytes = 0;
 			c->xip = NULL;
 			c->xcnt = 0;
@@ -323,6 +354,36 @@ blacklist_copy_covers(BlacklistCopy *c, Snapshot snapshot)
 	return c->checked_covers;
 }
 
+/*
+ * The memory of a copy of `bytes`: *chunk is what to pfree.  A copy of a
+ * megabyte or more is placed on 2 MB boundaries and the kernel asked for
+ * transparent huge pages there (madvise; a no-op where THP is off or not
+ * supported): a probe of a large filter touches a random cache line, and
+ * with 4 kB pages nearly every one is also a TLB miss (issue 22).  The
+ * alignment slack (under 2 MB of address space) is never touched.
+ */
+#define BLACKLIST_HUGE_PAGE		((Size) 2 * 1024 * 1024)
+
+static uint8 *
+blacklist_copy_alloc(Size bytes, void **chunk)
+{
+#if defined(MADV_HUGEPAGE)
+	if (bytes >= BLACKLIST_HUGE_PAGE / 2)
+	{
+		Size		len = TYPEALIGN(BLACKLIST_HUGE_PAGE, bytes);
+		uint8	   *raw = MemoryContextAllocHuge(blacklist_copy_cxt,
+												 len + BLACKLIST_HUGE_PAGE);
+		uint8	   *aligned = (uint8 *) TYPEALIGN(BLACKLIST_HUGE_PAGE, raw);
+
+		(void) madvise(aligned, len, MADV_HUGEPAGE);
+		*chunk = raw;
+		return aligned;
+	}
+#endif
+	*chunk = MemoryContextAllocHuge(blacklist_copy_cxt, bytes);
+	return (uint8 *) *chunk;
+}
+
 /* take a fresh copy; false if the memory bound forbids it or a build intervened */
 static bool
 blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
@@ -332,6 +393,7 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 	Size		page_bytes = (Size) meta->blocks_per_page * BLACKLIST_BLOCK_BYTES;
 	TransactionId own = GetTopTransactionIdIfAny();
 	uint8	   *filter;
+	void	   *chunk;
 	TransactionId *xip;
 	uint32		xcnt = 0;
 	uint32		i;
@@ -346,13 +408,13 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 	if (snap.takenDuringRecovery)
 		return false;
 	/* the large allocation first: if it fails, nothing is left allocated */
-	filter = MemoryContextAllocHuge(blacklist_copy_cxt, bytes);
+	filter = blacklist_copy_alloc(bytes, &chunk);
 	xip = MemoryContextAllocExtended(blacklist_copy_cxt,
 									 sizeof(TransactionId) * Max(snap.xcnt, 1),
 									 MCXT_ALLOC_NO_OOM);
 	if (xip == NULL)
 	{
-		pfree(filter);
+		pfree(chunk);
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory")));
@@ -384,7 +446,7 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 	PG_CATCH();
 	{
 		/* an interrupt or a failed read: the copy's memory goes back now */
-		pfree(filter);
+		pfree(chunk);
 		pfree(xip);
 		PG_RE_THROW();
 	}
@@ -392,11 +454,12 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 
 	if (!same_build)
 	{
-		pfree(filter);
+		pfree(chunk);
 		pfree(xip);
 		return false;
 	}
 	c->filter = filter;
+	c->filter_chunk = chunk;
 	c->bytes = bytes;
 	c->stamp = meta->stamp;
 	c->nblocks = meta->nblocks;
@@ -406,6 +469,7 @@ blacklist_copy_take(Relation index, BlacklistCopy *c, const BlacklistMeta *meta)
 	c->checked = false;
 	c->shared_calls = 0;
 	blacklist_copy_bytes += bytes;
+	blacklist_copy_gen++;
 	return true;
 }
 
@@ -470,4 +534,46 @@ blacklist_has_copy(Relation index)
 	BlacklistCopy *c = blacklist_copy_lookup(index, false);
 
 	return c != NULL && c->filter != NULL;
+}
+
+/* ---------- handles (src/blacklist.h) ---------- */
+
+/*
+ * The private copy's answer through a handle, without the index: only for
+ * the copy the handle saw in this generation (none was freed, taken or
+ * found stale since: the copy is still the one of the index's current
+ * relfilenode and build), and only if it covers `snapshot`.
+ */
+BlacklistAnswer
+blacklist_handle_test(BlacklistHandle *h, uint64 hash, Snapshot snapshot)
+{
+	if (h->gen != blacklist_copy_gen || h->copy == NULL ||
+		!blacklist_copy_covers((BlacklistCopy *) h->copy, snapshot))
+		return BLACKLIST_ASK_INDEX;
+	return blacklist_filter_test(h->filter, h->nblocks, h->nprobes, hash) ?
+		BLACKLIST_MAYBE : BLACKLIST_NO;
+}
+
+/* look for the index's copy again (after a probe through the index) */
+void
+blacklist_handle_refresh(BlacklistHandle *h, Relation index)
+{
+	const BlacklistMeta *meta = blacklist_get_meta(index);
+	BlacklistCopy *c = NULL;
+
+	Assert(RelationGetRelid(index) == h->indexoid);
+	h->copy = NULL;
+	h->filter = NULL;
+	if (blacklist_copies != NULL)
+		c = blacklist_copy_lookup(index, false);
+	if (c != NULL && c->filter != NULL && c->stamp == meta->stamp &&
+		c->nblocks == meta->nblocks)
+	{
+		h->copy = c;
+		h->filter = c->filter;
+		h->nblocks = c->nblocks;
+		h->nprobes = (int) meta->nprobes;
+	}
+	/* after the lookup, which may have freed a copy of an older relfilenode */
+	h->gen = blacklist_copy_gen;
 }

@@ -35,7 +35,10 @@
  *    probes, when it provably covers the caller's snapshot: the copy and
  *    the proof of that condition are in blacklist_copy.c.
  *    Both paths test a key with the same bit derivation (blacklist_slot,
- *    blacklist_hash_test below).
+ *    blacklist_filter_test in blacklist_am.h).  A caller probing many keys
+ *    keeps a handle (src/blacklist.h): the hash's support function resolved
+ *    once (the extension's own integer hashes computed inline) and the
+ *    copy tested without opening the index (blacklist_copy.c).
  *
  * Non-MVCC snapshots (SnapshotSelf, SnapshotAny, dirty snapshots) and a
  * NULL snapshot always take the shared path, which covers every row whose
@@ -435,55 +438,6 @@ blacklist_key_hash_typed(Relation index, Oid keytype, Datum key, uint64 *hash)
 	return true;
 }
 
-/*
- * Block: multiply-shift range reduction of the hash's high 32 bits.  Bits:
- * 9-bit fields of a second mix of the hash (7 per 64-bit word; probes 8 to
- * 14 come from another mix of the hash with a different constant, and so
- * on).
- */
-/* the bits of a key inside its block, derived one after the other */
-typedef struct BlacklistBits
-{
-	uint64		hash;
-	uint64		u;				/* the current mix, consumed 9 bits a time */
-	uint64		round;
-	int			left;			/* 9-bit draws left in u */
-} BlacklistBits;
-
-static inline void
-blacklist_bits_start(BlacklistBits *b, uint64 hash)
-{
-	b->hash = hash;
-	b->u = ident_mix64(hash ^ UINT64CONST(0x2545f4914f6cdd1d));
-	b->round = 0;
-	b->left = 7;
-}
-
-static inline uint32
-blacklist_bits_next(BlacklistBits *b)
-{
-	uint32		bit;
-
-	if (b->left == 0)
-	{
-		/* a fresh mix of the key's hash (u has one bit left) */
-		b->round++;
-		b->u = ident_mix64(b->hash ^ UINT64CONST(0x2545f4914f6cdd1d) ^
-						   (b->round * UINT64CONST(0x9e3779b97f4a7c15)));
-		b->left = 7;
-	}
-	bit = (uint32) (b->u & (BLACKLIST_BLOCK_BITS - 1));
-	b->u >>= 9;
-	b->left--;
-	return bit;
-}
-
-static inline uint64
-blacklist_block_of(const BlacklistMeta *meta, uint64 hash)
-{
-	return ((hash >> 32) * meta->nblocks) >> 32;
-}
-
 void
 blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 {
@@ -494,32 +448,6 @@ blacklist_slot(const BlacklistMeta *meta, uint64 hash, BlacklistSlot *slot)
 	blacklist_bits_start(&b, hash);
 	for (i = 0; i < (int) meta->nprobes; i++)
 		slot->bit[i] = (uint16) blacklist_bits_next(&b);
-}
-
-/*
- * blacklist_slot and blacklist_block_test fused for a lookup: the block,
- * then each bit as blacklist_slot derives it, tested at once, so that a key
- * that is absent (almost every probe) stops at its first clear bit, about
- * the second on average, instead of building the whole mask.
- */
-static inline bool
-blacklist_hash_test(const BlacklistMeta *meta, uint64 hash, const uint8 *filter)
-{
-	const uint8 *block = filter + blacklist_block_of(meta, hash) * BLACKLIST_BLOCK_BYTES;
-	BlacklistBits b;
-	int			i;
-
-	blacklist_bits_start(&b, hash);
-	for (i = 0; i < (int) meta->nprobes; i++)
-	{
-		uint32		bit = blacklist_bits_next(&b);
-		uint64		w;
-
-		memcpy(&w, block + (bit >> 6) * 8, 8);
-		if ((w & (UINT64CONST(1) << (bit & 63))) == 0)
-			return false;
-	}
-	return true;
 }
 
 /*
@@ -675,6 +603,8 @@ blacklist_stale_meta(Relation index, bool retried)
 	if (index->rd_amcache)
 		pfree(index->rd_amcache);
 	index->rd_amcache = NULL;
+	/* a build that kept the relfilenode: handles look for their copy again */
+	blacklist_copy_forget_handles();
 }
 
 /* the shared path: one filter page through shared buffers */
@@ -770,26 +700,10 @@ blacklist_may_contain_batch(Relation index, const uint64 *hash, int n,
 		__builtin_prefetch(filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES);
 	for (i = 0; i < n; i++)
 	{
-		const uint8 *block = filter + blacklist_block_of(meta, hash[i]) * BLACKLIST_BLOCK_BYTES;
-		BlacklistBits b;
-		uint64		miss = 0;
-		int			j;
-
 		if (i + BLACKLIST_BATCH_PREFETCH < n)
 			__builtin_prefetch(filter + blacklist_block_of(meta, hash[i + BLACKLIST_BATCH_PREFETCH]) *
 							   BLACKLIST_BLOCK_BYTES);
-
-		/* every bit, as blacklist_slot derives them, without a branch on any */
-		blacklist_bits_start(&b, hash[i]);
-		for (j = 0; j < (int) meta->nprobes; j++)
-		{
-			uint32		bit = blacklist_bits_next(&b);
-			uint64		w;
-
-			memcpy(&w, block + (bit >> 6) * 8, 8);
-			miss |= ~w & (UINT64CONST(1) << (bit & 63));
-		}
-		maybe[i] = miss == 0;
+		maybe[i] = blacklist_hash_test(meta, hash[i], filter);
 	}
 }
 
@@ -860,6 +774,13 @@ blacklist_stats(Relation index, BufferAccessStrategy strategy,
 
 /* ---------- SQL-callable functions ---------- */
 
+/* the integer hash of int8_ops and cnid_ops: portable, no fmgr */
+static inline uint64
+blacklist_int64_hash(uint64 v, int64 seed)
+{
+	return ident_mix64(v ^ ident_seed(seed));
+}
+
 /*
  * Support function 1 of int8_ops: the same integer mix as cnid's extended
  * hash (ident_mix64 of the value XOR the spread seed): portable.
@@ -870,7 +791,7 @@ blacklist_int8_hash(PG_FUNCTION_ARGS)
 {
 	uint64		v = (uint64) PG_GETARG_INT64(0);
 
-	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+	PG_RETURN_INT64((int64) blacklist_int64_hash(v, PG_GETARG_INT64(1)));
 }
 
 /* integer and smallint keys of int8_ops: the hash of the same bigint */
@@ -880,7 +801,7 @@ blacklist_int4_hash(PG_FUNCTION_ARGS)
 {
 	uint64		v = (uint64) (int64) PG_GETARG_INT32(0);
 
-	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+	PG_RETURN_INT64((int64) blacklist_int64_hash(v, PG_GETARG_INT64(1)));
 }
 
 PG_FUNCTION_INFO_V1(blacklist_int2_hash);
@@ -889,7 +810,57 @@ blacklist_int2_hash(PG_FUNCTION_ARGS)
 {
 	uint64		v = (uint64) (int64) PG_GETARG_INT16(0);
 
-	PG_RETURN_INT64((int64) ident_mix64(v ^ ident_seed(PG_GETARG_INT64(1))));
+	PG_RETURN_INT64((int64) blacklist_int64_hash(v, PG_GETARG_INT64(1)));
+}
+
+/* ---------- handles (src/blacklist.h) ---------- */
+
+/* how a handle hashes keys */
+#define BLACKLIST_HASH_FMGR		0	/* through the support function's FmgrInfo */
+#define BLACKLIST_HASH_INT64	1	/* blacklist_int64_hash(value, 0) */
+
+/*
+ * Support function 1 of cnid_ops (src/cnid.c): the same integer mix as
+ * blacklist_int8_hash, on the by-value 64-bit body.
+ */
+extern PGDLLEXPORT Datum cnid_hash_extended(PG_FUNCTION_ARGS);
+
+void
+blacklist_handle_init(BlacklistHandle *h, Relation index, MemoryContext mcxt)
+{
+	FmgrInfo   *proc = index_getprocinfo(index, 1, BLACKLIST_HASH_PROC);
+
+	memset(h, 0, sizeof(BlacklistHandle));
+	h->indexoid = RelationGetRelid(index);
+	fmgr_info_copy(&h->hashproc, proc, mcxt);
+	h->collation = index->rd_indcollation[0];
+	/*
+	 * Our own integer hashes, called with seed 0 on a by-value int64 key
+	 * (cnid, bigint and domains over them: the key column's own type):
+	 * the same function without the call.
+	 */
+	h->hashkind = BLACKLIST_HASH_FMGR;
+	if (proc->fn_addr == cnid_hash_extended || proc->fn_addr == blacklist_int8_hash)
+	{
+		/* the inline hash stands in only where it gives the same values */
+		Datum		probe = Int64GetDatum(INT64CONST(0x0123456789abcdef));
+
+		if ((uint64) DatumGetInt64(FunctionCall2Coll(proc, h->collation, probe,
+													 Int64GetDatum(0))) ==
+			blacklist_int64_hash((uint64) DatumGetInt64(probe), 0))
+			h->hashkind = BLACKLIST_HASH_INT64;
+	}
+	blacklist_handle_refresh(h, index);
+}
+
+uint64
+blacklist_handle_hash(const BlacklistHandle *h, Datum key)
+{
+	if (h->hashkind == BLACKLIST_HASH_INT64)
+		return blacklist_int64_hash((uint64) DatumGetInt64(key), 0);
+	return (uint64) DatumGetInt64(FunctionCall2Coll((FmgrInfo *) &h->hashproc,
+													h->collation, key,
+													Int64GetDatum(0)));
 }
 
 /*

@@ -85,7 +85,19 @@
  *     and a counter of invalidations that touch privileges (the list's
  *     relcache, roles, role membership, schemas).  The decision is made again
  *     whenever the stamp differs.  It never holds an answer (the hash above
- *     holds the list, not answers, and only for its snapshot).
+ *     holds the list, not answers, and only for its snapshot);
+ *   - per call site and decision, when the filter may answer: a handle on
+ *     the blacklist index (src/blacklist.h), the key hash's support
+ *     function resolved once and the backend's private copy of the filter,
+ *     which answers "no" without opening the index while a generation
+ *     counter of the copies is unchanged (any copy freed, retaken or found
+ *     stale bumps it: REINDEX, TRUNCATE, DROP, any relcache invalidation of
+ *     the index) and the copy covers the active snapshot (checked on every
+ *     call, as before).  It is dropped with every new decision (role,
+ *     transaction, rolled-back subtransaction, invalidation of the list)
+ *     and holds no relation, index scan, lock or pin between calls: a
+ *     PL/pgSQL block may TRUNCATE, REINDEX or DROP the list or its index
+ *     right after a loop of calls (sql/listed_handle.sql).
  */
 #include "postgres.h"
 
@@ -2001,6 +2013,9 @@ typedef struct CallSite
 	Access		access;
 	ListCounters *counters;		/* of ent, for stamp.userid */
 	ListHash   *hash;			/* the list's keys, when access.hashable */
+	/* the filter's handle (src/blacklist.h), for this decision only */
+	bool		filter_ready;
+	BlacklistHandle filter;
 } CallSite;
 
 static inline void
@@ -2248,7 +2263,10 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 	if (site->ent == NULL || site->relid != relid ||
 		site->ent->serial != site->serial ||
 		!site->ent->valid || !stamp_current(&site->stamp))
+	{
+		site->filter_ready = false;
 		decide(site, relid);
+	}
 	n = site->counters;
 	n->calls++;
 
@@ -2265,11 +2283,38 @@ listed_common(FunctionCallInfo fcinfo, bool dated)
 
 	if (OidIsValid(site->access.filter))
 	{
-		Relation	idx = index_open(site->access.filter, NoLock);
-		bool		maybe = blacklist_may_contain(idx, subj, snap);
+		BlacklistAnswer answer = BLACKLIST_ASK_INDEX;
+		uint64		hash = 0;
 
-		index_close(idx, NoLock);
-		if (!maybe)
+		/*
+		 * The filter's handle: the key's hash without looking up the
+		 * support function, and the private copy's answer without opening
+		 * the index (src/blacklist.h).  It lives as long as this decision
+		 * (made again at every stamp change: role, transaction, rolled-back
+		 * subtransaction, invalidation of the list) and holds nothing open:
+		 * DDL on the list between calls finds no reference left behind.
+		 */
+		if (site->filter_ready)
+		{
+			hash = blacklist_handle_hash(&site->filter, subj);
+			answer = blacklist_handle_test(&site->filter, hash, snap);
+		}
+		if (answer == BLACKLIST_ASK_INDEX)
+		{
+			Relation	idx = index_open(site->access.filter, NoLock);
+
+			if (!site->filter_ready)
+			{
+				blacklist_handle_init(&site->filter, idx, fcinfo->flinfo->fn_mcxt);
+				site->filter_ready = true;
+				hash = blacklist_handle_hash(&site->filter, subj);
+			}
+			answer = blacklist_may_contain_hash(idx, hash, snap) ?
+				BLACKLIST_MAYBE : BLACKLIST_NO;
+			blacklist_handle_refresh(&site->filter, idx);
+			index_close(idx, NoLock);
+		}
+		if (answer == BLACKLIST_NO)
 		{
 			n->filtered++;
 			PG_RETURN_BOOL(false);
