@@ -1,0 +1,289 @@
+/*
+ * ident.h — the identifier core (ident.c): what the identifier types cnid,
+ * uscc and masked_cnid have in common, written once.
+ *
+ * A type is described by an IdentType: its name, the length of its
+ * canonical text, the size of a value (8 bytes by value, or a fixed number
+ * of bytes by reference), and the functions that are particular to it —
+ * parse (positions, alphabet, check rule, region and date semantics),
+ * format (the canonical text of a value), the phrases of its own reasons
+ * and the detail and hint of each.  The core does the rest, identically for
+ * every type:
+ *   - parsing with reasons: surrounding white space trimmed, the length
+ *     checked (a non-ASCII character named instead of a misleading length),
+ *     then the type's parser; a failure is a reason code with the position
+ *     and characters it is about (IdentError), never an ereport;
+ *   - the input error: errmsg "invalid <type> \"<value>\": <rule>", the
+ *     type's errdetail and errhint, or, when the value holds what
+ *     identifier_normalize() cleans, a detail naming it and a hint to the
+ *     cleaner (normalize.h);
+ *   - text input and output, the casts to and from text, the cleansing
+ *     functions is_valid_<type> and <type>_invalid_reason;
+ *   - binary I/O: a format version byte and the canonical characters, all
+ *     of it validated on receive (22P03, the rule named only for printable
+ *     ASCII);
+ *   - the btree, hash and GiST support functions, over a three-way
+ *     comparison and a 64-bit hash that the type gives.
+ *
+ * The SQL-callable functions keep their names (the frozen scripts of
+ * released versions reference them as AS 'MODULE_PATHNAME', 'cnid_in'):
+ * each group of them is defined in the type's file by one macro below,
+ * IDENT_IO(cnid, cnid_ident) defining cnid_in, cnid_out, cnid_recv and
+ * cnid_send, each a call of the core with the type's descriptor.
+ */
+#ifndef INTEGRITY_IDENT_H
+#define INTEGRITY_IDENT_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/sortsupport.h"
+
+#include "ident_common.h"
+
+/*
+ * Reasons a text is not a value.  The first ones are the core's; a type
+ * numbers its own from IDENT_TYPE_REASONS on (at most 31 in all).
+ */
+#define IDENT_OK			0
+#define IDENT_BAD_LENGTH	1	/* not one of the type's lengths */
+#define IDENT_BAD_CHAR		2	/* a character the position cannot hold */
+#define IDENT_TYPE_REASONS	3
+
+#define IDENT_REASON_BIT(r) ((uint32) 1 << (r))
+
+typedef struct IdentError
+{
+	int			reason;
+	int			len;			/* trimmed length in bytes */
+	int			pos;			/* 0-based byte offset of a bad character */
+	char		found;			/* the check character given */
+	char		expected;		/* the check character computed */
+	int32		ymd;			/* a date the rule is about, YYYYMMDD */
+	int32		today;			/* the current date, YYYYMMDD (cleansing) */
+} IdentError;
+
+/* The largest value and canonical text of any identifier type. */
+#define IDENT_MAX_SIZE	32
+#define IDENT_MAX_TEXT	32
+
+typedef struct IdentType
+{
+	const char *name;			/* the SQL type, "cnid" */
+	const char *binary_noun;	/* "18 characters of a resident identity
+								 * number": what a binary value that is not
+								 * printable ASCII is not */
+	const char *canonical;		/* the canonical form, in parentheses after
+								 * "the 18 canonical characters" */
+	int			size;			/* bytes of a value */
+	bool		byval;			/* an int64 by value (size 8), else size
+								 * bytes by reference */
+	int			textlen;		/* characters of the canonical text and of
+								 * the binary form */
+	int			altlen;			/* another input length (cnid: 15), or 0 */
+	const char *lengths;		/* "18 or 15", for the length error */
+	const char *bad_char;		/* "is not a digit", after "<char> at
+								 * position <n>" */
+	int			wire_version;	/* the version byte of the binary form */
+
+	/*
+	 * The reasons for which a value holding what identifier_normalize()
+	 * cleans is pointed there (IDENT_REASON_BIT set), and the hint then
+	 * given; NULL: "Use to_<type>(text) ...".
+	 */
+	uint32		cleanable;
+	const char *cleaned_hint;
+
+	/*
+	 * Parse s[0..len), trimmed, len the textlen or the altlen, into out
+	 * (size bytes; an int64 when byval).  On failure fill err (reason, pos,
+	 * ...) and return false.  Never raises.
+	 */
+	bool		(*parse) (const char *s, int len, void *out, IdentError *err);
+	/* the textlen canonical characters of a value (no terminator) */
+	void		(*format) (Datum value, char *out);
+	/* the phrase of a reason of the type's own (>= IDENT_TYPE_REASONS) */
+	char	   *(*reason_text) (const char *s, const IdentError *err);
+	/* errdetail and errhint of a reason; false if it has no input error */
+	bool		(*explain) (const IdentError *err, const char **detail, const char **hint);
+	/* the cleansing functions' further rules, or NULL; fills err */
+	bool		(*cleanse) (Datum value, IdentError *err);
+
+	/* GiST: key length, the encoding of a value and back (memcmp order) */
+	int			keylen;
+	void		(*encode) (Datum value, uint8 *key);
+	Datum		(*decode) (const uint8 *key);
+} IdentType;
+
+/* ---------- parsing and reporting ---------- */
+
+/* Parse str[0..len) (white space around it ignored); never raises. */
+extern bool ident_parse(const IdentType *t, const char *str, size_t len,
+						void *out, IdentError *err);
+/* The value of str[0..len), or the input error (22P02). */
+extern Datum ident_from_cstring(const IdentType *t, const char *str, size_t len);
+/* The input error of a failed parse of input (len bytes, NUL-terminated). */
+extern pg_attribute_noreturn() void ident_report(const IdentType *t, const char *input,
+												 size_t len, const IdentError *err);
+/* The rule that failed, as a short phrase; s: the trimmed input. */
+extern char *ident_reason_text(const IdentType *t, const char *s, const IdentError *err);
+/* true if the type's input function accepts s[0..len) */
+extern bool ident_accepts(const IdentType *t, const char *s, size_t len);
+/* A printable name for the byte at offset pos of an identifier. */
+extern char *ident_char_text(const char *s, int pos);
+
+/* ---------- the SQL-callable functions, over a descriptor ---------- */
+
+extern Datum ident_in(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_out(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_recv(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_send(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_from_text(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_to_text(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_is_valid(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_invalid_reason(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_compress(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_fetch(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_consistent(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_union(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_penalty(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_picksplit(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_same(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_key_in(const IdentType *t, FunctionCallInfo fcinfo);
+extern Datum ident_gist_key_out(const IdentType *t, FunctionCallInfo fcinfo);
+
+/* One SQL-callable function name(...) = core(&desc, fcinfo). */
+#define IDENT_FUNC(name, core, desc) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	return core(&(desc), fcinfo); \
+}
+
+/* The type's I/O functions: prefix_in, prefix_out, prefix_recv, prefix_send. */
+#define IDENT_IO(prefix, desc) \
+IDENT_FUNC(prefix##_in, ident_in, desc) \
+IDENT_FUNC(prefix##_out, ident_out, desc) \
+IDENT_FUNC(prefix##_recv, ident_recv, desc) \
+IDENT_FUNC(prefix##_send, ident_send, desc)
+
+/*
+ * The casts and the cleansing functions: prefix_from_text (the cast
+ * prefix(text)), prefix_to_text (text(prefix)), is_valid_prefix and
+ * prefix_invalid_reason.
+ */
+#define IDENT_TEXT(prefix, desc) \
+IDENT_FUNC(prefix##_from_text, ident_from_text, desc) \
+IDENT_FUNC(prefix##_to_text, ident_to_text, desc) \
+IDENT_FUNC(is_valid_##prefix, ident_is_valid, desc) \
+IDENT_FUNC(prefix##_invalid_reason, ident_invalid_reason, desc)
+
+/*
+ * The GiST opclass over interval keys lo || hi of desc.keylen bytes each:
+ * prefix_gist_compress, _fetch, _consistent, _union, _penalty, _picksplit,
+ * _same, and the storage type's prefix_gist_key_in and prefix_gist_key_out.
+ */
+#define IDENT_GIST(prefix, desc) \
+IDENT_FUNC(prefix##_gist_compress, ident_gist_compress, desc) \
+IDENT_FUNC(prefix##_gist_fetch, ident_gist_fetch, desc) \
+IDENT_FUNC(prefix##_gist_consistent, ident_gist_consistent, desc) \
+IDENT_FUNC(prefix##_gist_union, ident_gist_union, desc) \
+IDENT_FUNC(prefix##_gist_penalty, ident_gist_penalty, desc) \
+IDENT_FUNC(prefix##_gist_picksplit, ident_gist_picksplit, desc) \
+IDENT_FUNC(prefix##_gist_same, ident_gist_same, desc) \
+IDENT_FUNC(prefix##_gist_key_in, ident_gist_key_in, desc) \
+IDENT_FUNC(prefix##_gist_key_out, ident_gist_key_out, desc)
+
+/*
+ * The comparison functions over cmp(Datum, Datum), a static inline
+ * three-way comparison of the type (negative, 0, positive), so that each
+ * of them compiles to the comparison itself: prefix_eq, _ne, _lt, _le, _gt,
+ * _ge (the operators) and prefix_cmp (btree support 1: -1, 0 or 1).
+ */
+#define IDENT_CMP_OP(name, cmp, test) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(cmp(PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)) test 0); \
+}
+
+#define IDENT_COMPARISON(prefix, cmp) \
+IDENT_CMP_OP(prefix##_eq, cmp, ==) \
+IDENT_CMP_OP(prefix##_ne, cmp, !=) \
+IDENT_CMP_OP(prefix##_lt, cmp, <) \
+IDENT_CMP_OP(prefix##_le, cmp, <=) \
+IDENT_CMP_OP(prefix##_gt, cmp, >) \
+IDENT_CMP_OP(prefix##_ge, cmp, >=) \
+PG_FUNCTION_INFO_V1(prefix##_cmp); \
+Datum \
+prefix##_cmp(PG_FUNCTION_ARGS) \
+{ \
+	int			c = cmp(PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)); \
+\
+	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0)); \
+}
+
+/*
+ * min/max and sorting: prefix_smaller and prefix_larger (the aggregates'
+ * transition functions) and prefix_sortsupport (btree support 2).
+ */
+#define IDENT_ORDERING(prefix, cmp) \
+PG_FUNCTION_INFO_V1(prefix##_smaller); \
+Datum \
+prefix##_smaller(PG_FUNCTION_ARGS) \
+{ \
+	Datum		a = PG_GETARG_DATUM(0); \
+	Datum		b = PG_GETARG_DATUM(1); \
+\
+	return cmp(a, b) <= 0 ? a : b; \
+} \
+\
+PG_FUNCTION_INFO_V1(prefix##_larger); \
+Datum \
+prefix##_larger(PG_FUNCTION_ARGS) \
+{ \
+	Datum		a = PG_GETARG_DATUM(0); \
+	Datum		b = PG_GETARG_DATUM(1); \
+\
+	return cmp(a, b) >= 0 ? a : b; \
+} \
+\
+static int \
+prefix##_fastcmp(Datum x, Datum y, SortSupport ssup) \
+{ \
+	return cmp(x, y); \
+} \
+\
+PG_FUNCTION_INFO_V1(prefix##_sortsupport); \
+Datum \
+prefix##_sortsupport(PG_FUNCTION_ARGS) \
+{ \
+	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0); \
+\
+	ssup->comparator = prefix##_fastcmp; \
+	PG_RETURN_VOID(); \
+}
+
+/*
+ * The hash opclass over hash64(Datum, int64 seed), the type's portable
+ * 64-bit hash: prefix_hash (its low 32 bits with seed 0) and
+ * prefix_hash_extended.
+ */
+#define IDENT_HASH(prefix, hash64) \
+PG_FUNCTION_INFO_V1(prefix##_hash); \
+Datum \
+prefix##_hash(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_INT32((int32) (uint32) hash64(PG_GETARG_DATUM(0), 0)); \
+} \
+\
+PG_FUNCTION_INFO_V1(prefix##_hash_extended); \
+Datum \
+prefix##_hash_extended(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_INT64((int64) hash64(PG_GETARG_DATUM(0), PG_GETARG_INT64(1))); \
+}
+
+#endif							/* INTEGRITY_IDENT_H */
