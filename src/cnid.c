@@ -144,16 +144,8 @@ cnid_parse(const char *str, int len, void *out, IdentError *err)
 	{
 		char		c;
 
-		for (i = 0; i < 17; i++)
-		{
-			if (str[i] < '0' || str[i] > '9')
-			{
-				err->reason = IDENT_BAD_CHAR;
-				err->pos = i;
-				return false;
-			}
-			d[i] = str[i] - '0';
-		}
+		if (!ident_digits(str, 17, d, err))
+			return false;
 		c = str[17];
 		if (c == 'x')
 			c = 'X';
@@ -175,30 +167,24 @@ cnid_parse(const char *str, int len, void *out, IdentError *err)
 	}
 	else
 	{
-		int			seq;
+		int			o[15],
+					seq;
 
 		/* the old form: 15 digits */
-		for (i = 0; i < 15; i++)
-		{
-			if (str[i] < '0' || str[i] > '9')
-			{
-				err->reason = IDENT_BAD_CHAR;
-				err->pos = i;
-				return false;
-			}
-		}
+		if (!ident_digits(str, 15, o, err))
+			return false;
 		/* region */
 		for (i = 0; i < 6; i++)
-			d[i] = str[i] - '0';
-		seq = (str[12] - '0') * 100 + (str[13] - '0') * 10 + (str[14] - '0');
+			d[i] = o[i];
+		seq = o[12] * 100 + o[13] * 10 + o[14];
 		/* century: 996-999 were given to centenarians, born in the 1800s */
 		d[6] = 1;
 		d[7] = (seq >= 996) ? 8 : 9;
-		/* YYMMDD */
+		/* YYMMDD, sequence */
 		for (i = 0; i < 6; i++)
-			d[8 + i] = str[6 + i] - '0';
+			d[8 + i] = o[6 + i];
 		for (i = 0; i < 3; i++)
-			d[14 + i] = str[12 + i] - '0';
+			d[14 + i] = o[12 + i];
 		if (!cnid_check_body(d, err))
 			return false;
 	}
@@ -382,7 +368,6 @@ static const IdentType cnid_ident = {
 	.bad_char = "is not a digit",
 	.wire_version = 1,
 	.cleanable = ~(uint32) 0,
-	.cleaned_hint = NULL,
 	.parse = cnid_parse,
 	.format = cnid_format,
 	.reason_text = cnid_reason_text,
@@ -395,15 +380,11 @@ static const IdentType cnid_ident = {
 
 /* cnid_in, cnid_out, cnid_recv, cnid_send */
 IDENT_IO(cnid, cnid_ident)
-/* cnid_from_text, cnid_to_text, is_valid_cnid, cnid_invalid_reason */
+/*
+ * cnid_from_text, cnid_to_text, is_valid_cnid, cnid_invalid_reason, and
+ * cnid_accepts for to_cnid() (normalize.h)
+ */
 IDENT_TEXT(cnid, cnid_ident)
-
-/* the type's input rules as a predicate, for to_cnid() (normalize.h) */
-bool
-cnid_accepts(const char *s, size_t len)
-{
-	return ident_accepts(&cnid_ident, s, len);
-}
 
 /* ---------- accessors and constructor ---------- */
 

@@ -132,6 +132,28 @@ extern bool ident_accepts(const IdentType *t, const char *s, size_t len);
 /* A printable name for the byte at offset pos of an identifier. */
 extern char *ident_char_text(const char *s, int pos);
 
+/*
+ * For a type's parser: the n characters at s are ASCII digits, their values
+ * stored in d[0..n); else IDENT_BAD_CHAR at the first other one.
+ */
+static inline bool
+ident_digits(const char *s, int n, int *d, IdentError *err)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (s[i] < '0' || s[i] > '9')
+		{
+			err->reason = IDENT_BAD_CHAR;
+			err->pos = i;
+			return false;
+		}
+		d[i] = s[i] - '0';
+	}
+	return true;
+}
+
 /* ---------- the SQL-callable functions, over a descriptor ---------- */
 
 extern Datum ident_in(const IdentType *t, FunctionCallInfo fcinfo);
@@ -171,13 +193,19 @@ IDENT_FUNC(prefix##_send, ident_send, desc)
 /*
  * The casts and the cleansing functions: prefix_from_text (the cast
  * prefix(text)), prefix_to_text (text(prefix)), is_valid_prefix and
- * prefix_invalid_reason.
+ * prefix_invalid_reason; and prefix_accepts, the input rules as a C
+ * predicate for the try-cast to_prefix() (normalize.h declares it).
  */
 #define IDENT_TEXT(prefix, desc) \
 IDENT_FUNC(prefix##_from_text, ident_from_text, desc) \
 IDENT_FUNC(prefix##_to_text, ident_to_text, desc) \
 IDENT_FUNC(is_valid_##prefix, ident_is_valid, desc) \
-IDENT_FUNC(prefix##_invalid_reason, ident_invalid_reason, desc)
+IDENT_FUNC(prefix##_invalid_reason, ident_invalid_reason, desc) \
+bool \
+prefix##_accepts(const char *s, size_t len) \
+{ \
+	return ident_accepts(&(desc), s, len); \
+}
 
 /*
  * The GiST opclass over interval keys lo || hi of desc.keylen bytes each:

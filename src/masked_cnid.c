@@ -357,7 +357,6 @@ static const IdentType masked_cnid_ident = {
 	.size = sizeof(CnidMask),
 	.byval = false,
 	.textlen = CNID_MASK_LEN,
-	.altlen = 0,
 	.lengths = "18",
 	.bad_char = "is neither a digit nor *",
 	.wire_version = 1,
@@ -368,11 +367,7 @@ static const IdentType masked_cnid_ident = {
 	.format = cm_format,
 	.reason_text = cm_reason_text,
 	.explain = cm_explain,
-	.cleanse = NULL,
-	/* no GiST opclass */
-	.keylen = 0,
-	.encode = NULL,
-	.decode = NULL,
+	/* no cleansing functions, no GiST opclass */
 };
 
 /* masked_cnid_in, masked_cnid_out, masked_cnid_recv, masked_cnid_send */

@@ -369,17 +369,14 @@ static const IdentType uscc_ident = {
 	.size = USCC_LEN,
 	.byval = false,
 	.textlen = 18,
-	.altlen = 0,
 	.lengths = "18",
 	.bad_char = "is not a digit or letter of the code alphabet",
 	.wire_version = 1,
 	.cleanable = ~(uint32) 0,
-	.cleaned_hint = NULL,
 	.parse = uscc_parse,
 	.format = uscc_format,
 	.reason_text = uscc_reason_text,
 	.explain = uscc_explain,
-	.cleanse = NULL,
 	.keylen = USCC_LEN,
 	.encode = uscc_encode,
 	.decode = uscc_decode,
@@ -387,15 +384,11 @@ static const IdentType uscc_ident = {
 
 /* uscc_in, uscc_out, uscc_recv, uscc_send */
 IDENT_IO(uscc, uscc_ident)
-/* uscc_from_text, uscc_to_text, is_valid_uscc, uscc_invalid_reason */
+/*
+ * uscc_from_text, uscc_to_text, is_valid_uscc, uscc_invalid_reason, and
+ * uscc_accepts for to_uscc() (normalize.h)
+ */
 IDENT_TEXT(uscc, uscc_ident)
-
-/* the type's input rules as a predicate, for to_uscc() (normalize.h) */
-bool
-uscc_accepts(const char *s, size_t len)
-{
-	return ident_accepts(&uscc_ident, s, len);
-}
 
 /* uscc_from_parts(text): 17 characters, the check character appended */
 PG_FUNCTION_INFO_V1(uscc_from_parts);
@@ -439,33 +432,19 @@ uscc_part(const Uscc *u, int from, int n)
 	return cstring_to_text_with_len(canon + from, n);
 }
 
-PG_FUNCTION_INFO_V1(uscc_authority);
-Datum
-uscc_authority(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 0, 1));
+/* name(uscc): the n characters from position from + 1, as text */
+#define USCC_PART_FUNC(name, from, n) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), (from), (n))); \
 }
 
-PG_FUNCTION_INFO_V1(uscc_entity_type);
-Datum
-uscc_entity_type(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 1, 1));
-}
-
-PG_FUNCTION_INFO_V1(uscc_region);
-Datum
-uscc_region(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 2, 6));
-}
-
-PG_FUNCTION_INFO_V1(uscc_org_code);
-Datum
-uscc_org_code(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 8, 9));
-}
+USCC_PART_FUNC(uscc_authority, 0, 1)
+USCC_PART_FUNC(uscc_entity_type, 1, 1)
+USCC_PART_FUNC(uscc_region, 2, 6)
+USCC_PART_FUNC(uscc_org_code, 8, 9)
 
 PG_FUNCTION_INFO_V1(uscc_org_code_valid);
 Datum
