@@ -18,13 +18,14 @@
  * reasons — in its descriptor cnid_ident; the identifier core (ident.c)
  * does the parsing skeleton, the errors, text and binary I/O, the cleansing
  * functions and the btree, hash and GiST support over it.  cnid_parse() is
- * a pure parser returning bool and a reason, never calling ereport.  Type
- * input is a pure function of the text
- * (IMMUTABLE): whether a birth date lies in the future depends on the clock
- * and the time zone, so that rule is checked only by the cleansing
- * functions is_valid_cnid and cnid_invalid_reason (STABLE), never by input,
- * COPY, casts or binary receive, which a restore or a replica in another
- * time zone must pass.
+ * a pure parser returning bool and a reason, never calling ereport.
+ *
+ * Type input is a pure function of the text (IMMUTABLE): whether a birth
+ * date lies in the future depends on the clock and the time zone, so that
+ * rule (cnid_cleanse) is checked only by the cleansing functions
+ * is_valid_cnid and cnid_invalid_reason (STABLE), never by input, COPY,
+ * casts or binary receive, which a restore or a replica in another time
+ * zone must pass.
  *
  * SQL objects backed here (src/cnid.sql): type cnid (cnid_in, cnid_out,
  * cnid_recv, cnid_send), casts cnid(text) and text(cnid), is_valid_cnid,
