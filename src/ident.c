@@ -10,7 +10,10 @@
  * number of bytes by reference without a varlena header (uscc: 10,
  * masked_cnid: 18); no typmod.  The core holds a value being parsed in an
  * IdentValue on the stack (by value) or in palloc'd memory (by reference)
- * and turns it into a Datum with ident_datum.
+ * and turns it into a Datum with ident_datum.  The hot path — parsing, text
+ * input and output, the casts — is inline in ident.h, so that it is
+ * compiled in each type's file against its constant descriptor; this file
+ * has the rest.
  *
  * The binary form of every type is a version byte and the textlen
  * characters of the canonical text; receive validates all of it (the
@@ -38,44 +41,19 @@
 #include "module.h"
 #include "normalize.h"
 
-/* A value being parsed: an int64 by value, or room for one by reference. */
-typedef union IdentValue
-{
-	int64		i;
-	uint8		b[IDENT_MAX_SIZE];
-} IdentValue;
-
-/* Where a value of the type is parsed into: v, or palloc'd memory. */
-static inline void *
-ident_slot(const IdentType *t, IdentValue *v)
-{
-	return t->byval ? (void *) v : palloc(t->size);
-}
-
-/* The Datum of a value parsed into slot (from ident_slot). */
-static inline Datum
-ident_datum(const IdentType *t, void *slot)
-{
-	return t->byval ? Int64GetDatum(*(int64 *) slot) : PointerGetDatum(slot);
-}
-
 /* ---------------------------------------------------------------------
  * Parsing and reporting
  * --------------------------------------------------------------------- */
 
+/*
+ * The length failure of ident_parse: a non-ASCII character is named (a
+ * length in bytes would mislead), else IDENT_BAD_LENGTH.  Returns false.
+ */
 bool
-ident_parse(const IdentType *t, const char *str, size_t len, void *out,
-			IdentError *err)
+ident_length_error(const char *str, size_t len, IdentError *err)
 {
 	int			i;
 
-	memset(err, 0, sizeof(*err));
-	ident_trim(&str, &len);
-	err->len = (int) len;
-	if (len == (size_t) t->textlen || (t->altlen > 0 && len == (size_t) t->altlen))
-		return t->parse(str, (int) len, out, err);
-
-	/* a non-ASCII character makes any length count misleading */
 	for (i = 0; i < (int) len; i++)
 	{
 		if (IS_HIGHBIT_SET(str[i]))
@@ -151,50 +129,9 @@ ident_report(const IdentType *t, const char *input, size_t len, const IdentError
 	pg_unreachable();
 }
 
-Datum
-ident_from_cstring(const IdentType *t, const char *str, size_t len)
-{
-	IdentValue	v;
-	void	   *slot = ident_slot(t, &v);
-	IdentError	e;
-
-	/* the message needs a NUL-terminated copy */
-	if (!ident_parse(t, str, len, slot, &e))
-		ident_report(t, pnstrdup(str, len), len, &e);
-	return ident_datum(t, slot);
-}
-
-bool
-ident_accepts(const IdentType *t, const char *s, size_t len)
-{
-	IdentValue	v;
-	IdentError	e;
-
-	Assert(t->size <= IDENT_MAX_SIZE);
-	return ident_parse(t, s, len, &v, &e);
-}
-
 /* ---------------------------------------------------------------------
  * Text and binary I/O, casts, cleansing
  * --------------------------------------------------------------------- */
-
-Datum
-ident_in(const IdentType *t, FunctionCallInfo fcinfo)
-{
-	char	   *str = PG_GETARG_CSTRING(0);
-
-	return ident_from_cstring(t, str, strlen(str));
-}
-
-Datum
-ident_out(const IdentType *t, FunctionCallInfo fcinfo)
-{
-	char	   *buf = palloc(t->textlen + 1);
-
-	t->format(PG_GETARG_DATUM(0), buf);
-	buf[t->textlen] = '\0';
-	PG_RETURN_CSTRING(buf);
-}
 
 /* true when s[0..len) is printable ASCII (0x20-0x7e) */
 static bool
@@ -276,23 +213,6 @@ ident_send(const IdentType *t, FunctionCallInfo fcinfo)
 	pq_sendbyte(&buf, t->wire_version);
 	pq_sendbytes(&buf, canon, t->textlen);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-Datum
-ident_from_text(const IdentType *t, FunctionCallInfo fcinfo)
-{
-	text	   *s = PG_GETARG_TEXT_PP(0);
-
-	return ident_from_cstring(t, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
-}
-
-Datum
-ident_to_text(const IdentType *t, FunctionCallInfo fcinfo)
-{
-	char		canon[IDENT_MAX_TEXT];
-
-	t->format(PG_GETARG_DATUM(0), canon);
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, t->textlen));
 }
 
 /* The input rules and the cleansing rules of the type; fills *e. */

@@ -37,6 +37,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/sortsupport.h"
 
 #include "ident_common.h"
@@ -117,20 +118,15 @@ typedef struct IdentType
 
 /* ---------- parsing and reporting ---------- */
 
-/* Parse str[0..len) (white space around it ignored); never raises. */
-extern bool ident_parse(const IdentType *t, const char *str, size_t len,
-						void *out, IdentError *err);
-/* The value of str[0..len), or the input error (22P02). */
-extern Datum ident_from_cstring(const IdentType *t, const char *str, size_t len);
 /* The input error of a failed parse of input (len bytes, NUL-terminated). */
 extern pg_attribute_noreturn() void ident_report(const IdentType *t, const char *input,
 												 size_t len, const IdentError *err);
 /* The rule that failed, as a short phrase; s: the trimmed input. */
 extern char *ident_reason_text(const IdentType *t, const char *s, const IdentError *err);
-/* true if the type's input function accepts s[0..len) */
-extern bool ident_accepts(const IdentType *t, const char *s, size_t len);
 /* A printable name for the byte at offset pos of an identifier. */
 extern char *ident_char_text(const char *s, int pos);
+/* The failure of a text of no valid length (ident_parse); returns false. */
+extern bool ident_length_error(const char *str, size_t len, IdentError *err);
 
 /*
  * For a type's parser: the n characters at s are ASCII digits, their values
@@ -156,12 +152,8 @@ ident_digits(const char *s, int n, int *d, IdentError *err)
 
 /* ---------- the SQL-callable functions, over a descriptor ---------- */
 
-extern Datum ident_in(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_out(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_recv(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_send(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_from_text(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_to_text(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_is_valid(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_invalid_reason(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_gist_compress(const IdentType *t, FunctionCallInfo fcinfo);
@@ -173,6 +165,113 @@ extern Datum ident_gist_picksplit(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_gist_same(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_gist_key_in(const IdentType *t, FunctionCallInfo fcinfo);
 extern Datum ident_gist_key_out(const IdentType *t, FunctionCallInfo fcinfo);
+
+/* ---------------------------------------------------------------------
+ * The hot path: parsing, text input and output
+ *
+ * Inline, so that in a type's file, where the descriptor is a constant,
+ * the compiler calls (and may inline) the type's parse and format directly:
+ * COPY into a cnid or uscc column costs what it cost before the core
+ * existed.  The cold paths (errors, binary I/O, GiST) are in ident.c.
+ * --------------------------------------------------------------------- */
+
+/* A value being parsed: an int64 by value, or room for one by reference. */
+typedef union IdentValue
+{
+	int64		i;
+	uint8		b[IDENT_MAX_SIZE];
+} IdentValue;
+
+/* Where a value of the type is parsed into: v, or palloc'd memory. */
+static inline void *
+ident_slot(const IdentType *t, IdentValue *v)
+{
+	return t->byval ? (void *) v : palloc(t->size);
+}
+
+/* The Datum of a value parsed into slot (from ident_slot). */
+static inline Datum
+ident_datum(const IdentType *t, void *slot)
+{
+	return t->byval ? Int64GetDatum(*(int64 *) slot) : PointerGetDatum(slot);
+}
+
+/*
+ * Parse str[0..len) into out (white space around it ignored): the length,
+ * then the type's parser.  Never raises.
+ */
+static inline bool
+ident_parse(const IdentType *t, const char *str, size_t len, void *out,
+			IdentError *err)
+{
+	memset(err, 0, sizeof(*err));
+	ident_trim(&str, &len);
+	err->len = (int) len;
+	if (len == (size_t) t->textlen || (t->altlen > 0 && len == (size_t) t->altlen))
+		return t->parse(str, (int) len, out, err);
+	return ident_length_error(str, len, err);
+}
+
+/* The value of str[0..len), or the input error (22P02). */
+static inline Datum
+ident_from_cstring(const IdentType *t, const char *str, size_t len)
+{
+	IdentValue	v;
+	void	   *slot = ident_slot(t, &v);
+	IdentError	e;
+
+	/* the message needs a NUL-terminated copy */
+	if (!ident_parse(t, str, len, slot, &e))
+		ident_report(t, pnstrdup(str, len), len, &e);
+	return ident_datum(t, slot);
+}
+
+/* true if the type's input function accepts s[0..len) */
+static inline bool
+ident_accepts(const IdentType *t, const char *s, size_t len)
+{
+	IdentValue	v;
+	IdentError	e;
+
+	return ident_parse(t, s, len, &v, &e);
+}
+
+static inline Datum
+ident_in(const IdentType *t, FunctionCallInfo fcinfo)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+
+	return ident_from_cstring(t, str, strlen(str));
+}
+
+static inline Datum
+ident_out(const IdentType *t, FunctionCallInfo fcinfo)
+{
+	char	   *buf = palloc(t->textlen + 1);
+
+	t->format(PG_GETARG_DATUM(0), buf);
+	buf[t->textlen] = '\0';
+	PG_RETURN_CSTRING(buf);
+}
+
+/* the cast <type>(text) */
+static inline Datum
+ident_from_text(const IdentType *t, FunctionCallInfo fcinfo)
+{
+	text	   *s = PG_GETARG_TEXT_PP(0);
+
+	return ident_from_cstring(t, VARDATA_ANY(s), VARSIZE_ANY_EXHDR(s));
+}
+
+/* the cast text(<type>) */
+static inline Datum
+ident_to_text(const IdentType *t, FunctionCallInfo fcinfo)
+{
+	char		canon[IDENT_MAX_TEXT];
+
+	t->format(PG_GETARG_DATUM(0), canon);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, t->textlen));
+}
 
 /* One SQL-callable function name(...) = core(&desc, fcinfo). */
 #define IDENT_FUNC(name, core, desc) \
