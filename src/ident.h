@@ -152,19 +152,14 @@ ident_digits(const char *s, int n, int *d, IdentError *err)
 
 /* ---------- the SQL-callable functions, over a descriptor ---------- */
 
-extern Datum ident_recv(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_send(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_is_valid(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_invalid_reason(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_compress(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_fetch(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_consistent(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_union(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_penalty(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_picksplit(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_same(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_key_in(const IdentType *t, FunctionCallInfo fcinfo);
-extern Datum ident_gist_key_out(const IdentType *t, FunctionCallInfo fcinfo);
+/* A core function: what the SQL function of a type does with fcinfo. */
+typedef Datum (IdentCoreFunction) (const IdentType *t, FunctionCallInfo fcinfo);
+
+extern IdentCoreFunction ident_recv, ident_send,
+			ident_is_valid, ident_invalid_reason,
+			ident_gist_compress, ident_gist_fetch, ident_gist_consistent,
+			ident_gist_union, ident_gist_penalty, ident_gist_picksplit,
+			ident_gist_same, ident_gist_key_in, ident_gist_key_out;
 
 /* ---------------------------------------------------------------------
  * The hot path: parsing, text input and output
