@@ -13,14 +13,19 @@
  * of the canonical text and every valid number has exactly one
  * representation.  The screening code (listed.c) relies on this.
  *
- * Structure: cnid_parse() is a pure parser returning bool and a reason,
- * never calling ereport; cnid_in, cnid_recv, cnid(text), is_valid_cnid and
- * cnid_invalid_reason wrap it.  Type input is a pure function of the text
- * (IMMUTABLE): whether a birth date lies in the future depends on the clock
- * and the time zone, so that rule is checked only by the cleansing
- * functions is_valid_cnid and cnid_invalid_reason (STABLE), never by input,
- * COPY, casts or binary receive, which a restore or a replica in another
- * time zone must pass.
+ * Structure: this file says what is particular to cnid — the positions,
+ * the check rule, the region and birth-date semantics, the messages of its
+ * reasons — in its descriptor cnid_ident; the identifier core (ident.c)
+ * does the parsing skeleton, the errors, text and binary I/O, the cleansing
+ * functions and the btree, hash and GiST support over it.  cnid_parse() is
+ * a pure parser returning bool and a reason, never calling ereport.
+ *
+ * Type input is a pure function of the text (IMMUTABLE): whether a birth
+ * date lies in the future depends on the clock and the time zone, so that
+ * rule (cnid_cleanse) is checked only by the cleansing functions
+ * is_valid_cnid and cnid_invalid_reason (STABLE), never by input, COPY,
+ * casts or binary receive, which a restore or a replica in another time
+ * zone must pass.
  *
  * SQL objects backed here (src/cnid.sql): type cnid (cnid_in, cnid_out,
  * cnid_recv, cnid_send), casts cnid(text) and text(cnid), is_valid_cnid,
@@ -35,47 +40,29 @@
 #include "access/xact.h"
 #include "fmgr.h"
 #include "pgtime.h"
-#include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
-#include "utils/sortsupport.h"
 
 #include "cnid_rules.h"
-#include "ident_common.h"
-#include "module.h"
+#include "ident.h"
 #include "normalize.h"
-
-#define CNID_WIRE_VERSION 1
 
 /* ---------------------------------------------------------------------
  * The pure core
  * --------------------------------------------------------------------- */
 
-typedef enum CnidReason
+/* The reasons of cnid's own (ident.h has IDENT_BAD_LENGTH, IDENT_BAD_CHAR). */
+enum
 {
-	CNID_OK = 0,
-	CNID_BAD_LENGTH,			/* not 18 (or 15) characters */
-	CNID_BAD_CHAR,				/* a non-digit where a digit must be */
-	CNID_BAD_CHECK_CHAR,		/* position 18 neither a digit nor X */
+	CNID_BAD_CHECK_CHAR = IDENT_TYPE_REASONS,	/* position 18 neither a
+												 * digit nor X */
 	CNID_BAD_PROVINCE,			/* positions 1-2 not a province code */
 	CNID_BAD_DATE,				/* birth date not a calendar date */
 	CNID_EARLY_DATE,			/* birth year before 1800 */
 	CNID_FUTURE_DATE,			/* birth date after today (cleansing only) */
 	CNID_BAD_CHECK				/* wrong check character */
-} CnidReason;
-
-typedef struct CnidError
-{
-	CnidReason	reason;
-	int			len;			/* trimmed length in bytes */
-	int			pos;			/* 0-based byte offset of a bad character */
-	char		found;			/* the check character given */
-	char		expected;		/* the check character computed */
-	int32		ymd;			/* birth date as YYYYMMDD */
-	int32		today;			/* current date as YYYYMMDD, if checked */
-} CnidError;
+};
 
 /* Check character of 17 digits (values 0-9). */
 static char
@@ -95,7 +82,7 @@ cnid_check_of(const int *d)
  * depend on the current date.
  */
 static bool
-cnid_check_body(const int *d, CnidError *err)
+cnid_check_body(const int *d, IdentError *err)
 {
 	int			y,
 				m,
@@ -128,7 +115,7 @@ cnid_check_body(const int *d, CnidError *err)
  * (YYYYMMDD).  Fills *err and returns false otherwise.
  */
 static bool
-cnid_born_by(int64 body, int32 today, CnidError *err)
+cnid_born_by(int64 body, int32 today, IdentError *err)
 {
 	int32		ymd = (int32) ((body / 1000) % 100000000);
 
@@ -143,35 +130,23 @@ cnid_born_by(int64 body, int32 today, CnidError *err)
 }
 
 /*
- * Parse str[0..len) (surrounding white space ignored).  On success store
- * the body in *result; otherwise fill *err.  Never raises, and depends on
- * nothing but the text.
+ * Parse str[0..len), trimmed, 18 or 15 characters (ident_parse checks the
+ * length).  On success store the body in *out (an int64); otherwise fill
+ * *err.  Never raises, and depends on nothing but the text.
  */
 static bool
-cnid_parse(const char *str, size_t len, int64 *result, CnidError *err)
+cnid_parse(const char *str, int len, void *out, IdentError *err)
 {
 	int			d[17];
 	int			i;
 	int64		body = 0;
 
-	memset(err, 0, sizeof(*err));
-	ident_trim(&str, &len);
-	err->len = (int) len;
-
 	if (len == 18)
 	{
 		char		c;
 
-		for (i = 0; i < 17; i++)
-		{
-			if (str[i] < '0' || str[i] > '9')
-			{
-				err->reason = CNID_BAD_CHAR;
-				err->pos = i;
-				return false;
-			}
-			d[i] = str[i] - '0';
-		}
+		if (!ident_digits(str, 17, d, err))
+			return false;
 		c = str[17];
 		if (c == 'x')
 			c = 'X';
@@ -191,62 +166,34 @@ cnid_parse(const char *str, size_t len, int64 *result, CnidError *err)
 			return false;
 		}
 	}
-	else if (len == 15)
+	else
 	{
-		int			seq;
+		int			o[15],
+					seq;
 
-		for (i = 0; i < 15; i++)
-		{
-			if (str[i] < '0' || str[i] > '9')
-			{
-				err->reason = CNID_BAD_CHAR;
-				err->pos = i;
-				return false;
-			}
-		}
+		/* the old form: 15 digits */
+		if (!ident_digits(str, 15, o, err))
+			return false;
 		/* region */
 		for (i = 0; i < 6; i++)
-			d[i] = str[i] - '0';
-		seq = (str[12] - '0') * 100 + (str[13] - '0') * 10 + (str[14] - '0');
+			d[i] = o[i];
+		seq = o[12] * 100 + o[13] * 10 + o[14];
 		/* century: 996-999 were given to centenarians, born in the 1800s */
 		d[6] = 1;
 		d[7] = (seq >= 996) ? 8 : 9;
-		/* YYMMDD */
+		/* YYMMDD, sequence */
 		for (i = 0; i < 6; i++)
-			d[8 + i] = str[6 + i] - '0';
+			d[8 + i] = o[6 + i];
 		for (i = 0; i < 3; i++)
-			d[14 + i] = str[12 + i] - '0';
+			d[14 + i] = o[12 + i];
 		if (!cnid_check_body(d, err))
 			return false;
-	}
-	else
-	{
-		/* a non-ASCII character makes any length count misleading */
-		for (i = 0; i < (int) len; i++)
-		{
-			if (IS_HIGHBIT_SET(str[i]))
-			{
-				err->reason = CNID_BAD_CHAR;
-				err->pos = i;
-				return false;
-			}
-		}
-		err->reason = CNID_BAD_LENGTH;
-		return false;
 	}
 
 	for (i = 0; i < 17; i++)
 		body = body * 10 + d[i];
-	*result = body;
+	*(int64 *) out = body;
 	return true;
-}
-
-/* Canonical text of a body into buf[19]. */
-static void
-cnid_format(int64 body, char *buf)
-{
-	cnid_rules_chars(body, buf);
-	buf[18] = '\0';
 }
 
 /* ---------------------------------------------------------------------
@@ -298,34 +245,32 @@ cnid_datum_body(Datum d)
 #define PG_GETARG_CNID(n) cnid_datum_body(PG_GETARG_DATUM(n))
 #define PG_RETURN_CNID(v) PG_RETURN_INT64(v)
 
+/* The canonical 18 characters of a cnid Datum (checked for range). */
+static void
+cnid_format(Datum value, char *out)
+{
+	cnid_rules_chars(cnid_datum_body(value), out);
+}
+
+/* is_valid_cnid, cnid_invalid_reason: the birth date is not after today */
+static bool
+cnid_cleanse(Datum value, IdentError *err)
+{
+	return cnid_born_by(DatumGetInt64(value), cnid_today(), err);
+}
+
 static char *
 ymd_text(int32 ymd)
 {
 	return psprintf("%04d-%02d-%02d", ymd / 10000, (ymd / 100) % 100, ymd % 100);
 }
 
-/*
- * The rule that failed, as a short phrase (used in errmsg and by
- * cnid_invalid_reason).  s/len: the trimmed input.
- */
+/* The phrase of a reason of cnid's own; s: the trimmed input. */
 static char *
-cnid_reason_text(const char *s, const CnidError *e)
+cnid_reason_text(const char *s, const IdentError *e)
 {
 	switch (e->reason)
 	{
-		case CNID_OK:
-			return NULL;
-		case CNID_BAD_LENGTH:
-			{
-				int			n = pg_mbstrlen_with_len(s, e->len);
-
-				return psprintf("wrong length (%d character%s, expected 18 or 15)",
-								n, n == 1 ? "" : "s");
-			}
-		case CNID_BAD_CHAR:
-			return psprintf("%s at position %d is not a digit",
-							ident_char_text(s, e->pos),
-							pg_mbstrlen_with_len(s, e->pos) + 1);
 		case CNID_BAD_CHECK_CHAR:
 			return psprintf("%s at position 18 is not a check character (0-9 or X)",
 							ident_char_text(s, e->pos));
@@ -344,243 +289,103 @@ cnid_reason_text(const char *s, const CnidError *e)
 	return NULL;
 }
 
-static void
-cnid_report(const char *input, size_t len, const CnidError *e)
+/* errdetail and errhint of an input error */
+static bool
+cnid_explain(const IdentError *e, const char **detail, const char **hint)
 {
-	const char *s = input;
-	char	   *rule;
-
-	ident_trim(&s, &len);
-	rule = cnid_reason_text(s, e);
-
-	/* what identifier_normalize() would clean: point there */
-	if (e->reason != CNID_OK)
-		ident_report_normalizable("cnid", input, rule, s, len);
-
 	switch (e->reason)
 	{
-		case CNID_OK:
-			break;
-		case CNID_BAD_LENGTH:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("A resident identity number has 18 characters (17 digits and a check character), or 15 digits in the old form."),
-					 errhint("Surrounding white space is ignored; separators and other characters are not.")));
-			break;
-		case CNID_BAD_CHAR:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail(e->len == 15 ? "All 15 characters of an old-form resident identity number are digits."
-							   : "Positions 1 to 17 of a resident identity number are ASCII digits."),
-					 errhint("Check the value for typing errors or a shifted column.")));
-			break;
+		case IDENT_BAD_LENGTH:
+			*detail = "A resident identity number has 18 characters (17 digits and a check character), or 15 digits in the old form.";
+			*hint = "Surrounding white space is ignored; separators and other characters are not.";
+			return true;
+		case IDENT_BAD_CHAR:
+			*detail = e->len == 15 ? "All 15 characters of an old-form resident identity number are digits."
+				: "Positions 1 to 17 of a resident identity number are ASCII digits.";
+			*hint = "Check the value for typing errors or a shifted column.";
+			return true;
 		case CNID_BAD_CHECK_CHAR:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("The 18th character of a resident identity number is a digit or X (x is accepted)."),
-					 errhint("Check the value for typing errors.")));
-			break;
+			*detail = "The 18th character of a resident identity number is a digit or X (x is accepted).";
+			*hint = "Check the value for typing errors.";
+			return true;
 		case CNID_BAD_PROVINCE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("Positions 1-2 must be a province-level code of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82 or 83."),
-					 errhint("Check the first two digits; county-level codes are never checked.")));
-			break;
+			*detail = "Positions 1-2 must be a province-level code of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82 or 83.";
+			*hint = "Check the first two digits; county-level codes are never checked.";
+			return true;
 		case CNID_BAD_DATE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("Positions 7-14 (positions 7-12 in the old form) must be a calendar date YYYYMMDD."),
-					 errhint("Check the month and the day of the birth date.")));
-			break;
+			*detail = "Positions 7-14 (positions 7-12 in the old form) must be a calendar date YYYYMMDD.";
+			*hint = "Check the month and the day of the birth date.";
+			return true;
 		case CNID_EARLY_DATE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("Birth dates before %d-01-01 are not plausible.", CNID_RULES_MIN_YEAR),
-					 errhint("Check the year of the birth date (positions 7-10).")));
-			break;
-		case CNID_FUTURE_DATE:
-			/* a cleansing rule (is_valid_cnid), never an input error */
-			break;
+			*detail = psprintf("Birth dates before %d-01-01 are not plausible.", CNID_RULES_MIN_YEAR);
+			*hint = "Check the year of the birth date (positions 7-10).";
+			return true;
 		case CNID_BAD_CHECK:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid cnid \"%s\": %s", input, rule),
-					 errdetail("ISO 7064 MOD 11-2 over the first 17 digits gives the check character \"%c\", the value has \"%c\".",
-							   e->expected, e->found),
-					 errhint("A wrong check character usually means a mistyped or transposed digit.")));
-			break;
+			*detail = psprintf("ISO 7064 MOD 11-2 over the first 17 digits gives the check character \"%c\", the value has \"%c\".",
+							   e->expected, e->found);
+			*hint = "A wrong check character usually means a mistyped or transposed digit.";
+			return true;
 	}
-	/* only parse failures come here, and each one raised above */
-	elog(ERROR, "cnid parse failure %d without a message", (int) e->reason);
+	/* CNID_FUTURE_DATE: a cleansing rule (is_valid_cnid), never an input error */
+	return false;
 }
 
-static int64
-cnid_from_cstring(const char *str, size_t len)
-{
-	int64		v;
-	CnidError	e;
+/* The GiST encoding: the body as a big-endian 8-byte integer. */
+#define CNID_KEYLEN 8
 
-	if (!cnid_parse(str, len, &v, &e))
+static void
+cnid_encode(Datum value, uint8 *out)
+{
+	int64		v = DatumGetInt64(value);
+	int			i;
+
+	for (i = 7; i >= 0; i--)
 	{
-		/* the message needs a NUL-terminated copy */
-		char	   *copy = pnstrdup(str, len);
-
-		cnid_report(copy, len, &e);
+		out[i] = (uint8) (v & 0xff);
+		v >>= 8;
 	}
-	return v;
 }
 
-PG_FUNCTION_INFO_V1(cnid_in);
-Datum
-cnid_in(PG_FUNCTION_ARGS)
+static Datum
+cnid_decode(const uint8 *b)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
+	int64		v = 0;
+	int			i;
 
-	PG_RETURN_CNID(cnid_from_cstring(str, strlen(str)));
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | b[i];
+	return Int64GetDatum(v);
 }
 
-PG_FUNCTION_INFO_V1(cnid_out);
-Datum
-cnid_out(PG_FUNCTION_ARGS)
-{
-	int64		v = PG_GETARG_CNID(0);
-	char	   *buf = palloc(19);
+static const IdentType cnid_ident = {
+	.name = "cnid",
+	.binary_noun = "18 characters of a resident identity number",
+	.canonical = "upper-case X, no white space",
+	.size = sizeof(int64),
+	.byval = true,
+	.textlen = 18,
+	.altlen = 15,
+	.lengths = "18 or 15",
+	.bad_char = "is not a digit",
+	.wire_version = 1,
+	.cleanable = ~(uint32) 0,
+	.parse = cnid_parse,
+	.format = cnid_format,
+	.reason_text = cnid_reason_text,
+	.explain = cnid_explain,
+	.cleanse = cnid_cleanse,
+	.keylen = CNID_KEYLEN,
+	.encode = cnid_encode,
+	.decode = cnid_decode,
+};
 
-	cnid_format(v, buf);
-	PG_RETURN_CSTRING(buf);
-}
-
+/* cnid_in, cnid_out, cnid_recv, cnid_send */
+IDENT_IO(cnid, cnid_ident)
 /*
- * Binary format: a version byte (1) and the 18 characters of the canonical
- * text.  Everything is validated; non-canonical text (lower-case x, white
- * space, the 15-digit form) is rejected.  Every failure is 22P03
- * (invalid_binary_representation); the rule that failed is named when the
- * 18 bytes are printable ASCII, so the message never shows raw bytes.
+ * cnid_from_text, cnid_to_text, is_valid_cnid, cnid_invalid_reason, and
+ * cnid_accepts for to_cnid() (normalize.h)
  */
-PG_FUNCTION_INFO_V1(cnid_recv);
-Datum
-cnid_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version;
-	const char *chars;
-	char		canon[19];
-	int64		v;
-	CnidError	e;
-
-	integrity_recv_need(buf, 1 + 18, "cnid");
-	version = pq_getmsgbyte(buf);
-	if (version != CNID_WIRE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cnid: unknown format version %d", version),
-				 errdetail("This version of the extension reads format version %d.", CNID_WIRE_VERSION)));
-	chars = pq_getmsgbytes(buf, 18);
-	if (!cnid_parse(chars, 18, &v, &e))
-	{
-		if (ident_printable_ascii(chars, 18))
-		{
-			char	   *copy = pnstrdup(chars, 18);
-			const char *s = copy;
-			size_t		len = 18;
-
-			ident_trim(&s, &len);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary cnid \"%s\": %s", copy, cnid_reason_text(s, &e))));
-		}
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cnid: not 18 characters of a resident identity number"),
-				 errdetail("The field holds bytes outside printable ASCII.")));
-	}
-	cnid_format(v, canon);
-	if (memcmp(canon, chars, 18) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cnid: not in canonical form"),
-				 errdetail("The binary format carries the 18 canonical characters (upper-case X, no white space).")));
-	PG_RETURN_CNID(v);
-}
-
-PG_FUNCTION_INFO_V1(cnid_send);
-Datum
-cnid_send(PG_FUNCTION_ARGS)
-{
-	int64		v = PG_GETARG_CNID(0);
-	char		canon[19];
-	StringInfoData buf;
-
-	cnid_format(v, canon);
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CNID_WIRE_VERSION);
-	pq_sendbytes(&buf, canon, 18);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-PG_FUNCTION_INFO_V1(cnid_from_text);
-Datum
-cnid_from_text(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-
-	PG_RETURN_CNID(cnid_from_cstring(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
-}
-
-PG_FUNCTION_INFO_V1(cnid_to_text);
-Datum
-cnid_to_text(PG_FUNCTION_ARGS)
-{
-	int64		v = PG_GETARG_CNID(0);
-	char		canon[19];
-
-	cnid_format(v, canon);
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, 18));
-}
-
-/* the type's input rules as a predicate, for to_cnid() (normalize.h) */
-bool
-cnid_accepts(const char *s, size_t len)
-{
-	int64		v;
-	CnidError	e;
-
-	return cnid_parse(s, len, &v, &e);
-}
-
-PG_FUNCTION_INFO_V1(is_valid_cnid);
-Datum
-is_valid_cnid(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	int64		v;
-	CnidError	e;
-
-	PG_RETURN_BOOL(cnid_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &v, &e) &&
-				   cnid_born_by(v, cnid_today(), &e));
-}
-
-PG_FUNCTION_INFO_V1(cnid_invalid_reason);
-Datum
-cnid_invalid_reason(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	const char *s = VARDATA_ANY(t);
-	size_t		len = VARSIZE_ANY_EXHDR(t);
-	int64		v;
-	CnidError	e;
-
-	if (cnid_parse(s, len, &v, &e) && cnid_born_by(v, cnid_today(), &e))
-		PG_RETURN_NULL();
-	ident_trim(&s, &len);
-	PG_RETURN_TEXT_P(cstring_to_text(cnid_reason_text(s, &e)));
-}
+IDENT_TEXT(cnid, cnid_ident)
 
 /* ---------- accessors and constructor ---------- */
 
@@ -626,9 +431,9 @@ Datum
 cnid_mask(PG_FUNCTION_ARGS)
 {
 	int64		v = PG_GETARG_CNID(0);
-	char		canon[19];
+	char		canon[18];
 
-	cnid_format(v, canon);
+	cnid_rules_chars(v, canon);
 	memset(canon + 6, '*', 8);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, 18));
 }
@@ -671,60 +476,14 @@ cnid_from_parts(PG_FUNCTION_ARGS)
 	body[17] = cnid_check_of(digits);
 	body[18] = '\0';
 	/* the full validation (province, date rules; not the cleansing rule) */
-	PG_RETURN_CNID(cnid_from_cstring(body, 18));
+	return ident_from_cstring(&cnid_ident, body, 18);
 }
 
-/* ---------- comparison, hashing ---------- */
+/* ---------- comparison, hashing, GiST ---------- */
 
-#define CNID_CMP_FUNC(name, op) \
-PG_FUNCTION_INFO_V1(name); \
-Datum \
-name(PG_FUNCTION_ARGS) \
-{ \
-	int64 a = PG_GETARG_INT64(0); \
-	int64 b = PG_GETARG_INT64(1); \
-	PG_RETURN_BOOL(a op b); \
-}
-
-CNID_CMP_FUNC(cnid_eq, ==)
-CNID_CMP_FUNC(cnid_ne, !=)
-CNID_CMP_FUNC(cnid_lt, <)
-CNID_CMP_FUNC(cnid_le, <=)
-CNID_CMP_FUNC(cnid_gt, >)
-CNID_CMP_FUNC(cnid_ge, >=)
-
-PG_FUNCTION_INFO_V1(cnid_smaller);
-Datum
-cnid_smaller(PG_FUNCTION_ARGS)
-{
-	int64		a = PG_GETARG_INT64(0);
-	int64		b = PG_GETARG_INT64(1);
-
-	PG_RETURN_INT64(a < b ? a : b);
-}
-
-PG_FUNCTION_INFO_V1(cnid_larger);
-Datum
-cnid_larger(PG_FUNCTION_ARGS)
-{
-	int64		a = PG_GETARG_INT64(0);
-	int64		b = PG_GETARG_INT64(1);
-
-	PG_RETURN_INT64(a > b ? a : b);
-}
-
-PG_FUNCTION_INFO_V1(cnid_cmp);
-Datum
-cnid_cmp(PG_FUNCTION_ARGS)
-{
-	int64		a = PG_GETARG_INT64(0);
-	int64		b = PG_GETARG_INT64(1);
-
-	PG_RETURN_INT32(a < b ? -1 : (a > b ? 1 : 0));
-}
-
-static int
-cnid_fastcmp(Datum x, Datum y, SortSupport ssup)
+/* numeric order of the bodies is the order of the canonical text */
+static inline int
+cnid_cmp3(Datum x, Datum y)
 {
 	int64		a = DatumGetInt64(x);
 	int64		b = DatumGetInt64(y);
@@ -732,15 +491,10 @@ cnid_fastcmp(Datum x, Datum y, SortSupport ssup)
 	return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-PG_FUNCTION_INFO_V1(cnid_sortsupport);
-Datum
-cnid_sortsupport(PG_FUNCTION_ARGS)
-{
-	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
-
-	ssup->comparator = cnid_fastcmp;
-	PG_RETURN_VOID();
-}
+/* cnid_eq, _ne, _lt, _le, _gt, _ge, cnid_cmp */
+IDENT_COMPARISON(cnid, cnid_cmp3)
+/* cnid_smaller, cnid_larger, cnid_sortsupport */
+IDENT_ORDERING(cnid, cnid_cmp3)
 
 /*
  * Hash: ident_mix64(body XOR ident_seed(seed)); the standard hash is the low
@@ -748,118 +502,14 @@ cnid_sortsupport(PG_FUNCTION_ARGS)
  * every platform.
  */
 static inline uint64
-cnid_hash64(int64 v, int64 seed)
+cnid_hash64(Datum value, int64 seed)
 {
-	return ident_mix64((uint64) v ^ ident_seed(seed));
+	return ident_mix64((uint64) DatumGetInt64(value) ^ ident_seed(seed));
 }
 
-PG_FUNCTION_INFO_V1(cnid_hash);
-Datum
-cnid_hash(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT32((int32) (uint32) cnid_hash64(PG_GETARG_INT64(0), 0));
-}
+/* cnid_hash, cnid_hash_extended */
+IDENT_HASH(cnid, cnid_hash64)
 
-PG_FUNCTION_INFO_V1(cnid_hash_extended);
-Datum
-cnid_hash_extended(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64((int64) cnid_hash64(PG_GETARG_INT64(0), PG_GETARG_INT64(1)));
-}
-
-/* ---------- GiST ---------- */
-
-#define CNID_KEYLEN 8
-
-static void
-cnid_encode(int64 v, uint8 *out)
-{
-	int			i;
-
-	for (i = 7; i >= 0; i--)
-	{
-		out[i] = (uint8) (v & 0xff);
-		v >>= 8;
-	}
-}
-
-static int64
-cnid_decode(const uint8 *b)
-{
-	int64		v = 0;
-	int			i;
-
-	for (i = 0; i < 8; i++)
-		v = (v << 8) | b[i];
-	return v;
-}
-
-PG_FUNCTION_INFO_V1(cnid_gist_compress);
-Datum
-cnid_gist_compress(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-
-	if (entry->leafkey)
-	{
-		uint8		enc[CNID_KEYLEN];
-
-		cnid_encode(DatumGetInt64(entry->key), enc);
-		PG_RETURN_POINTER(ident_gist_leaf_entry(entry, enc, CNID_KEYLEN));
-	}
-	PG_RETURN_POINTER(entry);
-}
-
-PG_FUNCTION_INFO_V1(cnid_gist_fetch);
-Datum
-cnid_gist_fetch(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-	GISTENTRY  *retval = palloc(sizeof(GISTENTRY));
-	int64		v = cnid_decode((const uint8 *) DatumGetPointer(entry->key));
-
-	gistentryinit(*retval, Int64GetDatum(v), entry->rel, entry->page, entry->offset, false);
-	PG_RETURN_POINTER(retval);
-}
-
-PG_FUNCTION_INFO_V1(cnid_gist_consistent);
-Datum
-cnid_gist_consistent(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-	int64		q = PG_GETARG_INT64(1);
-	StrategyNumber strategy = (StrategyNumber) PG_GETARG_UINT16(2);
-	bool	   *recheck = (bool *) PG_GETARG_POINTER(4);
-	uint8		enc[CNID_KEYLEN];
-
-	*recheck = false;
-	cnid_encode(q, enc);
-	PG_RETURN_BOOL(ident_gist_consistent((const uint8 *) DatumGetPointer(entry->key),
-										 enc, CNID_KEYLEN, strategy));
-}
-
-IDENT_GIST_GENERIC(cnid, CNID_KEYLEN)
-
-/* The GiST storage type cnid_gist_key: not for direct use. */
-PG_FUNCTION_INFO_V1(cnid_gist_key_in);
-Datum
-cnid_gist_key_in(PG_FUNCTION_ARGS)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("cnid_gist_key is an internal type of the GiST opclass and has no input")));
-	PG_RETURN_NULL();
-}
-
-PG_FUNCTION_INFO_V1(cnid_gist_key_out);
-Datum
-cnid_gist_key_out(PG_FUNCTION_ARGS)
-{
-	const uint8 *key = (const uint8 *) PG_GETARG_POINTER(0);
-	char		lo[19],
-				hi[19];
-
-	cnid_format(cnid_decode(key), lo);
-	cnid_format(cnid_decode(key + CNID_KEYLEN), hi);
-	PG_RETURN_CSTRING(psprintf("[%s,%s]", lo, hi));
-}
+/* cnid_gist_compress, _fetch, _consistent, _union, _penalty, _picksplit,
+ * _same, cnid_gist_key_in, cnid_gist_key_out */
+IDENT_GIST(cnid, cnid_ident)

@@ -27,6 +27,12 @@
  * masked_cnid_block(mask)) then finds the candidates and ~ confirms them.
  * README "Masked identity numbers" has the recipe and its plan.
  *
+ * Structure: this file says what is particular to masked numbers — the
+ * positions, the reachability rule, matching, the messages of its reasons —
+ * in its descriptor masked_cnid_ident; the identifier core (ident.c) does
+ * the parsing skeleton, the errors, text and binary I/O and the comparison
+ * functions over it.
+ *
  * SQL objects backed here (src/masked_cnid.sql): type masked_cnid (in, out,
  * recv, send), the comparison functions and btree opclass, the cast from
  * cnid, the operator ~ (masked_cnid_match), cnid_matches, cnid_block,
@@ -35,41 +41,27 @@
 #include "postgres.h"
 
 #include "fmgr.h"
-#include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "masked_cnid.h"
 #include "cnid_rules.h"
-#include "ident_common.h"
-#include "module.h"
-#include "normalize.h"
-
-#define CNID_MASK_WIRE_VERSION 1
+#include "ident.h"
 #define CM_ALL ((uint16) 0x7ff)	/* residues 0..10 */
 
-typedef enum CnidMaskReason
+/*
+ * The reasons of masked_cnid's own (ident.h has IDENT_BAD_LENGTH and
+ * IDENT_BAD_CHAR: in positions 1-17 neither a digit nor *).
+ */
+enum
 {
-	CM_OK = 0,
-	CM_BAD_LENGTH,				/* not 18 characters */
-	CM_BAD_CHAR,				/* positions 1-17: not a digit or * */
-	CM_MISPLACED_X,				/* X in positions 1-17 */
+	CM_MISPLACED_X = IDENT_TYPE_REASONS,	/* X in positions 1-17 */
 	CM_BAD_CHECK_CHAR,			/* position 18: not a digit, X or * */
 	CM_ALL_MASKED,				/* nothing visible */
 	CM_BAD_PROVINCE,			/* positions 1-2 fit no province code */
 	CM_BAD_DATE,				/* positions 7-14 fit no date from 1800 on */
 	CM_BAD_CHECK,				/* nothing masked, wrong check character */
 	CM_NO_CHECK					/* no filling reaches the check character */
-} CnidMaskReason;
-
-typedef struct CnidMaskError
-{
-	CnidMaskReason reason;
-	int			len;			/* trimmed length in bytes */
-	int			pos;			/* 0-based byte offset of a bad character */
-	char		found;			/* check character given */
-	char		expected;		/* check character computed (nothing masked) */
-} CnidMaskError;
+};
 
 /* ---------- residue sets: bit r set = weighted sum r (mod 11) possible ---------- */
 
@@ -187,34 +179,19 @@ cm_digit_set(const char *c, int pos)
 }
 
 /*
- * Parse str[0..len) (surrounding white space ignored) into out.  Pure: never
- * raises, depends on nothing but the text.
+ * Parse str[0..len), trimmed, 18 characters (ident_parse checks the length)
+ * into out (a CnidMask).  Pure: never raises, depends on nothing but the
+ * text.
  */
 static bool
-cm_parse(const char *str, size_t len, CnidMask *out, CnidMaskError *err)
+cm_parse(const char *str, int len, void *out, IdentError *err)
 {
-	char	   *c = out->c;
+	char	   *c = ((CnidMask *) out)->c;
 	int			i,
 				visible = 0;
 	uint16		total,
 				date;
 
-	memset(err, 0, sizeof(*err));
-	ident_trim(&str, &len);
-	err->len = (int) len;
-	if (len != CNID_MASK_LEN)
-	{
-		for (i = 0; i < (int) len; i++)
-			if (IS_HIGHBIT_SET(str[i]))
-			{
-				/* a length in bytes would mislead: name the character */
-				err->reason = CM_BAD_CHAR;
-				err->pos = i;
-				return false;
-			}
-		err->reason = CM_BAD_LENGTH;
-		return false;
-	}
 	for (i = 0; i < CNID_MASK_LEN; i++)
 	{
 		char		ch = str[i];
@@ -229,7 +206,7 @@ cm_parse(const char *str, size_t len, CnidMask *out, CnidMaskError *err)
 			continue;
 		}
 		err->pos = i;
-		err->reason = (i == 17) ? CM_BAD_CHECK_CHAR : (ch == 'X') ? CM_MISPLACED_X : CM_BAD_CHAR;
+		err->reason = (i == 17) ? CM_BAD_CHECK_CHAR : (ch == 'X') ? CM_MISPLACED_X : IDENT_BAD_CHAR;
 		return false;
 	}
 	if (visible == 0)
@@ -287,20 +264,12 @@ cm_parse(const char *str, size_t len, CnidMask *out, CnidMaskError *err)
  * Messages
  * --------------------------------------------------------------------- */
 
-/* The rule that failed, as a short phrase; s: the trimmed input. */
+/* The phrase of a reason of masked_cnid's own; s: the trimmed input. */
 static char *
-cm_reason_text(const char *s, const CnidMaskError *e)
+cm_reason_text(const char *s, const IdentError *e)
 {
 	switch (e->reason)
 	{
-		case CM_OK:
-			return NULL;
-		case CM_BAD_LENGTH:
-			return psprintf("wrong length (%d character%s, expected 18)",
-							e->len, e->len == 1 ? "" : "s");
-		case CM_BAD_CHAR:
-			return psprintf("%s at position %d is neither a digit nor *",
-							ident_char_text(s, e->pos), pg_mbstrlen_with_len(s, e->pos) + 1);
 		case CM_MISPLACED_X:
 			return psprintf("\"X\" at position %d is not the check character", e->pos + 1);
 		case CM_BAD_CHECK_CHAR:
@@ -320,84 +289,52 @@ cm_reason_text(const char *s, const CnidMaskError *e)
 	return NULL;
 }
 
-static pg_attribute_noreturn() void
-cm_report(const char *input, size_t len, const CnidMaskError *e)
+/* errdetail and errhint of an input error */
+static bool
+cm_explain(const IdentError *e, const char **detail, const char **hint)
 {
-	const char *s = input;
-	char	   *rule;
-	char	   *holds;
-	char	   *detail = NULL;
-	const char *hint = NULL;
-
-	ident_trim(&s, &len);
-	rule = cm_reason_text(s, e);
-	holds = ident_normalize_advice(s, len);
-	if (holds && (e->reason == CM_BAD_LENGTH || e->reason == CM_BAD_CHAR))
+	switch (e->reason)
 	{
-		detail = psprintf("The value holds %s.", holds);
-		hint = "identifier_normalize(text) cleans such a value (a full-width asterisk becomes *); cast its result.";
+		case IDENT_BAD_LENGTH:
+			*detail = "A masked resident identity number has 18 positions, each a digit, X (position 18 only) or * for a masked position.";
+			*hint = "The old 15-digit form is not accepted masked; surrounding white space is ignored.";
+			return true;
+		case IDENT_BAD_CHAR:
+			*detail = "Positions 1 to 17 of a masked resident identity number are ASCII digits or * (masked).";
+			*hint = "Write every masked position as *, one per hidden digit.";
+			return true;
+		case CM_MISPLACED_X:
+			*detail = "X stands only in position 18, as the check character with the value 10.";
+			*hint = "Masked positions are written *, not X; check for a shifted column.";
+			return true;
+		case CM_BAD_CHECK_CHAR:
+			*detail = "Position 18 of a masked resident identity number is a digit, X (x is accepted) or *.";
+			*hint = "Check the value for typing errors.";
+			return true;
+		case CM_ALL_MASKED:
+			*detail = "A mask that shows nothing fits every number and identifies no one.";
+			*hint = "Store NULL for an entry without a number and screen it by name (name_match).";
+			return true;
+		case CM_BAD_PROVINCE:
+			*detail = "Positions 1-2 hold a province-level code of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82 or 83.";
+			*hint = "Check the first two positions.";
+			return true;
+		case CM_BAD_DATE:
+			*detail = psprintf("Positions 7-14 are a birth date YYYYMMDD from %d on; no calendar date has the visible digits.",
+							   CNID_RULES_MIN_YEAR);
+			*hint = "Check the visible digits of the birth date; published masks usually hide the month and day (positions 11-14) or the whole date (positions 7-14).";
+			return true;
+		case CM_BAD_CHECK:
+			*detail = psprintf("Nothing is masked, and ISO 7064 MOD 11-2 over the first 17 digits gives the check character \"%c\", the value has \"%c\".",
+							   e->expected, e->found);
+			*hint = "A wrong check character usually means a mistyped or transposed digit.";
+			return true;
+		case CM_NO_CHECK:
+			*detail = "For every way of filling the masked positions with a plausible region and birth date, ISO 7064 MOD 11-2 gives another check character.";
+			*hint = "A visible digit or the check character was mistyped in the list.";
+			return true;
 	}
-	else
-		switch (e->reason)
-		{
-			case CM_OK:
-				elog(ERROR, "masked_cnid parse failure without a reason");
-				break;
-			case CM_BAD_LENGTH:
-				detail = pstrdup("A masked resident identity number has 18 positions, each a digit, X (position 18 only) or * for a masked position.");
-				hint = "The old 15-digit form is not accepted masked; surrounding white space is ignored.";
-				break;
-			case CM_BAD_CHAR:
-				detail = pstrdup("Positions 1 to 17 of a masked resident identity number are ASCII digits or * (masked).");
-				hint = "Write every masked position as *, one per hidden digit.";
-				break;
-			case CM_MISPLACED_X:
-				detail = pstrdup("X stands only in position 18, as the check character with the value 10.");
-				hint = "Masked positions are written *, not X; check for a shifted column.";
-				break;
-			case CM_BAD_CHECK_CHAR:
-				detail = pstrdup("Position 18 of a masked resident identity number is a digit, X (x is accepted) or *.");
-				hint = "Check the value for typing errors.";
-				break;
-			case CM_ALL_MASKED:
-				detail = pstrdup("A mask that shows nothing fits every number and identifies no one.");
-				hint = "Store NULL for an entry without a number and screen it by name (name_match).";
-				break;
-			case CM_BAD_PROVINCE:
-				detail = pstrdup("Positions 1-2 hold a province-level code of GB/T 2260: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82 or 83.");
-				hint = "Check the first two positions.";
-				break;
-			case CM_BAD_DATE:
-				detail = psprintf("Positions 7-14 are a birth date YYYYMMDD from %d on; no calendar date has the visible digits.",
-								  CNID_RULES_MIN_YEAR);
-				hint = "Check the visible digits of the birth date; published masks usually hide the month and day (positions 11-14) or the whole date (positions 7-14).";
-				break;
-			case CM_BAD_CHECK:
-				detail = psprintf("Nothing is masked, and ISO 7064 MOD 11-2 over the first 17 digits gives the check character \"%c\", the value has \"%c\".",
-								  e->expected, e->found);
-				hint = "A wrong check character usually means a mistyped or transposed digit.";
-				break;
-			case CM_NO_CHECK:
-				detail = pstrdup("For every way of filling the masked positions with a plausible region and birth date, ISO 7064 MOD 11-2 gives another check character.");
-				hint = "A visible digit or the check character was mistyped in the list.";
-				break;
-		}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid masked_cnid \"%s\": %s", input, rule),
-			 errdetail_internal("%s", detail),
-			 errhint("%s", hint)));
-}
-
-static CnidMask *
-cm_from_cstring(const char *str, size_t len)
-{
-	CnidMask   *m = palloc(sizeof(CnidMask));
-	CnidMaskError e;
-
-	if (!cm_parse(str, len, m, &e))
-		cm_report(pnstrdup(str, len), len, &e);
-	return m;
+	return false;
 }
 
 /* ---------------------------------------------------------------------
@@ -406,86 +343,35 @@ cm_from_cstring(const char *str, size_t len)
 
 #define PG_GETARG_CNID_MASK(n) ((const CnidMask *) PG_GETARG_POINTER(n))
 
-PG_FUNCTION_INFO_V1(masked_cnid_in);
-Datum
-masked_cnid_in(PG_FUNCTION_ARGS)
+/* A value is its canonical characters. */
+static void
+cm_format(Datum value, char *out)
 {
-	char	   *str = PG_GETARG_CSTRING(0);
-
-	PG_RETURN_POINTER(cm_from_cstring(str, strlen(str)));
+	memcpy(out, ((const CnidMask *) DatumGetPointer(value))->c, CNID_MASK_LEN);
 }
 
-PG_FUNCTION_INFO_V1(masked_cnid_out);
-Datum
-masked_cnid_out(PG_FUNCTION_ARGS)
-{
-	const CnidMask *m = PG_GETARG_CNID_MASK(0);
+static const IdentType masked_cnid_ident = {
+	.name = "masked_cnid",
+	.binary_noun = "18 positions of a masked resident identity number",
+	.canonical = "upper-case X, no white space",
+	.size = sizeof(CnidMask),
+	.byval = false,
+	.textlen = CNID_MASK_LEN,
+	.lengths = "18",
+	.bad_char = "is neither a digit nor *",
+	.wire_version = 1,
+	/* what identifier_normalize() cleans shows as a bad length or character */
+	.cleanable = IDENT_REASON_BIT(IDENT_BAD_LENGTH) | IDENT_REASON_BIT(IDENT_BAD_CHAR),
+	.cleaned_hint = "identifier_normalize(text) cleans such a value (a full-width asterisk becomes *); cast its result.",
+	.parse = cm_parse,
+	.format = cm_format,
+	.reason_text = cm_reason_text,
+	.explain = cm_explain,
+	/* no cleansing functions, no GiST opclass */
+};
 
-	PG_RETURN_CSTRING(pnstrdup(m->c, CNID_MASK_LEN));
-}
-
-/*
- * Binary format: a version byte (1) and the 18 canonical characters.  Every
- * failure is 22P03; the rule is named when the bytes are printable ASCII.
- */
-PG_FUNCTION_INFO_V1(masked_cnid_recv);
-Datum
-masked_cnid_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version;
-	const char *chars;
-	CnidMask   *m;
-	CnidMaskError e;
-
-	integrity_recv_need(buf, 1, "masked_cnid");
-	version = pq_getmsgbyte(buf);
-	if (version != CNID_MASK_WIRE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary masked_cnid: unknown format version %d", version),
-				 errdetail("This version of the extension reads format version %d.", CNID_MASK_WIRE_VERSION)));
-	integrity_recv_need(buf, CNID_MASK_LEN, "masked_cnid");
-	chars = pq_getmsgbytes(buf, CNID_MASK_LEN);
-	m = palloc(sizeof(CnidMask));
-	if (!cm_parse(chars, CNID_MASK_LEN, m, &e))
-	{
-		if (ident_printable_ascii(chars, CNID_MASK_LEN))
-		{
-			char	   *copy = pnstrdup(chars, CNID_MASK_LEN);
-			const char *s = copy;
-			size_t		len = CNID_MASK_LEN;
-
-			ident_trim(&s, &len);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary masked_cnid \"%s\": %s", copy, cm_reason_text(s, &e))));
-		}
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary masked_cnid: not 18 positions of a masked resident identity number"),
-				 errdetail("The field holds bytes outside printable ASCII.")));
-	}
-	if (memcmp(m->c, chars, CNID_MASK_LEN) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary masked_cnid: not in canonical form"),
-				 errdetail("The binary format carries the 18 canonical characters (upper-case X, no white space).")));
-	PG_RETURN_POINTER(m);
-}
-
-PG_FUNCTION_INFO_V1(masked_cnid_send);
-Datum
-masked_cnid_send(PG_FUNCTION_ARGS)
-{
-	const CnidMask *m = PG_GETARG_CNID_MASK(0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CNID_MASK_WIRE_VERSION);
-	pq_sendbytes(&buf, m->c, CNID_MASK_LEN);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
+/* masked_cnid_in, masked_cnid_out, masked_cnid_recv, masked_cnid_send */
+IDENT_IO(masked_cnid, masked_cnid_ident)
 
 /* the cast cnid -> masked_cnid: the full number, nothing masked */
 PG_FUNCTION_INFO_V1(masked_cnid_from_cnid);
@@ -501,34 +387,14 @@ masked_cnid_from_cnid(PG_FUNCTION_ARGS)
 /* ---------- comparison (memcmp of the canonical text) ---------- */
 
 static inline int
-cm_cmp(FunctionCallInfo fcinfo)
+cm_cmp3(Datum x, Datum y)
 {
-	return memcmp(PG_GETARG_CNID_MASK(0)->c, PG_GETARG_CNID_MASK(1)->c, CNID_MASK_LEN);
+	return memcmp(((const CnidMask *) DatumGetPointer(x))->c,
+				  ((const CnidMask *) DatumGetPointer(y))->c, CNID_MASK_LEN);
 }
 
-#define CM_CMP_FUNC(name, test) \
-PG_FUNCTION_INFO_V1(name); \
-Datum \
-name(PG_FUNCTION_ARGS) \
-{ \
-	PG_RETURN_BOOL(cm_cmp(fcinfo) test); \
-}
-
-CM_CMP_FUNC(masked_cnid_eq, == 0)
-CM_CMP_FUNC(masked_cnid_ne, != 0)
-CM_CMP_FUNC(masked_cnid_lt, < 0)
-CM_CMP_FUNC(masked_cnid_le, <= 0)
-CM_CMP_FUNC(masked_cnid_gt, > 0)
-CM_CMP_FUNC(masked_cnid_ge, >= 0)
-
-PG_FUNCTION_INFO_V1(masked_cnid_cmp);
-Datum
-masked_cnid_cmp(PG_FUNCTION_ARGS)
-{
-	int			c = cm_cmp(fcinfo);
-
-	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
-}
+/* masked_cnid_eq, _ne, _lt, _le, _gt, _ge, masked_cnid_cmp */
+IDENT_COMPARISON(masked_cnid, cm_cmp3)
 
 /* ---------- matching ---------- */
 
@@ -605,8 +471,10 @@ cnid_matches(PG_FUNCTION_ARGS)
 {
 	int64		body = cnid_datum_body(PG_GETARG_DATUM(0));
 	text	   *t = PG_GETARG_TEXT_PP(1);
+	Datum		mask = ident_from_cstring(&masked_cnid_ident, VARDATA_ANY(t),
+										  VARSIZE_ANY_EXHDR(t));
 
-	PG_RETURN_BOOL(cm_match(body, cm_from_cstring(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))));
+	PG_RETURN_BOOL(cm_match(body, (const CnidMask *) DatumGetPointer(mask)));
 }
 
 /*

@@ -41,9 +41,9 @@
  * types' input.  Nothing depends on the order in which a WHERE clause
  * evaluates its conditions.
  *
- * ident_normalize_advice() (normalize.h) lets the input functions of cnid.c
- * and uscc.c add a hint pointing here when a rejected value holds what the
- * normaliser would clean.
+ * ident_normalize_advice() (normalize.h) lets the input errors of the
+ * identifier types (ident.c) add a hint pointing here when a rejected value
+ * holds what the normaliser would clean.
  *
  * SQL objects backed here (src/normalize.sql): identifier_normalize(text),
  * to_cnid(text, boolean), to_uscc(text, boolean).
@@ -283,21 +283,6 @@ ident_normalize_advice(const char *s, size_t len)
 		appendStringInfo(&buf, "%shyphens or dots between groups",
 						 buf.len ? " and " : "");
 	return buf.data;
-}
-
-void
-ident_report_normalizable(const char *typname, const char *input,
-						  const char *rule, const char *s, size_t len)
-{
-	char	   *holds = ident_normalize_advice(s, len);
-
-	if (holds)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid %s \"%s\": %s", typname, input, rule),
-				 errdetail("The value holds %s.", holds),
-				 errhint("Use to_%s(text) to normalise such a value before converting it; identifier_normalize(text) shows the cleaned text.",
-						 typname)));
 }
 
 static text *

@@ -1,6 +1,6 @@
 /*
- * normalize.h — identifier cleaning (normalize.c), the part the input
- * functions of cnid.c and uscc.c use for their error hint.
+ * normalize.h — identifier cleaning (normalize.c), the part the identifier
+ * core (ident.c) uses for the input errors of cnid, uscc and masked_cnid.
  */
 #ifndef INTEGRITY_NORMALIZE_H
 #define INTEGRITY_NORMALIZE_H
@@ -16,15 +16,6 @@
  * accept them.  Never raises for valid text in the server encoding.
  */
 extern char *ident_normalize_advice(const char *s, size_t len);
-
-/*
- * The input error of an identifier type (typname "cnid" or "uscc") whose
- * value `input` broke `rule`, when s[0..len) holds what identifier_normalize()
- * cleans: raises 22P02 naming it and pointing to to_<typname>(text).
- * Returns when the value holds nothing of the kind.
- */
-extern void ident_report_normalizable(const char *typname, const char *input,
-									  const char *rule, const char *s, size_t len);
 
 /*
  * The types' input rules as predicates (cnid.c, uscc.c), for the try-casts:

@@ -15,9 +15,12 @@
  * equality, memcmp order is the order of the canonical text, and every valid
  * code has exactly one representation.  The screening code relies on this.
  *
- * Structure: uscc_parse() is a pure parser returning bool and a reason,
- * never calling ereport; uscc_in, uscc_recv, uscc(text), is_valid_uscc,
- * uscc_invalid_reason and uscc_from_parts wrap it.
+ * Structure: this file says what is particular to uscc — the alphabet, the
+ * region positions, the check rule, the packing, the messages of its
+ * reasons — in its descriptor uscc_ident; the identifier core (ident.c)
+ * does the parsing skeleton, the errors, text and binary I/O, the cleansing
+ * functions and the btree, hash and GiST support over it.  uscc_parse() is
+ * a pure parser returning bool and a reason, never calling ereport.
  *
  * SQL objects backed here (src/uscc.sql): type uscc (uscc_in, uscc_out,
  * uscc_recv, uscc_send), casts uscc(text) and text(uscc), is_valid_uscc,
@@ -30,17 +33,13 @@
 #include "postgres.h"
 
 #include "fmgr.h"
-#include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
-#include "utils/sortsupport.h"
 
-#include "ident_common.h"
-#include "module.h"
+#include "ident.h"
 #include "normalize.h"
 
 #define USCC_LEN 10				/* stored bytes */
-#define USCC_WIRE_VERSION 1
 
 typedef struct Uscc
 {
@@ -57,24 +56,13 @@ static const char uscc_alphabet[32] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int uscc_weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 static const int org_weights[8] = {3, 7, 9, 10, 5, 8, 4, 2};
 
-typedef enum UsccReason
+/* The reasons of uscc's own (ident.h has IDENT_BAD_LENGTH, IDENT_BAD_CHAR). */
+enum
 {
-	USCC_OK = 0,
-	USCC_BAD_LENGTH,			/* not 18 characters */
-	USCC_FORBIDDEN_LETTER,		/* I, O, S, V or Z */
-	USCC_BAD_CHAR,				/* anything else outside the alphabet */
+	USCC_FORBIDDEN_LETTER = IDENT_TYPE_REASONS, /* I, O, S, V or Z */
 	USCC_REGION_NOT_DIGIT,		/* positions 3-8 not digits */
 	USCC_BAD_CHECK				/* wrong check character */
-} UsccReason;
-
-typedef struct UsccError
-{
-	UsccReason	reason;
-	int			len;			/* trimmed length in bytes */
-	int			pos;			/* 0-based byte offset of the bad character */
-	char		found;
-	char		expected;
-} UsccError;
+};
 
 /* alphabet index + 1 of each byte (lower case accepted), 0 if none */
 static const uint8 uscc_index_table[256] = {
@@ -125,7 +113,7 @@ uscc_radix(int pos)
  * idx[0..n).  Never raises.
  */
 static bool
-uscc_scan(const char *s, int n, int *idx, UsccError *err)
+uscc_scan(const char *s, int n, int *idx, IdentError *err)
 {
 	int			i;
 
@@ -135,7 +123,7 @@ uscc_scan(const char *s, int n, int *idx, UsccError *err)
 
 		if (k < 0)
 		{
-			err->reason = uscc_forbidden(s[i]) ? USCC_FORBIDDEN_LETTER : USCC_BAD_CHAR;
+			err->reason = uscc_forbidden(s[i]) ? USCC_FORBIDDEN_LETTER : IDENT_BAD_CHAR;
 			err->pos = i;
 			return false;
 		}
@@ -233,35 +221,16 @@ uscc_unpack(const Uscc *u, int *idx)
 }
 
 /*
- * Parse str[0..len) (surrounding white space ignored).  On success store
- * the packed body in *out.  Never raises.
+ * Parse str[0..len), trimmed, 18 characters (ident_parse checks the
+ * length).  On success store the packed body in *out (a Uscc).  Never
+ * raises.
  */
 static bool
-uscc_parse(const char *str, size_t len, Uscc *out, UsccError *err)
+uscc_parse(const char *str, int len, void *out, IdentError *err)
 {
 	int			idx[18];
 	int			check;
 
-	memset(err, 0, sizeof(*err));
-	ident_trim(&str, &len);
-	err->len = (int) len;
-	if (len != 18)
-	{
-		int			i;
-
-		/* a non-ASCII character makes any length count misleading */
-		for (i = 0; i < (int) len; i++)
-		{
-			if (IS_HIGHBIT_SET(str[i]))
-			{
-				err->reason = USCC_BAD_CHAR;
-				err->pos = i;
-				return false;
-			}
-		}
-		err->reason = USCC_BAD_LENGTH;
-		return false;
-	}
 	if (!uscc_scan(str, 18, idx, err))
 		return false;
 	check = uscc_check_index(idx);
@@ -272,13 +241,13 @@ uscc_parse(const char *str, size_t len, Uscc *out, UsccError *err)
 		err->expected = uscc_alphabet[check];
 		return false;
 	}
-	uscc_pack(idx, out);
+	uscc_pack(idx, (Uscc *) out);
 	return true;
 }
 
-/* Canonical text into buf[19]. */
+/* The 18 canonical characters (no terminator). */
 static void
-uscc_format(const Uscc *u, char *buf)
+uscc_chars(const Uscc *u, char *buf)
 {
 	int			idx[17],
 				i;
@@ -290,7 +259,6 @@ uscc_format(const Uscc *u, char *buf)
 	for (i = 0; i < 17; i++)
 		buf[i] = uscc_alphabet[idx[i]];
 	buf[17] = uscc_alphabet[uscc_check_index(idx)];
-	buf[18] = '\0';
 }
 
 /* GB 11714 check of an organisation code (9 canonical characters). */
@@ -322,26 +290,21 @@ org_code_valid(const char *code)
  * The SQL skin
  * --------------------------------------------------------------------- */
 
+static void
+uscc_format(Datum value, char *out)
+{
+	uscc_chars((const Uscc *) DatumGetPointer(value), out);
+}
+
+/* The phrase of a reason of uscc's own; s: the trimmed input. */
 static char *
-uscc_reason_text(const char *s, const UsccError *e)
+uscc_reason_text(const char *s, const IdentError *e)
 {
 	switch (e->reason)
 	{
-		case USCC_OK:
-			return NULL;
-		case USCC_BAD_LENGTH:
-			{
-				int			n = pg_mbstrlen_with_len(s, e->len);
-
-				return psprintf("wrong length (%d character%s, expected 18)",
-								n, n == 1 ? "" : "s");
-			}
 		case USCC_FORBIDDEN_LETTER:
 			return psprintf("letter %s at position %d is not used in unified social credit codes",
 							ident_char_text(s, e->pos), e->pos + 1);
-		case USCC_BAD_CHAR:
-			return psprintf("%s at position %d is not a digit or letter of the code alphabet",
-							ident_char_text(s, e->pos), pg_mbstrlen_with_len(s, e->pos) + 1);
 		case USCC_REGION_NOT_DIGIT:
 			return psprintf("%s at position %d of the region code is not a digit",
 							ident_char_text(s, e->pos), e->pos + 1);
@@ -352,209 +315,80 @@ uscc_reason_text(const char *s, const UsccError *e)
 	return NULL;
 }
 
-static void
-uscc_report(const char *input, size_t len, const UsccError *e)
+/* errdetail and errhint of an input error */
+static bool
+uscc_explain(const IdentError *e, const char **detail, const char **hint)
 {
-	const char *s = input;
-	char	   *rule;
-
-	ident_trim(&s, &len);
-	rule = uscc_reason_text(s, e);
-	/* what identifier_normalize() would clean: point there */
-	if (e->reason != USCC_OK)
-		ident_report_normalizable("uscc", input, rule, s, len);
-
 	switch (e->reason)
 	{
-		case USCC_OK:
-			break;
-		case USCC_BAD_LENGTH:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid uscc \"%s\": %s", input, rule),
-					 errdetail("A unified social credit code has 18 characters."),
-					 errhint("Surrounding white space is ignored; separators and other characters are not.")));
-			break;
+		case IDENT_BAD_LENGTH:
+			*detail = "A unified social credit code has 18 characters.";
+			*hint = "Surrounding white space is ignored; separators and other characters are not.";
+			return true;
 		case USCC_FORBIDDEN_LETTER:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid uscc \"%s\": %s", input, rule),
-					 errdetail("The code alphabet excludes I, O, S, V and Z."),
-					 errhint("I and O are often typed for 1 and 0.")));
-			break;
-		case USCC_BAD_CHAR:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid uscc \"%s\": %s", input, rule),
-					 errdetail("A unified social credit code uses only the characters 0-9 and A-Y without I, O, S and V."),
-					 errhint("Check the value for typing errors or a shifted column.")));
-			break;
+			*detail = "The code alphabet excludes I, O, S, V and Z.";
+			*hint = "I and O are often typed for 1 and 0.";
+			return true;
+		case IDENT_BAD_CHAR:
+			*detail = "A unified social credit code uses only the characters 0-9 and A-Y without I, O, S and V.";
+			*hint = "Check the value for typing errors or a shifted column.";
+			return true;
 		case USCC_REGION_NOT_DIGIT:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid uscc \"%s\": %s", input, rule),
-					 errdetail("Positions 3-8 of a unified social credit code are the region code, 6 digits."),
-					 errhint("Check the value for typing errors.")));
-			break;
+			*detail = "Positions 3-8 of a unified social credit code are the region code, 6 digits.";
+			*hint = "Check the value for typing errors.";
+			return true;
 		case USCC_BAD_CHECK:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid uscc \"%s\": %s", input, rule),
-					 errdetail("The GB 32100 check over the first 17 characters gives \"%c\", the value has \"%c\".",
-							   e->expected, e->found),
-					 errhint("Some codes issued in 2015-2016 fail this check; keep such values as text and find them with is_valid_uscc().")));
-			break;
+			*detail = psprintf("The GB 32100 check over the first 17 characters gives \"%c\", the value has \"%c\".",
+							   e->expected, e->found);
+			*hint = "Some codes issued in 2015-2016 fail this check; keep such values as text and find them with is_valid_uscc().";
+			return true;
 	}
+	return false;
 }
 
-static Uscc *
-uscc_from_cstring(const char *str, size_t len)
+/* The GiST encoding: the 10 stored bytes themselves. */
+static void
+uscc_encode(Datum value, uint8 *out)
+{
+	memcpy(out, DatumGetPointer(value), USCC_LEN);
+}
+
+static Datum
+uscc_decode(const uint8 *key)
 {
 	Uscc	   *u = palloc(sizeof(Uscc));
-	UsccError	e;
 
-	if (!uscc_parse(str, len, u, &e))
-		uscc_report(pnstrdup(str, len), len, &e);
-	return u;
+	memcpy(u->b, key, USCC_LEN);
+	return PointerGetDatum(u);
 }
 
-PG_FUNCTION_INFO_V1(uscc_in);
-Datum
-uscc_in(PG_FUNCTION_ARGS)
-{
-	char	   *str = PG_GETARG_CSTRING(0);
+static const IdentType uscc_ident = {
+	.name = "uscc",
+	.binary_noun = "18 characters of a unified social credit code",
+	.canonical = "upper case, no white space",
+	.size = USCC_LEN,
+	.byval = false,
+	.textlen = 18,
+	.lengths = "18",
+	.bad_char = "is not a digit or letter of the code alphabet",
+	.wire_version = 1,
+	.cleanable = ~(uint32) 0,
+	.parse = uscc_parse,
+	.format = uscc_format,
+	.reason_text = uscc_reason_text,
+	.explain = uscc_explain,
+	.keylen = USCC_LEN,
+	.encode = uscc_encode,
+	.decode = uscc_decode,
+};
 
-	PG_RETURN_POINTER(uscc_from_cstring(str, strlen(str)));
-}
-
-PG_FUNCTION_INFO_V1(uscc_out);
-Datum
-uscc_out(PG_FUNCTION_ARGS)
-{
-	char	   *buf = palloc(19);
-
-	uscc_format(PG_GETARG_USCC(0), buf);
-	PG_RETURN_CSTRING(buf);
-}
-
+/* uscc_in, uscc_out, uscc_recv, uscc_send */
+IDENT_IO(uscc, uscc_ident)
 /*
- * Binary format: a version byte (1) and the 18 characters of the canonical
- * text.  Everything is validated; non-canonical text is rejected.  Every
- * failure is 22P03; the rule is named only for printable ASCII fields.
+ * uscc_from_text, uscc_to_text, is_valid_uscc, uscc_invalid_reason, and
+ * uscc_accepts for to_uscc() (normalize.h)
  */
-PG_FUNCTION_INFO_V1(uscc_recv);
-Datum
-uscc_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version;
-	const char *chars;
-	char		canon[19];
-	Uscc	   *u = palloc(sizeof(Uscc));
-	UsccError	e;
-
-	integrity_recv_need(buf, 1 + 18, "uscc");
-	version = pq_getmsgbyte(buf);
-	if (version != USCC_WIRE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary uscc: unknown format version %d", version),
-				 errdetail("This version of the extension reads format version %d.", USCC_WIRE_VERSION)));
-	chars = pq_getmsgbytes(buf, 18);
-	if (!uscc_parse(chars, 18, u, &e))
-	{
-		if (ident_printable_ascii(chars, 18))
-		{
-			char	   *copy = pnstrdup(chars, 18);
-			const char *s = copy;
-			size_t		len = 18;
-
-			ident_trim(&s, &len);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid binary uscc \"%s\": %s", copy, uscc_reason_text(s, &e))));
-		}
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary uscc: not 18 characters of a unified social credit code"),
-				 errdetail("The field holds bytes outside printable ASCII.")));
-	}
-	uscc_format(u, canon);
-	if (memcmp(canon, chars, 18) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary uscc: not in canonical form"),
-				 errdetail("The binary format carries the 18 canonical characters (upper case, no white space).")));
-	PG_RETURN_POINTER(u);
-}
-
-PG_FUNCTION_INFO_V1(uscc_send);
-Datum
-uscc_send(PG_FUNCTION_ARGS)
-{
-	char		canon[19];
-	StringInfoData buf;
-
-	uscc_format(PG_GETARG_USCC(0), canon);
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, USCC_WIRE_VERSION);
-	pq_sendbytes(&buf, canon, 18);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-PG_FUNCTION_INFO_V1(uscc_from_text);
-Datum
-uscc_from_text(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-
-	PG_RETURN_POINTER(uscc_from_cstring(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
-}
-
-PG_FUNCTION_INFO_V1(uscc_to_text);
-Datum
-uscc_to_text(PG_FUNCTION_ARGS)
-{
-	char		canon[19];
-
-	uscc_format(PG_GETARG_USCC(0), canon);
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(canon, 18));
-}
-
-/* the type's input rules as a predicate, for to_uscc() (normalize.h) */
-bool
-uscc_accepts(const char *s, size_t len)
-{
-	Uscc		u;
-	UsccError	e;
-
-	return uscc_parse(s, len, &u, &e);
-}
-
-PG_FUNCTION_INFO_V1(is_valid_uscc);
-Datum
-is_valid_uscc(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-
-	PG_RETURN_BOOL(uscc_accepts(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
-}
-
-PG_FUNCTION_INFO_V1(uscc_invalid_reason);
-Datum
-uscc_invalid_reason(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	const char *s = VARDATA_ANY(t);
-	size_t		len = VARSIZE_ANY_EXHDR(t);
-	Uscc		u;
-	UsccError	e;
-
-	if (uscc_parse(s, len, &u, &e))
-		PG_RETURN_NULL();
-	ident_trim(&s, &len);
-	PG_RETURN_TEXT_P(cstring_to_text(uscc_reason_text(s, &e)));
-}
+IDENT_TEXT(uscc, uscc_ident)
 
 /* uscc_from_parts(text): 17 characters, the check character appended */
 PG_FUNCTION_INFO_V1(uscc_from_parts);
@@ -567,7 +401,7 @@ uscc_from_parts(PG_FUNCTION_ARGS)
 	int			idx[18];
 	char		full[19];
 	int			i;
-	UsccError	e;
+	IdentError	e;
 
 	ident_trim(&s, &len);
 	if (len != 17)
@@ -579,12 +413,12 @@ uscc_from_parts(PG_FUNCTION_ARGS)
 	memset(&e, 0, sizeof(e));
 	e.len = 17;
 	if (!uscc_scan(s, 17, idx, &e))
-		uscc_report(pnstrdup(s, 17), 17, &e);
+		ident_report(&uscc_ident, pnstrdup(s, 17), 17, &e);
 	for (i = 0; i < 17; i++)
 		full[i] = uscc_alphabet[idx[i]];
 	full[17] = uscc_alphabet[uscc_check_index(idx)];
 	full[18] = '\0';
-	PG_RETURN_POINTER(uscc_from_cstring(full, 18));
+	return ident_from_cstring(&uscc_ident, full, 18);
 }
 
 /* ---------- accessors ---------- */
@@ -592,117 +426,49 @@ uscc_from_parts(PG_FUNCTION_ARGS)
 static text *
 uscc_part(const Uscc *u, int from, int n)
 {
-	char		canon[19];
+	char		canon[18];
 
-	uscc_format(u, canon);
+	uscc_chars(u, canon);
 	return cstring_to_text_with_len(canon + from, n);
 }
 
-PG_FUNCTION_INFO_V1(uscc_authority);
-Datum
-uscc_authority(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 0, 1));
+/* name(uscc): the n characters from position from + 1, as text */
+#define USCC_PART_FUNC(name, from, n) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), (from), (n))); \
 }
 
-PG_FUNCTION_INFO_V1(uscc_entity_type);
-Datum
-uscc_entity_type(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 1, 1));
-}
-
-PG_FUNCTION_INFO_V1(uscc_region);
-Datum
-uscc_region(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 2, 6));
-}
-
-PG_FUNCTION_INFO_V1(uscc_org_code);
-Datum
-uscc_org_code(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(uscc_part(PG_GETARG_USCC(0), 8, 9));
-}
+USCC_PART_FUNC(uscc_authority, 0, 1)
+USCC_PART_FUNC(uscc_entity_type, 1, 1)
+USCC_PART_FUNC(uscc_region, 2, 6)
+USCC_PART_FUNC(uscc_org_code, 8, 9)
 
 PG_FUNCTION_INFO_V1(uscc_org_code_valid);
 Datum
 uscc_org_code_valid(PG_FUNCTION_ARGS)
 {
-	char		canon[19];
+	char		canon[18];
 
-	uscc_format(PG_GETARG_USCC(0), canon);
+	uscc_chars(PG_GETARG_USCC(0), canon);
 	PG_RETURN_BOOL(org_code_valid(canon + 8));
 }
 
-/* ---------- comparison, hashing ---------- */
+/* ---------- comparison, hashing, GiST ---------- */
 
+/* memcmp order of the stored bytes is the order of the canonical text */
 static inline int
-uscc_cmp_internal(const Uscc *a, const Uscc *b)
-{
-	return memcmp(a->b, b->b, USCC_LEN);
-}
-
-#define USCC_CMP_FUNC(name, op) \
-PG_FUNCTION_INFO_V1(name); \
-Datum \
-name(PG_FUNCTION_ARGS) \
-{ \
-	PG_RETURN_BOOL(uscc_cmp_internal(PG_GETARG_USCC(0), PG_GETARG_USCC(1)) op 0); \
-}
-
-USCC_CMP_FUNC(uscc_eq, ==)
-USCC_CMP_FUNC(uscc_ne, !=)
-USCC_CMP_FUNC(uscc_lt, <)
-USCC_CMP_FUNC(uscc_le, <=)
-USCC_CMP_FUNC(uscc_gt, >)
-USCC_CMP_FUNC(uscc_ge, >=)
-
-PG_FUNCTION_INFO_V1(uscc_smaller);
-Datum
-uscc_smaller(PG_FUNCTION_ARGS)
-{
-	const Uscc *a = PG_GETARG_USCC(0);
-	const Uscc *b = PG_GETARG_USCC(1);
-
-	PG_RETURN_POINTER(uscc_cmp_internal(a, b) <= 0 ? a : b);
-}
-
-PG_FUNCTION_INFO_V1(uscc_larger);
-Datum
-uscc_larger(PG_FUNCTION_ARGS)
-{
-	const Uscc *a = PG_GETARG_USCC(0);
-	const Uscc *b = PG_GETARG_USCC(1);
-
-	PG_RETURN_POINTER(uscc_cmp_internal(a, b) >= 0 ? a : b);
-}
-
-PG_FUNCTION_INFO_V1(uscc_cmp);
-Datum
-uscc_cmp(PG_FUNCTION_ARGS)
-{
-	int			c = uscc_cmp_internal(PG_GETARG_USCC(0), PG_GETARG_USCC(1));
-
-	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
-}
-
-static int
-uscc_fastcmp(Datum x, Datum y, SortSupport ssup)
+uscc_cmp3(Datum x, Datum y)
 {
 	return memcmp(DatumGetPointer(x), DatumGetPointer(y), USCC_LEN);
 }
 
-PG_FUNCTION_INFO_V1(uscc_sortsupport);
-Datum
-uscc_sortsupport(PG_FUNCTION_ARGS)
-{
-	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
-
-	ssup->comparator = uscc_fastcmp;
-	PG_RETURN_VOID();
-}
+/* uscc_eq, _ne, _lt, _le, _gt, _ge, uscc_cmp */
+IDENT_COMPARISON(uscc, uscc_cmp3)
+/* uscc_smaller, uscc_larger, uscc_sortsupport */
+IDENT_ORDERING(uscc, uscc_cmp3)
 
 /*
  * Hash: with hi = bytes 0-1 and lo = bytes 2-9 read big-endian,
@@ -710,8 +476,9 @@ uscc_sortsupport(PG_FUNCTION_ARGS)
  * hash is its low 32 bits with seed 0.  Platform-independent.
  */
 static uint64
-uscc_hash64(const Uscc *u, int64 seed)
+uscc_hash64(Datum value, int64 seed)
 {
+	const Uscc *u = (const Uscc *) DatumGetPointer(value);
 	uint64		hi = ((uint64) u->b[0] << 8) | u->b[1];
 	uint64		lo = 0;
 	int			i;
@@ -721,83 +488,9 @@ uscc_hash64(const Uscc *u, int64 seed)
 	return ident_mix64(lo ^ ident_mix64(hi ^ ident_seed(seed)));
 }
 
-PG_FUNCTION_INFO_V1(uscc_hash);
-Datum
-uscc_hash(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT32((int32) (uint32) uscc_hash64(PG_GETARG_USCC(0), 0));
-}
+/* uscc_hash, uscc_hash_extended */
+IDENT_HASH(uscc, uscc_hash64)
 
-PG_FUNCTION_INFO_V1(uscc_hash_extended);
-Datum
-uscc_hash_extended(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64((int64) uscc_hash64(PG_GETARG_USCC(0), PG_GETARG_INT64(1)));
-}
-
-/* ---------- GiST ---------- */
-
-PG_FUNCTION_INFO_V1(uscc_gist_compress);
-Datum
-uscc_gist_compress(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-
-	if (entry->leafkey)
-		PG_RETURN_POINTER(ident_gist_leaf_entry(entry,
-												(const uint8 *) DatumGetPointer(entry->key),
-												USCC_LEN));
-	PG_RETURN_POINTER(entry);
-}
-
-PG_FUNCTION_INFO_V1(uscc_gist_fetch);
-Datum
-uscc_gist_fetch(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-	GISTENTRY  *retval = palloc(sizeof(GISTENTRY));
-	Uscc	   *u = palloc(sizeof(Uscc));
-
-	memcpy(u->b, DatumGetPointer(entry->key), USCC_LEN);
-	gistentryinit(*retval, PointerGetDatum(u), entry->rel, entry->page, entry->offset, false);
-	PG_RETURN_POINTER(retval);
-}
-
-PG_FUNCTION_INFO_V1(uscc_gist_consistent);
-Datum
-uscc_gist_consistent(PG_FUNCTION_ARGS)
-{
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-	const Uscc *q = PG_GETARG_USCC(1);
-	StrategyNumber strategy = (StrategyNumber) PG_GETARG_UINT16(2);
-	bool	   *recheck = (bool *) PG_GETARG_POINTER(4);
-
-	*recheck = false;
-	PG_RETURN_BOOL(ident_gist_consistent((const uint8 *) DatumGetPointer(entry->key),
-										 q->b, USCC_LEN, strategy));
-}
-
-IDENT_GIST_GENERIC(uscc, USCC_LEN)
-
-PG_FUNCTION_INFO_V1(uscc_gist_key_in);
-Datum
-uscc_gist_key_in(PG_FUNCTION_ARGS)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("uscc_gist_key is an internal type of the GiST opclass and has no input")));
-	PG_RETURN_NULL();
-}
-
-PG_FUNCTION_INFO_V1(uscc_gist_key_out);
-Datum
-uscc_gist_key_out(PG_FUNCTION_ARGS)
-{
-	const uint8 *key = (const uint8 *) PG_GETARG_POINTER(0);
-	char		lo[19],
-				hi[19];
-
-	uscc_format((const Uscc *) key, lo);
-	uscc_format((const Uscc *) (key + USCC_LEN), hi);
-	PG_RETURN_CSTRING(psprintf("[%s,%s]", lo, hi));
-}
+/* uscc_gist_compress, _fetch, _consistent, _union, _penalty, _picksplit,
+ * _same, uscc_gist_key_in, uscc_gist_key_out */
+IDENT_GIST(uscc, uscc_ident)
