@@ -775,11 +775,7 @@ blacklist_stats(Relation index, BufferAccessStrategy strategy,
 /* ---------- SQL-callable functions ---------- */
 
 /* the integer hash of int8_ops and cnid_ops: portable, no fmgr */
-static inline uint64
-blacklist_int64_hash(uint64 v, int64 seed)
-{
-	return ident_mix64(v ^ ident_seed(seed));
-}
+#define blacklist_int64_hash(v, seed) ident_hash64((v), (seed))
 
 /*
  * Support function 1 of int8_ops: the same integer mix as cnid's extended

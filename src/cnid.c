@@ -504,7 +504,7 @@ IDENT_ORDERING(cnid, cnid_cmp3)
 static inline uint64
 cnid_hash64(Datum value, int64 seed)
 {
-	return ident_mix64((uint64) DatumGetInt64(value) ^ ident_seed(seed));
+	return ident_hash64((uint64) DatumGetInt64(value), seed);
 }
 
 /* cnid_hash, cnid_hash_extended */

@@ -62,4 +62,14 @@ ident_seed(int64 seed)
 	return ident_mix64((uint64) seed + UINT64CONST(0x9e3779b97f4a7c15));
 }
 
+/*
+ * The hash of a 64-bit integer value with a seed: cnid's hash functions and
+ * the blacklist index's int8_ops and cnid_ops (which must agree with them).
+ */
+static inline uint64
+ident_hash64(uint64 v, int64 seed)
+{
+	return ident_mix64(v ^ ident_seed(seed));
+}
+
 #endif							/* IDENT_COMMON_H */
