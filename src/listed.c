@@ -1005,6 +1005,11 @@ list_declarations_check(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("list_declarations_check() must be called as a BEFORE ROW trigger")));
+	/* anyone may attach it to a table of theirs: read no other table's rows */
+	if (RelationGetRelid(td->tg_relation) != declarations_table())
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("list_declarations_check() must be a trigger of the table list_declarations")));
 	desc = RelationGetDescr(td->tg_relation);
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{
