@@ -98,6 +98,15 @@ SELECT listed_declare('ld_t', NULL);
 SELECT c.relname FROM pg_extension e, unnest(e.extconfig) x(oid) JOIN pg_class c ON c.oid = x.oid
  WHERE e.extname = 'integrity';
 
+-- the trigger function checks list_declarations' rows only: on a table of
+-- another shape (anyone may create such a trigger on a table of theirs) it
+-- refuses, instead of reading an integer as a name (the server crashed)
+CREATE TABLE ld_other (list oid, subject_column integer, validity_column integer);
+CREATE TRIGGER ld_other_check BEFORE INSERT ON ld_other
+    FOR EACH ROW EXECUTE FUNCTION list_declarations_check();
+INSERT INTO ld_other VALUES ('ld_other'::regclass, 12345, 0);
+DROP TABLE ld_other;
+
 DROP TABLE ld_t;
 DROP SEQUENCE ld_seq;
 DROP ROLE ld_someone;

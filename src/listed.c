@@ -866,23 +866,31 @@ static void
 check_declaration(Oid relid, const char *subject, const char *validity)
 {
 	char		relkind;
+	int			pass;
 
 	/*
 	 * As DDL on the list would: a declaration waits for the transactions
 	 * that read the list (their listed() calls keep the shape they read,
 	 * since a lock they already hold reads no invalidation), and the calls
-	 * after it read the new shape.
+	 * after it read the new shape.  The owner is checked before the lock
+	 * too (as RangeVarCallbackOwnsTable does): anyone may write the table,
+	 * and a lock request queued on a relation one does not own would block
+	 * its readers behind it.  Checked again once locked.
 	 */
-	LockRelationOid(relid, AccessExclusiveLock);
-	relkind = get_rel_relkind(relid);
-	if (relkind == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("list relation with OID %u does not exist", relid)));
-	if (!can_be_list(relkind))
-		raise_not_a_list(get_rel_name(relid));
-	if (!pg_class_ownercheck(relid, GetUserId()))
-		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(relkind), get_rel_name(relid));
+	for (pass = 0; pass < 2; pass++)
+	{
+		if (pass == 1)
+			LockRelationOid(relid, AccessExclusiveLock);
+		relkind = get_rel_relkind(relid);
+		if (relkind == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("list relation with OID %u does not exist", relid)));
+		if (!can_be_list(relkind))
+			raise_not_a_list(get_rel_name(relid));
+		if (!pg_class_ownercheck(relid, GetUserId()))
+			aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(relkind), get_rel_name(relid));
+	}
 	if (subject == NULL && validity != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -1009,6 +1017,11 @@ list_declarations_check(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("list_declarations_check() must be called as a BEFORE ROW trigger")));
+	/* anyone may attach it to a table of theirs: read no other table's rows */
+	if (RelationGetRelid(td->tg_relation) != declarations_table())
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("list_declarations_check() must be a trigger of the table list_declarations")));
 	desc = RelationGetDescr(td->tg_relation);
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 	{

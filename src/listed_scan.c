@@ -605,8 +605,15 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 	TupleDesc	desc = RelationGetDescr(st->css.ss.ss_currentRelation);
 	bool		direct = st->pre == NULL && st->subj_attno > 0 &&
 		(!st->dated || st->at_attno > 0);
+	MemoryContext oldcxt;
 
+	/*
+	 * Everything the page allocates (the subjects and dates evaluated, which
+	 * st->key[] points to until the probes, and the probes' own) lives in
+	 * the page's context, reset at the next page: not in the query's.
+	 */
 	ResetExprContext(econtext);
+	oldcxt = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
 	econtext->ecxt_scantuple = st->work;
 	filter = index_open(st->acc.filter, NoLock);
 
@@ -712,6 +719,7 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 		}
 	}
 	index_close(filter, NoLock);
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /*
