@@ -17,7 +17,10 @@
  * heap table without TABLESAMPLE or lateral references whose restrictions
  * include listed()/NOT listed() with a constant list and a subject (and
  * date) expression without subqueries, and no restriction with a volatile
- * function.  The restrictions a sequential scan evaluates before it
+ * function; neither may the subject nor a restriction evaluated before
+ * the screened one raise for a row's values (a function that is not
+ * leakproof applied to the columns, e.g. a division): the node evaluates
+ * them a page ahead, a scan under a LIMIT stops at the row it needs.  The restrictions a sequential scan evaluates before it
  * (order_qual_clauses: security level, then cost; row-level security on
  * the scanned table among them) are evaluated before it, in the node; the
  * others after it, as the scan's quals: a condition is evaluated for the
@@ -341,6 +344,7 @@ screening_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	bool		found = false;
 	HeapTuple	tp;
 	bool		heap = false;
+	QualCost	mine;
 
 	if (prev_set_rel_pathlist)
 		prev_set_rel_pathlist(root, rel, rti, rte);
@@ -364,10 +368,38 @@ screening_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	}
 	if (!found)
 		return;
-	/* the node evaluates earlier restrictions for a page ahead of its rows */
+	/*
+	 * The node evaluates the restrictions a sequential scan evaluates before
+	 * the screened one (order_qual_clauses: lower security level, else
+	 * cheaper; a tie counts as before) and the subject for a page of rows
+	 * ahead of returning them: nothing volatile anywhere, and nothing there
+	 * that may raise an error for a row's values (only leakproof functions
+	 * over the columns), since a scan that stops early (LIMIT, EXISTS, a
+	 * semi-join) would never have evaluated them for the rows after the one
+	 * it stopped at.  The restrictions after it are evaluated per returned
+	 * row, as the scan's quals.
+	 */
+	cost_qual_eval_node(&mine, (Node *) s.rinfo->clause, root);
 	foreach(lc, rel->baserestrictinfo)
-		if (contain_volatile_functions((Node *) lfirst_node(RestrictInfo, lc)->clause))
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		QualCost	c;
+
+		if (contain_volatile_functions((Node *) ri->clause))
 			return;
+		if (ri == s.rinfo)
+		{
+			if (contain_leaked_vars((Node *) s.call->args))
+				return;
+			continue;
+		}
+		cost_qual_eval_node(&c, (Node *) ri->clause, root);
+		if ((ri->security_level < s.rinfo->security_level ||
+			 (ri->security_level == s.rinfo->security_level &&
+			  c.per_tuple <= mine.per_tuple)) &&
+			contain_leaked_vars((Node *) ri->clause))
+			return;
+	}
 
 	/* a heap table: the node reads heap pages */
 	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(rte->relid));
