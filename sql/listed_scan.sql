@@ -96,6 +96,69 @@ SELECT x, (SELECT count(*) FROM scan_small s WHERE listed(s.k * 7, 'scan_list') 
        (SELECT count(*) FROM scan_small s WHERE EXISTS (SELECT 1 FROM scan_list l WHERE l.id = s.k * 7) AND s.k % 5 = o.x - 1) AS "exists"
   FROM scan_outer o ORDER BY x;
 
+-- batches: the candidates of many pages are confirmed together (64 at
+-- first, doubling up to 4096), then returned in the order they were read.
+-- scan_many: 20000 rows, every key listed (each 3000 key six or seven
+-- times), then 5000 unlisted; the answers, their order (the rows' ctids in
+-- the order returned) and the rows an UPDATE and FOR UPDATE take, with the
+-- node and without it
+CREATE TABLE scan_many (g int, k bigint, d date, tag bool DEFAULT false);
+INSERT INTO scan_many SELECT g, (g % 3000 + 1) * 7, date '2019-06-01' + (g * 37 % 900)
+  FROM generate_series(1, 20000) g;
+INSERT INTO scan_many SELECT g, g * 7 + 1, date '2020-06-01' FROM generate_series(20001, 25000) g;
+ANALYZE scan_many;
+CREATE FUNCTION scan_costly(g int) RETURNS bool LANGUAGE plpgsql STABLE COST 100000 AS $$
+BEGIN
+  RETURN g % 3 <> 0;
+END $$;
+CREATE FUNCTION scan_batches(node bool) RETURNS TABLE (q text, n bigint, ctids text) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('integrity.screening_scan', node::text, true);
+  q := 'listed';
+  SELECT count(*), md5(string_agg(ctid::text, ',')) INTO n, ctids FROM scan_many WHERE listed(k, 'scan_list');
+  RETURN NEXT;
+  q := 'dated';
+  SELECT count(*), md5(string_agg(ctid::text, ',')) INTO n, ctids FROM scan_many WHERE listed(k, 'scan_list', d);
+  RETURN NEXT;
+  q := 'quals after';
+  SELECT count(*), md5(string_agg(ctid::text, ',')) INTO n, ctids FROM scan_many WHERE listed(k, 'scan_list') AND scan_costly(g);
+  RETURN NEXT;
+  q := 'for update';
+  SELECT count(*), md5(string_agg(c::text, ',')) INTO n, ctids
+    FROM (SELECT ctid AS c FROM scan_many WHERE listed(k, 'scan_list') AND g % 4 = 0 FOR UPDATE) s;
+  RETURN NEXT;
+END $$;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM scan_many WHERE listed(k, 'scan_list') AND scan_costly(g);
+SELECT * FROM scan_batches(true);
+SELECT * FROM scan_batches(false);
+BEGIN;
+UPDATE scan_many SET tag = true WHERE listed(k, 'scan_list', d) AND scan_costly(g);
+SELECT count(*), md5(string_agg(g::text, ',' ORDER BY g)) FROM scan_many WHERE tag;
+ROLLBACK;
+BEGIN;
+SET LOCAL integrity.screening_scan = off;
+UPDATE scan_many SET tag = true WHERE listed(k, 'scan_list', d) AND scan_costly(g);
+SELECT count(*), md5(string_agg(g::text, ',' ORDER BY g)) FROM scan_many WHERE tag;
+ROLLBACK;
+-- a LIMIT reads a batch (here all of the first page's rows are candidates:
+-- one page), not the table
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT g FROM scan_many WHERE listed(k, 'scan_list') LIMIT 3;
+SELECT g FROM scan_many WHERE listed(k, 'scan_list') LIMIT 3;
+-- a rescan in the middle of a batch: each outer row's subquery stops after
+-- three rows; nothing of the previous batch is returned again
+SELECT x, (SELECT array_agg(g) FROM (SELECT g FROM scan_many s WHERE listed(s.k, 'scan_list') AND s.g % 5 = o.x - 1 LIMIT 3) a) AS node
+  FROM scan_outer o ORDER BY x;
+SET integrity.screening_scan = off;
+SELECT x, (SELECT array_agg(g) FROM (SELECT g FROM scan_many s WHERE listed(s.k, 'scan_list') AND s.g % 5 = o.x - 1 LIMIT 3) a) AS per_row
+  FROM scan_outer o ORDER BY x;
+RESET integrity.screening_scan;
+EXPLAIN (COSTS OFF)
+SELECT x, (SELECT count(*) FROM scan_many s WHERE listed(s.k, 'scan_list', s.d) AND s.g % 5 = o.x - 1) FROM scan_outer o;
+SELECT x, (SELECT count(*) FROM scan_many s WHERE listed(s.k, 'scan_list', s.d) AND s.g % 5 = o.x - 1) AS node,
+       (SELECT count(*) FROM scan_many s WHERE EXISTS (SELECT 1 FROM scan_list l WHERE l.id = s.k AND l.valid @> s.d) AND s.g % 5 = o.x - 1) AS "exists"
+  FROM scan_outer o ORDER BY x;
+
 -- lists the node does not screen: listed() per row, with its reason
 CREATE TABLE scan_nofilter AS SELECT id FROM scan_list;
 CREATE INDEX ON scan_nofilter (id);
@@ -207,7 +270,8 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 
 DROP VIEW scan_view, scan_tenant_view;
-DROP TABLE scan_list, scan_probe, scan_small, scan_outer, scan_nofilter, scan_trunc;
-DROP FUNCTION scan_answers(), scan_add_next(), scan_estimate(text), scan_peek(bigint);
+DROP TABLE scan_list, scan_probe, scan_small, scan_outer, scan_nofilter, scan_trunc, scan_many;
+DROP FUNCTION scan_answers(), scan_add_next(), scan_estimate(text), scan_peek(bigint),
+  scan_costly(int), scan_batches(bool);
 DROP OWNED BY scan_reader, scan_tenant;
 DROP ROLE scan_reader, scan_tenant;
