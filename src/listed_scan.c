@@ -519,7 +519,7 @@ typedef struct ScreeningState
 	int			emitted;
 	bool		done;			/* the heap scan returned its last row */
 	int			batchlimit;		/* confirm once there are this many */
-	Size		bbytes;			/* the rows' copies' size */
+	int			bcap;			/* the arrays' room */
 	bool		sort_tried;		/* sortable is decided */
 	bool		sortable;		/* ssup is set up */
 	SortSupportData ssup;		/* the subject type's order */
@@ -785,15 +785,16 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 /*
  * The batch.  Candidates are copied (the row and its subject) into the
  * batch's memory; once there are st->batchlimit of them (64 at first, so
- * that a LIMIT or an EXISTS reads little, doubling up to SCREENING_BATCH),
- * or their copies fill work_mem, or the scan ends, or the decision is to
+ * that a LIMIT or an EXISTS reads little, doubling up to SCREENING_BATCH:
+ * the larger the batch, the closer its subjects in the btree), or their
+ * copies fill work_mem, or the scan ends, or the decision is to
  * be made again (they are confirmed under the decision that found them),
  * they are confirmed in the order of their subjects (the btree's pages
  * are then read in order, each descent through pages the previous one
  * left in the caches; an equal subject again reuses the answer) and
  * returned in the order they were read.
  */
-#define SCREENING_BATCH 4096
+#define SCREENING_BATCH 65536
 #define SCREENING_FIRST_BATCH 64
 
 /* the current page's candidates, from its from-th visible row on */
@@ -828,8 +829,34 @@ screening_page_batch(ScreeningState *st, HeapScanDesc hs, int from)
 		st->btup[b] = heap_copytuple(&tup);
 		st->bkey[b] = datumCopy(st->key[j], st->keybyval, st->keylen);
 		st->bday[b] = st->day[j];
-		st->bbytes += tup.t_len;
 	}
+	MemoryContextSwitchTo(old);
+}
+
+/* room for st->batchlimit candidates and a page more (in the query's memory) */
+static void
+screening_batch_grow(ScreeningState *st)
+{
+	int			cap = st->batchlimit + MaxHeapTuplesPerPage;
+	MemoryContext old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+
+	if (st->bcap == 0)
+	{
+		st->btup = palloc(cap * sizeof(HeapTuple));
+		st->bkey = palloc(cap * sizeof(Datum));
+		st->bday = palloc(cap * sizeof(DateADT));
+		st->bfound = palloc(cap * sizeof(bool));
+		st->border = palloc(cap * sizeof(int));
+	}
+	else if (cap > st->bcap)
+	{
+		st->btup = repalloc(st->btup, cap * sizeof(HeapTuple));
+		st->bkey = repalloc(st->bkey, cap * sizeof(Datum));
+		st->bday = repalloc(st->bday, cap * sizeof(DateADT));
+		st->bfound = repalloc(st->bfound, cap * sizeof(bool));
+		st->border = repalloc(st->border, cap * sizeof(int));
+	}
+	st->bcap = Max(st->bcap, cap);
 	MemoryContextSwitchTo(old);
 }
 
@@ -898,7 +925,11 @@ screening_confirm(ScreeningState *st)
 	}
 	confirmer_close(&c);
 	st->nconfirmed = st->nbatch;
-	st->batchlimit = Min(st->batchlimit * 2, SCREENING_BATCH);
+	if (st->batchlimit < SCREENING_BATCH)
+	{
+		st->batchlimit *= 2;
+		screening_batch_grow(st);
+	}
 }
 
 /* the batch returned: empty it */
@@ -907,7 +938,6 @@ screening_batch_reset(ScreeningState *st)
 {
 	MemoryContextReset(st->batchcxt);
 	st->nbatch = st->nconfirmed = st->emitted = 0;
-	st->bbytes = 0;
 }
 
 /*
@@ -1021,7 +1051,8 @@ screening_next(ScanState *ss)
 			 */
 			screening_page_batch(st, hs, hs->rs_cindex);
 			hs->rs_cindex = hs->rs_ntuples - 1;
-			if (st->nbatch >= st->batchlimit || st->bbytes >= (Size) work_mem * 1024)
+			if (st->nbatch >= st->batchlimit ||
+				MemoryContextMemAllocated(st->batchcxt, false) >= (Size) work_mem * 1024)
 				screening_confirm(st);
 			continue;
 		}
@@ -1104,20 +1135,14 @@ screening_begin(CustomScanState *node, EState *estate, int eflags)
 	st->pagecxt = CreateExprContext(estate);
 	st->keytype = exprType(linitial(f->args));
 	get_typlenbyval(st->keytype, &st->keylen, &st->keybyval);
+	st->batchlimit = SCREENING_FIRST_BATCH;
 	if (!st->negate)
 	{
-		int			cap = SCREENING_BATCH + MaxHeapTuplesPerPage;
-
 		st->batchcxt = AllocSetContextCreate(estate->es_query_cxt,
 											 "screening batch",
 											 ALLOCSET_DEFAULT_SIZES);
-		st->btup = palloc(cap * sizeof(HeapTuple));
-		st->bkey = palloc(cap * sizeof(Datum));
-		st->bday = palloc(cap * sizeof(DateADT));
-		st->bfound = palloc(cap * sizeof(bool));
-		st->border = palloc(cap * sizeof(int));
+		screening_batch_grow(st);
 	}
-	st->batchlimit = SCREENING_FIRST_BATCH;
 	st->work = ExecInitExtraTupleSlot(estate,
 									  RelationGetDescr(node->ss.ss_currentRelation),
 									  &TTSOpsBufferHeapTuple);
