@@ -27,12 +27,17 @@
  * read under the scan's MVCC snapshot): for every visible row, the
  * earlier quals, then the subject (and date) expression and its filter
  * hash; the filter blocks of the whole page are prefetched and tested
- * (blacklist_may_contain_batch); the candidates are confirmed by btree
- * probes through one index scan of the list per page, opened and closed
- * with the page (no relation of the list is kept open between pages, so
- * nothing the node leaves behind stops a TRUNCATE of the list once the
- * statement is done, or in a function the statement calls).  Rows are then
- * returned in the scan's order.
+ * (blacklist_may_contain_batch).  For listed(), the candidates of many
+ * pages are copied into a batch (the rest of each page skipped), sorted by
+ * subject and confirmed by btree probes in that order through one index
+ * scan of the list per batch, opened and closed with it; the batch's rows
+ * are then returned in the order they were read (see "The batch" below).
+ * For NOT listed(), whose rows are nearly all returned, the candidates are
+ * confirmed page by page, through one index scan per page, and the page's
+ * rows returned in order.  No relation of the list is kept open between
+ * batches or pages, so nothing the node leaves behind stops a TRUNCATE of
+ * the list once the statement is done, or in a function the statement
+ * calls.
  *
  * How it stays exact: it answers exactly as listed() would, by the same
  * decisions (the big comment atop src/listed.c):
@@ -48,7 +53,8 @@
  *     row, so listed() answers and raises as it would without the node.
  *     The decision is made again at the next page whenever anything that
  *     could change it happened (listed_scan_epoch, another user,
- *     row_security: what listed()'s call-site stamp compares);
+ *     row_security: what listed()'s call-site stamp compares), after the
+ *     batch's candidates are confirmed under the decision that found them;
  *   - EvalPlanQual (a row re-read by UPDATE or DELETE) re-checks every
  *     condition, listed() per row;
  *   - "not listed" comes only from the filter's "no", given by
