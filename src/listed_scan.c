@@ -510,9 +510,9 @@ typedef struct ScreeningState
 	/*
 	 * The batch (undated or dated, not negated, screened by the filter):
 	 * the candidates of several pages, copied, confirmed in key order once
-	 * there are SCREENING_BATCH of them (or the scan ends, or the decision
-	 * is to be made again), then returned in the order they were read.
-	 * [0, nconfirmed) are confirmed (found[]), [0, emitted) returned.
+	 * there are batchlimit of them (or see "The batch" below), then
+	 * returned in the order they were read.  [0, nconfirmed) are confirmed
+	 * (bfound[]), [0, emitted) returned.
 	 */
 	MemoryContext batchcxt;		/* the copies; reset when all are returned */
 	HeapTuple  *btup;
@@ -793,8 +793,8 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
  * batch's memory; once there are st->batchlimit of them (64 at first, so
  * that a LIMIT or an EXISTS reads little, doubling up to SCREENING_BATCH:
  * the larger the batch, the closer its subjects in the btree), or their
- * copies fill work_mem, or the scan ends, or the decision is to
- * be made again (they are confirmed under the decision that found them),
+ * copies fill work_mem, or the scan ends, or the decision is to be made
+ * again (they are confirmed under the decision that found them),
  * they are confirmed in the order of their subjects (the btree's pages
  * are then read in order, each descent through pages the previous one
  * left in the caches; an equal subject again reuses the answer) and
