@@ -30,12 +30,17 @@
  * read under the scan's MVCC snapshot): for every visible row, the
  * earlier quals, then the subject (and date) expression and its filter
  * hash; the filter blocks of the whole page are prefetched and tested
- * (blacklist_may_contain_batch); the candidates are confirmed by btree
- * probes through one index scan of the list per page, opened and closed
- * with the page (no relation of the list is kept open between pages, so
- * nothing the node leaves behind stops a TRUNCATE of the list once the
- * statement is done, or in a function the statement calls).  Rows are then
- * returned in the scan's order.
+ * (blacklist_may_contain_batch).  For listed(), the candidates of many
+ * pages are copied into a batch (the rest of each page skipped), sorted by
+ * subject and confirmed by btree probes in that order through one index
+ * scan of the list per batch, opened and closed with it; the batch's rows
+ * are then returned in the order they were read (see "The batch" below).
+ * For NOT listed(), whose rows are nearly all returned, the candidates are
+ * confirmed page by page, through one index scan per page, and the page's
+ * rows returned in order.  No relation of the list is kept open between
+ * batches or pages, so nothing the node leaves behind stops a TRUNCATE of
+ * the list once the statement is done, or in a function the statement
+ * calls.
  *
  * How it stays exact: it answers exactly as listed() would, by the same
  * decisions (the big comment atop src/listed.c):
@@ -51,7 +56,8 @@
  *     row, so listed() answers and raises as it would without the node.
  *     The decision is made again at the next page whenever anything that
  *     could change it happened (listed_scan_epoch, another user,
- *     row_security: what listed()'s call-site stamp compares);
+ *     row_security: what listed()'s call-site stamp compares), after the
+ *     batch's candidates are confirmed under the decision that found them;
  *   - EvalPlanQual (a row re-read by UPDATE or DELETE) re-checks every
  *     condition, listed() per row;
  *   - "not listed" comes only from the filter's "no", given by
@@ -110,6 +116,8 @@
 #include "utils/rls.h"
 #include "utils/ruleutils.h"
 #include "utils/selfuncs.h"
+#include "utils/sortsupport.h"
+#include "utils/datum.h"
 #include "utils/syscache.h"
 
 #include "blacklist.h"
@@ -531,6 +539,31 @@ typedef struct ScreeningState
 	Datum		key[MaxHeapTuplesPerPage];
 	DateADT		day[MaxHeapTuplesPerPage];
 	bool		maybe[MaxHeapTuplesPerPage];
+	/*
+	 * The batch (undated or dated, not negated, screened by the filter):
+	 * the candidates of several pages, copied, confirmed in key order once
+	 * there are batchlimit of them (or see "The batch" below), then
+	 * returned in the order they were read.  [0, nconfirmed) are confirmed
+	 * (bfound[]), [0, emitted) returned.
+	 */
+	MemoryContext batchcxt;		/* the copies; reset when all are returned */
+	HeapTuple  *btup;
+	Datum	   *bkey;
+	DateADT    *bday;
+	bool	   *bfound;
+	int		   *border;			/* indices, sorted by key to confirm */
+	int			nbatch;
+	int			nconfirmed;
+	int			emitted;
+	bool		done;			/* the heap scan returned its last row */
+	int			batchlimit;		/* confirm once there are this many */
+	int			bcap;			/* the arrays' room */
+	bool		sort_tried;		/* sortable is decided */
+	bool		sortable;		/* ssup is set up */
+	SortSupportData ssup;		/* the subject type's order */
+	Oid			keytype;		/* the subject expression's type */
+	int16		keylen;
+	bool		keybyval;
 	/* counters: this process, and what workers reported */
 	uint64		counts[CNT_N];
 	uint64		worker_counts[CNT_N];
@@ -621,9 +654,14 @@ probe_index_only(ScreeningState *st, IndexScanDesc scan, TupleTableSlot *slot,
 	return false;
 }
 
-/* Screen the visible rows of the scan's current page: st->verdict. */
-static void
-screening_page(ScreeningState *st, HeapScanDesc hs)
+/*
+ * The visible rows of the scan's current page from the from-th on that
+ * pass the earlier quals and have a subject: their number m, and for each
+ * (st->row: its index among the page's visible rows) the subject, date,
+ * and the filter's answer (st->maybe).
+ */
+static int
+screening_page_test(ScreeningState *st, HeapScanDesc hs, int from)
 {
 	EState	   *estate = st->css.ss.ps.state;
 	Snapshot	snap = estate->es_snapshot;
@@ -649,7 +687,7 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 	econtext->ecxt_scantuple = st->work;
 	filter = index_open(st->acc.filter, NoLock);
 
-	for (i = 0; i < n; i++)
+	for (i = from; i < n; i++)
 	{
 		OffsetNumber off = hs->rs_vistuples[i];
 		ItemId		lp = PageGetItemId(page, off);
@@ -704,54 +742,254 @@ screening_page(ScreeningState *st, HeapScanDesc hs)
 
 	st->counts[CNT_SCREENED] += m;
 	if (m > 0)
-	{
-		Relation	list = NULL;
-		Relation	btree = NULL;
-		IndexScanDesc iscan = NULL;
-		TupleTableSlot *lslot = NULL;
-		Buffer		vmbuf = InvalidBuffer;
-		int			j;
-
 		blacklist_may_contain_batch(filter, st->hash, m, snap, st->maybe);
-		for (j = 0; j < m; j++)
-		{
-			bool		found = false;
-
-			if (!st->maybe[j])
-				st->counts[CNT_FILTERED]++;
-			else
-			{
-				st->counts[CNT_CANDIDATES]++;
-				if (iscan == NULL)
-				{
-					list = table_open(st->list, NoLock);
-					btree = index_open(st->acc.btree, NoLock);
-					lslot = table_slot_create(list, NULL);
-					iscan = index_beginscan(list, btree, snap, 1, 0);
-				}
-				if (st->dated)
-					found = listed_btree_lookup(iscan, lslot, st->acc.btree_coll,
-												st->acc.eqproc, st->key[j],
-												st->acc.rangeattno, st->day[j]);
-				else
-					found = probe_index_only(st, iscan, lslot, st->key[j], &vmbuf, snap);
-				if (found)
-					st->counts[CNT_CONFIRMED]++;
-			}
-			st->verdict[st->row[j]] = st->negate ? !found : found;
-		}
-		if (BufferIsValid(vmbuf))
-			ReleaseBuffer(vmbuf);
-		if (iscan != NULL)
-		{
-			index_endscan(iscan);
-			ExecDropSingleTupleTableSlot(lslot);
-			index_close(btree, NoLock);
-			table_close(list, NoLock);
-		}
-	}
 	index_close(filter, NoLock);
 	MemoryContextSwitchTo(oldcxt);
+	return m;
+}
+
+/* The list's btree, opened for confirmations under the scan's snapshot. */
+typedef struct Confirmer
+{
+	Relation	list;
+	Relation	btree;
+	IndexScanDesc iscan;
+	TupleTableSlot *lslot;
+	Buffer		vmbuf;
+} Confirmer;
+
+static void
+confirmer_open(ScreeningState *st, Confirmer *c)
+{
+	c->list = table_open(st->list, NoLock);
+	c->btree = index_open(st->acc.btree, NoLock);
+	c->lslot = table_slot_create(c->list, NULL);
+	c->iscan = index_beginscan(c->list, c->btree, st->css.ss.ps.state->es_snapshot, 1, 0);
+	c->vmbuf = InvalidBuffer;
+}
+
+/* one candidate: is it listed under the scan's snapshot (as listed() probes)? */
+static bool
+confirmer_probe(ScreeningState *st, Confirmer *c, Datum key, DateADT day)
+{
+	bool		found;
+
+	if (st->dated)
+		found = listed_btree_lookup(c->iscan, c->lslot, st->acc.btree_coll,
+									st->acc.eqproc, key, st->acc.rangeattno, day);
+	else
+		found = probe_index_only(st, c->iscan, c->lslot, key, &c->vmbuf,
+								 st->css.ss.ps.state->es_snapshot);
+	if (found)
+		st->counts[CNT_CONFIRMED]++;
+	return found;
+}
+
+static void
+confirmer_close(Confirmer *c)
+{
+	if (BufferIsValid(c->vmbuf))
+		ReleaseBuffer(c->vmbuf);
+	index_endscan(c->iscan);
+	ExecDropSingleTupleTableSlot(c->lslot);
+	index_close(c->btree, NoLock);
+	table_close(c->list, NoLock);
+}
+
+/*
+ * Screen the visible rows of the scan's current page: st->verdict (the
+ * negated form, whose rows are nearly all returned: page by page).
+ */
+static void
+screening_page(ScreeningState *st, HeapScanDesc hs)
+{
+	int			m = screening_page_test(st, hs, 0);
+	Confirmer	c;
+	bool		open = false;
+	int			j;
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->pagecxt->ecxt_per_tuple_memory);
+
+	for (j = 0; j < m; j++)
+	{
+		bool		found = false;
+
+		if (!st->maybe[j])
+			st->counts[CNT_FILTERED]++;
+		else
+		{
+			st->counts[CNT_CANDIDATES]++;
+			if (!open)
+				confirmer_open(st, &c);
+			open = true;
+			found = confirmer_probe(st, &c, st->key[j], st->day[j]);
+		}
+		st->verdict[st->row[j]] = st->negate ? !found : found;
+	}
+	if (open)
+		confirmer_close(&c);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * The batch.  Candidates are copied (the row and its subject) into the
+ * batch's memory; once there are st->batchlimit of them (64 at first, so
+ * that a LIMIT or an EXISTS reads little, doubling up to SCREENING_BATCH:
+ * the larger the batch, the closer its subjects in the btree), or their
+ * copies fill work_mem, or the scan ends, or the decision is to be made
+ * again (they are confirmed under the decision that found them),
+ * they are confirmed in the order of their subjects (the btree's pages
+ * are then read in order, each descent through pages the previous one
+ * left in the caches; an equal subject again reuses the answer) and
+ * returned in the order they were read.
+ */
+#define SCREENING_BATCH 65536
+#define SCREENING_FIRST_BATCH 64
+
+/* the current page's candidates, from its from-th visible row on */
+static void
+screening_page_batch(ScreeningState *st, HeapScanDesc hs, int from)
+{
+	int			m = screening_page_test(st, hs, from);
+	Page		page = BufferGetPage(hs->rs_cbuf);
+	Oid			tableoid = RelationGetRelid(st->css.ss.ss_currentRelation);
+	MemoryContext old;
+	int			j;
+
+	old = MemoryContextSwitchTo(st->batchcxt);
+	for (j = 0; j < m; j++)
+	{
+		OffsetNumber off = hs->rs_vistuples[st->row[j]];
+		ItemId		lp = PageGetItemId(page, off);
+		HeapTupleData tup;
+		int			b;
+
+		if (!st->maybe[j])
+		{
+			st->counts[CNT_FILTERED]++;
+			continue;
+		}
+		st->counts[CNT_CANDIDATES]++;
+		tup.t_data = (HeapTupleHeader) PageGetItem(page, lp);
+		tup.t_len = ItemIdGetLength(lp);
+		tup.t_tableOid = tableoid;
+		ItemPointerSet(&tup.t_self, hs->rs_cblock, off);
+		b = st->nbatch++;
+		st->btup[b] = heap_copytuple(&tup);
+		st->bkey[b] = datumCopy(st->key[j], st->keybyval, st->keylen);
+		st->bday[b] = st->day[j];
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* room for st->batchlimit candidates and a page more (in the query's memory) */
+static void
+screening_batch_grow(ScreeningState *st)
+{
+	int			cap = st->batchlimit + MaxHeapTuplesPerPage;
+	MemoryContext old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+
+	if (st->bcap == 0)
+	{
+		st->btup = palloc(cap * sizeof(HeapTuple));
+		st->bkey = palloc(cap * sizeof(Datum));
+		st->bday = palloc(cap * sizeof(DateADT));
+		st->bfound = palloc(cap * sizeof(bool));
+		st->border = palloc(cap * sizeof(int));
+	}
+	else if (cap > st->bcap)
+	{
+		st->btup = repalloc(st->btup, cap * sizeof(HeapTuple));
+		st->bkey = repalloc(st->bkey, cap * sizeof(Datum));
+		st->bday = repalloc(st->bday, cap * sizeof(DateADT));
+		st->bfound = repalloc(st->bfound, cap * sizeof(bool));
+		st->border = repalloc(st->border, cap * sizeof(int));
+	}
+	st->bcap = Max(st->bcap, cap);
+	MemoryContextSwitchTo(old);
+}
+
+static int
+screening_key_cmp(const void *a, const void *b, void *arg)
+{
+	ScreeningState *st = (ScreeningState *) arg;
+	int			ia = *(const int *) a;
+	int			ib = *(const int *) b;
+	int			c;
+
+	c = ApplySortComparator(st->bkey[ia], false, st->bkey[ib], false, &st->ssup);
+	if (c != 0)
+		return c;
+	if (st->bday[ia] != st->bday[ib])
+		return st->bday[ia] < st->bday[ib] ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+/* confirm the batch's candidates not yet confirmed, in key order */
+static void
+screening_confirm(ScreeningState *st)
+{
+	int			n = st->nbatch - st->nconfirmed;
+	Confirmer	c;
+	int			i;
+	int			prev = -1;
+	MemoryContext oldcxt;
+
+	if (n <= 0)
+		return;
+	if (!st->sort_tried)
+	{
+		TypeCacheEntry *tce = lookup_type_cache(st->keytype, TYPECACHE_LT_OPR);
+
+		st->sort_tried = true;
+		if (OidIsValid(tce->lt_opr) &&
+			(OidIsValid(st->acc.btree_coll) || !type_is_collatable(st->keytype)))
+		{
+			memset(&st->ssup, 0, sizeof(SortSupportData));
+			st->ssup.ssup_cxt = st->css.ss.ps.state->es_query_cxt;
+			st->ssup.ssup_collation = st->acc.btree_coll;
+			PrepareSortSupportFromOrderingOp(tce->lt_opr, &st->ssup);
+			st->sortable = true;
+		}
+	}
+	for (i = 0; i < n; i++)
+		st->border[i] = st->nconfirmed + i;
+	if (n > 1 && st->sortable)
+		qsort_arg(st->border, n, sizeof(int), screening_key_cmp, st);
+	/* the probes' own allocations: in the page's context, not the query's */
+	oldcxt = MemoryContextSwitchTo(st->pagecxt->ecxt_per_tuple_memory);
+	confirmer_open(st, &c);
+	for (i = 0; i < n; i++)
+	{
+		int			b = st->border[i];
+
+		/* the same subject (and date) as the previous one: the same answer */
+		if (prev >= 0 && st->bday[b] == st->bday[prev] &&
+			datumIsEqual(st->bkey[b], st->bkey[prev], st->keybyval, st->keylen))
+		{
+			st->bfound[b] = st->bfound[prev];
+			if (st->bfound[b])
+				st->counts[CNT_CONFIRMED]++;
+		}
+		else
+			st->bfound[b] = confirmer_probe(st, &c, st->bkey[b], st->bday[b]);
+		prev = b;
+	}
+	confirmer_close(&c);
+	MemoryContextSwitchTo(oldcxt);
+	st->nconfirmed = st->nbatch;
+	if (st->batchlimit < SCREENING_BATCH)
+	{
+		st->batchlimit *= 2;
+		screening_batch_grow(st);
+	}
+}
+
+/* the batch returned: empty it */
+static void
+screening_batch_reset(ScreeningState *st)
+{
+	MemoryContextReset(st->batchcxt);
+	st->nbatch = st->nconfirmed = st->emitted = 0;
 }
 
 /*
@@ -784,6 +1022,7 @@ screening_next(ScanState *ss)
 	ScreeningState *st = (ScreeningState *) ss;
 	TableScanDesc scan = ss->ss_currentScanDesc;
 	TupleTableSlot *slot = ss->ss_ScanTupleSlot;
+	ExprContext *econtext = ss->ps.ps_ExprContext;
 
 	if (scan == NULL)
 	{
@@ -793,18 +1032,45 @@ screening_next(ScanState *ss)
 	for (;;)
 	{
 		HeapScanDesc hs = (HeapScanDesc) scan;
-		ExprContext *econtext = ss->ps.ps_ExprContext;
 		bool		newpage;
 
-		if (!table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		/* the batch's confirmed rows first, in the order they were read */
+		while (st->emitted < st->nconfirmed)
+		{
+			int			b = st->emitted++;
+
+			if (!st->bfound[b])
+				continue;
+			ExecForceStoreHeapTuple(st->btup[b], slot, false);
+			slot->tts_tableOid = st->btup[b]->t_tableOid;
+			slot->tts_tid = st->btup[b]->t_self;
+			ResetExprContext(econtext);
+			econtext->ecxt_scantuple = slot;
+			if (st->rest == NULL || ExecQual(st->rest, econtext))
+				return slot;
+			InstrCountFiltered1(ss, 1);
+		}
+		if (st->nbatch > 0 && st->emitted == st->nbatch)
+			screening_batch_reset(st);
+		if (st->done)
 		{
 			screening_report(st);
 			return NULL;
 		}
 
+		if (!table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			/* (not called again: a heap scan at its end starts over) */
+			st->done = true;
+			screening_confirm(st);
+			continue;
+		}
+
 		/*
 		 * In page mode (screening_decide), the first visible row of a page
-		 * starts it; the decision is made there, again when outdated.
+		 * starts it; the decision is made there, again when outdated (the
+		 * batch's candidates confirmed first, under the decision that
+		 * found them).
 		 */
 		newpage = !st->fast || hs->rs_cindex == 0;
 		if (newpage)
@@ -812,7 +1078,11 @@ screening_next(ScanState *ss)
 			CHECK_FOR_INTERRUPTS();
 			st->page_screened = false;
 			if (screening_outdated(st))
+			{
+				if (st->nbatch > st->nconfirmed)
+					screening_confirm(st);
 				screening_decide(st);
+			}
 		}
 		ResetExprContext(econtext);
 		econtext->ecxt_scantuple = slot;
@@ -822,6 +1092,20 @@ screening_next(ScanState *ss)
 			if (ExecQual(st->whole, econtext))
 				return slot;
 			InstrCountFiltered1(ss, 1);
+			continue;
+		}
+		if (!st->negate)
+		{
+			/*
+			 * Batched: the candidates of the rest of the page (all of it, or
+			 * from this row on if the decision changed within the page) into
+			 * the batch; the heap scan then goes on at the next page.
+			 */
+			screening_page_batch(st, hs, hs->rs_cindex);
+			hs->rs_cindex = hs->rs_ntuples - 1;
+			if (st->nbatch >= st->batchlimit ||
+				MemoryContextMemAllocated(st->batchcxt, false) >= (Size) work_mem * 1024)
+				screening_confirm(st);
 			continue;
 		}
 		if (!st->page_screened)
@@ -901,6 +1185,16 @@ screening_begin(CustomScanState *node, EState *estate, int eflags)
 	st->whole = ExecInitQual(list_concat(lappend(list_copy(pre), clause),
 										 cs->scan.plan.qual), &node->ss.ps);
 	st->pagecxt = CreateExprContext(estate);
+	st->keytype = exprType(linitial(f->args));
+	get_typlenbyval(st->keytype, &st->keylen, &st->keybyval);
+	st->batchlimit = SCREENING_FIRST_BATCH;
+	if (!st->negate)
+	{
+		st->batchcxt = AllocSetContextCreate(estate->es_query_cxt,
+											 "screening batch",
+											 ALLOCSET_DEFAULT_SIZES);
+		screening_batch_grow(st);
+	}
 	st->work = ExecInitExtraTupleSlot(estate,
 									  RelationGetDescr(node->ss.ss_currentRelation),
 									  &TTSOpsBufferHeapTuple);
@@ -926,7 +1220,13 @@ screening_end(CustomScanState *node)
 static void
 screening_rescan(CustomScanState *node)
 {
-	((ScreeningState *) node)->page_screened = false;
+	ScreeningState *st = (ScreeningState *) node;
+
+	st->page_screened = false;
+	if (st->batchcxt)
+		screening_batch_reset(st);
+	st->done = false;
+	st->batchlimit = SCREENING_FIRST_BATCH;
 	if (node->ss.ss_currentScanDesc)
 		table_rescan(node->ss.ss_currentScanDesc, NULL);
 }
