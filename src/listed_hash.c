@@ -589,7 +589,16 @@ list_hash_probe_spi(ListHash *h, const ListHashSpec *spec, const char *stamp,
 	{
 		if (++h->spi_probes <= LIST_HASH_SPI_AFTER)
 			return false;
-		if (!build_spi(h, spec))
+		/*
+		 * Not current until the list is read whole: an error while reading
+		 * it must not leave half a hash under the current key (a caught
+		 * error rolls back a subtransaction, which changes the stamp, but
+		 * the hash does not rely on that).
+		 */
+		h->built = false;
+		if (build_spi(h, spec))
+			h->built = true;
+		else
 		{
 			/* keep only the key: this list goes through SPI for it */
 			MemoryContextReset(h->cxt);
