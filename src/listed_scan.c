@@ -34,7 +34,9 @@
  * pages are copied into a batch (the rest of each page skipped), sorted by
  * subject and confirmed by btree probes in that order through one index
  * scan of the list per batch, opened and closed with it; the batch's rows
- * are then returned in the order they were read (see "The batch" below).
+ * are then returned in the order they were read (see "The batch" below;
+ * only when the decision changes at a page boundary may a row screened per
+ * row come back before the batch's: SQL promises no order of a scan).
  * For NOT listed(), whose rows are nearly all returned, the candidates are
  * confirmed page by page, through one index scan per page, and the page's
  * rows returned in order.  No relation of the list is kept open between
