@@ -361,49 +361,8 @@ CREATE FUNCTION @extschema@.listed_shape(list regclass,
 COMMENT ON FUNCTION @extschema@.listed_shape(regclass) IS
     'the subject and validity columns listed() uses on the list (the blacklist index''s key column, else the first column, else an indexed column, else the only column of the subject''s type; the only daterange column); NULLs where there is none or several';
 
--- only tables that are lists, by the columns listed() uses; validity_column
--- appended (CREATE OR REPLACE keeps the other columns, the grants)
-CREATE OR REPLACE VIEW @extschema@.listed_lists AS
-SELECT c.oid::regclass AS list,
-       s.subject_column,
-       s.subject_type,
-       CASE WHEN c.reltuples OPERATOR(pg_catalog.>=) 0::real THEN c.reltuples::bigint END AS rows_estimate,
-       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
-          JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
-         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name
-           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
-           AND i.indisvalid AND i.indpred IS NULL
-           AND (a.attcollation OPERATOR(pg_catalog.=) 0::oid
-                OR (SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
-                     WHERE co.oid OPERATOR(pg_catalog.=) a.attcollation))
-         ORDER BY i.indexrelid LIMIT 1) AS blacklist_index,
-       (SELECT i.indexrelid::regclass FROM pg_catalog.pg_index i
-          JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
-         WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND ic.relam OPERATOR(pg_catalog.=) 403::oid
-           AND i.indkey[0] OPERATOR(pg_catalog.=) a.attnum
-           AND i.indcollation[0] OPERATOR(pg_catalog.=) a.attcollation AND i.indisvalid AND i.indpred IS NULL
-         ORDER BY i.indexrelid LIMIT 1) AS btree_index,
-       s.validity_column
-  FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-  CROSS JOIN LATERAL @extschema@.listed_shape(c.oid::regclass) s
-  JOIN pg_catalog.pg_attribute a
-    ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attname OPERATOR(pg_catalog.=) s.subject_column
-  JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
- WHERE c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog."char"
-   AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
-   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'::pg_catalog.text
-   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'::pg_catalog.text
-   AND (EXISTS (SELECT FROM pg_catalog.pg_index i
-                  JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
-                  JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
-                 WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND am.amname OPERATOR(pg_catalog.=) 'blacklist'::pg_catalog.name)
-        OR (s.validity_column IS NOT NULL
-            AND (CASE WHEN t.typbasetype OPERATOR(pg_catalog.=) 0::oid THEN t.oid ELSE t.typbasetype END
-                   OPERATOR(pg_catalog.=) ANY (ARRAY['@extschema@.cnid'::regtype::oid, '@extschema@.uscc'::regtype::oid]))));
-COMMENT ON VIEW @extschema@.listed_lists IS
-    'tables that are lists (a blacklist index, or an identifier subject with a daterange of validity) with the columns and the blacklist and btree indexes listed() uses; blacklist_index IS NULL: no filter';
+-- listed_lists (only tables that are lists, validity_column appended) is
+-- defined once, in its final form, in the 18-views section below
 COMMENT ON FUNCTION @extschema@.listed(text, regclass) IS
     'true if the list (a table or view; its subject column as listed_shape says) has a row for the subject';
 COMMENT ON FUNCTION @extschema@.listed(text, regclass, date) IS
