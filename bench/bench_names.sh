@@ -20,6 +20,13 @@
 #                       numbers (industry bans): ours = equality join on
 #                       unnest(name_keys), baseline = levenshtein <= 1 over
 #                       every pair
+#   BENCH names_masked_trgm_utf8  the same join against pg_trgm where it does
+#                       see Chinese: a UTF-8 database with LC_CTYPE C.UTF-8,
+#                       the text block join with LIKE and levenshtein <= 1 OR
+#                       similarity >= 0.3 (recall and precision in a NOTE)
+#   NOTE  names_floor   reading the staff once with one key per person, the
+#                       least any screening of every person costs: the
+#                       ceiling of any ratio against names_masked's baseline
 #   NOTE  names_quality_<form>  planted, found, recall per form (ours, the
 #                       levenshtein baseline, the number-only baseline);
 #                       names_confusion_<form> tp fn fp tn; near misses hit;
@@ -200,6 +207,63 @@ SELECT l.entry, s.id
  WHERE s.id LIKE replace(l.masked, '*', '_')"
 read -r ours2 base2 < <(bench_pair "$OURS_SQL" "$BASE2_SQL")
 bench_line names_masked_number_only "$ours2" "$base2"
+
+# The floor: what any screening of every person costs before it compares
+# anything — reading the staff once and computing one key per person (the
+# same parallel scan both queries above start with).  No method that looks
+# at each of the NAMES_STAFF people can beat baseline / floor.
+floor=$(bench_ms "SELECT count(cnid_block(id)) FROM nb_staff" 5)
+bench_note "names_floor read_staff_and_key_ms=$floor baseline_ms=$base ceiling=$(awk -v b="$base" -v f="$floor" 'BEGIN { printf "%.2f", b / f }') (the highest ratio any method reading every person could reach against names_masked's baseline)"
+
+# The issue's literal baseline: pg_trgm in a UTF-8 database whose LC_CTYPE
+# classifies Han characters as letters (C.UTF-8), where similarity() does
+# see Chinese names, combined with levenshtein: the same block join on text,
+# LIKE, and levenshtein <= 1 OR similarity >= 0.3.  Timed against ours
+# alternately (ours in the C-locale database, which changes nothing for it).
+utf8_db=${BENCH_DB}_utf8
+utf8_locale=$(locale -a 2>/dev/null | grep -i -m1 '^C\.utf-\?8$' || true)
+if [ -z "$utf8_locale" ]; then
+    bench_note "names_masked_trgm_utf8 skipped: no C.UTF-8 locale on this machine"
+else
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $utf8_db" \
+         -c "CREATE DATABASE $utf8_db TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE '$utf8_locale'" >/dev/null
+    psql -X -q -v ON_ERROR_STOP=1 -d "$utf8_db" >/dev/null <<'SQL'
+CREATE EXTENSION pg_trgm; CREATE EXTENSION fuzzystrmatch;
+CREATE TABLE nb_staff_text (id text, name text);
+CREATE TABLE nb_list_text (entry int, name text, masked text);
+CREATE INDEX nb_list_text_block ON nb_list_text ((left(masked, 6) || right(masked, 4)));
+SQL
+    psql -X -q -d "$BENCH_DB" -c "COPY nb_staff_text TO STDOUT" | psql -X -q -d "$utf8_db" -c "COPY nb_staff_text FROM STDIN"
+    psql -X -q -d "$BENCH_DB" -c "COPY nb_list_text TO STDOUT" | psql -X -q -d "$utf8_db" -c "COPY nb_list_text FROM STDIN"
+    psql -X -q -d "$utf8_db" -c "CREATE STATISTICS nb_staff_text_block ON (left(id, 6) || right(id, 4)) FROM nb_staff_text" \
+         -c "VACUUM ANALYZE nb_staff_text, nb_list_text" >/dev/null
+    trgm_ok=$(psql -X -qAt -d "$utf8_db" -c "SELECT similarity('张伟', '张伟') = 1")
+    TRGM_SQL="DROP TABLE IF EXISTS nb_hits_trgm; CREATE UNLOGGED TABLE nb_hits_trgm AS
+SELECT l.entry, s.id
+  FROM nb_staff_text s JOIN nb_list_text l
+    ON left(l.masked, 6) || right(l.masked, 4) = left(s.id, 6) || right(s.id, 4)
+ WHERE s.id LIKE replace(l.masked, '*', '_')
+   AND (levenshtein(s.name, l.name) <= 1 OR similarity(lower(s.name), lower(l.name)) >= 0.3)"
+    bo= bt=
+    for i in 1 2 3 4 5; do
+        o=$(bench_ms "$OURS_SQL" 1)
+        t=$(BENCH_DB=$utf8_db bench_ms "$TRGM_SQL" 1)
+        if [ -z "$bo" ] || awk -v a="$o" -v c="$bo" 'BEGIN{exit !(a<c)}'; then bo=$o; fi
+        if [ -z "$bt" ] || awk -v a="$t" -v c="$bt" 'BEGIN{exit !(a<c)}'; then bt=$t; fi
+    done
+    bench_line names_masked_trgm_utf8 "$bo" "$bt"
+    psql -X -q -d "$utf8_db" -c "COPY nb_hits_trgm TO STDOUT" |
+        psql -X -q -d "$BENCH_DB" -c "SET client_min_messages = warning; DROP TABLE IF EXISTS nb_hits_trgm; CREATE UNLOGGED TABLE nb_hits_trgm (entry int, id text)" \
+             -c "COPY nb_hits_trgm FROM STDIN"
+    psql -X -qAt -F ' ' -d "$BENCH_DB" -c "
+SELECT 'NOTE names_trgm_utf8_quality', 'trigrams_of_han=$trgm_ok', 'hits=' || count(*),
+       'true=' || count(*) FILTER (WHERE l.truth::text = t.id),
+       'recall=' || round(100.0 * count(*) FILTER (WHERE l.truth::text = t.id)
+                          / (SELECT count(*) FROM nb_list WHERE truth IS NOT NULL), 2) || '%',
+       'precision=' || round(100.0 * count(*) FILTER (WHERE l.truth::text = t.id) / nullif(count(*), 0), 2) || '%'
+  FROM nb_hits_trgm t JOIN nb_list l USING (entry)"
+    psql -X -q -d postgres -c "DROP DATABASE $utf8_db" >/dev/null
+fi
 
 # quality: per form, planted and found (ours, baseline); near misses hit;
 # precision over every hit above the threshold
