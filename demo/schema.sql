@@ -655,6 +655,7 @@ DECLARE
     n_added integer; n_removed integer; n_changed integer;
     dup bigint;
     r record;
+    why text;
 BEGIN
     IF list IS NULL OR published IS NULL OR entries IS NULL THEN
         RAISE EXCEPTION 'a publication needs a list, a date and its entries' USING ERRCODE = 'null_value_not_allowed';
@@ -686,9 +687,11 @@ BEGIN
                 BEGIN
                     PERFORM r.masked::masked_cnid;
                 EXCEPTION WHEN invalid_text_representation THEN
+                    GET STACKED DIAGNOSTICS why = PG_EXCEPTION_DETAIL;
                     RAISE EXCEPTION 'bad masked ID number in publication % of list %: %', entries, list, SQLERRM
                         USING ERRCODE = 'invalid_text_representation',
-                              DETAIL = format('Entry %s (%s), masked %L.', coalesce(r.id::text, 'new'), r.name, r.masked),
+                              DETAIL = concat_ws(' ', format('Entry %s (%s), masked %L.', coalesce(r.id::text, 'new'), r.name, r.masked),
+                                                 nullif(why, '')),
                               HINT = 'Column masked holds the number as the list publishes it: 18 positions, digits, X in the last, * where masked; NULL for no number.';
                 END;
             END LOOP;
@@ -885,8 +888,13 @@ END $$;
 -- can reach the threshold is left out: an entry whose mask shows region and
 -- sequence but which the number does not fit scores at most 20 + 25, an
 -- entry without a number at most 45 unless it names an institution that
--- employed the person (so only those are candidates).  A common name shared
--- by thousands of entries with numbers thus costs nothing.
+-- employed the person, and then only with the same name after
+-- name_normalize (45 + 25; a pinyin name or one character different gives
+-- at most 40 + 25): only those are candidates.  The same normalised name
+-- has the same keys (name_keys is a function of the normalised name), so
+-- the cheap test e.keys = n.keys comes first and regulator.employed_by (a
+-- function call with an index lookup) is asked only for them.  A common
+-- name shared by thousands of entries with numbers thus costs nothing.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
                                             published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
@@ -917,7 +925,8 @@ BEGIN
             SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
             FROM n JOIN e ON e.keys && n.keys
             WHERE masked_cnid_block(e.masked) IS NULL
-              AND (e.masked IS NOT NULL OR regulator.employed_by(n.subject, e.institution_id)))$n$;
+              AND (e.masked IS NOT NULL
+                   OR (e.keys = n.keys AND regulator.employed_by(n.subject, e.institution_id))))$n$;
         name_matches := $n$
             UNION ALL
             SELECT c.ref, c.subject, e.list, e.id, e.reason, e.valid, e.recorded_from, c.name, x.score, x.evidence
