@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(40);
+SELECT plan(41);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -247,6 +247,11 @@ CREATE TABLE tap_pub (id bigint, subject text, reason text, valid daterange, lis
 SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_pub')$$,
                  '22023', 'list ban_names is published by name, but tap_pub gives entries by ID number',
                  'publish: entries by number for a list published by name are an error');
+INSERT INTO tap_ban_typed SELECT * FROM tap_ban_typed WHERE id = 4;
+ALTER TABLE tap_ban_typed ALTER COLUMN decision TYPE text;
+SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_typed')$$,
+                 '23505', 'entry 4 appears more than once in publication tap_ban_typed of list ban_names',
+                 'publish: an entry given twice is an error');
 SELECT is((SELECT count(*)::int FROM regulator.name_entry WHERE list = 'ban_names'), 7, 'the refused publications changed nothing');
 -- by number: a new entry never takes the id of a withdrawn one
 INSERT INTO tap_pub VALUES (NULL, cnid_from_parts(330102, '1970-01-01', 1)::text, '机构内部黑名单', '[2024-01-01,)', NULL),
