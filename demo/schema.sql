@@ -576,7 +576,7 @@ CREATE TRIGGER blacklist_versioning BEFORE UPDATE OR DELETE ON regulator.blackli
 -- already published, NULL for a new one.
 CREATE FUNCTION regulator.publication_columns(by_name boolean)
 RETURNS TABLE (col text, types regtype[])
-LANGUAGE sql STABLE STRICT
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     SELECT w.col, CASE w.kind WHEN 'integer' THEN ARRAY['smallint', 'integer', 'bigint']::regtype[]
                               WHEN 'text' THEN ARRAY['text', 'character varying', 'character']::regtype[]
