@@ -486,20 +486,42 @@ CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (keys) WITH (
 COMMENT ON TABLE regulator.name_entry IS
     'entries of the lists published by name: name, masked ID number or none, institution, decision; every version with its recorded period';
 
+-- Was this person (the ID number) ever employed by this institution?  The
+-- one question screening by name asks about employment, answered yes or no
+-- with the owner's rights: an officer screens by name without reading
+-- regulator.employee (every employee's ID number).  NULL when either
+-- argument is.  One index lookup (employee's cnid index).  Written with the
+-- extension's schema (wherever it was installed) in every reference, the
+-- search path pinned.
+DO $$
+BEGIN
+    EXECUTE format($f$
+        CREATE FUNCTION regulator.employed_by(subject %1$I.cnid, institution_id integer) RETURNS boolean
+        LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        RETURN EXISTS (SELECT FROM regulator.employee e
+                       WHERE e.cnid OPERATOR(%1$I.=) employed_by.subject
+                         AND e.institution_id OPERATOR(pg_catalog.=) employed_by.institution_id)$f$,
+        (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+         WHERE x.extname = 'integrity'));
+END $$;
+REVOKE ALL ON FUNCTION regulator.employed_by(cnid, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION regulator.employed_by(cnid, integer) TO PUBLIC;
+COMMENT ON FUNCTION regulator.employed_by(cnid, integer) IS
+    'was the person with this ID number ever employed by this institution (yes or no, with the owner''s rights: screening by name needs no SELECT on regulator.employee)';
+
 -- The evidence of a screened person against a name entry: name_match's
 -- score and reasons (name in any written form, number against mask), and
 -- 25 points more, reason institution, when the person was ever employed by
--- the institution the entry names (a ban without a number names one).
+-- the institution the entry names (a ban without a number names one:
+-- regulator.employed_by).
 CREATE FUNCTION regulator.name_evidence(name text, subject cnid, entry_name text, entry_masked masked_cnid,
                                         entry_institution integer, OUT score integer, OUT evidence text[])
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN i.same THEN least(100, m.score + 25) ELSE m.score END,
            CASE WHEN i.same THEN m.reasons || 'institution'::text ELSE m.reasons END
     FROM name_match(name, entry_name, subject, entry_masked) m,
-         LATERAL (SELECT entry_institution IS NOT NULL
-                         AND EXISTS (SELECT FROM regulator.employee e
-                                     WHERE e.cnid = name_evidence.subject
-                                       AND e.institution_id = name_evidence.entry_institution) AS same) i
+         LATERAL (SELECT coalesce(regulator.employed_by(name_evidence.subject, name_evidence.entry_institution),
+                                  false) AS same) i
 $$;
 COMMENT ON FUNCTION regulator.name_evidence(text, cnid, text, masked_cnid, integer) IS
     'score and evidence of a person (name, ID number) against a name entry: name_match, plus 25 when the entry names an institution that employed the person';
@@ -545,49 +567,213 @@ END $$;
 CREATE TRIGGER blacklist_versioning BEFORE UPDATE OR DELETE ON regulator.blacklist
     FOR EACH ROW EXECUTE FUNCTION regulator.blacklist_versioning();
 
+-- What a publication of a list gives (regulator.publish): the columns of
+-- its entries and the types each may have.  A list published by number
+-- gives full ID numbers (subject: cnid, or text cleaned by to_cnid); a list
+-- published by name the name, the masked number as published (masked:
+-- masked_cnid, or text read as one; NULL for no number), the institution
+-- the decision names and the decision's number.  id: the id of an entry
+-- already published, NULL for a new one.
+CREATE FUNCTION regulator.publication_columns(by_name boolean)
+RETURNS TABLE (col text, types regtype[])
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT w.col, CASE w.kind WHEN 'integer' THEN ARRAY['smallint', 'integer', 'bigint']::regtype[]
+                              WHEN 'text' THEN ARRAY['text', 'character varying', 'character']::regtype[]
+                              WHEN 'cnid' THEN ARRAY['cnid', 'text', 'character varying', 'character']::regtype[]
+                              WHEN 'masked' THEN ARRAY['masked_cnid', 'text', 'character varying', 'character']::regtype[]
+                              ELSE ARRAY['daterange']::regtype[] END
+    FROM (VALUES (1, 'id', 'integer', NULL), (2, 'subject', 'cnid', false), (3, 'name', 'text', true),
+                 (4, 'masked', 'masked', true), (5, 'institution_id', 'integer', true), (6, 'decision', 'text', true),
+                 (7, 'reason', 'text', NULL), (8, 'valid', 'daterange', NULL), (9, 'listed_by', 'integer', false))
+         w(ord, col, kind, of_names)   -- of_names NULL: in both kinds of publication
+    WHERE w.of_names IS NULL OR w.of_names = publication_columns.by_name
+    ORDER BY w.ord;
+END;
+
+-- Does the table or view `entries` have the columns a publication of the
+-- list needs, of types it accepts?  An error saying what is wrong and what
+-- is expected otherwise: 22023 for entries shaped for the other kind of
+-- list, 42703 for a missing column, 42804 for a column of another type.
+CREATE FUNCTION regulator.publication_check(list text, by_name boolean, entries regclass) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    expected text := (SELECT string_agg(c.col, ', ') FROM regulator.publication_columns(by_name) c);
+    hint text := format('A publication of list %s (published by %s) is a table or view with the columns %s; id is NULL for a new entry.',
+                        list, CASE WHEN by_name THEN 'name' ELSE 'ID number' END, expected);
+    cols text[];
+    w record;
+    have regtype;
+BEGIN
+    SELECT array_agg(a.attname::text) INTO cols FROM pg_attribute a
+    WHERE a.attrelid = entries AND a.attnum > 0 AND NOT a.attisdropped;
+    IF NOT by_name AND 'name' = ANY (cols) AND NOT 'subject' = ANY (cols) THEN
+        RAISE EXCEPTION 'list % is published by ID number, but % gives entries by name', list, entries
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('%s has a column name and no column subject.', entries),
+                  HINT = hint || format(' The lists published by name are %s.',
+                                        (SELECT string_agg(l.name, ', ' ORDER BY l.name) FROM regulator.list l WHERE l.by_name));
+    ELSIF by_name AND 'subject' = ANY (cols) AND NOT 'name' = ANY (cols) THEN
+        RAISE EXCEPTION 'list % is published by name, but % gives entries by ID number', list, entries
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('%s has a column subject and no column name.', entries),
+                  HINT = hint || format(' The lists published by ID number are %s.',
+                                        (SELECT string_agg(l.name, ', ' ORDER BY l.name) FROM regulator.list l WHERE NOT l.by_name));
+    END IF;
+    FOR w IN SELECT * FROM regulator.publication_columns(by_name) LOOP
+        SELECT a.atttypid::regtype INTO have FROM pg_attribute a
+        WHERE a.attrelid = entries AND a.attname = w.col AND a.attnum > 0 AND NOT a.attisdropped;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'publication % of list % has no column %', entries, list, w.col
+                USING ERRCODE = 'undefined_column', HINT = hint;
+        ELSIF NOT have = ANY (w.types) THEN
+            RAISE EXCEPTION 'column % of publication % is of type %', w.col, entries, have
+                USING ERRCODE = 'datatype_mismatch',
+                      DETAIL = format('Column %s is one of %s.', w.col, array_to_string(w.types, ', ')),
+                      HINT = hint;
+        END IF;
+    END LOOP;
+END $$;
+
 -- Load a new publication of a list: the table or view `entries` holds it
--- whole (subject, reason, valid, listed_by; the id of an entry that was
--- already published, NULL for a new one).  Entries no longer published are
--- withdrawn, changed ones get a new version, new ones are recorded from the
--- publication date; the publication is registered with its counts.
+-- whole (regulator.publication_columns: for a list published by number
+-- id, subject, reason, valid, listed_by; for a list published by name id,
+-- name, masked, institution_id, decision, reason, valid; the id of an entry
+-- that was already published, NULL for a new one).  Entries no longer
+-- published are withdrawn, changed ones get a new version, new ones are
+-- recorded from the publication date, unchanged ones are left alone; the
+-- publication is registered with its counts (added: new and changed;
+-- removed: withdrawn and changed).  Publications are loaded in date order.
+-- By number, the versions move to regulator.blacklist_history (the trigger
+-- blacklist_versioning); by name, regulator.name_entry keeps them all: a
+-- withdrawn or changed version is recorded until the publication date, a
+-- changed entry's new version recorded from it.
 CREATE PROCEDURE regulator.publish(list text, published date, entries regclass)
 LANGUAGE plpgsql AS $$
 DECLARE
+    by_name boolean;
     n_added integer; n_removed integer; n_changed integer;
+    dup bigint;
+    r record;
+    why text;
 BEGIN
+    IF list IS NULL OR published IS NULL OR entries IS NULL THEN
+        RAISE EXCEPTION 'a publication needs a list, a date and its entries' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT l.by_name INTO by_name FROM regulator.list l WHERE l.name = publish.list;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown list %', list USING ERRCODE = 'invalid_parameter_value',
+            HINT = format('The lists are %s (regulator.list).', (SELECT string_agg(l.name, ', ' ORDER BY l.name) FROM regulator.list l));
+    END IF;
     IF EXISTS (SELECT FROM regulator.list_publication p
-               WHERE p.list = publish.list AND p.published >= publish.published) THEN
+               WHERE p.list = publish.list AND p.published >= publish.published)
+       OR (by_name AND EXISTS (SELECT FROM regulator.name_entry e
+                               WHERE e.list = publish.list
+                                 AND (e.recorded_from >= publish.published OR e.recorded_until > publish.published))) THEN
         RAISE EXCEPTION 'list % already has a publication on or after %', list, published
             USING ERRCODE = '22023', HINT = 'Publications are loaded in date order.';
     END IF;
-    PERFORM set_config('regulator.recorded_on', published::text, true);
-    EXECUTE format('CREATE TEMP TABLE publish_in ON COMMIT DROP AS
-                    SELECT id, to_cnid(subject::text) AS subject, reason, valid, listed_by FROM %s', entries);
-    -- withdrawn
-    DELETE FROM regulator.blacklist b
-    WHERE b.list = publish.list AND NOT EXISTS (SELECT FROM publish_in i WHERE i.id = b.id);
-    GET DIAGNOSTICS n_removed = ROW_COUNT;
-    -- changed
-    UPDATE regulator.blacklist b SET subject = i.subject, reason = i.reason, valid = i.valid, listed_by = i.listed_by
-    FROM publish_in i
-    WHERE i.id = b.id AND b.list = publish.list
-      AND (b.subject, b.reason, b.valid, b.listed_by) IS DISTINCT FROM (i.subject, i.reason, i.valid, i.listed_by);
-    GET DIAGNOSTICS n_changed = ROW_COUNT;
-    -- new
-    INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
-    SELECT coalesce(i.id, (SELECT coalesce(max(id), 0) FROM regulator.blacklist) + row_number() OVER (ORDER BY i.subject, i.valid)),
-           i.subject, publish.list, i.reason, i.valid, i.listed_by, published
-    FROM publish_in i
-    WHERE i.id IS NULL OR NOT EXISTS (SELECT FROM regulator.blacklist b WHERE b.id = i.id);
-    GET DIAGNOSTICS n_added = ROW_COUNT;
-    INSERT INTO regulator.list_publication (list, published, entries, added, removed)
-    SELECT publish.list, published, count(*), n_added + n_changed, n_removed + n_changed
-    FROM regulator.blacklist b WHERE b.list = publish.list AND b.recorded_from <= published;
+    PERFORM regulator.publication_check(list, by_name, entries);
+    IF by_name THEN
+        BEGIN
+            EXECUTE format('CREATE TEMP TABLE publish_in ON COMMIT DROP AS
+                            SELECT id::bigint AS id, name::text AS name, masked::text::masked_cnid AS masked,
+                                   institution_id::integer AS institution_id, decision::text AS decision,
+                                   reason::text AS reason, valid
+                            FROM %s', entries);
+        EXCEPTION WHEN invalid_text_representation THEN
+            -- name the entry whose masked number is bad (the error path only: one row at a time)
+            FOR r IN EXECUTE format('SELECT id, name, masked::text AS masked FROM %s WHERE masked IS NOT NULL', entries) LOOP
+                BEGIN
+                    PERFORM r.masked::masked_cnid;
+                EXCEPTION WHEN invalid_text_representation THEN
+                    GET STACKED DIAGNOSTICS why = PG_EXCEPTION_DETAIL;
+                    RAISE EXCEPTION 'bad masked ID number in publication % of list %: %', entries, list, SQLERRM
+                        USING ERRCODE = 'invalid_text_representation',
+                              DETAIL = concat_ws(' ', format('Entry %s (%s), masked %L.', coalesce(r.id::text, 'new'), r.name, r.masked),
+                                                 nullif(why, '')),
+                              HINT = 'Column masked holds the number as the list publishes it: 18 positions, digits, X in the last, * where masked; NULL for no number.';
+                END;
+            END LOOP;
+            RAISE;
+        END;
+    ELSE
+        EXECUTE format('CREATE TEMP TABLE publish_in ON COMMIT DROP AS
+                        SELECT id::bigint AS id, to_cnid(subject::text) AS subject, reason::text AS reason, valid,
+                               listed_by::integer AS listed_by
+                        FROM %s', entries);
+    END IF;
+    SELECT i.id INTO dup FROM publish_in i WHERE i.id IS NOT NULL GROUP BY i.id HAVING count(*) > 1 ORDER BY i.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'entry % appears more than once in publication % of list %', dup, entries, list
+            USING ERRCODE = 'unique_violation', HINT = 'An entry is published once; a new entry has id NULL.';
+    END IF;
+    IF by_name THEN
+        SELECT i.id, e.list AS other INTO r FROM publish_in i JOIN regulator.name_entry e ON e.id = i.id
+        WHERE e.list <> publish.list ORDER BY i.id LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'entry % of publication % is an entry of list %, not %', r.id, entries, r.other, list
+                USING ERRCODE = '22023', HINT = 'An entry is published once; a new entry has id NULL.';
+        END IF;
+        -- withdrawn: the current version ends with this publication
+        UPDATE regulator.name_entry e SET recorded_until = published
+        WHERE e.list = publish.list AND e.recorded_until IS NULL
+          AND NOT EXISTS (SELECT FROM publish_in i WHERE i.id = e.id);
+        GET DIAGNOSTICS n_removed = ROW_COUNT;
+        -- changed: the current version ends, the new one is recorded from now on
+        WITH ended AS (
+            UPDATE regulator.name_entry e SET recorded_until = published
+            FROM publish_in i
+            WHERE i.id = e.id AND e.list = publish.list AND e.recorded_until IS NULL
+              AND (e.name, e.masked, e.institution_id, e.decision, e.reason, e.valid)
+                  IS DISTINCT FROM (i.name, i.masked, i.institution_id, i.decision, i.reason, i.valid)
+            RETURNING e.id)
+        INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from)
+        SELECT i.id, publish.list, i.name, i.masked, i.institution_id, i.decision, i.reason, i.valid, published
+        FROM publish_in i JOIN ended USING (id);
+        GET DIAGNOSTICS n_changed = ROW_COUNT;
+        -- new (or published again after a withdrawal)
+        INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from)
+        SELECT coalesce(i.id, greatest((SELECT max(e.id) FROM regulator.name_entry e), (SELECT max(j.id) FROM publish_in j), 0)
+                              + row_number() OVER (ORDER BY i.id IS NULL, i.name, i.masked, i.valid, i.decision, i.institution_id, i.reason)),
+               publish.list, i.name, i.masked, i.institution_id, i.decision, i.reason, i.valid, published
+        FROM publish_in i
+        WHERE i.id IS NULL
+           OR NOT EXISTS (SELECT FROM regulator.name_entry e WHERE e.id = i.id AND e.recorded_until IS NULL);
+        GET DIAGNOSTICS n_added = ROW_COUNT;
+        INSERT INTO regulator.list_publication (list, published, entries, added, removed)
+        SELECT publish.list, published, count(*), n_added + n_changed, n_removed + n_changed
+        FROM regulator.name_entry e WHERE e.list = publish.list AND e.recorded_until IS NULL;
+    ELSE
+        PERFORM set_config('regulator.recorded_on', published::text, true);
+        -- withdrawn
+        DELETE FROM regulator.blacklist b
+        WHERE b.list = publish.list AND NOT EXISTS (SELECT FROM publish_in i WHERE i.id = b.id);
+        GET DIAGNOSTICS n_removed = ROW_COUNT;
+        -- changed
+        UPDATE regulator.blacklist b SET subject = i.subject, reason = i.reason, valid = i.valid, listed_by = i.listed_by
+        FROM publish_in i
+        WHERE i.id = b.id AND b.list = publish.list
+          AND (b.subject, b.reason, b.valid, b.listed_by) IS DISTINCT FROM (i.subject, i.reason, i.valid, i.listed_by);
+        GET DIAGNOSTICS n_changed = ROW_COUNT;
+        -- new; a new id is above every id ever given, withdrawn ones (in the history) included
+        INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
+        SELECT coalesce(i.id, greatest((SELECT max(b.id) FROM regulator.blacklist b),
+                                       (SELECT max(h.id) FROM regulator.blacklist_history h), 0)
+                              + row_number() OVER (ORDER BY i.subject, i.valid)),
+               i.subject, publish.list, i.reason, i.valid, i.listed_by, published
+        FROM publish_in i
+        WHERE i.id IS NULL OR NOT EXISTS (SELECT FROM regulator.blacklist b WHERE b.id = i.id);
+        GET DIAGNOSTICS n_added = ROW_COUNT;
+        INSERT INTO regulator.list_publication (list, published, entries, added, removed)
+        SELECT publish.list, published, count(*), n_added + n_changed, n_removed + n_changed
+        FROM regulator.blacklist b WHERE b.list = publish.list AND b.recorded_from <= published;
+        PERFORM set_config('regulator.recorded_on', '', true);
+    END IF;
     DROP TABLE publish_in;
-    PERFORM set_config('regulator.recorded_on', '', true);
 END $$;
 COMMENT ON PROCEDURE regulator.publish(text, date, regclass) IS
-    'load a new publication of a list: withdraw, change and add entries, keeping every old version';
+    'load a new publication of a list, by number or by name: withdraw, change and add entries, keeping every old version';
 
 -- Reviewed decisions on hits.  A reviewer clears a hit (a false positive:
 -- the same number typed wrong on a list, a ban lifted by a court) or
@@ -702,8 +888,13 @@ END $$;
 -- can reach the threshold is left out: an entry whose mask shows region and
 -- sequence but which the number does not fit scores at most 20 + 25, an
 -- entry without a number at most 45 unless it names an institution that
--- employed the person (so only those are candidates).  A common name shared
--- by thousands of entries with numbers thus costs nothing.
+-- employed the person, and then only with the same name after
+-- name_normalize (45 + 25; a pinyin name or one character different gives
+-- at most 40 + 25): only those are candidates.  The same normalised name
+-- has the same keys (name_keys is a function of the normalised name), so
+-- the cheap test e.keys = n.keys comes first and regulator.employed_by (a
+-- function call with an index lookup) is asked only for them.  A common
+-- name shared by thousands of entries with numbers thus costs nothing.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
                                             published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
@@ -735,8 +926,7 @@ BEGIN
             FROM n JOIN e ON e.keys && n.keys
             WHERE masked_cnid_block(e.masked) IS NULL
               AND (e.masked IS NOT NULL
-                   OR EXISTS (SELECT FROM regulator.employee w
-                              WHERE w.cnid = n.subject AND w.institution_id = e.institution_id)))$n$;
+                   OR (e.keys = n.keys AND regulator.employed_by(n.subject, e.institution_id))))$n$;
         name_matches := $n$
             UNION ALL
             SELECT c.ref, c.subject, e.list, e.id, e.reason, e.valid, e.recorded_from, c.name, x.score, x.evidence

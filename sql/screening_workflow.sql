@@ -132,6 +132,45 @@ SELECT NOT EXISTS (SELECT ref, subject, list, entry_id, valid FROM regulator.scr
                    EXCEPT SELECT ref, subject, list, entry_id, valid
                           FROM regulator.screening_matches('wf_csv', '2025-01-15', '2025-01-15')) AS same_hits;
 
+-- a list published by name: the courts' list of 2025-01-01 from the
+-- generated one, its first entry withdrawn, its last corrected (a masked
+-- number with more digits shown), a new one; the planted hire of that last
+-- entry is found in the corrected version from 2025-01-01 on
+CREATE TABLE wf_names AS
+SELECT id, name, masked::text AS masked, institution_id, decision, reason, valid
+FROM regulator.name_entry WHERE list = 'debtor_names' AND recorded_until IS NULL;
+CREATE TEMP TABLE wf_names_last AS
+SELECT p.entry_id, p.subject, e.masked AS was FROM regulator.planted_name p
+JOIN regulator.name_entry e ON e.id = p.entry_id
+WHERE p.entry_id = (SELECT max(id) FROM wf_names);
+SELECT form, planted, masked_cnid_visible(was) AS visible_before FROM wf_names_last
+JOIN regulator.planted_name USING (entry_id);
+DELETE FROM wf_names WHERE id = (SELECT min(id) FROM wf_names);
+UPDATE wf_names w SET masked = l.subject::text FROM wf_names_last l WHERE w.id = l.entry_id;
+INSERT INTO wf_names VALUES (NULL, '張偉', '1101051949****002X', NULL, '(2024)京0105执99号', '失信被执行人', '[2024-12-01,)');
+CALL regulator.publish('debtor_names', '2025-01-01', 'wf_names');
+SELECT list, published, entries, added, removed FROM regulator.list_publication
+WHERE list = 'debtor_names' AND published >= '2024-12-01' ORDER BY published;
+SELECT count(*) FILTER (WHERE recorded_until = '2025-01-01') AS ended, count(*) FILTER (WHERE recorded_from = '2025-01-01') AS started
+FROM regulator.name_entry WHERE list = 'debtor_names';
+-- every publication's size is still what its versions add up to
+SELECT count(*) = (SELECT count(*) FROM regulator.list_publication) AS sizes_add_up
+FROM regulator.list_publication p
+WHERE p.entries = (SELECT count(*) FROM regulator.blacklist_version v
+                   WHERE v.list = p.list AND v.recorded @> p.published)
+                + (SELECT count(*) FROM regulator.name_entry e
+                   WHERE e.list = p.list AND e.recorded_from <= p.published
+                     AND (e.recorded_until IS NULL OR p.published < e.recorded_until));
+CREATE TEMP TABLE wf_names_batch AS
+SELECT e.cnid, e.id::text AS ref, e.name FROM regulator.employee e JOIN wf_names_last l ON e.cnid = l.subject;
+SELECT 'as published 2024-12-01' AS lists, recorded_from, score >= name_match_threshold() AS hit,
+       'birth date' = ANY (evidence) AS whole_birth_date
+FROM regulator.screening_matches('wf_names_batch', '2025-01-15', '2024-12-01', ARRAY['debtor_names'])
+UNION ALL
+SELECT 'as published 2025-01-01', recorded_from, score >= name_match_threshold(), 'birth date' = ANY (evidence)
+FROM regulator.screening_matches('wf_names_batch', '2025-01-15', '2025-01-01', ARRAY['debtor_names'])
+ORDER BY 1;
+
 -- refusals
 SELECT * FROM regulator.screening_matches(NULL);
 \echo :LAST_ERROR_SQLSTATE
@@ -243,7 +282,7 @@ DELETE FROM regulator.screening_run WHERE purpose = 'forged';
 
 SET client_min_messages = warning;
 DROP SCHEMA regulator CASCADE;
-DROP TABLE wf_month, wf_rerun, wf_csv, wf_pub, wf_bad CASCADE;
+DROP TABLE wf_month, wf_rerun, wf_csv, wf_pub, wf_names, wf_bad CASCADE;
 DROP TABLE wf_officer_run;
 DROP OWNED BY regress_officer;
 DROP OWNED BY regress_officer2;

@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(23);
+SELECT plan(41);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -123,13 +123,31 @@ SELECT results_eq(
 -- the audit: an officer records the run's hits as they are, nothing else
 CREATE ROLE tap_officer;
 GRANT USAGE ON SCHEMA regulator TO tap_officer;
+-- what screening by number needs, and name_entry; not regulator.employee
+-- (every employee's ID number): regulator.employed_by answers the one
+-- question screening by name asks about employment
 GRANT SELECT ON regulator.blacklist_version, regulator.list, regulator.list_publication, regulator.screening_review,
-                regulator.name_entry, regulator.employee, tap_batch TO tap_officer;
+                regulator.name_entry, tap_batch TO tap_officer;
+SELECT ok((SELECT p.prosecdef AND p.proconfig = ARRAY['search_path=pg_catalog, pg_temp']
+           FROM pg_proc p WHERE p.oid = 'regulator.employed_by(cnid, integer)'::regprocedure),
+          'employed_by runs with the owner''s rights and a pinned search path');
 SET ROLE tap_officer;
 CALL regulator.screen('tap_batch', 'tap: by an officer', at => '2024-03-31', published => '2024-03-31') \g /dev/null
 SELECT is((SELECT count(*)::int FROM regulator.screening_hit_log
            WHERE run_id = (SELECT max(run_id) FROM regulator.screening_run_log)), 3,
           'an officer''s run records the hits by name');
+SELECT results_eq(
+    $$SELECT ref, list, entry_id, score, evidence FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31')
+      WHERE list = 'ban_names'$$,
+    $$VALUES ('3', 'ban_names', 3::bigint, 70, ARRAY['exact', 'institution'])$$,
+    'an officer without SELECT on regulator.employee screens by name, with the institution''s evidence');
+SELECT throws_ok('SELECT count(*) FROM regulator.employee', '42501', 'permission denied for table employee',
+                 'and still cannot read regulator.employee');
+SELECT results_eq(
+    $$SELECT regulator.employed_by('330102199001010338', 7), regulator.employed_by('330102199001010338', 8),
+             regulator.employed_by('330102199001010338', NULL)$$,
+    $$VALUES (true, false, NULL::boolean)$$,
+    'employed_by answers yes or no for one person and institution');
 RESET ROLE;
 INSERT INTO regulator.blacklist (subject, valid, id, list, reason, recorded_from)
 VALUES ('330103199202020010', '[2023-01-01,)', 100, 'dishonest_debtor', '失信被执行人', '2024-03-01');
@@ -161,6 +179,91 @@ SELECT throws_ok(
     '42501', 'a screening hit by number scores 100 with the evidence {number}',
     'a hit by number with a score other than 100 is refused');
 RESET ROLE;
+
+-- publishing a list by name (regulator.publish): ban_names as published on
+-- 2024-06-01 — entry 3 unchanged, 4 changed (its name as written), 5
+-- withdrawn, a new one (王芳 with a masked number) — and on 2024-07-01 — 3
+-- withdrawn, 4 unchanged, the new one changed (its reason), another new one
+-- (张伟 without a number, the institution that employs him)
+CREATE TABLE tap_ban AS
+SELECT e.id, e.name, e.masked::text AS masked, e.institution_id, e.decision, e.reason, e.valid
+FROM regulator.name_entry e WHERE e.list = 'ban_names' AND e.recorded_until IS NULL;
+UPDATE tap_ban SET name = '李强' WHERE id = 4;
+DELETE FROM tap_ban WHERE id = 5;
+INSERT INTO tap_ban VALUES (NULL, '王芳', '3301031992****0010', NULL, '浙金罚决字〔2024〕8号', '禁止从业', '[2024-05-01,2029-05-01)');
+CALL regulator.publish('ban_names', '2024-06-01', 'tap_ban');
+DELETE FROM tap_ban WHERE id = 3;
+UPDATE tap_ban SET id = 8, reason = '禁止从业（复议维持）' WHERE id IS NULL;
+INSERT INTO tap_ban VALUES (NULL, '张伟', NULL, 9, '浙金罚决字〔2024〕9号', '禁止从业', '[2024-06-01,2029-06-01)');
+CALL regulator.publish('ban_names', '2024-07-01', 'tap_ban');
+SELECT results_eq(
+    $$SELECT id, name, recorded_from, recorded_until FROM regulator.name_entry WHERE list = 'ban_names'
+      ORDER BY id, recorded_from$$,
+    $$VALUES (3::bigint, '李强', '2024-03-01'::date, '2024-07-01'::date),
+             (4, 'LI Qiang', '2024-03-01', '2024-06-01'), (4, '李强', '2024-06-01', NULL),
+             (5, '李强', '2024-03-01', '2024-06-01'),
+             (8, '王芳', '2024-06-01', '2024-07-01'), (8, '王芳', '2024-07-01', NULL),
+             (9, '张伟', '2024-07-01', NULL)$$,
+    'publish by name: withdrawn and changed versions end on the publication date, new versions start there, unchanged ones stay');
+SELECT results_eq(
+    $$SELECT published, entries, added, removed FROM regulator.list_publication WHERE list = 'ban_names' ORDER BY published$$,
+    $$VALUES ('2024-03-01'::date, 3, 3, 0), ('2024-06-01', 3, 2, 2), ('2024-07-01', 3, 2, 2)$$,
+    'publish by name registers each publication: entries, added (new and changed), removed (withdrawn and changed)');
+SELECT results_eq(
+    $$SELECT ref, entry_id, recorded_from, score FROM regulator.screening_matches('tap_batch', '2024-07-15', '2024-05-31', ARRAY['ban_names'])$$,
+    $$VALUES ('3', 3::bigint, '2024-03-01'::date, 70)$$,
+    'the list as published on 2024-05-31: the first publication''s versions');
+SELECT results_eq(
+    $$SELECT ref, entry_id, recorded_from, score FROM regulator.screening_matches('tap_batch', '2024-07-15', '2024-06-01', ARRAY['ban_names'])$$,
+    $$VALUES ('3', 3::bigint, '2024-03-01'::date, 70), ('3', 4, '2024-06-01', 70), ('4', 8, '2024-06-01', 87)$$,
+    'as published on 2024-06-01: the changed entry''s new version and the new entry');
+SELECT results_eq(
+    $$SELECT ref, entry_id, recorded_from, score, evidence, reason
+      FROM regulator.screening_matches('tap_batch', '2024-07-15', '2024-07-01', ARRAY['ban_names'])$$,
+    $$VALUES ('1', 9::bigint, '2024-07-01'::date, 70, ARRAY['exact', 'institution'], '禁止从业'),
+             ('3', 4, '2024-06-01', 70, ARRAY['exact', 'institution'], '禁止从业'),
+             ('4', 8, '2024-07-01', 87, ARRAY['exact', 'region', 'birth year', 'sex', 'sequence'], '禁止从业（复议维持）')$$,
+    'as published on 2024-07-01: the withdrawn entry is gone, the changed one in its new version, the new one found');
+-- refusals: nothing is published
+CREATE TABLE tap_ban_nodecision AS SELECT id, name, masked, institution_id, reason, valid FROM tap_ban;
+SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_nodecision')$$,
+                 '42703', 'publication tap_ban_nodecision of list ban_names has no column decision',
+                 'publish: a missing column is an error');
+CREATE TABLE tap_ban_typed AS SELECT id, name, masked, institution_id, 1 AS decision, reason, valid FROM tap_ban;
+SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_typed')$$,
+                 '42804', 'column decision of publication tap_ban_typed is of type integer',
+                 'publish: a column of another type is an error');
+UPDATE tap_ban SET masked = '1101051949**13002X' WHERE id = 8;
+SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban')$$,
+                 '22P02', 'bad masked ID number in publication tap_ban of list ban_names: invalid masked_cnid "1101051949**13002X": no number fitting the visible digits has check character "X"',
+                 'publish: a bad masked number is an error naming it');
+SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-06-15', 'tap_ban_typed')$$,
+                 '22023', 'list ban_names already has a publication on or after 2024-06-15',
+                 'publish by name: publications in date order');
+SELECT throws_ok($$CALL regulator.publish('industry_ban', '2024-08-01', 'tap_ban')$$,
+                 '22023', 'list industry_ban is published by ID number, but tap_ban gives entries by name',
+                 'publish: entries by name for a list published by number are an error');
+CREATE TABLE tap_pub (id bigint, subject text, reason text, valid daterange, listed_by integer);
+SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_pub')$$,
+                 '22023', 'list ban_names is published by name, but tap_pub gives entries by ID number',
+                 'publish: entries by number for a list published by name are an error');
+INSERT INTO tap_ban_typed SELECT * FROM tap_ban_typed WHERE id = 4;
+ALTER TABLE tap_ban_typed ALTER COLUMN decision TYPE text;
+SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_typed')$$,
+                 '23505', 'entry 4 appears more than once in publication tap_ban_typed of list ban_names',
+                 'publish: an entry given twice is an error');
+SELECT is((SELECT count(*)::int FROM regulator.name_entry WHERE list = 'ban_names'), 7, 'the refused publications changed nothing');
+-- by number: a new entry never takes the id of a withdrawn one
+INSERT INTO tap_pub VALUES (NULL, cnid_from_parts(330102, '1970-01-01', 1)::text, '机构内部黑名单', '[2024-01-01,)', NULL),
+                           (NULL, cnid_from_parts(330102, '1970-01-01', 2)::text, '机构内部黑名单', '[2024-01-01,)', NULL);
+CALL regulator.publish('internal', '2024-06-01', 'tap_pub');
+UPDATE tap_pub p SET id = b.id FROM regulator.blacklist b WHERE b.subject = to_cnid(p.subject);
+DELETE FROM tap_pub WHERE id = (SELECT max(id) FROM tap_pub);
+INSERT INTO tap_pub VALUES (NULL, cnid_from_parts(330102, '1970-01-01', 3)::text, '机构内部黑名单', '[2024-01-01,)', NULL);
+CALL regulator.publish('internal', '2024-07-01', 'tap_pub');
+SELECT is((SELECT count(DISTINCT subject)::int FROM regulator.blacklist_version v
+           GROUP BY id ORDER BY count(DISTINCT subject) DESC LIMIT 1), 1,
+          'publish by number: a new entry does not reuse the id of a withdrawn one');
 
 SELECT * FROM finish();
 ROLLBACK;
