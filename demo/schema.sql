@@ -483,6 +483,10 @@ CREATE INDEX name_entry_block_idx ON regulator.name_entry (masked_cnid_block(mas
 -- entries until a VACUUM merged it).
 CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (keys) WITH (fastupdate = off)
     WHERE masked_cnid_block(masked) IS NULL;
+-- the entries with a number the block key cannot find that name an
+-- institution: candidates through the institution whatever their name
+CREATE INDEX name_entry_institution_idx ON regulator.name_entry (institution_id)
+    WHERE masked IS NOT NULL AND masked_cnid_block(masked) IS NULL AND institution_id IS NOT NULL;
 COMMENT ON TABLE regulator.name_entry IS
     'entries of the lists published by name: name, masked ID number or none, institution, decision; every version with its recorded period';
 
@@ -893,8 +897,13 @@ END $$;
 -- at most 40 + 25): only those are candidates.  The same normalised name
 -- has the same keys (name_keys is a function of the normalised name), so
 -- the cheap test e.keys = n.keys comes first and regulator.employed_by (a
--- function call with an index lookup) is asked only for them.  A common
--- name shared by thousands of entries with numbers thus costs nothing.
+-- function call with an index lookup) is asked only for them.  An entry
+-- whose mask hides the region or the sequence and which names an
+-- institution that employed the person can reach the threshold with any
+-- name (the birth date and sequence visible: 45 + 25), so the few such
+-- entries the number fits are candidates too (name_entry_institution_idx).
+-- A common name shared by thousands of entries with numbers thus costs
+-- nothing.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
                                             published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
@@ -926,7 +935,12 @@ BEGIN
             FROM n JOIN e ON e.keys && n.keys
             WHERE masked_cnid_block(e.masked) IS NULL
               AND (e.masked IS NOT NULL
-                   OR (e.keys = n.keys AND regulator.employed_by(n.subject, e.institution_id))))$n$;
+                   OR (e.keys = n.keys AND regulator.employed_by(n.subject, e.institution_id)))
+            UNION
+            SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
+            FROM n JOIN e ON n.subject ~ e.masked
+            WHERE masked_cnid_block(e.masked) IS NULL AND e.institution_id IS NOT NULL
+              AND regulator.employed_by(n.subject, e.institution_id))$n$;
         name_matches := $n$
             UNION ALL
             SELECT c.ref, c.subject, e.list, e.id, e.reason, e.valid, e.recorded_from, c.name, x.score, x.evidence

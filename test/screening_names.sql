@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(41);
+SELECT plan(42);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -58,6 +58,23 @@ SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-
 SELECT ok((SELECT bool_and(score >= name_match_threshold())
            FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31')),
           'every match by name is at or above the threshold');
+-- nothing that can reach the threshold is left out of the candidates: a ban
+-- naming the institution that employed the person, with a mask hiding the
+-- region (any name: 45 + 25) or the sequence (a two-character name one
+-- character different, no key in common: 65 + 25); checked against scoring
+-- every pair of the batch and the list
+INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from) VALUES
+    (20, 'ban_names', '李刚', '3301021990010103**', 7, '浙金罚决字〔2023〕20号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (21, 'ban_names', '王五', '******199001010338', 7, '浙金罚决字〔2023〕21号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01');
+SELECT set_eq(
+    $$SELECT ref, entry_id, score FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31') WHERE name IS NOT NULL$$,
+    $$SELECT b.ref, e.id, x.score FROM tap_batch b
+      JOIN regulator.name_entry e ON e.valid @> '2024-03-31'::date AND e.recorded_from <= '2024-03-31'
+                                 AND (e.recorded_until IS NULL OR '2024-03-31' < e.recorded_until)
+      CROSS JOIN LATERAL regulator.name_evidence(b.name, b.id, e.name, e.masked, e.institution_id) x
+      WHERE x.score >= name_match_threshold()$$,
+    'screening by name finds every entry that scoring every pair puts at or above the threshold (masks hiding region or sequence, with the institution)');
+DELETE FROM regulator.name_entry WHERE id IN (20, 21);
 -- as published before the entries were recorded, and after the ban ended
 SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-02-29')$$,
                 'lists as published before the entries: no hits');
