@@ -508,8 +508,10 @@ BEGIN
         (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
          WHERE x.extname = 'integrity'));
 END $$;
+-- Not for PUBLIC: whoever may call it can test any ID number against any
+-- institution (the employment register, one yes or no at a time).  Granted
+-- with SELECT on regulator.name_entry, to those who screen by name.
 REVOKE ALL ON FUNCTION regulator.employed_by(cnid, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION regulator.employed_by(cnid, integer) TO PUBLIC;
 COMMENT ON FUNCTION regulator.employed_by(cnid, integer) IS
     'was the person with this ID number ever employed by this institution (yes or no, with the owner''s rights: screening by name needs no SELECT on regulator.employee)';
 

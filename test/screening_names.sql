@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(42);
+SELECT plan(43);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -145,6 +145,16 @@ GRANT USAGE ON SCHEMA regulator TO tap_officer;
 -- question screening by name asks about employment
 GRANT SELECT ON regulator.blacklist_version, regulator.list, regulator.list_publication, regulator.screening_review,
                 regulator.name_entry, tap_batch TO tap_officer;
+GRANT EXECUTE ON FUNCTION regulator.employed_by(cnid, integer) TO tap_officer;
+-- employed_by answers from regulator.employee: not for anyone with USAGE
+-- on the schema (who could otherwise probe ID numbers against institutions)
+CREATE ROLE tap_reader;
+GRANT USAGE ON SCHEMA regulator TO tap_reader;
+SET ROLE tap_reader;
+SELECT throws_ok($$SELECT regulator.employed_by('330102199001010338', 7)$$, '42501',
+                 'permission denied for function employed_by',
+                 'employed_by is not executable by everyone (no EXECUTE for PUBLIC)');
+RESET ROLE;
 SELECT ok((SELECT p.prosecdef AND p.proconfig = ARRAY['search_path=pg_catalog, pg_temp']
            FROM pg_proc p WHERE p.oid = 'regulator.employed_by(cnid, integer)'::regprocedure),
           'employed_by runs with the owner''s rights and a pinned search path');
