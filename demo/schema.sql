@@ -671,6 +671,16 @@ BEGIN
         RAISE EXCEPTION 'unknown list %', list USING ERRCODE = 'invalid_parameter_value',
             HINT = format('The lists are %s (regulator.list).', (SELECT string_agg(l.name, ', ' ORDER BY l.name) FROM regulator.list l));
     END IF;
+    -- One publication at a time per table, before anything is read: the
+    -- date order below, the new ids (drawn above every id of every list)
+    -- and the versions must see a publication committed meanwhile.  Readers
+    -- (screening) are not blocked.  Read committed: each statement below
+    -- sees what was committed before the lock was granted.
+    IF by_name THEN
+        LOCK TABLE regulator.name_entry IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        LOCK TABLE regulator.blacklist IN SHARE ROW EXCLUSIVE MODE;
+    END IF;
     IF EXISTS (SELECT FROM regulator.list_publication p
                WHERE p.list = publish.list AND p.published >= publish.published)
        OR (by_name AND EXISTS (SELECT FROM regulator.name_entry e
