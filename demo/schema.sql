@@ -772,10 +772,12 @@ BEGIN
         WHERE i.id = b.id AND b.list = publish.list
           AND (b.subject, b.reason, b.valid, b.listed_by) IS DISTINCT FROM (i.subject, i.reason, i.valid, i.listed_by);
         GET DIAGNOSTICS n_changed = ROW_COUNT;
-        -- new; a new id is above every id ever given, withdrawn ones (in the history) included
+        -- new; a new id is above every id ever given, withdrawn ones (in the
+        -- history) and the publication's own included
         INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
         SELECT coalesce(i.id, greatest((SELECT max(b.id) FROM regulator.blacklist b),
-                                       (SELECT max(h.id) FROM regulator.blacklist_history h), 0)
+                                       (SELECT max(h.id) FROM regulator.blacklist_history h),
+                                       (SELECT max(j.id) FROM publish_in j), 0)
                               + row_number() OVER (ORDER BY i.subject, i.valid)),
                i.subject, publish.list, i.reason, i.valid, i.listed_by, published
         FROM publish_in i

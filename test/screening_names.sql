@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(43);
+SELECT plan(45);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -291,6 +291,18 @@ CALL regulator.publish('internal', '2024-07-01', 'tap_pub');
 SELECT is((SELECT count(DISTINCT subject)::int FROM regulator.blacklist_version v
            GROUP BY id ORDER BY count(DISTINCT subject) DESC LIMIT 1), 1,
           'publish by number: a new entry does not reuse the id of a withdrawn one');
+-- by number: an entry published with an id of the list's own choosing and
+-- a new one without an id get distinct ids (the new id is drawn above the
+-- publication's ids too)
+CREATE TABLE tap_pub2 (LIKE tap_pub);
+INSERT INTO tap_pub2 VALUES
+    ((SELECT greatest(max(b.id), max(h.id)) + 1 FROM regulator.blacklist b, regulator.blacklist_history h),
+     cnid_from_parts(330102, '1970-01-01', 6)::text, '禁业', '[2024-01-01,)', NULL),
+    (NULL, cnid_from_parts(330102, '1970-01-01', 5)::text, '禁业', '[2024-01-01,)', NULL);
+SELECT lives_ok($$CALL regulator.publish('industry_ban', '2024-09-01', 'tap_pub2')$$,
+                'publish by number: an entry with an id of its own and a new one without');
+SELECT is((SELECT count(DISTINCT id)::int FROM regulator.blacklist WHERE recorded_from = '2024-09-01'), 2,
+          'and they get distinct ids');
 
 SELECT * FROM finish();
 ROLLBACK;
