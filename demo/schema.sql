@@ -751,7 +751,8 @@ BEGIN
         -- new (or published again after a withdrawal)
         INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from)
         SELECT coalesce(i.id, greatest((SELECT max(e.id) FROM regulator.name_entry e), (SELECT max(j.id) FROM publish_in j), 0)
-                              + row_number() OVER (ORDER BY i.id IS NULL, i.name, i.masked, i.valid, i.decision, i.institution_id, i.reason)),
+                              + row_number() OVER (PARTITION BY i.id IS NULL
+                                                   ORDER BY i.name, i.masked, i.valid, i.decision, i.institution_id, i.reason)),
                publish.list, i.name, i.masked, i.institution_id, i.decision, i.reason, i.valid, published
         FROM publish_in i
         WHERE i.id IS NULL
@@ -778,7 +779,7 @@ BEGIN
         SELECT coalesce(i.id, greatest((SELECT max(b.id) FROM regulator.blacklist b),
                                        (SELECT max(h.id) FROM regulator.blacklist_history h),
                                        (SELECT max(j.id) FROM publish_in j), 0)
-                              + row_number() OVER (ORDER BY i.subject, i.valid)),
+                              + row_number() OVER (PARTITION BY i.id IS NULL ORDER BY i.subject, i.valid)),
                i.subject, publish.list, i.reason, i.valid, i.listed_by, published
         FROM publish_in i
         WHERE i.id IS NULL OR NOT EXISTS (SELECT FROM regulator.blacklist b WHERE b.id = i.id);

@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(45);
+SELECT plan(46);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -280,6 +280,18 @@ SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_ty
                  '23505', 'entry 4 appears more than once in publication tap_ban_typed of list ban_names',
                  'publish: an entry given twice is an error');
 SELECT is((SELECT count(*)::int FROM regulator.name_entry WHERE list = 'ban_names'), 7, 'the refused publications changed nothing');
+-- an entry published again after its withdrawal keeps its id; a new one
+-- published with it takes the next id
+CREATE TABLE tap_ban_again AS
+SELECT e.id, e.name, e.masked::text AS masked, e.institution_id, e.decision, e.reason, e.valid
+FROM regulator.name_entry e WHERE e.list = 'ban_names' AND (e.recorded_until IS NULL OR (e.id = 3 AND e.recorded_until = '2024-07-01'));
+INSERT INTO tap_ban_again VALUES (NULL, '赵六', NULL, NULL, '浙金罚决字〔2024〕10号', '禁止从业', '[2024-07-01,2029-07-01)');
+CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_again');
+SELECT results_eq(
+    $$SELECT id, name, (SELECT max(id) FROM regulator.name_entry WHERE recorded_from < '2024-08-01')
+      FROM regulator.name_entry WHERE recorded_from = '2024-08-01' ORDER BY id$$,
+    $$VALUES (3::bigint, '李强', 9::bigint), (10, '赵六', 9)$$,
+    'publish by name: an entry published again keeps its id, a new one takes the next');
 -- by number: a new entry never takes the id of a withdrawn one
 INSERT INTO tap_pub VALUES (NULL, cnid_from_parts(330102, '1970-01-01', 1)::text, '机构内部黑名单', '[2024-01-01,)', NULL),
                            (NULL, cnid_from_parts(330102, '1970-01-01', 2)::text, '机构内部黑名单', '[2024-01-01,)', NULL);
