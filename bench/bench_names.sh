@@ -212,8 +212,10 @@ bench_line names_masked_number_only "$ours2" "$base2"
 # anything — reading the staff once and computing one key per person (the
 # same parallel scan both queries above start with).  No method that looks
 # at each of the NAMES_STAFF people can beat baseline / floor.
-floor=$(bench_ms "SELECT count(cnid_block(id)) FROM nb_staff" 5)
-bench_note "names_floor read_staff_and_key_ms=$floor baseline_ms=$base ceiling=$(awk -v b="$base" -v f="$floor" 'BEGIN { printf "%.2f", b / f }') (the highest ratio any method reading every person could reach against names_masked's baseline)"
+# Timed alternately with the baseline (both parallel, the same workers), so
+# that the ratio compares the same minutes of a shared machine.
+read -r floor base_f < <(bench_pair "SELECT count(cnid_block(id)) FROM nb_staff" "$BASE_SQL")
+bench_note "names_floor read_staff_and_key_ms=$floor baseline_ms=$base_f ceiling=$(awk -v b="$base_f" -v f="$floor" 'BEGIN { printf "%.2f", b / f }') (the highest ratio any method reading every person could reach against names_masked's baseline)"
 
 # The issue's literal baseline: pg_trgm in a UTF-8 database whose LC_CTYPE
 # classifies Han characters as letters (C.UTF-8), where similarity() does
@@ -225,7 +227,7 @@ utf8_locale=$(locale -a 2>/dev/null | grep -i -m1 '^C\.utf-\?8$' || true)
 if [ -z "$utf8_locale" ]; then
     bench_note "names_masked_trgm_utf8 skipped: no C.UTF-8 locale on this machine"
 else
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $utf8_db" \
+    psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $utf8_db" \
          -c "CREATE DATABASE $utf8_db TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE '$utf8_locale'" >/dev/null
     psql -X -q -v ON_ERROR_STOP=1 -d "$utf8_db" >/dev/null <<'SQL'
 CREATE EXTENSION pg_trgm; CREATE EXTENSION fuzzystrmatch;

@@ -483,6 +483,10 @@ CREATE INDEX name_entry_block_idx ON regulator.name_entry (masked_cnid_block(mas
 -- entries until a VACUUM merged it).
 CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (keys) WITH (fastupdate = off)
     WHERE masked_cnid_block(masked) IS NULL;
+-- the entries with a number the block key cannot find that name an
+-- institution: candidates through the institution whatever their name
+CREATE INDEX name_entry_institution_idx ON regulator.name_entry (institution_id)
+    WHERE masked IS NOT NULL AND masked_cnid_block(masked) IS NULL AND institution_id IS NOT NULL;
 COMMENT ON TABLE regulator.name_entry IS
     'entries of the lists published by name: name, masked ID number or none, institution, decision; every version with its recorded period';
 
@@ -504,8 +508,10 @@ BEGIN
         (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
          WHERE x.extname = 'integrity'));
 END $$;
+-- Not for PUBLIC: whoever may call it can test any ID number against any
+-- institution (the employment register, one yes or no at a time).  Granted
+-- with SELECT on regulator.name_entry, to those who screen by name.
 REVOKE ALL ON FUNCTION regulator.employed_by(cnid, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION regulator.employed_by(cnid, integer) TO PUBLIC;
 COMMENT ON FUNCTION regulator.employed_by(cnid, integer) IS
     'was the person with this ID number ever employed by this institution (yes or no, with the owner''s rights: screening by name needs no SELECT on regulator.employee)';
 
@@ -665,6 +671,16 @@ BEGIN
         RAISE EXCEPTION 'unknown list %', list USING ERRCODE = 'invalid_parameter_value',
             HINT = format('The lists are %s (regulator.list).', (SELECT string_agg(l.name, ', ' ORDER BY l.name) FROM regulator.list l));
     END IF;
+    -- One publication at a time per table, before anything is read: the
+    -- date order below, the new ids (drawn above every id of every list)
+    -- and the versions must see a publication committed meanwhile.  Readers
+    -- (screening) are not blocked.  Read committed: each statement below
+    -- sees what was committed before the lock was granted.
+    IF by_name THEN
+        LOCK TABLE regulator.name_entry IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        LOCK TABLE regulator.blacklist IN SHARE ROW EXCLUSIVE MODE;
+    END IF;
     IF EXISTS (SELECT FROM regulator.list_publication p
                WHERE p.list = publish.list AND p.published >= publish.published)
        OR (by_name AND EXISTS (SELECT FROM regulator.name_entry e
@@ -735,7 +751,8 @@ BEGIN
         -- new (or published again after a withdrawal)
         INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from)
         SELECT coalesce(i.id, greatest((SELECT max(e.id) FROM regulator.name_entry e), (SELECT max(j.id) FROM publish_in j), 0)
-                              + row_number() OVER (ORDER BY i.id IS NULL, i.name, i.masked, i.valid, i.decision, i.institution_id, i.reason)),
+                              + row_number() OVER (PARTITION BY i.id IS NULL
+                                                   ORDER BY i.name, i.masked, i.valid, i.decision, i.institution_id, i.reason)),
                publish.list, i.name, i.masked, i.institution_id, i.decision, i.reason, i.valid, published
         FROM publish_in i
         WHERE i.id IS NULL
@@ -756,11 +773,13 @@ BEGIN
         WHERE i.id = b.id AND b.list = publish.list
           AND (b.subject, b.reason, b.valid, b.listed_by) IS DISTINCT FROM (i.subject, i.reason, i.valid, i.listed_by);
         GET DIAGNOSTICS n_changed = ROW_COUNT;
-        -- new; a new id is above every id ever given, withdrawn ones (in the history) included
+        -- new; a new id is above every id ever given, withdrawn ones (in the
+        -- history) and the publication's own included
         INSERT INTO regulator.blacklist (id, subject, list, reason, valid, listed_by, recorded_from)
         SELECT coalesce(i.id, greatest((SELECT max(b.id) FROM regulator.blacklist b),
-                                       (SELECT max(h.id) FROM regulator.blacklist_history h), 0)
-                              + row_number() OVER (ORDER BY i.subject, i.valid)),
+                                       (SELECT max(h.id) FROM regulator.blacklist_history h),
+                                       (SELECT max(j.id) FROM publish_in j), 0)
+                              + row_number() OVER (PARTITION BY i.id IS NULL ORDER BY i.subject, i.valid)),
                i.subject, publish.list, i.reason, i.valid, i.listed_by, published
         FROM publish_in i
         WHERE i.id IS NULL OR NOT EXISTS (SELECT FROM regulator.blacklist b WHERE b.id = i.id);
@@ -893,8 +912,13 @@ END $$;
 -- at most 40 + 25): only those are candidates.  The same normalised name
 -- has the same keys (name_keys is a function of the normalised name), so
 -- the cheap test e.keys = n.keys comes first and regulator.employed_by (a
--- function call with an index lookup) is asked only for them.  A common
--- name shared by thousands of entries with numbers thus costs nothing.
+-- function call with an index lookup) is asked only for them.  An entry
+-- whose mask hides the region or the sequence and which names an
+-- institution that employed the person can reach the threshold with any
+-- name (the birth date and sequence visible: 45 + 25), so the few such
+-- entries the number fits are candidates too (name_entry_institution_idx).
+-- A common name shared by thousands of entries with numbers thus costs
+-- nothing.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
                                             published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
@@ -926,7 +950,12 @@ BEGIN
             FROM n JOIN e ON e.keys && n.keys
             WHERE masked_cnid_block(e.masked) IS NULL
               AND (e.masked IS NOT NULL
-                   OR (e.keys = n.keys AND regulator.employed_by(n.subject, e.institution_id))))$n$;
+                   OR (e.keys = n.keys AND regulator.employed_by(n.subject, e.institution_id)))
+            UNION
+            SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
+            FROM n JOIN e ON n.subject ~ e.masked
+            WHERE masked_cnid_block(e.masked) IS NULL AND e.institution_id IS NOT NULL
+              AND regulator.employed_by(n.subject, e.institution_id))$n$;
         name_matches := $n$
             UNION ALL
             SELECT c.ref, c.subject, e.list, e.id, e.reason, e.valid, e.recorded_from, c.name, x.score, x.evidence

@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(41);
+SELECT plan(46);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -58,6 +58,23 @@ SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-
 SELECT ok((SELECT bool_and(score >= name_match_threshold())
            FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31')),
           'every match by name is at or above the threshold');
+-- nothing that can reach the threshold is left out of the candidates: a ban
+-- naming the institution that employed the person, with a mask hiding the
+-- region (any name: 45 + 25) or the sequence (a two-character name one
+-- character different, no key in common: 65 + 25); checked against scoring
+-- every pair of the batch and the list
+INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from) VALUES
+    (20, 'ban_names', '李刚', '3301021990010103**', 7, '浙金罚决字〔2023〕20号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (21, 'ban_names', '王五', '******199001010338', 7, '浙金罚决字〔2023〕21号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01');
+SELECT set_eq(
+    $$SELECT ref, entry_id, score FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-03-31') WHERE name IS NOT NULL$$,
+    $$SELECT b.ref, e.id, x.score FROM tap_batch b
+      JOIN regulator.name_entry e ON e.valid @> '2024-03-31'::date AND e.recorded_from <= '2024-03-31'
+                                 AND (e.recorded_until IS NULL OR '2024-03-31' < e.recorded_until)
+      CROSS JOIN LATERAL regulator.name_evidence(b.name, b.id, e.name, e.masked, e.institution_id) x
+      WHERE x.score >= name_match_threshold()$$,
+    'screening by name finds every entry that scoring every pair puts at or above the threshold (masks hiding region or sequence, with the institution)');
+DELETE FROM regulator.name_entry WHERE id IN (20, 21);
 -- as published before the entries were recorded, and after the ban ended
 SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-02-29')$$,
                 'lists as published before the entries: no hits');
@@ -128,6 +145,16 @@ GRANT USAGE ON SCHEMA regulator TO tap_officer;
 -- question screening by name asks about employment
 GRANT SELECT ON regulator.blacklist_version, regulator.list, regulator.list_publication, regulator.screening_review,
                 regulator.name_entry, tap_batch TO tap_officer;
+GRANT EXECUTE ON FUNCTION regulator.employed_by(cnid, integer) TO tap_officer;
+-- employed_by answers from regulator.employee: not for anyone with USAGE
+-- on the schema (who could otherwise probe ID numbers against institutions)
+CREATE ROLE tap_reader;
+GRANT USAGE ON SCHEMA regulator TO tap_reader;
+SET ROLE tap_reader;
+SELECT throws_ok($$SELECT regulator.employed_by('330102199001010338', 7)$$, '42501',
+                 'permission denied for function employed_by',
+                 'employed_by is not executable by everyone (no EXECUTE for PUBLIC)');
+RESET ROLE;
 SELECT ok((SELECT p.prosecdef AND p.proconfig = ARRAY['search_path=pg_catalog, pg_temp']
            FROM pg_proc p WHERE p.oid = 'regulator.employed_by(cnid, integer)'::regprocedure),
           'employed_by runs with the owner''s rights and a pinned search path');
@@ -253,6 +280,18 @@ SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_ty
                  '23505', 'entry 4 appears more than once in publication tap_ban_typed of list ban_names',
                  'publish: an entry given twice is an error');
 SELECT is((SELECT count(*)::int FROM regulator.name_entry WHERE list = 'ban_names'), 7, 'the refused publications changed nothing');
+-- an entry published again after its withdrawal keeps its id; a new one
+-- published with it takes the next id
+CREATE TABLE tap_ban_again AS
+SELECT e.id, e.name, e.masked::text AS masked, e.institution_id, e.decision, e.reason, e.valid
+FROM regulator.name_entry e WHERE e.list = 'ban_names' AND (e.recorded_until IS NULL OR (e.id = 3 AND e.recorded_until = '2024-07-01'));
+INSERT INTO tap_ban_again VALUES (NULL, '赵六', NULL, NULL, '浙金罚决字〔2024〕10号', '禁止从业', '[2024-07-01,2029-07-01)');
+CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_again');
+SELECT results_eq(
+    $$SELECT id, name, (SELECT max(id) FROM regulator.name_entry WHERE recorded_from < '2024-08-01')
+      FROM regulator.name_entry WHERE recorded_from = '2024-08-01' ORDER BY id$$,
+    $$VALUES (3::bigint, '李强', 9::bigint), (10, '赵六', 9)$$,
+    'publish by name: an entry published again keeps its id, a new one takes the next');
 -- by number: a new entry never takes the id of a withdrawn one
 INSERT INTO tap_pub VALUES (NULL, cnid_from_parts(330102, '1970-01-01', 1)::text, '机构内部黑名单', '[2024-01-01,)', NULL),
                            (NULL, cnid_from_parts(330102, '1970-01-01', 2)::text, '机构内部黑名单', '[2024-01-01,)', NULL);
@@ -264,6 +303,18 @@ CALL regulator.publish('internal', '2024-07-01', 'tap_pub');
 SELECT is((SELECT count(DISTINCT subject)::int FROM regulator.blacklist_version v
            GROUP BY id ORDER BY count(DISTINCT subject) DESC LIMIT 1), 1,
           'publish by number: a new entry does not reuse the id of a withdrawn one');
+-- by number: an entry published with an id of the list's own choosing and
+-- a new one without an id get distinct ids (the new id is drawn above the
+-- publication's ids too)
+CREATE TABLE tap_pub2 (LIKE tap_pub);
+INSERT INTO tap_pub2 VALUES
+    ((SELECT greatest(max(b.id), max(h.id)) + 1 FROM regulator.blacklist b, regulator.blacklist_history h),
+     cnid_from_parts(330102, '1970-01-01', 6)::text, '禁业', '[2024-01-01,)', NULL),
+    (NULL, cnid_from_parts(330102, '1970-01-01', 5)::text, '禁业', '[2024-01-01,)', NULL);
+SELECT lives_ok($$CALL regulator.publish('industry_ban', '2024-09-01', 'tap_pub2')$$,
+                'publish by number: an entry with an id of its own and a new one without');
+SELECT is((SELECT count(DISTINCT id)::int FROM regulator.blacklist WHERE recorded_from = '2024-09-01'), 2,
+          'and they get distinct ids');
 
 SELECT * FROM finish();
 ROLLBACK;
