@@ -282,12 +282,14 @@ BEGIN
     FROM gen_inst g,
          LATERAL generate_series(0, g.staff + g.n_left - 1) k,
          LATERAL (SELECT g.first_emp + k AS e) ee,
+         -- OFFSET 0: the number computed once per row, not once per use
+         -- (the name and the hiring date use it too)
          LATERAL (SELECT regulator.person_cnid(seed, e) AS c,
                          CASE WHEN k = 0 THEN '行长'
                               WHEN k < 1 + g.staff / 25 THEN '部门负责人'
                               ELSE (ARRAY['柜员','柜员','客户经理','客户经理','信贷员','会计','风险合规',
                                           '理赔员','综合管理','纪检专员'])[1 + floor(10 * regulator.rnd(seed, 24, e))::int]
-                         END AS pos) x,
+                         END AS pos OFFSET 0) x,
          -- hired 2003..2024 (more recently more often), aged 22 at least
          LATERAL (SELECT least(greatest(date '2003-01-01' + floor(7600 * power(regulator.rnd(seed, 21, e), 0.7))::int,
                                         cnid_birth_date(c) + 8036), date '2024-06-30') AS hired) h;
@@ -540,7 +542,7 @@ BEGIN
            date '2024-01-01' + floor(305 * regulator.rnd(seed, 87, i.id * 1000 + k))::int, NULL, false
     FROM regulator.institution i
     CROSS JOIN LATERAL generate_series(1, greatest(1, round(0.08 * i.staff))::int) k
-    CROSS JOIN LATERAL (SELECT regulator.person_cnid(seed, 800000000 + i.id * 1000 + k) AS cnid) c
+    CROSS JOIN LATERAL (SELECT regulator.person_cnid(seed, 800000000 + i.id * 1000 + k) AS cnid OFFSET 0) c   -- once per row
     ORDER BY i.id, k;
 
     -- planted on the lists published by name (issue 21): about 5% of the
