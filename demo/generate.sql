@@ -120,6 +120,40 @@ CREATE FUNCTION regulator.mask_birth(id cnid, k integer) RETURNS masked_cnid
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN overlay(id::text PLACING repeat('*', 4 + 2 * k) FROM 11 - 2 * k)::masked_cnid;
 
+-- name_entry's foreign keys and secondary indexes (a GIN index on the name
+-- keys without a pending list) set aside for the generator's bulk insert
+-- (aside = true), or made again, as they were defined (false): one check
+-- and one index build instead of a lookup and an index insertion per row.
+CREATE PROCEDURE regulator.generate_name_entry_aside(aside boolean)
+LANGUAGE plpgsql AS $proc$
+DECLARE
+    ddl text;
+BEGIN
+    IF aside THEN
+        CREATE TEMP TABLE gen_name_entry_ddl ON COMMIT DROP AS
+        SELECT row_number() OVER (ORDER BY kind, oid) AS ord, make, drop
+        FROM (SELECT 1 AS kind, c.oid,
+                     format('ALTER TABLE regulator.name_entry ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)) AS make,
+                     format('ALTER TABLE regulator.name_entry DROP CONSTRAINT %I', c.conname) AS drop
+              FROM pg_constraint c
+              WHERE c.conrelid = 'regulator.name_entry'::regclass AND c.contype = 'f'
+              UNION ALL
+              SELECT 2, i.indexrelid, pg_get_indexdef(i.indexrelid), format('DROP INDEX %s', i.indexrelid::regclass)
+              FROM pg_index i
+              WHERE i.indrelid = 'regulator.name_entry'::regclass
+                AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)) d;
+        FOR ddl IN SELECT g.drop FROM gen_name_entry_ddl g ORDER BY g.ord LOOP
+            EXECUTE ddl;
+        END LOOP;
+    ELSE
+        FOR ddl IN SELECT g.make FROM gen_name_entry_ddl g ORDER BY g.ord LOOP
+            EXECUTE ddl;
+        END LOOP;
+        DROP TABLE gen_name_entry_ddl;
+    END IF;
+END
+$proc$;
+
 -- Progress of the generator, for demo/load.sh on a terminal: phase k of n,
 -- the rows of the phase's table, the share of phases done and the time since
 -- the start, as a NOTICE (rows are counted only when notices are shown).
@@ -149,7 +183,6 @@ DECLARE
     y_start    constant date := date '2022-01-01';
     n          bigint;
     t0         timestamptz := clock_timestamp();
-    ddl        text;
 BEGIN
     IF scale = 'district' THEN
         n_inst := round(60 * factor); staff_mult := 1; n_ext := round(3000 * factor);
@@ -395,25 +428,9 @@ BEGIN
     FROM gen_ext WHERE k % 17 = 0 AND hi IS NOT NULL;
 
     -- the lists published by name are written in bulk: their foreign keys
-    -- and secondary indexes (a GIN index on the name keys without a pending
-    -- list) are set aside here and made again, as defined, once every entry
-    -- is written (regulator.generate_screening, before its runs): one check
-    -- and one index build instead of a lookup and an index insertion per row
-    CREATE TEMP TABLE gen_name_entry_ddl ON COMMIT DROP AS
-    SELECT row_number() OVER (ORDER BY kind, oid) AS ord, make, drop
-    FROM (SELECT 1 AS kind, c.oid,
-                 format('ALTER TABLE regulator.name_entry ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)) AS make,
-                 format('ALTER TABLE regulator.name_entry DROP CONSTRAINT %I', c.conname) AS drop
-          FROM pg_constraint c
-          WHERE c.conrelid = 'regulator.name_entry'::regclass AND c.contype = 'f'
-          UNION ALL
-          SELECT 2, i.indexrelid, pg_get_indexdef(i.indexrelid), format('DROP INDEX %s', i.indexrelid::regclass)
-          FROM pg_index i
-          WHERE i.indrelid = 'regulator.name_entry'::regclass
-            AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)) d;
-    FOR ddl IN SELECT g.drop FROM gen_name_entry_ddl g ORDER BY g.ord LOOP
-        EXECUTE ddl;
-    END LOOP;
+    -- and secondary indexes are set aside until every entry is written
+    -- (regulator.generate_screening makes them again before its runs)
+    CALL regulator.generate_name_entry_aside(true);
 
     -- the same people as the lists published by name give them (issue 21):
     -- the courts give a debtor's name with the birth date masked (4, 6 or 8
@@ -530,7 +547,6 @@ DECLARE
     lo  date;
     hi  date;
     run bigint;
-    ddl text;
 BEGIN
     -- the year's new hires: about 8% of each institution's staff joined in
     -- January to October 2024 (people not seen before, no events yet)
@@ -662,10 +678,7 @@ BEGIN
     -- adds the DBA's own
     CREATE INDEX gen_employee_cnid ON regulator.employee (cnid);
     -- every name entry is written: its foreign keys and indexes again
-    FOR ddl IN SELECT g.make FROM gen_name_entry_ddl g ORDER BY g.ord LOOP
-        EXECUTE ddl;
-    END LOOP;
-    DROP TABLE gen_name_entry_ddl;
+    CALL regulator.generate_name_entry_aside(false);
     ANALYZE regulator.employee, regulator.name_entry;
     FOR m IN 1..12 LOOP
         lo := make_date(2024, m, 1);
