@@ -476,13 +476,20 @@ CREATE TABLE regulator.name_entry (
     PRIMARY KEY (id, recorded_from)
 );
 CREATE INDEX name_entry_block_idx ON regulator.name_entry (masked_cnid_block(masked));
--- name keys only where the block key cannot serve: no number, or a mask
--- hiding the region or the sequence (see regulator.screening_matches).
--- Without fastupdate: entries arrive by INSERT and are looked up at once,
--- and a pending list is scanned whole by every lookup (6 ms each at 100k
--- entries until a VACUUM merged it).
+-- name keys where a number is given but the block key cannot serve (a mask
+-- hiding the region or the sequence): any name evidence may count there
+-- (see regulator.screening_matches).  Without fastupdate: entries arrive by
+-- INSERT and are looked up at once, and a pending list is scanned whole by
+-- every lookup (6 ms each at 100k entries until a VACUUM merged it).
 CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (keys) WITH (fastupdate = off)
-    WHERE masked_cnid_block(masked) IS NULL;
+    WHERE masked IS NOT NULL AND masked_cnid_block(masked) IS NULL;
+-- entries without a number that name an institution: only the same name
+-- after name_normalize can reach the threshold there (45 + 25), and the
+-- same normalised name has the same keys, so they are looked up by
+-- equality of all the keys (a GIN lookup by any shared key found ~680
+-- entries per person at province scale to keep a handful)
+CREATE INDEX name_entry_name_idx ON regulator.name_entry (keys)
+    WHERE masked IS NULL AND institution_id IS NOT NULL;
 -- the entries with a number the block key cannot find that name an
 -- institution: candidates through the institution whatever their name
 CREATE INDEX name_entry_institution_idx ON regulator.name_entry (institution_id)
@@ -898,27 +905,28 @@ END $$;
 -- A match by number scores 100 with the evidence {number}; a match by name
 -- (a list published by name, a batch with names) carries the name screened,
 -- and the score and evidence of regulator.name_evidence, from
--- name_match_threshold() up.  Candidates by name come from two index
--- lookups per person: the entries whose mask shows the person's region and
--- sequence (masked_cnid_block, rechecked by ~), and, among the entries that
--- key cannot find (no number, or a mask hiding region or sequence), those
--- sharing a name key (name_keys &&: the same name in any written form,
--- pinyin, one character different); only they are scored.  Nothing that
--- can reach the threshold is left out: an entry whose mask shows region and
--- sequence but which the number does not fit scores at most 20 + 25, an
--- entry without a number at most 45 unless it names an institution that
--- employed the person, and then only with the same name after
--- name_normalize (45 + 25; a pinyin name or one character different gives
--- at most 40 + 25): only those are candidates.  The same normalised name
--- has the same keys (name_keys is a function of the normalised name), so
--- the cheap test e.keys = n.keys comes first and regulator.employed_by (a
--- function call with an index lookup) is asked only for them.  An entry
--- whose mask hides the region or the sequence and which names an
--- institution that employed the person can reach the threshold with any
--- name (the birth date and sequence visible: 45 + 25), so the few such
--- entries the number fits are candidates too (name_entry_institution_idx).
--- A common name shared by thousands of entries with numbers thus costs
--- nothing.
+-- name_match_threshold() up.  Candidates by name come from index lookups
+-- per person, never a scan of the list:
+--   * entries whose mask shows the person's region and sequence
+--     (masked_cnid_block, a btree; rechecked by ~);
+--   * entries with a mask hiding region or sequence: those sharing a name
+--     key (name_keys &&, GIN: the same name in any written form, pinyin,
+--     one character different), and those naming an institution that
+--     employed the person whose mask the number fits, whatever the name
+--     (the birth date and sequence visible: 45 + 25;
+--     name_entry_institution_idx);
+--   * entries without a number that name an institution: those with the
+--     same keys (name_entry_name_idx, a btree on keys) that
+--     regulator.employed_by confirms.
+-- Only candidates are scored.  Nothing that can reach the threshold is left
+-- out: an entry whose mask shows region and sequence but which the number
+-- does not fit scores at most 20 + 25; an entry without a number at most
+-- 45, plus 25 if it names an institution that employed the person, and 70
+-- only with the same name after name_normalize (a variant character gives
+-- 42, a pinyin name or one character different 40): the same normalised
+-- name has the same keys (name_keys is a function of the normalised name),
+-- so equality of the keys finds every such entry.  A common name shared by
+-- thousands of entries thus costs nothing.
 CREATE FUNCTION regulator.screening_matches(batch regclass, at date DEFAULT current_date,
                                             published date DEFAULT current_date, lists text[] DEFAULT NULL)
 RETURNS TABLE (ref text, subject cnid, list text, entry_id bigint, reason text, valid daterange,
@@ -948,9 +956,12 @@ BEGIN
             UNION
             SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
             FROM n JOIN e ON e.keys && n.keys
-            WHERE masked_cnid_block(e.masked) IS NULL
-              AND (e.masked IS NOT NULL
-                   OR (e.keys = n.keys AND regulator.employed_by(n.subject, e.institution_id)))
+            WHERE e.masked IS NOT NULL AND masked_cnid_block(e.masked) IS NULL
+            UNION
+            SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
+            FROM n JOIN e ON e.keys = n.keys
+            WHERE e.masked IS NULL AND e.institution_id IS NOT NULL
+              AND regulator.employed_by(n.subject, e.institution_id)
             UNION
             SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
             FROM n JOIN e ON n.subject ~ e.masked
