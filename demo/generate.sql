@@ -122,13 +122,20 @@ RETURN overlay(id::text PLACING repeat('*', 4 + 2 * k) FROM 11 - 2 * k)::masked_
 
 -- name_entry's foreign keys and secondary indexes (a GIN index on the name
 -- keys without a pending list) set aside for the generator's bulk insert
--- (aside = true), or made again, as they were defined (false): one check
--- and one index build instead of a lookup and an index insertion per row.
+-- (aside = true), or made again, as they were defined, with their names
+-- and comments (false), in the same transaction: one check and one index
+-- build instead of a lookup and an index insertion per row.  An error in
+-- between rolls the drops back with everything else.
 CREATE PROCEDURE regulator.generate_name_entry_aside(aside boolean)
 LANGUAGE plpgsql AS $proc$
 DECLARE
     ddl text;
 BEGIN
+    IF aside = (to_regclass('pg_temp.gen_name_entry_ddl') IS NOT NULL) THEN
+        RAISE EXCEPTION 'name_entry''s foreign keys and indexes are %', CASE WHEN aside THEN 'already set aside' ELSE 'not set aside' END
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Call regulator.generate_name_entry_aside(true), then (false), in one transaction.';
+    END IF;
     IF aside THEN
         CREATE TEMP TABLE gen_name_entry_ddl ON COMMIT DROP AS
         SELECT row_number() OVER (ORDER BY kind, oid) AS ord, make, drop
@@ -141,8 +148,19 @@ BEGIN
               SELECT 2, i.indexrelid, pg_get_indexdef(i.indexrelid), format('DROP INDEX %s', i.indexrelid::regclass)
               FROM pg_index i
               WHERE i.indrelid = 'regulator.name_entry'::regclass
+                AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+              UNION ALL   -- their comments, made again after them
+              SELECT 3, c.oid, format('COMMENT ON CONSTRAINT %I ON regulator.name_entry IS %L', c.conname, d.description), NULL
+              FROM pg_constraint c
+              JOIN pg_description d ON d.classoid = 'pg_constraint'::regclass AND d.objoid = c.oid AND d.objsubid = 0
+              WHERE c.conrelid = 'regulator.name_entry'::regclass AND c.contype = 'f'
+              UNION ALL
+              SELECT 4, i.indexrelid, format('COMMENT ON INDEX %s IS %L', i.indexrelid::regclass, d.description), NULL
+              FROM pg_index i
+              JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = i.indexrelid AND d.objsubid = 0
+              WHERE i.indrelid = 'regulator.name_entry'::regclass
                 AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)) d;
-        FOR ddl IN SELECT g.drop FROM gen_name_entry_ddl g ORDER BY g.ord LOOP
+        FOR ddl IN SELECT g.drop FROM gen_name_entry_ddl g WHERE g.drop IS NOT NULL ORDER BY g.ord LOOP
             EXECUTE ddl;
         END LOOP;
     ELSE

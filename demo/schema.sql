@@ -490,6 +490,12 @@ CREATE INDEX name_entry_keys_idx ON regulator.name_entry USING gin (keys) WITH (
 -- entries per person at province scale to keep a handful)
 CREATE INDEX name_entry_name_idx ON regulator.name_entry (keys)
     WHERE masked IS NULL AND institution_id IS NOT NULL;
+-- the entries with a number the block key cannot find that show the whole
+-- birth date: the number may give up to 53 (one region digit hidden), so a
+-- two-character name one character different (20, no name key in common)
+-- can reach the threshold; candidates by the birth date, whatever their name
+CREATE INDEX name_entry_birth_idx ON regulator.name_entry (substr(masked::text, 7, 8))
+    WHERE masked IS NOT NULL AND masked_cnid_block(masked) IS NULL AND strpos(substr(masked::text, 7, 8), '*') = 0;
 -- the entries with a number the block key cannot find that name an
 -- institution: candidates through the institution whatever their name
 CREATE INDEX name_entry_institution_idx ON regulator.name_entry (institution_id)
@@ -914,13 +920,20 @@ END $$;
 --     one character different), and those naming an institution that
 --     employed the person whose mask the number fits, whatever the name
 --     (the birth date and sequence visible: 45 + 25;
---     name_entry_institution_idx);
+--     name_entry_institution_idx), and those showing the whole birth date
+--     the number fits, whatever the name (name_entry_birth_idx: a hidden
+--     region digit leaves the number 53, and a two-character name one
+--     character different, 20, has no key in common);
 --   * entries without a number that name an institution: those with the
 --     same keys (name_entry_name_idx, a btree on keys) that
 --     regulator.employed_by confirms.
 -- Only candidates are scored.  Nothing that can reach the threshold is left
 -- out: an entry whose mask shows region and sequence but which the number
--- does not fit scores at most 20 + 25; an entry without a number at most
+-- does not fit scores at most 20 + 25; one whose mask hides region or
+-- sequence and which the number fits, without the institution's 25, needs
+-- a name key in common (45, 42, 40) unless the number gives 50 or more,
+-- which takes the whole birth date (seven of its digits and the rest
+-- visible but a region digit: 21 + 8 + 20 = 49); an entry without a number at most
 -- 45, plus 25 if it names an institution that employed the person, and 70
 -- only with the same name after name_normalize (a variant character gives
 -- 42, a pinyin name or one character different 40): the same normalised
@@ -962,6 +975,11 @@ BEGIN
             FROM n JOIN e ON e.keys = n.keys
             WHERE e.masked IS NULL AND e.institution_id IS NOT NULL
               AND regulator.employed_by(n.subject, e.institution_id)
+            UNION
+            SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
+            FROM n JOIN e ON substr(e.masked::text, 7, 8) = substr(n.subject::text, 7, 8) AND n.subject ~ e.masked
+            WHERE e.masked IS NOT NULL AND masked_cnid_block(e.masked) IS NULL
+              AND strpos(substr(e.masked::text, 7, 8), '*') = 0
             UNION
             SELECT n.ref, n.subject, n.name, e.id, e.recorded_from
             FROM n JOIN e ON n.subject ~ e.masked

@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(46);
+SELECT plan(50);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -75,6 +75,62 @@ SELECT set_eq(
       WHERE x.score >= name_match_threshold()$$,
     'screening by name finds every entry that scoring every pair puts at or above the threshold (masks hiding region or sequence, with the institution)');
 DELETE FROM regulator.name_entry WHERE id IN (20, 21);
+-- the same against a batch of people employed by institution 9 (张伟, a
+-- minority name with a middle dot, a name in Latin letters) and entries
+-- naming that institution without a number: only the same name after
+-- name_normalize reaches the threshold there (45 + 25), found by equality
+-- of the keys, in every written form (traditional, full-width space, dots
+-- of other code points, Latin letters in other case and spacing); a name
+-- alone (no institution) or a name that normalises to nothing never
+INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
+    (10, '650102198001010039', '阿依古丽·买买提', 9, '柜员', '2020-01-01', NULL),
+    (11, '330102198505050072', 'Zhang Wei', 9, '柜员', '2020-01-01', NULL),
+    (12, '330102198505050099', '·', 9, '柜员', '2020-01-01', NULL);
+CREATE TABLE tap_batch_forms AS SELECT cnid AS id, id::text AS ref, name FROM regulator.employee WHERE id IN (1, 10, 11, 12);
+CREATE VIEW tap_pairs AS
+SELECT b.ref, e.id AS entry_id, x.score FROM tap_batch_forms b
+JOIN regulator.name_entry e ON e.valid @> '2024-03-31'::date AND e.recorded_from <= '2024-03-31'
+                           AND (e.recorded_until IS NULL OR '2024-03-31' < e.recorded_until)
+CROSS JOIN LATERAL regulator.name_evidence(b.name, b.id, e.name, e.masked, e.institution_id) x
+WHERE x.score >= name_match_threshold();
+INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from) VALUES
+    (30, 'ban_names', '張偉', NULL, 9, '浙金罚决字〔2023〕30号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (31, 'ban_names', '张　伟', NULL, 9, '浙金罚决字〔2023〕31号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (32, 'ban_names', '阿依古丽•买买提', NULL, 9, '浙金罚决字〔2023〕32号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (33, 'ban_names', '阿依古丽 ・ 买买提', NULL, 9, '浙金罚决字〔2023〕33号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (34, 'ban_names', 'ZHANG  WEI', NULL, 9, '浙金罚决字〔2023〕34号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (35, 'ban_names', 'zhang wei', NULL, NULL, '浙金罚决字〔2023〕35号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01'),
+    (36, 'ban_names', '•', NULL, 9, '浙金罚决字〔2023〕36号', '禁止从业', '[2023-06-01,2028-06-01)', '2024-03-01');
+SELECT set_eq(
+    $$SELECT ref, entry_id, score FROM regulator.screening_matches('tap_batch_forms', '2024-03-31', '2024-03-31')
+      WHERE name IS NOT NULL AND entry_id >= 30$$,
+    $$VALUES ('1', 30::bigint, 70), ('1', 31, 70), ('10', 32, 70), ('10', 33, 70), ('11', 34, 70)$$,
+    'entries without a number naming the institution: the same name in every written form');
+SELECT set_eq(
+    $$SELECT ref, entry_id, score FROM regulator.screening_matches('tap_batch_forms', '2024-03-31', '2024-03-31')
+      WHERE name IS NOT NULL$$,
+    'SELECT * FROM tap_pairs',
+    'and screening by name finds every entry that scoring every pair puts at or above the threshold');
+DELETE FROM regulator.name_entry WHERE id >= 30;
+-- no institution, a mask hiding a region digit or a sequence position but
+-- showing the birth date: the number gives up to 53, so a two-character
+-- name one character different (20, no key in common) or a one-character
+-- name reaches the threshold (73, 70)
+INSERT INTO regulator.name_entry (id, list, name, masked, institution_id, decision, reason, valid, recorded_from) VALUES
+    (22, 'debtor_names', '李伟', '*1010519491231002X', NULL, '(2023)京0105执22号', '失信被执行人', '[2023-01-01,)', '2024-03-01'),
+    (23, 'debtor_names', '张', '11010519491231*02X', NULL, '(2023)京0105执23号', '失信被执行人', '[2023-01-01,)', '2024-03-01');
+SELECT set_eq(
+    $$SELECT ref, entry_id, score FROM regulator.screening_matches('tap_batch_forms', '2024-03-31', '2024-03-31')
+      WHERE name IS NOT NULL AND entry_id IN (22, 23)$$,
+    $$VALUES ('1', 22::bigint, 73), ('1', 23, 70)$$,
+    'a mask showing the birth date but hiding a region digit or a sequence position, no institution: a two-character name one character different');
+SELECT set_eq(
+    $$SELECT ref, entry_id, score FROM regulator.screening_matches('tap_batch_forms', '2024-03-31', '2024-03-31')
+      WHERE name IS NOT NULL$$,
+    'SELECT * FROM tap_pairs',
+    'and screening by name finds every entry that scoring every pair puts at or above the threshold (masks showing the birth date)');
+DELETE FROM regulator.name_entry WHERE id IN (22, 23);
+DELETE FROM regulator.employee WHERE id >= 10;
 -- as published before the entries were recorded, and after the ban ended
 SELECT is_empty($$SELECT FROM regulator.screening_matches('tap_batch', '2024-03-31', '2024-02-29')$$,
                 'lists as published before the entries: no hits');
