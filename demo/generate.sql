@@ -545,7 +545,10 @@ COMMENT ON PROCEDURE regulator.generate(text, integer, numeric) IS
 -- ====================================================================
 -- The screening workflow (issue 12): publications of the lists, superseded
 -- versions of entries, audited screening runs of the year's new hires and
--- the reviews that followed them.  Called at the end of generate().
+-- the reviews that followed them.  Called at the end of generate(), in
+-- its transaction: it makes name_entry's foreign key and indexes again from
+-- what generate_name_entry_aside(true) set aside there (a temporary table
+-- dropped at commit), so it cannot be called on its own.
 -- ===========================================================================
 
 -- The publication that first carried an entry whose validity starts on d.
