@@ -717,9 +717,10 @@ BEGIN
                     PERFORM r.masked::masked_cnid;
                 EXCEPTION WHEN invalid_text_representation THEN
                     GET STACKED DIAGNOSTICS why = PG_EXCEPTION_DETAIL;
-                    RAISE EXCEPTION 'bad masked ID number in publication % of list %: %', entries, list, SQLERRM
+                    RAISE EXCEPTION 'invalid masked ID number in publication % of list %', entries, list
                         USING ERRCODE = 'invalid_text_representation',
-                              DETAIL = concat_ws(' ', format('Entry %s (%s), masked %L.', coalesce(r.id::text, 'new'), r.name, r.masked),
+                              DETAIL = concat_ws(' ', format('Entry %s (%s), masked %L: %s.', coalesce(r.id::text, 'new'),
+                                                             r.name, r.masked, SQLERRM),
                                                  nullif(why, '')),
                               HINT = 'Column masked holds the number as the list publishes it: 18 positions, digits, X in the last, * where masked; NULL for no number.';
                 END;

@@ -10,7 +10,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 \i demo/schema.sql
 RESET client_min_messages;
-SELECT plan(50);
+SELECT plan(51);
 
 -- people: 张伟 (born 1949), 李强 (worked at institution 7, now at 9), 王芳
 INSERT INTO regulator.employee (id, cnid, name, institution_id, position, hired, left_on) VALUES
@@ -318,8 +318,20 @@ SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban_ty
                  'publish: a column of another type is an error');
 UPDATE tap_ban SET masked = '1101051949**13002X' WHERE id = 8;
 SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban')$$,
-                 '22P02', 'bad masked ID number in publication tap_ban of list ban_names: invalid masked_cnid "1101051949**13002X": no number fitting the visible digits has check character "X"',
-                 'publish: a bad masked number is an error naming it');
+                 '22P02', 'invalid masked ID number in publication tap_ban of list ban_names',
+                 'publish: a bad masked number is an error');
+CREATE FUNCTION pg_temp.publish_error_detail() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+    CALL regulator.publish('ban_names', '2024-08-01', 'tap_ban');
+    RETURN NULL;
+EXCEPTION WHEN invalid_text_representation THEN
+    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+    RETURN d;
+END $$;
+SELECT alike(pg_temp.publish_error_detail(),
+            'Entry 8 (%), masked ''1101051949**13002X'': invalid masked_cnid "1101051949**13002X": no number fitting the visible digits has check character "X".%',
+            'publish: the bad masked number''s detail names the entry, the number and why');
 SELECT throws_ok($$CALL regulator.publish('ban_names', '2024-06-15', 'tap_ban_typed')$$,
                  '22023', 'list ban_names already has a publication on or after 2024-06-15',
                  'publish by name: publications in date order');
