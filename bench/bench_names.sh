@@ -246,13 +246,7 @@ SELECT l.entry, s.id
     ON left(l.masked, 6) || right(l.masked, 4) = left(s.id, 6) || right(s.id, 4)
  WHERE s.id LIKE replace(l.masked, '*', '_')
    AND (levenshtein(s.name, l.name) <= 1 OR similarity(lower(s.name), lower(l.name)) >= 0.3)"
-    bo= bt=
-    for i in 1 2 3 4 5; do
-        o=$(bench_ms "$OURS_SQL" 1)
-        t=$(BENCH_DB=$utf8_db bench_ms "$TRGM_SQL" 1)
-        if [ -z "$bo" ] || awk -v a="$o" -v c="$bo" 'BEGIN{exit !(a<c)}'; then bo=$o; fi
-        if [ -z "$bt" ] || awk -v a="$t" -v c="$bt" 'BEGIN{exit !(a<c)}'; then bt=$t; fi
-    done
+    read -r bo bt < <(BASELINE_DB=$utf8_db bench_pair "$OURS_SQL" "$TRGM_SQL")
     bench_line names_masked_trgm_utf8 "$bo" "$bt"
     psql -X -q -d "$utf8_db" -c "COPY nb_hits_trgm TO STDOUT" |
         psql -X -q -d "$BENCH_DB" -c "SET client_min_messages = warning; DROP TABLE IF EXISTS nb_hits_trgm; CREATE UNLOGGED TABLE nb_hits_trgm (entry int, id text)" \

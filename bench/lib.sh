@@ -7,6 +7,7 @@
 #   bench_note TEXT          print an informational line ("NOTE ...")
 #   bench_pair OURS BASELINE best ms of each over five alternating runs: "ours baseline"
 #   bench_pair_n OURS BASELINE N   the same over N runs
+#   (BASELINE_DB=DB bench_pair ...: the baseline runs in database DB)
 
 BENCH_DB=${BENCH_DB:-integrity_bench}
 
@@ -40,7 +41,7 @@ bench_pair_n() {
     local i o b bo= bb=
     for ((i = 0; i < $3; i++)); do
         o=$(bench_ms "$1" 1) || return 1
-        b=$(bench_ms "$2" 1) || return 1
+        b=$(BENCH_DB=${BASELINE_DB:-$BENCH_DB} bench_ms "$2" 1) || return 1
         if [ -z "$bo" ] || awk -v a="$o" -v c="$bo" 'BEGIN{exit !(a<c)}'; then bo=$o; fi
         if [ -z "$bb" ] || awk -v a="$b" -v c="$bb" 'BEGIN{exit !(a<c)}'; then bb=$b; fi
     done

@@ -23,13 +23,15 @@ SELECT count(*) AS versions_superseded, count(*) FILTER (WHERE NOT EXISTS (
            SELECT FROM regulator.blacklist b WHERE b.id = h.id)) AS withdrawn
 FROM regulator.blacklist_history h;
 -- a publication's size is what the versions recorded in it add up to
-SELECT count(*) AS publications_checked
-FROM regulator.list_publication p
-WHERE p.entries = (SELECT count(*) FROM regulator.blacklist_version v
-                   WHERE v.list = p.list AND v.recorded @> p.published)
-                + (SELECT count(*) FROM regulator.name_entry e
-                   WHERE e.list = p.list AND e.recorded_from <= p.published
-                     AND (e.recorded_until IS NULL OR p.published < e.recorded_until));
+CREATE TEMP VIEW wf_publication_size AS
+SELECT p.list, p.published, p.entries,
+       (SELECT count(*) FROM regulator.blacklist_version v
+        WHERE v.list = p.list AND v.recorded @> p.published)
+     + (SELECT count(*) FROM regulator.name_entry e
+        WHERE e.list = p.list AND e.recorded_from <= p.published
+          AND (e.recorded_until IS NULL OR p.published < e.recorded_until)) AS versions
+FROM regulator.list_publication p;
+SELECT count(*) AS publications_checked FROM wf_publication_size WHERE entries = versions;
 SELECT count(*) AS runs, sum(batch_size) AS screened, sum(matches) AS matches FROM regulator.screening_run;
 
 -- every past run re-run as published on its date gives the same hits,
@@ -155,12 +157,7 @@ SELECT count(*) FILTER (WHERE recorded_until = '2025-01-01') AS ended, count(*) 
 FROM regulator.name_entry WHERE list = 'debtor_names';
 -- every publication's size is still what its versions add up to
 SELECT count(*) = (SELECT count(*) FROM regulator.list_publication) AS sizes_add_up
-FROM regulator.list_publication p
-WHERE p.entries = (SELECT count(*) FROM regulator.blacklist_version v
-                   WHERE v.list = p.list AND v.recorded @> p.published)
-                + (SELECT count(*) FROM regulator.name_entry e
-                   WHERE e.list = p.list AND e.recorded_from <= p.published
-                     AND (e.recorded_until IS NULL OR p.published < e.recorded_until));
+FROM wf_publication_size WHERE entries = versions;
 CREATE TEMP TABLE wf_names_batch AS
 SELECT e.cnid, e.id::text AS ref, e.name FROM regulator.employee e JOIN wf_names_last l ON e.cnid = l.subject;
 SELECT 'as published 2024-12-01' AS lists, recorded_from, score >= name_match_threshold() AS hit,
